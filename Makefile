@@ -1,0 +1,64 @@
+# One entry point: `make run` (set up, then run the illustrative end-to-end job on the embedded
+# SQLite/DuckDB default) and `make test` (set up, then lint, type-check and run every test,
+# PostgreSQL included). Both bootstrap .venv from nothing with uv and the pinned constraints.txt.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+UV_VERSION := 0.13.9
+PG_BIN_GLOB := /usr/lib/postgresql/*/bin/initdb
+
+.PHONY: run test setup setup-dev postgres-binaries lint typecheck pytest docs constraints clean
+
+run: setup
+	$(BIN)/ictfootprint demo
+
+test: setup-dev postgres-binaries lint typecheck docs-check pytest
+
+setup: $(VENV)/.runtime-installed
+setup-dev: $(VENV)/.dev-installed
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.runtime-installed: pyproject.toml constraints.txt | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml constraints.txt | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[dev]'
+	touch $@ $(VENV)/.runtime-installed
+
+# The PostgreSQL tests start their own throwaway server from these binaries.
+postgres-binaries:
+	@if ! ls $(PG_BIN_GLOB) >/dev/null 2>&1; then \
+	  echo "PostgreSQL server binaries not found: installing Debian's postgresql package"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
+lint:
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest
+
+# Generated reference docs must match the code and data they come from.
+docs: setup
+	$(BIN)/python scripts/generate_docs.py
+
+docs-check: setup-dev
+	$(BIN)/python scripts/generate_docs.py --check
+
+# Re-pin every dependency (all extras) after changing pyproject.toml.
+constraints: | $(UV)
+	$(UV) pip compile pyproject.toml --all-extras --no-header --no-annotate --python-version 3.11 -o constraints.txt
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis ictfootprint-demo.db
