@@ -1,0 +1,161 @@
+"""The store of record: SQLite by default, PostgreSQL by URL, append-only.
+
+>>> store = Store.open("sqlite:///:memory:")  # doctest: +SKIP
+>>> store.resolve_grid_factor("FRA", 2023).value  # doctest: +SKIP
+56.039
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from ictfootprint.model import Entity, FactorDataset, Observation, ResolvedFactor, StoredObservation
+from ictfootprint.reference import grid
+from ictfootprint.store import entities as _entities
+from ictfootprint.store import factors as _factors
+from ictfootprint.store import observations as _observations
+from ictfootprint.store.database import DEFAULT_DB, ENV_VAR, Database, database_url
+from ictfootprint.store.factors import ImportResult
+from ictfootprint.store.observations import RecordResult
+from ictfootprint.store.schema import audit_log
+
+
+class Store(Database):
+    """Entities, observations, emission factors and the audit log, behind one object."""
+
+    @classmethod
+    def open(cls, url: str | None = None, *, actor: str | None = None) -> Store:
+        """Open (creating and migrating if needed) the database and seed the default factors."""
+        store = cls(url, actor=actor)
+        store.migrate()
+        store._seed_default_factors()
+        return store
+
+    def _seed_default_factors(self) -> None:
+        name = grid.default_dataset_name()
+        with self.transaction() as connection:
+            if any(d.name == name for d in _factors.datasets(connection)):
+                return
+            title, source, licence = grid.default_dataset_title()
+            result = _factors.import_factors(
+                connection,
+                grid.default_factors(),
+                name=name,
+                title=title,
+                source=source,
+                licence=licence,
+                actor="ictfootprint",
+                file_name="grid_factors_codecarbon.csv (shipped)",
+            )
+            self.audit(connection, "seed-factors", "factor_dataset", name, {"rows": result.stored})
+
+    # entities ---------------------------------------------------------------------------------
+    def add_entity(self, entity: Entity) -> Entity:
+        with self.transaction() as connection:
+            added = _entities.add(connection, entity)
+            self.audit(connection, "add", "entity", added.id, added.model_dump(mode="json"))
+        return added
+
+    def entity(self, entity_id: str) -> Entity:
+        with self.engine.connect() as connection:
+            found = _entities.get(connection, entity_id)
+        assert found is not None
+        return found
+
+    def find_entity(self, entity_id: str) -> Entity | None:
+        with self.engine.connect() as connection:
+            return _entities.get(connection, entity_id, missing_ok=True)
+
+    def entities(self) -> list[Entity]:
+        with self.engine.connect() as connection:
+            return _entities.all_entities(connection)
+
+    # observations -----------------------------------------------------------------------------
+    def record_observations(
+        self, batch: Sequence[Observation], *, action: str = "record"
+    ) -> RecordResult:
+        """Write a batch atomically: every new revision is stored, or none."""
+        with self.transaction() as connection:
+            result = _observations.record(connection, batch, self.actor)
+            self.audit(
+                connection,
+                action,
+                "observations",
+                None,
+                {"written": len(result.written), "unchanged": result.unchanged},
+            )
+        return result
+
+    def current_observations(self, **filters: Any) -> list[StoredObservation]:
+        with self.engine.connect() as connection:
+            return _observations.current(connection, **filters)
+
+    def observation_history(
+        self, entity_id: str, indicator_id: str, year: int, **where: str | None
+    ) -> list[StoredObservation]:
+        with self.engine.connect() as connection:
+            return _observations.history(connection, entity_id, indicator_id, year, **where)
+
+    # emission factors -------------------------------------------------------------------------
+    def import_factor_file(
+        self,
+        path: Path,
+        *,
+        fmt: str | None = None,
+        dataset: str | None = None,
+        citation: str | None = None,
+    ) -> ImportResult:
+        """Read a whole factor file, then store it in one transaction (nothing on error)."""
+        read = grid.read_factor_file(path, fmt, citation)
+        with self.transaction() as connection:
+            result = _factors.import_factors(
+                connection,
+                read.factors,
+                name=dataset or read.format,
+                title=f"{read.format} grid carbon intensity ({read.file_name})",
+                source=read.citation,
+                licence="CC BY 4.0" if read.format in grid.CITATIONS else None,
+                actor=self.actor,
+                file_name=read.file_name,
+                sha256=read.sha256,
+            )
+            if not result.already_imported:
+                self.audit(
+                    connection,
+                    "import-factors",
+                    "factor_dataset",
+                    f"{result.dataset.name}@{result.dataset.version}",
+                    {"rows": result.stored, "file": read.file_name, "sha256": read.sha256},
+                )
+        return result
+
+    def factor_datasets(self, *, latest_only: bool = True) -> list[FactorDataset]:
+        with self.engine.connect() as connection:
+            return _factors.datasets(connection, latest_only=latest_only)
+
+    def resolve_grid_factor(
+        self, area: str, year: int, *, dataset: str | None = None
+    ) -> ResolvedFactor:
+        with self.engine.connect() as connection:
+            return _factors.resolve(
+                connection,
+                area,
+                year,
+                default_dataset=grid.default_dataset_name(),
+                dataset=dataset,
+            )
+
+    # audit ------------------------------------------------------------------------------------
+    def audit_trail(self, limit: int = 100) -> list[dict[str, Any]]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+            )
+            return [dict(row._mapping) for row in rows]
+
+
+__all__ = ["DEFAULT_DB", "ENV_VAR", "ImportResult", "RecordResult", "Store", "database_url"]

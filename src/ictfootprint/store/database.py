@@ -1,0 +1,134 @@
+"""The store of record: one object that opens the database, migrates it and runs transactions.
+
+SQLite file by default (``ictfootprint.db`` in the working directory), PostgreSQL by URL. The
+URL comes from ``--db``, else ``ICTFOOTPRINT_DB``, else the default.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, insert
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from ictfootprint.errors import InputError, Location
+from ictfootprint.store.schema import audit_log
+
+DEFAULT_DB: Final = "ictfootprint.db"
+ENV_VAR: Final = "ICTFOOTPRINT_DB"
+
+
+def database_url(value: str | None = None) -> str:
+    """``--db`` value (URL or SQLite file path) → an SQLAlchemy URL.
+
+    >>> database_url("data/footprint.db")
+    'sqlite:///data/footprint.db'
+    >>> database_url("postgresql://u@127.0.0.1:5432/ict")
+    'postgresql+psycopg://u@127.0.0.1:5432/ict'
+    """
+    raw = value or os.environ.get(ENV_VAR) or DEFAULT_DB
+    if "://" not in raw:
+        return f"sqlite:///{raw}"
+    if raw.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + raw.split("://", 1)[1]
+    try:
+        make_url(raw)
+    except ArgumentError as exc:
+        raise InputError("unreadable database URL", Location(field="db"), found=raw) from exc
+    return raw
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_actor() -> str:
+    return os.environ.get("ICTFOOTPRINT_ACTOR") or getpass.getuser()
+
+
+class Database:
+    """Engine, migrations, transactions and the audit trail. Knows no domain tables but audit."""
+
+    def __init__(self, url: str | None = None, *, actor: str | None = None) -> None:
+        self.url = database_url(url)
+        self.actor = actor or default_actor()
+        self.origin = f"{socket.gethostname()}:{os.getpid()}"
+        self.engine = self._engine()
+
+    def _engine(self) -> Engine:
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite":
+            if url.database and url.database != ":memory:":
+                parent = Path(url.database).parent
+                if not parent.exists():
+                    raise InputError(
+                        "folder of the database file does not exist",
+                        Location(field="db"),
+                        found=str(parent),
+                    )
+            engine = create_engine(self.url, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(self.url, pool_pre_ping=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision (idempotent)."""
+        config = Config()
+        config.set_main_option(
+            "script_location", str(resources.files("ictfootprint.store").joinpath("migrations"))
+        )
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """All or nothing: commits on success, rolls back on any error."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    def audit(
+        self,
+        connection: Connection,
+        action: str,
+        object_type: str,
+        object_id: str | None,
+        detail: dict[str, Any],
+    ) -> None:
+        connection.execute(
+            insert(audit_log).values(
+                at=now(),
+                actor=self.actor,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                detail=detail,
+                origin=self.origin,
+            )
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

@@ -1,0 +1,80 @@
+"""Entities: reporting companies, facilities and organisations, and the areas aggregates use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from ictfootprint.errors import InputError, Location, NotFoundError
+from ictfootprint.model import Entity
+from ictfootprint.reference.catalogue import SUBSECTORS
+from ictfootprint.reference.countries import country
+from ictfootprint.store.database import now
+from ictfootprint.store.schema import entities
+
+
+def check(entity: Entity) -> Entity:
+    """Normalise country codes to ISO alpha-3 and check sub-sector codes."""
+    home = country(entity.country, Location(field="country")).iso3 if entity.country else None
+    operating = tuple(
+        country(code, Location(field="countries_of_operation")).iso3
+        for code in entity.countries_of_operation
+    )
+    for subsector in entity.subsectors:
+        if subsector not in SUBSECTORS:
+            raise InputError(
+                "unknown sub-sector",
+                Location(field="subsector"),
+                expected=", ".join(SUBSECTORS),
+                found=subsector,
+            )
+    return entity.model_copy(update={"country": home, "countries_of_operation": operating})
+
+
+def add(connection: Connection, entity: Entity) -> Entity:
+    entity = check(entity)
+    if get(connection, entity.id, missing_ok=True) is not None:
+        raise InputError("entity already exists", Location(field="id"), found=entity.id)
+    connection.execute(
+        insert(entities).values(
+            id=entity.id,
+            name=entity.name,
+            kind=entity.kind.value,
+            country=entity.country,
+            countries_of_operation=list(entity.countries_of_operation),
+            subsectors=list(entity.subsectors),
+            lei=entity.lei,
+            isin=entity.isin,
+            illustrative=entity.illustrative,
+            created_at=now(),
+        )
+    )
+    return entity
+
+
+def _entity(row: Any) -> Entity:
+    return Entity(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        country=row.country,
+        countries_of_operation=tuple(row.countries_of_operation),
+        subsectors=tuple(row.subsectors),
+        lei=row.lei,
+        isin=row.isin,
+        illustrative=row.illustrative,
+    )
+
+
+def get(connection: Connection, entity_id: str, *, missing_ok: bool = False) -> Entity | None:
+    row = connection.execute(select(entities).where(entities.c.id == entity_id)).first()
+    if row is None:
+        if missing_ok:
+            return None
+        raise NotFoundError(f"no entity {entity_id!r}")
+    return _entity(row)
+
+
+def all_entities(connection: Connection) -> list[Entity]:
+    return [_entity(row) for row in connection.execute(select(entities).order_by(entities.c.id))]

@@ -1,0 +1,187 @@
+"""Tables of the store of record (SQLAlchemy Core). Alembic migrations must match these.
+
+Append-only by design: observations, factor datasets and factors, submission events and the
+audit log are only ever inserted (database triggers refuse UPDATE and DELETE on them). A new
+value for the same series (entity, indicator, year, country, subsector) is a new *revision*;
+the current value is the highest revision.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+#: Tables on which the database itself refuses UPDATE and DELETE.
+APPEND_ONLY: Final = (
+    "observations",
+    "factor_datasets",
+    "emission_factors",
+    "submission_events",
+    "targets",
+    "audit_log",
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("country", String(3)),
+    Column("countries_of_operation", JSON, nullable=False),
+    Column("subsectors", JSON, nullable=False),
+    Column("lei", String(20)),
+    Column("isin", String(12)),
+    Column("illustrative", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity_id", String(64), ForeignKey("entities.id"), nullable=False),
+    Column("file_name", String(300)),
+    Column("format", String(20), nullable=False),
+    Column("content_sha256", String(64), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("received_by", String(100), nullable=False),
+    Column("report", JSON),
+    Column("supersedes_id", Integer, ForeignKey("submissions.id")),
+    Index(None, "entity_id", "content_sha256"),
+)
+
+submission_events = Table(
+    "submission_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("comment", Text),
+    Index(None, "submission_id"),
+)
+
+observations = Table(
+    "observations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # entity|indicator|year|country|subsector: the series a revision belongs to
+    Column("series_key", String(200), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("entity_id", String(64), ForeignKey("entities.id"), nullable=False),
+    Column("indicator_id", String(64), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("country", String(3)),
+    Column("subsector", String(30)),
+    Column("value", Double),
+    Column("unit", String(40)),
+    Column("value_text", String(200)),
+    Column("value_received", String(100)),
+    Column("unit_received", String(60)),
+    Column("method", String(20), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("quality_flags", JSON, nullable=False),
+    Column("boundary", String(40)),
+    Column("assurance", String(40)),
+    Column("gwp_set", String(20)),
+    Column("submission_id", Integer, ForeignKey("submissions.id")),
+    Column("lineage", JSON, nullable=False),
+    Column("reason", Text),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(100), nullable=False),
+    UniqueConstraint("series_key", "revision"),
+    Index(None, "indicator_id", "year"),
+    Index(None, "entity_id", "year"),
+)
+
+factor_datasets = Table(
+    "factor_datasets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("licence", String(200)),
+    Column("file_name", String(300)),
+    Column("content_sha256", String(64)),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("imported_by", String(100), nullable=False),
+    UniqueConstraint("name", "version"),
+)
+
+emission_factors = Table(
+    "emission_factors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dataset_id", Integer, ForeignKey("factor_datasets.id"), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("area", String(10), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("value", Double, nullable=False),
+    Column("unit", String(40), nullable=False),
+    Column("value_type", String(30), nullable=False),
+    Column("source", Text, nullable=False),
+    UniqueConstraint("dataset_id", "kind", "area", "year"),
+    Index(None, "kind", "area", "year"),
+)
+
+targets = Table(
+    "targets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity_id", String(64), ForeignKey("entities.id"), nullable=False),
+    Column("scope", String(20), nullable=False),
+    Column("base_year", Integer, nullable=False),
+    Column("base_value", Double),
+    Column("unit", String(40)),
+    Column("target_year", Integer, nullable=False),
+    Column("reduction_percent", Double, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("net_zero_year", Integer),
+    Column("status", String(30)),
+    Column("source", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(100), nullable=False),
+    Column("supersedes_id", Integer, ForeignKey("targets.id")),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("object_type", String(40), nullable=False),
+    Column("object_id", String(100)),
+    Column("detail", JSON, nullable=False),
+    Column("origin", String(100)),
+    Index(None, "object_type", "object_id"),
+)
