@@ -1,0 +1,3 @@
+from ictfootprint.cli import main
+
+main()

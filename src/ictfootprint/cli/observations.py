@@ -1,0 +1,89 @@
+"""``ictfootprint observations``: read current values and the revision history of a series."""
+
+from __future__ import annotations
+
+import typer
+
+from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+
+app = typer.Typer(
+    help="Read observations: current values and revision history.", no_args_is_help=True
+)
+
+
+@app.command("list")
+def list_command(
+    entity: list[str] = typer.Option(None, "--entity", help="Entity id (repeatable)."),
+    indicator: list[str] = typer.Option(None, "--indicator", help="Indicator id (repeatable)."),
+    year: list[int] = typer.Option(None, "--year", help="Year (repeatable)."),
+    method: list[str] = typer.Option(None, "--method", help="reported, calculated, estimated."),
+    db: str | None = DB_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List the current revision of every matching observation."""
+    from ictfootprint.store import Store
+
+    store = Store.open(db)
+    rows = store.current_observations(
+        entity_ids=entity or None,
+        indicator_ids=indicator or None,
+        years=year or None,
+        methods=method or None,
+    )
+    if fmt is Format.json:
+        print_json([r.model_dump(mode="json") for r in rows])
+        return
+    print_table(
+        f"Observations ({len(rows)})",
+        ["entity", "indicator", "year", "country", "value", "unit", "method", "rev", "source"],
+        [
+            [
+                r.entity_id,
+                r.indicator_id,
+                r.year,
+                r.country,
+                f"{r.value:,.6g}" if r.value is not None else r.value_text,
+                r.unit,
+                r.method.value,
+                r.revision,
+                r.source[:60],
+            ]
+            for r in rows
+        ],
+    )
+
+
+@app.command("history")
+def history_command(
+    entity: str = typer.Argument(...),
+    indicator: str = typer.Argument(...),
+    year: int = typer.Argument(...),
+    country: str | None = typer.Option(None, help="Country of the series, if split by country."),
+    db: str | None = DB_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Every revision of one series, oldest first: nothing is ever overwritten."""
+    from ictfootprint.store import Store
+
+    store = Store.open(db)
+    rows = store.observation_history(entity, indicator, year, country=country)
+    if fmt is Format.json:
+        print_json([r.model_dump(mode="json") for r in rows])
+        return
+    print_table(
+        f"History of {entity} {indicator} {year}",
+        ["rev", "recorded", "value", "unit", "received", "method", "reason", "source"],
+        [
+            [
+                r.revision,
+                r.recorded_at,
+                r.value if r.value is not None else r.value_text,
+                r.unit,
+                f"{r.value_received} {r.unit_received or ''}",
+                r.method.value,
+                r.reason,
+                r.source[:50],
+            ]
+            for r in rows
+        ],
+    )
