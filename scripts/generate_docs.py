@@ -83,7 +83,8 @@ def cli_md() -> str:
         lines.append("")
         for param in command.params:
             if param.param_type_name == "argument":
-                lines.append(f"- `{(param.metavar or param.name or '').upper()}` (argument): {param.help or ''}")
+                name = (param.metavar or param.name or "").upper()
+                lines.append(f"- `{name}` (argument): {param.help or ''}")
             elif param.param_type_name == "option":
                 help_text = (param.help or "").replace("\n", " ")
                 lines.append(f"- `{', '.join(param.opts)}`: {help_text}")
