@@ -76,6 +76,7 @@ class Observation(Record):
     gwp_set: str | None = None
     submission_id: int | None = None
     lineage: dict[str, Any] = Field(default_factory=dict)
+    comment: str | None = None
     reason: str | None = None
 
 

@@ -10,6 +10,7 @@ import math
 
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import Method, Observation
+from ictfootprint.reference.catalogue import SUBSECTORS
 from ictfootprint.reference.catalogue import indicator as catalogue_indicator
 from ictfootprint.reference.countries import country as country_of
 from ictfootprint.units import convert
@@ -33,6 +34,13 @@ def observation(
     where = where or Location()
     entry = catalogue_indicator(indicator_id, _at(where, "indicator"))
     iso3 = country_of(country, _at(where, "country")).iso3 if country else None
+    if subsector is not None and subsector not in SUBSECTORS:
+        raise InputError(
+            "unknown sub-sector",
+            _at(where, "subsector"),
+            expected=", ".join(SUBSECTORS),
+            found=subsector,
+        )
     received = str(value).strip()
     if entry.value_type != "quantity":
         return Observation(

@@ -11,7 +11,7 @@ import sys
 import typer
 
 from ictfootprint import __version__
-from ictfootprint.cli import demo, factors, observations, reference
+from ictfootprint.cli import demo, entities, factors, observations, reference
 from ictfootprint.errors import IctFootprintError, InputError, NotFoundError
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ app.command("catalogue")(reference.catalogue_command)
 app.command("countries")(reference.countries_command)
 app.command("pathways")(reference.pathways_command)
 app.command("convert")(reference.convert_command)
+app.add_typer(entities.app, name="entities")
 app.add_typer(factors.app, name="factors")
 app.add_typer(observations.app, name="observations")
 

@@ -10,9 +10,7 @@ import csv
 import io
 from importlib import resources
 
-from ictfootprint.errors import Location
-from ictfootprint.model import Entity, EntityKind, Method, Observation
-from ictfootprint.normalise import observation
+from ictfootprint.model import Entity, EntityKind
 from ictfootprint.store import RecordResult, Store
 
 ENTITIES_FILE = "illustrative_entities.csv"
@@ -39,27 +37,10 @@ def illustrative_entities() -> list[Entity]:
     ]
 
 
-def illustrative_observations() -> list[Observation]:
-    return [
-        observation(
-            entity_id=row["entity_id"],
-            indicator_id=row["indicator"],
-            year=int(row["year"]),
-            value=row["value"],
-            unit=row["unit"],
-            country=row["country"],
-            method=Method.REPORTED,
-            source=row["source"],
-            quality_flags=("illustrative",),
-            where=Location(file=OBSERVATIONS_FILE, row=number),
-        )
-        for number, row in enumerate(_rows(OBSERVATIONS_FILE), start=2)
-    ]
-
-
 def load_illustrative(store: Store) -> RecordResult:
     """Add the illustrative entities (once) and their reported values (new revisions only)."""
     for entity in illustrative_entities():
         if store.find_entity(entity.id) is None:
             store.add_entity(entity)
-    return store.record_observations(illustrative_observations(), action="load-illustrative")
+    data = resources.files(__package__).joinpath(OBSERVATIONS_FILE).read_bytes()
+    return store.load_long_csv(data, OBSERVATIONS_FILE, flags=("illustrative",))

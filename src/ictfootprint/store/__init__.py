@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ictfootprint.longcsv import read_long_csv
 from ictfootprint.model import Entity, FactorDataset, Observation, ResolvedFactor, StoredObservation
 from ictfootprint.reference import grid
 from ictfootprint.store import entities as _entities
@@ -89,6 +90,14 @@ class Store(Database):
                 {"written": len(result.written), "unchanged": result.unchanged},
             )
         return result
+
+    def load_long_csv(
+        self, data: bytes, name: str, *, source: str | None = None, flags: tuple[str, ...] = ()
+    ) -> RecordResult:
+        """Read a long CSV file whole, check its entities, then store it in one transaction."""
+        parsed = read_long_csv(data, name, default_source=source, flags=flags)
+        parsed.check_entities({e.id for e in self.entities()}, name)
+        return self.record_observations(parsed.observations, action=f"load {parsed.file_name}")
 
     def current_observations(self, **filters: Any) -> list[StoredObservation]:
         with self.engine.connect() as connection:

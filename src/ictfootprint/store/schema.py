@@ -112,6 +112,7 @@ observations = Table(
     Column("gwp_set", String(20)),
     Column("submission_id", Integer, ForeignKey("submissions.id")),
     Column("lineage", JSON, nullable=False),
+    Column("comment", Text),
     Column("reason", Text),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("recorded_by", String(100), nullable=False),

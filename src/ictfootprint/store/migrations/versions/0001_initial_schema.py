@@ -176,6 +176,7 @@ def upgrade() -> None:
         sa.Column("gwp_set", sa.String(length=20), nullable=True),
         sa.Column("submission_id", sa.Integer(), nullable=True),
         sa.Column("lineage", sa.JSON(), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("recorded_by", sa.String(length=100), nullable=False),

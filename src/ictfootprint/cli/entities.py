@@ -1,0 +1,69 @@
+"""``ictfootprint entities``: the companies, facilities and organisations that report."""
+
+from __future__ import annotations
+
+import typer
+
+from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.model import Entity, EntityKind
+
+app = typer.Typer(help="Reporting entities: add and list.", no_args_is_help=True)
+
+
+@app.command("add")
+def add_command(
+    entity_id: str = typer.Argument(..., metavar="ID", help="Stable id, e.g. fr-operator-1."),
+    name: str = typer.Option(..., help="Display name."),
+    kind: EntityKind = typer.Option(EntityKind.COMPANY, help="company, facility, organisation."),
+    country: str = typer.Option(..., help="Country of incorporation (ISO 3166 code)."),
+    subsector: list[str] = typer.Option(
+        None, "--subsector", help="ICT sub-sector (repeatable): mobile_network, data_centre, ..."
+    ),
+    operates_in: list[str] = typer.Option(
+        None, "--operates-in", help="Country of operation (repeatable)."
+    ),
+    lei: str | None = typer.Option(None, help="Legal Entity Identifier."),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Add a reporting entity."""
+    from pydantic import ValidationError
+
+    from ictfootprint.errors import InputError, Location
+    from ictfootprint.store import Store
+
+    try:
+        entity = Entity(
+            id=entity_id,
+            name=name,
+            kind=kind,
+            country=country,
+            subsectors=tuple(subsector or ()),
+            countries_of_operation=tuple(operates_in or ()),
+            lei=lei,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError(
+            first["msg"], Location(field=str(first["loc"][0])), found=str(first.get("input"))
+        ) from None
+    added = Store.open(db).add_entity(entity)
+    typer.echo(f"added {added.kind.value} {added.id} ({added.name}, {added.country})")
+
+
+@app.command("list")
+def list_command(db: str | None = DB_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+    """List entities."""
+    from ictfootprint.store import Store
+
+    rows = Store.open(db).entities()
+    if fmt is Format.json:
+        print_json([e.model_dump(mode="json") for e in rows])
+        return
+    print_table(
+        f"Entities ({len(rows)})",
+        ["id", "name", "kind", "country", "sub-sectors", "illustrative"],
+        [
+            [e.id, e.name, e.kind.value, e.country, ", ".join(e.subsectors), e.illustrative]
+            for e in rows
+        ],
+    )
