@@ -11,13 +11,12 @@ The file is read whole before anything is stored; the first bad row stops it wit
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from ictfootprint.csvfile import parse_csv, parse_year
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import Method, Observation
 from ictfootprint.normalise import observation
@@ -49,14 +48,8 @@ def read_long_csv(
     data: bytes, name: str, *, default_source: str | None = None, flags: tuple[str, ...] = ()
 ) -> LongFile:
     """Parse a long CSV file (bytes) into observations in canonical units, or raise."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            "file is not UTF-8 text", Location(file=name), expected="a UTF-8 CSV file"
-        ) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [cell.strip().lower() for cell in next(reader, [])]
+    table = parse_csv(data, name, lower_header=True)
+    header = table.header
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         raise InputError(
@@ -77,15 +70,8 @@ def read_long_csv(
     rows: list[Observation] = []
     numbers: list[int] = []
     first_row: dict[tuple[str, str, int, str | None, str | None], int] = {}
-    for number, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        where = Location(file=name, row=number)
-        if len(cells) != len(header):
-            raise InputError(
-                "wrong number of columns", where, expected=str(len(header)), found=str(len(cells))
-            )
-        row = dict(zip(header, (cell.strip() for cell in cells), strict=True))
+    for line in table.rows():
+        row, where, number = line.cells, line.where, line.number
         obs = _observation(row, where, source, flags)
         key = (obs.entity_id, obs.indicator_id, obs.year, obs.country, obs.subsector)
         if key in first_row:
@@ -112,14 +98,7 @@ def _observation(
     for column in REQUIRED:
         if column != "unit" and not row[column]:
             raise InputError(f"missing {column}", at(column))
-    try:
-        year = int(row["year"])
-    except ValueError:
-        raise InputError("year is not a whole number", at("year"), found=row["year"]) from None
-    if not 1990 <= year <= 2100:
-        raise InputError(
-            "year out of range", at("year"), expected="1990 to 2100", found=row["year"]
-        )
+    year = parse_year(row["year"], at("year"))
     method_text = row.get("method") or Method.REPORTED.value
     try:
         method = Method(method_text)

@@ -20,13 +20,10 @@ def load_command(
     db: str | None = DB_OPTION,
 ) -> None:
     """Load reported values from a long CSV file, whole or not at all (no review step)."""
-    from ictfootprint.errors import InputError, Location
+    from ictfootprint.csvfile import read_bytes
     from ictfootprint.store import Store
 
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", Location(file=str(file))) from exc
+    data = read_bytes(file)
     result = Store.open(db).load_long_csv(data, str(file), source=source)
     typer.echo(
         f"{file}: {len(result.written)} values stored as new revisions, "

@@ -13,14 +13,13 @@ Formats:
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from ictfootprint.csvfile import parse_csv, parse_year, read_bytes
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import EmissionFactor
 from ictfootprint.reference.countries import countries, country, regions
@@ -87,18 +86,9 @@ def default_dataset_title() -> tuple[str, str, str]:
 def read_factor_file(path: Path, fmt: str | None = None, citation: str | None = None) -> FactorFile:
     """Read a factor file whole, or raise an :class:`InputError` saying where it is wrong."""
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", Location(file=name)) from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            "file is not UTF-8 text", Location(file=name), expected="a UTF-8 CSV file"
-        ) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [column.strip() for column in next(reader, [])]
+    raw = read_bytes(path)
+    table = parse_csv(raw, name)
+    header = list(table.header)
     detected = fmt or _detect(header, name)
     expected = FORMATS.get(detected)
     if expected is None:
@@ -118,18 +108,8 @@ def read_factor_file(path: Path, fmt: str | None = None, citation: str | None = 
     cite = citation or CITATIONS[detected]
     factors = []
     first_row: dict[tuple[str, int], int] = {}
-    for row_number, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        where = Location(file=name, row=row_number)
-        if len(cells) != len(header):
-            raise InputError(
-                "wrong number of columns",
-                where,
-                expected=str(len(header)),
-                found=str(len(cells)),
-            )
-        record = dict(zip(header, (cell.strip() for cell in cells), strict=True))
+    for row in table.rows():
+        record, where, row_number = row.cells, row.where, row.number
         factor = _ROW_READERS[detected](record, where, cite)
         key = (factor.area, factor.year)
         if key in first_row:
@@ -157,16 +137,6 @@ def _detect(header: list[str], name: str) -> str:
     )
 
 
-def _year(value: str, where: Location) -> int:
-    try:
-        year = int(value)
-    except ValueError:
-        raise InputError("year is not a whole number", where, found=value) from None
-    if not 1990 <= year <= 2100:
-        raise InputError("year out of range", where, expected="1990 to 2100", found=value)
-    return year
-
-
 def _intensity(value: str, where: Location) -> float:
     limit = float(defaults()["grid_factor_max_g_per_kwh"])
     try:
@@ -191,7 +161,7 @@ def _owid_row(record: dict[str, str], where: Location, citation: str) -> Emissio
     area = country(record["iso3"], _field(where, "iso3")).iso3
     return EmissionFactor(
         area=area,
-        year=_year(record["year"], _field(where, "year")),
+        year=parse_year(record["year"], _field(where, "year")),
         value=_intensity(
             record["carbon_intensity_g_per_kwh"], _field(where, "carbon_intensity_g_per_kwh")
         ),
@@ -219,7 +189,7 @@ def _iea_row(record: dict[str, str], where: Location, citation: str) -> Emission
         )
     return EmissionFactor(
         area=area,
-        year=_year(record["year"], _field(where, "year")),
+        year=parse_year(record["year"], _field(where, "year")),
         value=_intensity(
             record["co2_intensity_g_per_kwh"], _field(where, "co2_intensity_g_per_kwh")
         ),
