@@ -142,3 +142,30 @@ def test_gwp_round_trip(value: float, gas: str, gwp: str) -> None:
     there = convert(value, f"t {gas}", "tCO2e", gwp=gwp).value
     back = convert(there, "tCO2e", f"t {gas}", gwp=gwp).value
     assert math.isclose(back, value, rel_tol=1e-12, abs_tol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("PB", "percent"),
+        ("count", "percent"),
+        ("count", "dimensionless"),
+        ("kWh/line", "kWh"),
+        ("kgCO2e/device", "kgCO2e"),
+        ("USD", "EUR"),
+    ],
+)
+def test_counts_information_and_money_never_pass_for_something_else(
+    source: str, target: str
+) -> None:
+    # pint's defaults make bytes and counts dimensionless: 1 PB would become 1e15 "percent"
+    assert not is_compatible(source, target)
+    with pytest.raises(UnitError):
+        convert(1, source, target)
+
+
+def test_information_and_rates_still_convert() -> None:
+    assert convert(1, "PB", "TB").value == pytest.approx(1000)
+    assert convert(1, "kB", "B").value == pytest.approx(1000)
+    assert convert(8, "bit", "byte").value == pytest.approx(1)
+    assert convert(2.5, "kWh/line", "MWh/line").value == pytest.approx(0.0025)

@@ -25,7 +25,7 @@ from typing import Any, Final, cast
 
 import pint
 
-from ictfootprint.errors import Location, UnitError
+from ictfootprint.errors import Location, ReferenceDataError, UnitError
 from ictfootprint.reference.gwp import GWP_SETS, gwp_set, gwp_set_name, species_name
 
 _MASS_PREFIXES: Final = "g|kg|t|kt|Mt|Gt"
@@ -67,15 +67,39 @@ def _preprocessor(species: tuple[str, ...]) -> Any:
     return split
 
 
+#: pint's defaults make information (bit, byte) and counts dimensionless, so 1 PB of traffic
+#: would silently convert to a percentage and a device count to a share. We load pint's own
+#: definition files with these two lines changed to dimensions of their own.
+_PINT_DEFAULT_PATCHES: Final = (
+    ("\nbit = []\n", "\nbit = [information]\n"),
+    ("\ncount = []\n", "\ncount = [item]\n"),
+)
+
+
+def _pint_defaults() -> list[str]:
+    base = resources.files("pint")
+    text = base.joinpath("default_en.txt").read_text("utf-8")
+    text = text.replace(
+        "@import constants_en.txt", base.joinpath("constants_en.txt").read_text("utf-8")
+    )
+    for old, new in _PINT_DEFAULT_PATCHES:
+        if text.count(old) != 1:
+            raise ReferenceDataError(f"pint's default_en.txt no longer defines {old.strip()!r}")
+        text = text.replace(old, new)
+    return text.splitlines()
+
+
 @cache
 def registry() -> pint.UnitRegistry[Any]:
     """The program's unit registry, built once (pint's defaults + ``units.txt`` + GWP species)."""
     species = _species_with_units()
     reg: pint.UnitRegistry[Any] = pint.UnitRegistry(
+        None,
         preprocessors=[_preprocessor(species)],
         autoconvert_offset_to_baseunit=True,
         cache_folder=None,
     )
+    reg.load_definitions(_pint_defaults())
     definitions = resources.files("ictfootprint").joinpath("units.txt").read_text("utf-8")
     reg.load_definitions(definitions.splitlines())
     for name in species:
@@ -135,6 +159,64 @@ def parse_unit(text: str, where: Location | None = None) -> pint.Unit:
 def is_compatible(unit: str, canonical: str) -> bool:
     """Whether ``unit`` converts to ``canonical`` without a GWP context."""
     return bool(parse_unit(unit).dimensionality == parse_unit(canonical).dimensionality)
+
+
+#: Units offered (in templates, as hints) for a canonical unit: those of the same kind.
+_OFFERED: Final = (
+    "kWh",
+    "MWh",
+    "GWh",
+    "TWh",
+    "GJ",
+    "TJ",
+    "PJ",
+    "toe",
+    "kgCO2e",
+    "tCO2e",
+    "ktCO2e",
+    "MtCO2e",
+    "kg",
+    "t",
+    "kt",
+    "L",
+    "m^3",
+    "kL",
+    "ML",
+    "kg Sbeq",
+    "g Sbeq",
+    "kW",
+    "MW",
+    "GW",
+    "percent",
+    "dimensionless",
+    "count",
+    "TB",
+    "PB",
+    "EB",
+    "USD",
+    "EUR",
+    "gCO2e/kWh",
+    "kgCO2e/MWh",
+    "kWh/line",
+    "MWh/line",
+    "kgCO2e/device",
+    "tCO2e/device",
+    "hectare",
+    "m^2",
+    "km^2",
+)
+
+
+@cache
+def units_for(canonical: str) -> tuple[str, ...]:
+    """Common units convertible to ``canonical`` without a GWP, canonical first.
+
+    >>> units_for("MWh")[:4]
+    ('MWh', 'kWh', 'GWh', 'TWh')
+    """
+    target = parse_unit(canonical).dimensionality
+    same = [u for u in _OFFERED if u != canonical and parse_unit(u).dimensionality == target]
+    return (canonical, *same)
 
 
 @dataclass(frozen=True)
@@ -213,4 +295,5 @@ __all__ = [
     "registry",
     "round_figure",
     "species_name",
+    "units_for",
 ]

@@ -1,0 +1,76 @@
+"""What a reader hands over: values exactly as found in the file, each with its location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ictfootprint.errors import Location
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where one value sits: a spreadsheet cell (``Data!E12``) or a CSV/JSON row and field."""
+
+    location: Location
+    ref: str | None = None  # "E12" in a workbook, None in CSV/JSON
+
+    def describe(self) -> str:
+        if self.ref and self.location.sheet:
+            return f"{self.location.sheet}!{self.ref}"
+        return self.location.describe()
+
+
+@dataclass(frozen=True)
+class RawValue:
+    """One value as found. Strings are untouched (no number or unit parsing yet).
+
+    ``value`` may already be a number when the format carries typed numbers (xlsx, JSON).
+    ``cells`` maps a field name (``value``, ``unit``, ``method``, ...) to where it was found, so
+    a finding can point at the exact cell.
+    """
+
+    indicator: str
+    year: str | int
+    value: str | float | int | None
+    unit: str | None
+    cells: dict[str, Cell]
+    entity_id: str | None = None
+    method: str | None = None
+    source: str | None = None
+    comment: str | None = None
+    country: str | None = None
+    subsector: str | None = None
+
+    @property
+    def where(self) -> Cell:
+        return self.cells.get("value") or next(iter(self.cells.values()))
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a reader found that the report must show: a file-level warning (hidden sheet
+    ignored, locale detected) or an error at one cell (a formula, a merged data cell) whose value
+    it therefore did not hand over. ``severity`` is ``"error"`` or ``"warning"``."""
+
+    rule: str
+    severity: str
+    message: str
+    cell: Cell
+    found: str | None = None
+    expected: str | None = None
+
+
+@dataclass
+class RawFile:
+    """A whole file, read. Readers raise :class:`~ictfootprint.errors.InputError` instead when
+    the file is unusable (not the format it claims, encrypted, truncated, too large, ...)."""
+
+    name: str
+    format: str  # "csv", "xlsx", "json"
+    sha256: str
+    values: list[RawValue] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    respondent: str | None = None  # from a generated template's metadata
+    language: str | None = None
+    encoding: str | None = None
+    locale: str | None = None
