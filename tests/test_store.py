@@ -101,7 +101,12 @@ def _one_row_in_every_append_only_table(store: Store) -> None:
 
     from sqlalchemy import insert
 
-    from ictfootprint.store.schema import submission_events, submissions, targets
+    from ictfootprint.store.schema import (
+        submission_events,
+        submission_files,
+        submissions,
+        targets,
+    )
 
     _operator(store)
     store.record_observations([_obs(1.0)])
@@ -116,6 +121,7 @@ def _one_row_in_every_append_only_table(store: Store) -> None:
                 received_by="t",
             )
         ).inserted_primary_key[0]
+        connection.execute(insert(submission_files).values(submission_id=sid, content=b"x", size=1))
         connection.execute(
             insert(submission_events).values(submission_id=sid, status="received", at=at, actor="t")
         )
@@ -134,13 +140,14 @@ def _one_row_in_every_append_only_table(store: Store) -> None:
         )
 
 
-@pytest.mark.parametrize("statement", ["UPDATE {table} SET id = id", "DELETE FROM {table}"])
+@pytest.mark.parametrize("statement", ["UPDATE {table} SET {key} = {key}", "DELETE FROM {table}"])
 def test_the_database_refuses_to_rewrite_history(db_url: str, statement: str) -> None:
     store = Store.open(db_url)
     _one_row_in_every_append_only_table(store)
     for table in APPEND_ONLY:
         with pytest.raises(DBAPIError, match="append-only"), store.transaction() as connection:
-            connection.execute(text(statement.format(table=table)))
+            key = "submission_id" if table == "submission_files" else "id"
+            connection.execute(text(statement.format(table=table, key=key)))
 
 
 def test_every_write_leaves_an_audit_row(db_url: str) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Final, cast
 
@@ -246,16 +246,37 @@ def convert(
     >>> convert(1, "t CH4", "tCO2e", gwp="AR5")
     Converted(value=28.0, unit='tCO2e', gwp_set='AR5GWP100')
     """
-    where = where or Location(field="unit")
+    try:
+        scale = _scale(from_unit, to_unit, gwp_set_name(gwp))
+    except UnitError as exc:
+        raise UnitError(exc.message, where or exc.location, exc.expected, exc.found) from None
+    if scale is not None:
+        factor, set_name = scale
+        return Converted(value * factor, to_unit, set_name)
+    # an offset unit (°C ↔ K): no single factor, let pint do it
+    reg = registry()
+    converted = reg.Quantity(value, parse_unit(from_unit)).to(parse_unit(to_unit))
+    return Converted(float(converted.magnitude), to_unit)
+
+
+@lru_cache(maxsize=4096)
+def _scale(from_unit: str, to_unit: str, set_name: str) -> tuple[float, str | None] | None:
+    """The factor (and GWP set, when the gas changes) of a conversion, computed once per pair.
+
+    ``None`` for offset units, which have no single factor. Bulk loads convert the same few
+    unit pairs hundreds of thousands of times; pint's per-call cost would dominate them.
+    """
+    where = Location(field="unit")
     source, target = parse_unit(from_unit, where), parse_unit(to_unit, where)
     reg = registry()
-    quantity = reg.Quantity(value, source)
     if source.dimensionality == target.dimensionality:
-        return Converted(float(quantity.to(target).magnitude), to_unit)
-    set_name = gwp_set_name(gwp)
+        zero = reg.Quantity(0.0, source).to(target).magnitude
+        if zero != 0:
+            return None
+        return float(reg.Quantity(1.0, source).to(target).magnitude), None
     try:
         with reg.context(set_name):
-            result = quantity.to(target)
+            factor = reg.Quantity(1.0, source).to(target).magnitude
     except pint.errors.DimensionalityError as exc:
         raise UnitError(
             f"cannot convert {from_unit!r} to {to_unit!r}",
@@ -263,7 +284,7 @@ def convert(
             expected=f"a unit of the same kind as {to_unit}",
             found=from_unit,
         ) from exc
-    return Converted(float(result.magnitude), to_unit, set_name)
+    return float(factor), set_name
 
 
 def co2e(value: float, gas: str, mass_unit: str = "kg", *, gwp: str | None = None) -> Converted:

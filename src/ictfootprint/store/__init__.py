@@ -7,22 +7,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from ictfootprint.longcsv import read_long_csv
+from ictfootprint.errors import InputError, Location
 from ictfootprint.model import Entity, FactorDataset, Observation, ResolvedFactor, StoredObservation
 from ictfootprint.reference import grid
 from ictfootprint.store import entities as _entities
 from ictfootprint.store import factors as _factors
 from ictfootprint.store import observations as _observations
+from ictfootprint.store import submissions as _submissions
 from ictfootprint.store.database import DEFAULT_DB, ENV_VAR, Database, database_url
 from ictfootprint.store.factors import ImportResult
 from ictfootprint.store.observations import RecordResult
 from ictfootprint.store.schema import audit_log
+from ictfootprint.store.submissions import SubmissionRecord
 
 
 class Store(Database):
@@ -61,6 +63,16 @@ class Store(Database):
             self.audit(connection, "add", "entity", added.id, added.model_dump(mode="json"))
         return added
 
+    def add_entities(self, batch: Sequence[Entity], *, file_name: str) -> None:
+        """Add several entities in one transaction; an error names the file row, adds none."""
+        with self.transaction() as connection:
+            for number, entity in enumerate(batch, start=2):
+                try:
+                    added = _entities.add(connection, entity)
+                except InputError as error:
+                    raise error.at(file=file_name, row=number) from None
+                self.audit(connection, "add", "entity", added.id, added.model_dump(mode="json"))
+
     def entity(self, entity_id: str) -> Entity:
         with self.engine.connect() as connection:
             found = _entities.get(connection, entity_id)
@@ -90,14 +102,6 @@ class Store(Database):
                 {"written": len(result.written), "unchanged": result.unchanged},
             )
         return result
-
-    def load_long_csv(
-        self, data: bytes, name: str, *, source: str | None = None, flags: tuple[str, ...] = ()
-    ) -> RecordResult:
-        """Read a long CSV file whole, check its entities, then store it in one transaction."""
-        parsed = read_long_csv(data, name, default_source=source, flags=flags)
-        parsed.check_entities({e.id for e in self.entities()}, name)
-        return self.record_observations(parsed.observations, action=f"load {parsed.file_name}")
 
     def current_observations(self, **filters: Any) -> list[StoredObservation]:
         with self.engine.connect() as connection:
@@ -146,6 +150,15 @@ class Store(Database):
         with self.engine.connect() as connection:
             return _factors.datasets(connection, latest_only=latest_only)
 
+    def resolve_grid_factors(
+        self, pairs: Iterable[tuple[str, int]], *, dataset: str | None = None
+    ) -> dict[tuple[str, int], ResolvedFactor | None]:
+        """Grid factors for many (area, year) pairs at once (``None`` where there is none)."""
+        with self.engine.connect() as connection:
+            return _factors.resolve_many(
+                connection, pairs, default_dataset=grid.default_dataset_name(), dataset=dataset
+            )
+
     def resolve_grid_factor(
         self, area: str, year: int, *, dataset: str | None = None
     ) -> ResolvedFactor:
@@ -158,6 +171,80 @@ class Store(Database):
                 dataset=dataset,
             )
 
+    # submissions ------------------------------------------------------------------------------
+    def create_submission(self, **fields: Any) -> int:
+        """Store a received file with its report (and values when validated), atomically."""
+        with self.transaction() as connection:
+            submission_id = _submissions.create(connection, actor=self.actor, **fields)
+            self.audit(
+                connection,
+                "submit",
+                "submission",
+                str(submission_id),
+                {
+                    "entity": fields["entity_id"],
+                    "file": fields["file_name"],
+                    "sha256": fields["sha256"],
+                    "status": fields["status"],
+                },
+            )
+        return submission_id
+
+    def identical_submission(self, entity_id: str, sha256: str) -> int | None:
+        with self.engine.connect() as connection:
+            return _submissions.identical(connection, entity_id, sha256)
+
+    def submission(self, submission_id: int) -> SubmissionRecord:
+        with self.engine.connect() as connection:
+            return _submissions.get(connection, submission_id)
+
+    def submissions(
+        self, *, status: str | None = None, entity_id: str | None = None
+    ) -> list[SubmissionRecord]:
+        with self.engine.connect() as connection:
+            return _submissions.all_submissions(connection, status=status, entity_id=entity_id)
+
+    def submission_file(self, submission_id: int) -> bytes:
+        with self.engine.connect() as connection:
+            return _submissions.content(connection, submission_id)
+
+    def accept_submission(self, submission_id: int, comment: str | None = None) -> RecordResult:
+        """Accept a validated submission: its values become current revisions, all or none."""
+        with self.transaction() as connection:
+            record = _submissions.get(connection, submission_id)
+            _require_status(record, "validated", "accepted")
+            entity = _entities.get(connection, record.entity_id)
+            # data of an illustrative (fictitious) entity is marked so on every value
+            flags = ["illustrative"] if entity is not None and entity.illustrative else []
+            rows = [
+                {
+                    **_observations.ROW_DEFAULTS,
+                    **item,
+                    "submission_id": submission_id,
+                    "reason": item.get("comment") or comment,
+                    "quality_flags": [*item.get("quality_flags", []), *flags],
+                }
+                for item in _submissions.payload(connection, submission_id)
+            ]
+            result = _observations.record_rows(connection, rows, self.actor)
+            _submissions.add_event(connection, submission_id, "accepted", self.actor, comment)
+            self.audit(
+                connection,
+                "accept",
+                "submission",
+                str(submission_id),
+                {"written": len(result.written), "unchanged": result.unchanged, "comment": comment},
+            )
+        return result
+
+    def reject_submission(self, submission_id: int, comment: str) -> None:
+        """Reject a validated submission; it is kept, with its report and the reason."""
+        with self.transaction() as connection:
+            record = _submissions.get(connection, submission_id)
+            _require_status(record, "validated", "rejected")
+            _submissions.add_event(connection, submission_id, "rejected", self.actor, comment)
+            self.audit(connection, "reject", "submission", str(submission_id), {"comment": comment})
+
     # audit ------------------------------------------------------------------------------------
     def audit_trail(self, limit: int = 100) -> list[dict[str, Any]]:
         with self.engine.connect() as connection:
@@ -165,6 +252,15 @@ class Store(Database):
                 select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
             )
             return [dict(row._mapping) for row in rows]
+
+
+def _require_status(record: SubmissionRecord, status: str, action: str) -> None:
+    if record.status != status:
+        raise InputError(
+            f"submission {record.id} is {record.status}: only a {status} submission can be "
+            f"{action}",
+            Location(field="submission"),
+        )
 
 
 __all__ = ["DEFAULT_DB", "ENV_VAR", "ImportResult", "RecordResult", "Store", "database_url"]

@@ -7,7 +7,7 @@ otherwise the nearest year (earlier before later), flagged ``factor-year-proxy``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,10 +116,10 @@ def datasets(connection: Connection, *, latest_only: bool = True) -> list[Factor
     return [_dataset(r) for r in connection.execute(query.order_by(factor_datasets.c.id))]
 
 
-def candidates(
-    connection: Connection, area: str, *, kind: str = "grid-location", dataset: str | None = None
-) -> list[Any]:
-    """Factor rows for an area from the newest version of each dataset (or of one dataset)."""
+def _candidate_rows(
+    connection: Connection, areas: Iterable[str], kind: str, dataset: str | None
+) -> dict[str, list[tuple[Any, FactorDataset]]]:
+    """Factor rows by area, from the newest version of each dataset (or of one dataset)."""
     current = [d for d in datasets(connection) if dataset is None or d.name == dataset]
     if dataset is not None and not current:
         raise InputError(
@@ -128,32 +128,26 @@ def candidates(
             expected=", ".join(d.name for d in datasets(connection)),
             found=dataset,
         )
-    ids = {d.id: d for d in current}
-    rows = connection.execute(
-        select(emission_factors).where(
-            emission_factors.c.area == area,
-            emission_factors.c.kind == kind,
-            emission_factors.c.dataset_id.in_(list(ids)),
+    by_id = {d.id: d for d in current}
+    found: dict[str, list[tuple[Any, FactorDataset]]] = {}
+    wanted = sorted(set(areas))
+    for start in range(0, len(wanted), 500):
+        rows = connection.execute(
+            select(emission_factors).where(
+                emission_factors.c.area.in_(wanted[start : start + 500]),
+                emission_factors.c.kind == kind,
+                emission_factors.c.dataset_id.in_(list(by_id)),
+            )
         )
-    ).all()
-    return [(row, ids[row.dataset_id]) for row in rows]
+        for row in rows:
+            found.setdefault(row.area, []).append((row, by_id[row.dataset_id]))
+    return found
 
 
-def resolve(
-    connection: Connection,
-    area: str,
-    year: int,
-    *,
-    default_dataset: str,
-    dataset: str | None = None,
-    kind: str = "grid-location",
+def _choose(
+    rows: list[tuple[Any, FactorDataset]], year: int, default_dataset: str
 ) -> ResolvedFactor:
-    """The factor to use for ``area`` in ``year``, with how it was chosen."""
-    rows = candidates(connection, area, kind=kind, dataset=dataset)
-    if not rows:
-        raise NotFoundError(f"no {kind} emission factor for {area} in any dataset")
-
-    def preference(item: Any) -> tuple[int, float]:
+    def preference(item: tuple[Any, FactorDataset]) -> tuple[int, float]:
         _row, ds = item
         imported_at = ds.imported_at.timestamp() if ds.imported_at else 0.0
         return (1 if ds.name == default_dataset else 0, -imported_at)
@@ -169,6 +163,7 @@ def resolve(
         flags.append(f"factor-year-proxy:{row.year}")
     if row.value_type == "forecast":
         flags.append("factor-forecast")
+    assert ds.id is not None
     return ResolvedFactor(
         factor_id=row.id,
         dataset=ds.name,
@@ -181,6 +176,39 @@ def resolve(
         source=row.source,
         flags=tuple(flags),
     )
+
+
+def resolve(
+    connection: Connection,
+    area: str,
+    year: int,
+    *,
+    default_dataset: str,
+    dataset: str | None = None,
+    kind: str = "grid-location",
+) -> ResolvedFactor:
+    """The factor to use for ``area`` in ``year``, with how it was chosen."""
+    rows = _candidate_rows(connection, [area], kind, dataset).get(area)
+    if not rows:
+        raise NotFoundError(f"no {kind} emission factor for {area} in any dataset")
+    return _choose(rows, year, default_dataset)
+
+
+def resolve_many(
+    connection: Connection,
+    pairs: Iterable[tuple[str, int]],
+    *,
+    default_dataset: str,
+    dataset: str | None = None,
+    kind: str = "grid-location",
+) -> dict[tuple[str, int], ResolvedFactor | None]:
+    """:func:`resolve` for many (area, year) pairs in one query; ``None`` where none exists."""
+    pairs = set(pairs)
+    rows = _candidate_rows(connection, (a for a, _ in pairs), kind, dataset)
+    return {
+        (area, year): _choose(rows[area], year, default_dataset) if area in rows else None
+        for area, year in pairs
+    }
 
 
 def count(connection: Connection, dataset_id: int) -> int:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -37,6 +38,8 @@ metadata = MetaData(
 
 #: Tables on which the database itself refuses UPDATE and DELETE.
 APPEND_ONLY: Final = (
+    "submissions",
+    "submission_files",
     "observations",
     "factor_datasets",
     "emission_factors",
@@ -72,7 +75,21 @@ submissions = Table(
     Column("received_by", String(100), nullable=False),
     Column("report", JSON),
     Column("supersedes_id", Integer, ForeignKey("submissions.id")),
+    Column("respondent", String(40)),
+    Column("encoding", String(30)),
+    Column("locale", String(60)),
+    # the normalised observations, waiting for review; written as revisions on acceptance
+    Column("payload", JSON),
     Index(None, "entity_id", "content_sha256"),
+)
+
+# The file exactly as received: nothing sent is ever lost.
+submission_files = Table(
+    "submission_files",
+    metadata,
+    Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+    Column("content", LargeBinary, nullable=False),
+    Column("size", Integer, nullable=False),
 )
 
 submission_events = Table(

@@ -12,7 +12,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from ictfootprint.store.schema import APPEND_ONLY
+# Frozen here: a migration must not change when the model does.
+APPEND_ONLY = (
+    "observations",
+    "factor_datasets",
+    "emission_factors",
+    "submission_events",
+    "targets",
+    "audit_log",
+)
 
 revision = "0001"
 down_revision = None
