@@ -7,13 +7,80 @@ see what was sent. Used by every way data comes in (files, API, examples).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import Method, Observation
-from ictfootprint.reference.catalogue import SUBSECTORS
+from ictfootprint.reference.catalogue import SUBSECTORS, catalogue
 from ictfootprint.reference.catalogue import indicator as catalogue_indicator
+from ictfootprint.reference.countries import countries
 from ictfootprint.reference.countries import country as country_of
 from ictfootprint.units import convert
+
+
+def normalised_fields(
+    *,
+    indicator_id: str,
+    value: str | float,
+    unit: str | None,
+    country: str | None = None,
+    subsector: str | None = None,
+    where: Location | None = None,
+    received: str | None = None,
+    gwp: str | None = None,
+) -> dict[str, Any]:
+    """The canonical fields of one received value (no model built: the bulk path's core).
+
+    Returns ``indicator_id, value, unit, value_text, value_received, unit_received, country,
+    subsector, gwp_set``; raises :class:`InputError` at ``where`` (with the field) otherwise.
+    A mass of another gas (t CH4) given for a CO2e indicator is converted with the GWP set,
+    which is returned as ``gwp_set``.
+    """
+    where = where or Location()
+    entry = catalogue().get(indicator_id) or catalogue_indicator(
+        indicator_id, _at(where, "indicator")
+    )
+    iso3 = None
+    if country:
+        # the exact alpha-3 code is the common case: no location is built unless it fails
+        known = countries().get(country)
+        iso3 = known.iso3 if known else country_of(country, _at(where, "country")).iso3
+    if subsector is not None and subsector not in SUBSECTORS:
+        raise InputError(
+            "unknown sub-sector",
+            _at(where, "subsector"),
+            expected=", ".join(SUBSECTORS),
+            found=subsector,
+        )
+    received = received if received is not None else str(value).strip()
+    fields: dict[str, Any] = {
+        "indicator_id": entry.id,
+        "value": None,
+        "unit": None,
+        "value_text": None,
+        "value_received": received,
+        "unit_received": None,
+        "country": iso3,
+        "subsector": subsector,
+        "gwp_set": None,
+    }
+    if entry.value_type != "quantity":
+        fields["value_text"] = str(value).strip()
+        return fields
+    try:
+        number = float(value)
+    except ValueError:
+        raise InputError("value is not a number", _at(where, "value"), found=received) from None
+    if not math.isfinite(number):
+        raise InputError("value is not a finite number", _at(where, "value"), found=received)
+    try:
+        converted = convert(number, unit or "", entry.unit, gwp=gwp)
+    except InputError as error:
+        raise error.at(**_at(where, "unit").__dict__) from None
+    fields.update(
+        value=converted.value, unit=entry.unit, unit_received=unit, gwp_set=converted.gwp_set
+    )
+    return fields
 
 
 def observation(
@@ -28,59 +95,21 @@ def observation(
     country: str | None = None,
     subsector: str | None = None,
     where: Location | None = None,
-    **extra: object,
+    **extra: Any,
 ) -> Observation:
     """One received value as an :class:`Observation` in the indicator's canonical unit."""
-    where = where or Location()
-    entry = catalogue_indicator(indicator_id, _at(where, "indicator"))
-    iso3 = country_of(country, _at(where, "country")).iso3 if country else None
-    if subsector is not None and subsector not in SUBSECTORS:
-        raise InputError(
-            "unknown sub-sector",
-            _at(where, "subsector"),
-            expected=", ".join(SUBSECTORS),
-            found=subsector,
-        )
-    received = str(value).strip()
-    if entry.value_type != "quantity":
-        return Observation(
-            entity_id=entity_id,
-            indicator_id=entry.id,
-            year=year,
-            value_text=received,
-            value_received=received,
-            method=method,
-            source=source,
-            country=iso3,
-            subsector=subsector,
-            **extra,  # type: ignore[arg-type]
-        )
-    try:
-        number = float(received)
-    except ValueError:
-        raise InputError("value is not a number", _at(where, "value"), found=received) from None
-    if not math.isfinite(number):
-        raise InputError("value is not a finite number", _at(where, "value"), found=received)
     gwp = extra.pop("gwp_set", None)
-    # A mass of another gas (t CH4) given for a CO2e indicator is converted with the GWP set,
-    # which the observation then records.
-    converted = convert(
-        number, unit or "", entry.unit, gwp=str(gwp) if gwp else None, where=_at(where, "unit")
+    fields = normalised_fields(
+        indicator_id=indicator_id,
+        value=value,
+        unit=unit,
+        country=country,
+        subsector=subsector,
+        where=where,
+        gwp=str(gwp) if gwp else None,
     )
     return Observation(
-        entity_id=entity_id,
-        indicator_id=entry.id,
-        year=year,
-        value=converted.value,
-        unit=entry.unit,
-        value_received=received,
-        unit_received=unit,
-        method=method,
-        source=source,
-        country=iso3,
-        subsector=subsector,
-        gwp_set=converted.gwp_set,
-        **extra,  # type: ignore[arg-type]
+        entity_id=entity_id, year=year, method=method, source=source, **fields, **extra
     )
 
 

@@ -31,21 +31,21 @@ def demo(
     from ictfootprint.store import Store
 
     store = Store.open(db)
-    loaded = load_illustrative(store)
+    submissions = load_illustrative(store)
     run = compute_footprint(store, engine=engine)
     if fmt is Format.json:
-        print_json(_as_json(run, loaded.unchanged, len(loaded.written), db))
+        print_json(_as_json(run, submissions, db))
         return
     _print_summary(run, db)
 
 
-def _as_json(run: FootprintRun, unchanged: int, loaded: int, db: str) -> dict[str, Any]:
+def _as_json(run: FootprintRun, submissions: list[int], db: str) -> dict[str, Any]:
     data = asdict(run)
     data["trajectory"] = run.trajectory.as_dict() if run.trajectory else None
     data["factors"] = [f.model_dump() for f in run.factors]
     data["notice"] = BANNER if run.illustrative else None
     data["database"] = db
-    data["loaded"] = {"written": loaded, "unchanged": unchanged}
+    data["submissions"] = submissions
     return data
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
@@ -48,6 +50,23 @@ def add_command(
         ) from None
     added = Store.open(db).add_entity(entity)
     typer.echo(f"added {added.kind.value} {added.id} ({added.name}, {added.country})")
+
+
+@app.command("import")
+def import_command(
+    file: Path = typer.Argument(
+        ..., help="CSV: id,name,kind,country[,subsectors,countries_of_operation,lei,isin]."
+    ),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Add many entities from a CSV file, all or none (lists are separated by ';')."""
+    from ictfootprint.csvfile import read_bytes
+    from ictfootprint.entities_file import read_entities
+    from ictfootprint.store import Store
+
+    entities = read_entities(read_bytes(file), str(file))
+    Store.open(db).add_entities(entities, file_name=str(file))
+    typer.echo(f"{file}: added {len(entities)} entities")
 
 
 @app.command("list")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
@@ -11,24 +9,6 @@ from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_jso
 app = typer.Typer(
     help="Read observations: current values and revision history.", no_args_is_help=True
 )
-
-
-@app.command("load")
-def load_command(
-    file: Path = typer.Argument(..., help="Long CSV: entity_id,indicator,year,value,unit[,...]."),
-    source: str | None = typer.Option(None, help="Source to record where a row gives none."),
-    db: str | None = DB_OPTION,
-) -> None:
-    """Load reported values from a long CSV file, whole or not at all (no review step)."""
-    from ictfootprint.csvfile import read_bytes
-    from ictfootprint.store import Store
-
-    data = read_bytes(file)
-    result = Store.open(db).load_long_csv(data, str(file), source=source)
-    typer.echo(
-        f"{file}: {len(result.written)} values stored as new revisions, "
-        f"{result.unchanged} already current"
-    )
 
 
 @app.command("list")

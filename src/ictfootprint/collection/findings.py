@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -55,10 +55,21 @@ class Finding:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        data["related"] = list(self.related)
-        return data
+        # by hand: dataclasses.asdict deep-copies and costs seconds on large reports
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "cell": self.cell,
+            "indicator": self.indicator,
+            "year": self.year,
+            "expected": self.expected,
+            "found": self.found,
+            "related": list(self.related),
+        }
 
 
 @dataclass

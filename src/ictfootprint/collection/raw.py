@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ictfootprint.errors import Location
@@ -15,12 +16,38 @@ class Cell:
     ref: str | None = None  # "E12" in a workbook, None in CSV/JSON
 
     def describe(self) -> str:
+        """``Data!E12`` in a workbook, ``row 4`` in a CSV or JSON file."""
         if self.ref and self.location.sheet:
             return f"{self.location.sheet}!{self.ref}"
+        if self.location.row is not None:
+            return f"row {self.location.row}"
         return self.location.describe()
 
 
-@dataclass(frozen=True)
+class RowCells(Mapping[str, Cell]):
+    """The cells of one CSV or JSON row, made only when asked for.
+
+    A 100,000-row file would otherwise carry a million small objects that no finding uses.
+    """
+
+    __slots__ = ("fields", "file", "row")
+
+    def __init__(self, file: str, row: int, fields: tuple[str, ...]) -> None:
+        self.file, self.row, self.fields = file, row, fields
+
+    def __getitem__(self, field: str) -> Cell:
+        if field not in self.fields:
+            raise KeyError(field)
+        return Cell(Location(file=self.file, row=self.row, field=field))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+
+@dataclass(frozen=True, slots=True)
 class RawValue:
     """One value as found. Strings are untouched (no number or unit parsing yet).
 
@@ -33,7 +60,7 @@ class RawValue:
     year: str | int
     value: str | float | int | None
     unit: str | None
-    cells: dict[str, Cell]
+    cells: Mapping[str, Cell]
     entity_id: str | None = None
     method: str | None = None
     source: str | None = None

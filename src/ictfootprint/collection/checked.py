@@ -1,0 +1,314 @@
+"""Raw values → observations in canonical units, collecting every problem as a finding.
+
+Unlike a loader that stops at the first bad row, a submission's report must list everything
+that is wrong, each at its cell, so the sender can fix the file in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ictfootprint.collection.findings import Finding, Severity
+from ictfootprint.collection.numbers import (
+    NumberError,
+    NumberFormat,
+    detect_format,
+    is_not_available,
+    parse_number,
+)
+from ictfootprint.collection.raw import RawValue
+from ictfootprint.errors import InputError
+from ictfootprint.model import Method
+from ictfootprint.normalise import normalised_fields
+from ictfootprint.reference.catalogue import catalogue
+from ictfootprint.reference.loader import defaults
+
+INPUT_METHODS = {m.value: m for m in (Method.REPORTED, Method.ESTIMATED, Method.STATISTICAL)}
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A value that passed normalisation (canonical unit), with the raw value it came from.
+
+    A plain slotted record, not a pydantic model: a 100,000-row file makes 100,000 of them.
+    """
+
+    raw: RawValue
+    entity_id: str
+    indicator_id: str
+    year: int
+    value: float | None
+    unit: str | None
+    value_text: str | None
+    value_received: str | None
+    unit_received: str | None
+    method: str
+    source: str
+    country: str | None
+    subsector: str | None
+    comment: str | None
+    gwp_set: str | None
+
+    @property
+    def key(self) -> tuple[str, int, str | None, str | None]:
+        return (self.indicator_id, self.year, self.country, self.subsector)
+
+    def payload(self) -> dict[str, Any]:
+        """The observation as stored with the submission (and written on acceptance)."""
+        return {name: getattr(self, name) for name in _PAYLOAD if getattr(self, name) is not None}
+
+
+_PAYLOAD = (
+    "entity_id",
+    "indicator_id",
+    "year",
+    "value",
+    "unit",
+    "value_text",
+    "value_received",
+    "unit_received",
+    "method",
+    "source",
+    "country",
+    "subsector",
+    "comment",
+    "gwp_set",
+)
+
+
+def number_format(
+    values: Iterable[RawValue], declared: NumberFormat | None
+) -> tuple[NumberFormat, set[str]]:
+    """The file's number format (declared, or detected from every text value)."""
+    if declared is not None:
+        return declared, set()
+    texts = [v.value for v in values if isinstance(v.value, str) and v.value.strip()]
+    return detect_format(t for t in texts if not is_not_available(t))
+
+
+def check_values(
+    values: list[RawValue],
+    *,
+    entity_id: str,
+    source: str,
+    fmt: NumberFormat,
+    mixed: set[str],
+    today: datetime | None = None,
+) -> tuple[list[Checked], list[Finding]]:
+    """Normalise every raw value; a value with a problem becomes a finding instead."""
+    latest_year = (today or datetime.now(UTC)).year
+    earliest = int(defaults()["validation"]["earliest_year"])
+    checked: list[Checked] = []
+    findings: list[Finding] = []
+    known = catalogue()
+    for raw in values:
+        problem = _required(raw)
+        if problem:
+            findings.append(problem)
+            continue
+        if raw.entity_id and raw.entity_id != entity_id:
+            findings.append(
+                _finding(
+                    "entity-match",
+                    raw,
+                    "entity_id",
+                    "row is for another entity than the submission's",
+                    expected=entity_id,
+                    found=raw.entity_id,
+                )
+            )
+            continue
+        year, problem = _year(raw, earliest, latest_year)
+        if problem:
+            findings.append(problem)
+            continue
+        entry = known.get(raw.indicator.strip())
+        if entry is None:
+            findings.append(
+                _finding(
+                    "indicator-known",
+                    raw,
+                    "indicator",
+                    "unknown indicator",
+                    expected="an id of the catalogue",
+                    found=raw.indicator,
+                )
+            )
+            continue
+        if isinstance(raw.value, str) and is_not_available(raw.value):
+            findings.append(
+                _finding(
+                    "not-available",
+                    raw,
+                    "value",
+                    "marked as not available: left out",
+                    severity=Severity.WARNING,
+                    found=raw.value,
+                )
+            )
+            continue
+        value, problem = _value(raw, entry.value_type, entry.categories, fmt, mixed)
+        if problem:
+            findings.append(problem)
+            continue
+        method = INPUT_METHODS.get((raw.method or "reported").strip().lower())
+        if method is None:
+            findings.append(
+                _finding(
+                    "method-known",
+                    raw,
+                    "method",
+                    "unknown method",
+                    expected=", ".join(INPUT_METHODS),
+                    found=raw.method,
+                )
+            )
+            continue
+        try:
+            fields = normalised_fields(
+                indicator_id=entry.id,
+                value=value,
+                unit=raw.unit,
+                country=raw.country,
+                subsector=raw.subsector,
+                received=raw.value if isinstance(raw.value, str) else None,
+            )
+        except InputError as error:
+            field = error.location.field or "value"
+            rule = {
+                "unit": "unit-known",
+                "country": "country-known",
+                "subsector": "subsector-known",
+            }.get(field, "value-readable")
+            if rule == "unit-known" and "cannot convert" in error.message:
+                rule = "unit-compatible"
+            findings.append(
+                _finding(
+                    rule, raw, field, error.message, expected=error.expected, found=error.found
+                )
+            )
+            continue
+        checked.append(
+            Checked(
+                raw=raw,
+                entity_id=entity_id,
+                year=year,
+                method=method.value,
+                source=raw.source or source,
+                comment=raw.comment,
+                **fields,
+            )
+        )
+    return checked, findings
+
+
+def _finding(
+    rule: str,
+    raw: RawValue,
+    field: str,
+    message: str,
+    *,
+    severity: Severity = Severity.ERROR,
+    expected: str | None = None,
+    found: object = None,
+) -> Finding:
+    cell = raw.cells.get(field) or raw.where
+    year = raw.year if isinstance(raw.year, int) else None
+    return Finding.at(
+        rule,
+        severity,
+        message,
+        cell,
+        indicator=raw.indicator or None,
+        year=year,
+        expected=expected,
+        found=None if found is None else str(found),
+    )
+
+
+def _required(raw: RawValue) -> Finding | None:
+    for field, present in (
+        ("indicator", raw.indicator),
+        ("year", str(raw.year).strip()),
+        ("value", raw.value if raw.value is not None else ""),
+    ):
+        if present == "" or present is None:
+            return _finding("required-field", raw, field, f"missing {field}")
+    return None
+
+
+def _year(raw: RawValue, earliest: int, latest: int) -> tuple[int, Finding | None]:
+    text = str(raw.year).strip()
+    try:
+        year = int(float(text)) if isinstance(raw.year, float) else int(text)
+    except ValueError:
+        return 0, _finding("year-range", raw, "year", "year is not a whole number", found=text)
+    if year > latest:
+        return year, _finding(
+            "year-range",
+            raw,
+            "year",
+            "year in the future",
+            expected=f"{earliest} to {latest}",
+            found=text,
+        )
+    if year < earliest:
+        return year, _finding(
+            "year-range",
+            raw,
+            "year",
+            "year too early",
+            expected=f"{earliest} to {latest}",
+            found=text,
+        )
+    return year, None
+
+
+def _value(
+    raw: RawValue,
+    value_type: str,
+    categories: tuple[str, ...],
+    fmt: NumberFormat,
+    mixed: set[str],
+) -> tuple[str | float, Finding | None]:
+    if value_type == "category":
+        text = str(raw.value).strip()
+        if text not in categories:
+            return text, _finding(
+                "category-known",
+                raw,
+                "value",
+                "not one of the categories",
+                expected=", ".join(categories),
+                found=text,
+            )
+        return text, None
+    if isinstance(raw.value, int | float):
+        number = float(raw.value)
+    else:
+        text = str(raw.value)
+        if text in mixed:
+            return text, _finding(
+                "number-format",
+                raw,
+                "value",
+                f"mixed decimal marks in the file: this number does not use {fmt.decimal!r}",
+                expected="one decimal mark throughout the file (or declare the locale)",
+                found=text,
+            )
+        try:
+            number = parse_number(text, fmt)
+        except NumberError as error:
+            return text, _finding(
+                "number-format", raw, "value", str(error), expected=error.expected, found=text
+            )
+    if value_type == "year":
+        if number != int(number):
+            return number, _finding(
+                "value-readable", raw, "value", "a year must be whole", found=raw.value
+            )
+        return str(int(number)), None
+    return number, None

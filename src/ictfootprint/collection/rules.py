@@ -1,0 +1,444 @@
+"""Validation rules, registered in one place, each with an id, a severity and its documentation.
+
+Two kinds share the registry: *reading* rules, raised while a file is read and its values
+normalised (a unit that does not exist, a formula in a cell), and *data* rules, which look at
+the normalised values together (totals against their components, year-on-year jumps, a
+restatement of an accepted value). ``docs/reference/validation-rules.md`` is generated from
+this registry.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ictfootprint.collection.checked import Checked
+from ictfootprint.collection.findings import Finding, Severity
+from ictfootprint.model import Entity, ResolvedFactor, StoredObservation
+from ictfootprint.reference.catalogue import catalogue
+from ictfootprint.reference.loader import defaults
+from ictfootprint.units import convert
+
+Key = tuple[str, int, str | None, str | None]  # indicator, year, country, subsector
+
+
+@dataclass
+class Context:
+    """What data rules see: the submission's values, and what the store already holds."""
+
+    entity: Entity
+    items: list[Checked]
+    accepted: dict[Key, StoredObservation]
+    grid_factor: Callable[[str, int], ResolvedFactor | None]
+    settings: dict[str, Any] = field(default_factory=lambda: dict(defaults()["validation"]))
+
+    def __post_init__(self) -> None:
+        self.by_key: dict[Key, Checked] = {item.key: item for item in self.items}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str
+    doc: str
+    stage: str  # "reading" or "data"
+    check: Callable[[Context], Iterable[Finding]] | None = None
+
+
+RULES: dict[str, Rule] = {}
+
+
+def reading_rule(rule_id: str, severity: Severity, title: str, doc: str) -> None:
+    RULES[rule_id] = Rule(rule_id, severity, title, doc, "reading")
+
+
+def data_rule(
+    rule_id: str, severity: Severity, title: str
+) -> Callable[[Callable[[Context], Iterable[Finding]]], Callable[[Context], Iterable[Finding]]]:
+    def register(
+        check: Callable[[Context], Iterable[Finding]],
+    ) -> Callable[[Context], Iterable[Finding]]:
+        RULES[rule_id] = Rule(
+            rule_id, severity, title, (check.__doc__ or "").strip(), "data", check
+        )
+        return check
+
+    return register
+
+
+def run_data_rules(context: Context) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in RULES.values():
+        if rule.check is not None:
+            findings.extend(rule.check(context))
+    return findings
+
+
+E, W = Severity.ERROR, Severity.WARNING
+for _id, _sev, _title, _doc in (
+    (
+        "unusable-file",
+        E,
+        "File cannot be read",
+        "The file is not of a format we read, is damaged, encrypted, macro-enabled, too large or a "
+        "zip bomb. Nothing in it is read; the submission is kept, rejected, with this finding.",
+    ),
+    ("no-values", E, "No values", "A file with no value at all is rejected."),
+    (
+        "required-field",
+        E,
+        "Required field missing",
+        "Every value needs its indicator, year and value (and a unit for quantities).",
+    ),
+    (
+        "entity-match",
+        E,
+        "Row for another entity",
+        "A row's entity_id must be the entity the file is submitted for.",
+    ),
+    (
+        "indicator-known",
+        E,
+        "Unknown indicator",
+        "The indicator id must be one of the catalogue (`ictfootprint catalogue`).",
+    ),
+    (
+        "year-range",
+        E,
+        "Year not a year, in the future or too early",
+        "The year must be a whole number between `earliest_year` (defaults.toml) and this year.",
+    ),
+    (
+        "not-available",
+        W,
+        "Value marked not available",
+        "`n/a`, `—`, `-`, `nd` and the like mean no value: the cell is left out and listed.",
+    ),
+    (
+        "number-format",
+        E,
+        "Number not readable in the file's number format",
+        "Text that is not a number, a decimal mark other than the file's (mixed decimal marks), or "
+        "a number that could be read two ways (`1,234`) when neither the file nor a declared "
+        "locale decides. Never guessed.",
+    ),
+    ("value-readable", E, "Value not readable", "A value that cannot be read for its indicator."),
+    (
+        "category-known",
+        E,
+        "Unknown category",
+        "A category indicator's value must be one of its categories (see the catalogue).",
+    ),
+    (
+        "unit-known",
+        E,
+        "Unknown or ambiguous unit",
+        "The unit must be known to the unit registry; `C`, `mt`, `MT` and `ton` are refused as "
+        "ambiguous.",
+    ),
+    (
+        "unit-compatible",
+        E,
+        "Unit not of the indicator's kind",
+        "The unit must convert to the indicator's canonical unit (energy for energy, CO2e mass for "
+        "emissions; a mass of another gas converts with the GWP set, which is recorded).",
+    ),
+    (
+        "country-known",
+        E,
+        "Unknown country",
+        "Country codes are ISO 3166 (alpha-3, alpha-2 or numeric).",
+    ),
+    ("subsector-known", E, "Unknown sub-sector", "Sub-sector codes are those of the catalogue."),
+    ("method-known", E, "Unknown method", "Method is reported, estimated or statistical."),
+    ("csv-columns", E, "Row with the wrong number of columns", "The row is not read."),
+    ("json-entry", E, "JSON entry not an object", "Each value is an object."),
+    (
+        "json-type",
+        E,
+        "JSON field of the wrong type",
+        "Text fields are strings; value a number or text.",
+    ),
+    (
+        "xlsx-formula",
+        E,
+        "Formula in a data cell",
+        "Formulas are never evaluated: enter the value itself.",
+    ),
+    (
+        "xlsx-merged-cells",
+        E,
+        "Merged cells in the data area",
+        "Merged cells hide which value belongs where; unmerge them.",
+    ),
+    ("xlsx-hidden-sheet", W, "Hidden sheet ignored", "Hidden sheets are never read."),
+    (
+        "xlsx-external-links",
+        W,
+        "External links not followed",
+        "Links to other workbooks are ignored.",
+    ),
+    (
+        "xlsx-header",
+        E,
+        "Unknown or missing column in the sheet's header",
+        "The data sheet's header must be the template's or the long layout's.",
+    ),
+):
+    reading_rule(_id, _sev, _title, _doc)
+
+
+def _finding(rule: str, item: Checked, message: str, **fields: Any) -> Finding:
+    obs = item
+    return Finding.at(
+        rule,
+        RULES[rule].severity,
+        message,
+        item.raw.where,
+        indicator=obs.indicator_id,
+        year=obs.year,
+        **fields,
+    )
+
+
+def _cell(item: Checked) -> str:
+    return item.raw.where.describe()
+
+
+@data_rule("duplicate-in-file", E, "Same value twice in one file")
+def duplicates(context: Context) -> Iterable[Finding]:
+    """The same indicator, year, country and sub-sector may appear only once in a file."""
+    first: dict[Key, Checked] = {}
+    for item in context.items:
+        if item.key in first:
+            yield _finding(
+                "duplicate-in-file",
+                item,
+                f"duplicate of {_cell(first[item.key])}",
+                related=(_cell(first[item.key]),),
+            )
+        else:
+            first[item.key] = item
+
+
+@data_rule("range-non-negative", E, "Negative quantity")
+def non_negative(context: Context) -> Iterable[Finding]:
+    """Energy, emissions, water, masses and counts cannot be negative (only the indicators
+    listed in `may_be_negative` can)."""
+    allowed = set(context.settings["may_be_negative"])
+    for item in context.items:
+        obs = item
+        if obs.value is not None and obs.value < 0 and obs.indicator_id not in allowed:
+            yield _finding(
+                "range-non-negative",
+                item,
+                "negative value",
+                expected=">= 0",
+                found=obs.value_received,
+            )
+
+
+@data_rule("range-share", E, "Share outside 0-100 %")
+def shares(context: Context) -> Iterable[Finding]:
+    """Indicators in percent are shares: between 0 and 100 %."""
+    for item in context.items:
+        obs = item
+        if obs.unit == "percent" and obs.value is not None and not 0 <= obs.value <= 100:
+            yield _finding(
+                "range-share",
+                item,
+                "share outside 0-100 %",
+                expected="0 to 100",
+                found=f"{obs.value:g} %",
+            )
+
+
+@data_rule("range-pue", E, "PUE below 1")
+def pue(context: Context) -> Iterable[Finding]:
+    """Power usage effectiveness is total facility energy over IT energy: at least 1 by
+    definition. A value above `pue_unusual_above` gets a warning instead."""
+    low, high = context.settings["pue_minimum"], context.settings["pue_unusual_above"]
+    for item in context.items:
+        obs = item
+        if obs.indicator_id != "dc_pue" or obs.value is None:
+            continue
+        if obs.value < low:
+            yield _finding(
+                "range-pue", item, "PUE below 1", expected=f">= {low}", found=f"{obs.value:g}"
+            )
+        elif obs.value > high:
+            yield Finding.at(
+                "range-pue",
+                Severity.WARNING,
+                "unusually high PUE",
+                item.raw.where,
+                indicator=obs.indicator_id,
+                year=obs.year,
+                expected=f"<= {high}",
+                found=f"{obs.value:g}",
+            )
+
+
+@data_rule("total-components", W, "Total differs from the sum of its components")
+def totals(context: Context) -> Iterable[Finding]:
+    """A total (S1+S2, S1+S2+S3, Scope 3 against its 15 categories, ...) is compared with the
+    sum of its components when all are present, and flagged when they differ by more than
+    `total_tolerance_percent` (0.1 %): below that the difference is rounding. When only some
+    components are present, their sum may not exceed the total by more than the tolerance."""
+    tolerance = float(context.settings["total_tolerance_percent"]) / 100
+    for key, total in context.by_key.items():
+        entry = catalogue()[key[0]]
+        if not entry.components or total.value is None:
+            continue
+        parts = [context.by_key.get((c, *key[1:])) for c in entry.components]
+        present = [p for p in parts if p is not None and p.value is not None]
+        if not present:
+            continue
+        summed = sum(p.value or 0.0 for p in present)
+        reported = total.value
+        scale = max(abs(reported), abs(summed), 1e-12)
+        cells = tuple(_cell(p) for p in present)
+        if len(present) == len(parts):
+            if abs(reported - summed) / scale > tolerance:
+                yield _finding(
+                    "total-components",
+                    total,
+                    f"{key[0]} at {_cell(total)} = {reported:,.6g} {entry.unit} differs from "
+                    f"the sum of its components ({', '.join(cells)}) = {summed:,.6g} by "
+                    f"{100 * abs(reported - summed) / scale:.2f} %",
+                    expected=f"{summed:.12g}",
+                    found=f"{reported:.12g}",
+                    related=cells,
+                )
+        elif summed > reported * (1 + tolerance):
+            yield _finding(
+                "total-components",
+                total,
+                f"the components present ({', '.join(cells)}) add up to {summed:,.6g}, more "
+                f"than the total at {_cell(total)} = {reported:,.6g}",
+                expected=f">= {summed:.12g}",
+                found=f"{reported:.12g}",
+                related=cells,
+            )
+
+
+@data_rule("renewable-within-total", E, "Renewable electricity above total electricity")
+def renewable(context: Context) -> Iterable[Finding]:
+    """Renewable electricity cannot exceed the electricity consumed (same year and country)."""
+    for key, item in context.by_key.items():
+        if key[0] != "energy_electricity_renewable":
+            continue
+        total = context.by_key.get(("energy_electricity", *key[1:]))
+        if total is None:
+            continue
+        ren, tot = item.value or 0.0, total.value or 0.0
+        if ren > tot * (1 + 1e-9):
+            yield _finding(
+                "renewable-within-total",
+                item,
+                f"renewable electricity {ren:,.6g} MWh above total electricity "
+                f"{tot:,.6g} MWh at {_cell(total)}",
+                expected=f"<= {tot:.12g}",
+                found=f"{ren:.12g}",
+                related=(_cell(total),),
+            )
+
+
+@data_rule("scope2-location-plausible", W, "Scope 2 location-based far from electricity × grid")
+def scope2_plausible(context: Context) -> Iterable[Finding]:
+    """Location-based Scope 2 should be close to electricity × the grid factor of the country
+    and year (the store's factor, as `ictfootprint factors show` gives it). Outside
+    `scope2_location_band_percent` it is flagged, with the expected figure and the factor."""
+    band = float(context.settings["scope2_location_band_percent"]) / 100
+    for key, item in context.by_key.items():
+        if key[0] != "ghg_scope2_location" or item.value is None:
+            continue
+        electricity = context.by_key.get(("energy_electricity", *key[1:]))
+        country = key[2] or context.entity.country
+        if electricity is None or electricity.value is None or country is None:
+            continue
+        factor = context.grid_factor(country, key[1])
+        if factor is None:
+            continue
+        expected = convert(
+            electricity.value * factor.value, f"MWh * ({factor.unit})", "tCO2e"
+        ).value
+        reported = item.value
+        if expected > 0 and abs(reported - expected) / expected > band:
+            yield _finding(
+                "scope2-location-plausible",
+                item,
+                f"Scope 2 location-based {reported:,.6g} tCO2e is "
+                f"{100 * (reported / expected - 1):+.0f} % from electricity "
+                f"({_cell(electricity)}) × grid factor {factor.value:g} {factor.unit} "
+                f"({factor.area} {factor.year}, {factor.dataset}) = {expected:,.6g}",
+                expected=f"{expected:.12g} ± {band * 100:g} %",
+                found=f"{reported:.12g}",
+                related=(_cell(electricity),),
+            )
+
+
+@data_rule("year-on-year", W, "Large change from the previous year")
+def year_on_year(context: Context) -> Iterable[Finding]:
+    """A value that changes by more than `year_on_year_percent` from the previous year (in the
+    same file, or the accepted value in the store) is flagged for a look: often a unit slip."""
+    limit = float(context.settings["year_on_year_percent"]) / 100
+    for key, item in context.by_key.items():
+        value = item.value
+        if value is None:
+            continue
+        previous_key = (key[0], key[1] - 1, key[2], key[3])
+        before = context.by_key.get(previous_key)
+        prior: float | None
+        if before is not None:
+            prior, where = before.value, _cell(before)
+        elif previous_key in context.accepted:
+            prior, where = context.accepted[previous_key].value, "the accepted value"
+        else:
+            continue
+        if prior is None or prior == 0:
+            continue
+        change = (value - prior) / abs(prior)
+        if abs(change) > limit:
+            yield _finding(
+                "year-on-year",
+                item,
+                f"{change * 100:+.0f} % from {key[1] - 1} ({where}: {prior:,.6g})",
+                expected=f"within ±{limit * 100:g} %",
+                found=f"{value:.12g}",
+            )
+
+
+@data_rule("restatement", W, "Restates an accepted value")
+def restatement(context: Context) -> Iterable[Finding]:
+    """A value different from the one already accepted for the same entity, indicator, year,
+    country and sub-sector restates it: on acceptance it becomes a new revision and the old one
+    stays in the history. The reason belongs in the comment column; without one this says so."""
+    for key, item in context.by_key.items():
+        accepted = context.accepted.get(key)
+        obs = item
+        if accepted is None or (
+            accepted.value == obs.value and accepted.value_text == obs.value_text
+        ):
+            continue
+        reason = obs.comment or "no reason given: add one in the comment column"
+        shown = accepted.value if accepted.value is not None else accepted.value_text
+        yield _finding(
+            "restatement",
+            item,
+            f"restates the accepted value {shown} (revision {accepted.revision}); reason: {reason}",
+            expected=str(shown),
+            found=obs.value_received or str(obs.value),
+        )
+
+
+def missing_by_year(
+    items: Iterable[Checked], required: Iterable[str], years: Iterable[int]
+) -> dict[int, list[str]]:
+    present: dict[int, set[str]] = defaultdict(set)
+    for item in items:
+        present[item.year].add(item.indicator_id)
+    return {y: [i for i in required if i not in present[y]] for y in sorted(years)}
