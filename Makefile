@@ -40,8 +40,8 @@ postgres-binaries:
 	fi
 
 lint:
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
 
 typecheck:
 	$(BIN)/mypy

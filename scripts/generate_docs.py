@@ -94,7 +94,38 @@ def cli_md() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-PAGES = {"catalogue.md": catalogue_md, "cli.md": cli_md}
+def rules_md() -> str:
+    from ictfootprint.collection.rules import RULES
+    from ictfootprint.reference.loader import defaults
+
+    settings = defaults()["validation"]
+    lines = [
+        GENERATED,
+        "# Validation rules",
+        "",
+        "Every finding in a submission's report names one of these rules, its severity, and "
+        "where (sheet and cell, or row and column). An error rejects the file; a warning is "
+        "shown to the reviewer and does not. Thresholds come from `[validation]` in "
+        "`src/ictfootprint/reference/data/defaults.toml`:",
+        "",
+    ]
+    lines += [f"- `{key}` = {value}" for key, value in settings.items()]
+    for stage, title in (
+        ("reading", "Reading and normalising a file"),
+        ("data", "Checks on the values together"),
+    ):
+        lines += ["", f"## {title}", "", "| rule | severity | what it checks |", "|---|---|---|"]
+        for rule in RULES.values():
+            if rule.stage == stage:
+                doc = " ".join(rule.doc.split())
+                lines.append(
+                    f"| `{rule.id}` | {rule.severity.value} | **{_cell(rule.title)}**. "
+                    f"{_cell(doc)} |"
+                )
+    return "\n".join(lines) + "\n"
+
+
+PAGES = {"catalogue.md": catalogue_md, "cli.md": cli_md, "validation-rules.md": rules_md}
 
 
 def main() -> int:
