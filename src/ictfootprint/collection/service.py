@@ -128,37 +128,39 @@ def submit(
                 )
             ],
         )
-        submission_id = store.create_submission(
-            entity_id=entity.id,
-            file_name=name,
-            fmt=fmt,
-            sha256=sha256,
-            content=data,
-            report=report.as_dict(),
-            payload=None,
-            respondent=respondent,
-            encoding=encoding,
-            locale=locale,
-            status="rejected",
-        )
-        return SubmitResult(submission_id, "rejected", report.as_dict(), unusable=True)
+        return _stored(store, report, data, None, respondent, encoding, unusable=True)
     report, payload = validate(store, raw, entity, declared=declared, respondent=respondent)
+    kind = report.completeness.respondent if report.completeness else respondent
+    return _stored(store, report, data, payload, kind, raw.encoding)
+
+
+def _stored(
+    store: Store,
+    report: Report,
+    data: bytes,
+    payload: list[dict[str, Any]] | None,
+    respondent: str | None,
+    encoding: str | None,
+    *,
+    unusable: bool = False,
+) -> SubmitResult:
+    """Store the submission whatever its outcome (values only when it validated)."""
     status = "rejected" if report.errors else "validated"
     report_dict = report.as_dict()
     submission_id = store.create_submission(
-        entity_id=entity.id,
-        file_name=name,
-        fmt=fmt,
-        sha256=sha256,
+        entity_id=report.entity_id,
+        file_name=report.file,
+        fmt=report.format,
+        sha256=report.sha256,
         content=data,
         report=report_dict,
         payload=payload if status == "validated" else None,
-        respondent=report.completeness.respondent if report.completeness else None,
-        encoding=raw.encoding,
+        respondent=respondent,
+        encoding=encoding,
         locale=report.locale,
         status=status,
     )
-    return SubmitResult(submission_id, status, report_dict)
+    return SubmitResult(submission_id, status, report_dict, unusable=unusable)
 
 
 def validate(
