@@ -28,7 +28,7 @@ $(VENV)/.runtime-installed: pyproject.toml constraints.txt | $(UV)
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml constraints.txt | $(UV)
-	$(UV) pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[dev]'
+	$(UV) pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[dev,spark]'
 	touch $@ $(VENV)/.runtime-installed
 
 # The PostgreSQL tests start their own throwaway server from these binaries.

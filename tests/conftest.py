@@ -22,6 +22,9 @@ import pytest
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
+# Spark tests run local[2] on loopback only
+os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+
 
 def _pg_bindir() -> Path | None:
     configured = os.environ.get("ICTFOOTPRINT_PG_BIN")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ibis import _
+
 from ictfootprint.reference.loader import defaults
 from ictfootprint.units import convert
 
@@ -48,4 +50,84 @@ def scope2_location_based(
         factor_source=factors.factor_source,
         factor_flags=factors.factor_flags,
         scope2_location=(electricity.electricity * factors.factor * to_tonnes).round(places),
+    )
+
+
+def _tonnes_factor(energy_unit: str, factor_unit: str) -> float:
+    return convert(1.0, f"{energy_unit} * ({factor_unit})", OUTPUT_UNIT).value
+
+
+def readings_by_site_year(readings: Any) -> Any:
+    """Sum readings (``site_id, entity_id, country, timestamp | year, kwh``) by site and year."""
+    year = readings.timestamp.year() if "timestamp" in readings.columns else readings.year
+    return (
+        readings.mutate(year=year.cast("int32"))
+        .group_by(["entity_id", "site_id", "country", "year"])
+        .aggregate(kwh=_.kwh.sum(), readings=_.count())
+    )
+
+
+def location_based_by_site(readings: Any, factors: Any, *, factor_unit: str = "gCO2e/kWh") -> Any:
+    """Annual location-based Scope 2 per site and year: Σ kWh × the country-year grid factor.
+
+    ``readings``: ``entity_id, site_id, country, timestamp | year, kwh`` (any number of rows:
+    hourly meter readings or annual totals). ``factors``: ``country, year, factor``.
+    Returns ``entity_id, site_id, country, year, kwh, readings, factor, tco2e``; a site-year
+    whose country and year have no factor keeps ``factor`` and ``tco2e`` null, for the caller
+    to flag: never a silent zero.
+    """
+    k = _tonnes_factor("kWh", factor_unit)
+    places = int(defaults()["rounding"][OUTPUT_UNIT])
+    sums = readings_by_site_year(readings)
+    joined = sums.left_join(factors, [sums.country == factors.country, sums.year == factors.year])
+    return joined.select(
+        "entity_id",
+        "site_id",
+        sums.country,
+        sums.year,
+        "kwh",
+        "readings",
+        factor=joined.factor,
+        tco2e=(joined.kwh * joined.factor * k).round(places),
+    )
+
+
+def location_based_hourly_by_site(
+    readings: Any, hourly: Any, annual: Any, *, factor_unit: str = "gCO2e/kWh"
+) -> Any:
+    """Location-based Scope 2 per site and year from hourly factors: Σ kWh(h) × factor(h).
+
+    ``hourly``: ``country, timestamp, factor`` (the hour's grid intensity). An hour without an
+    hourly factor falls back to the country's annual factor (``annual``: ``country, year,
+    factor``) and is counted in ``fallback_hours``, so the result says how much was estimated.
+    """
+    k = _tonnes_factor("kWh", factor_unit)
+    places = int(defaults()["rounding"][OUTPUT_UNIT])
+    r = readings.mutate(year=readings.timestamp.year().cast("int32"))
+    h = hourly.rename(hourly_factor="factor")
+    a = annual.rename(annual_factor="factor")
+    joined = r.left_join(h, [r.country == h.country, r.timestamp == h.timestamp]).select(
+        r.entity_id, r.site_id, r.country, r.year, r.kwh, h.hourly_factor
+    )
+    joined = joined.left_join(a, [joined.country == a.country, joined.year == a.year]).select(
+        "entity_id",
+        "site_id",
+        joined.country,
+        joined.year,
+        "kwh",
+        "hourly_factor",
+        "annual_factor",
+    )
+    factor = joined.hourly_factor.coalesce(joined.annual_factor)
+    return (
+        joined.mutate(factor=factor)
+        .group_by(["entity_id", "site_id", "country", "year"])
+        .aggregate(
+            kwh=_.kwh.sum(),
+            readings=_.count(),
+            fallback_hours=_.hourly_factor.isnull().sum(),
+            missing_hours=_.factor.isnull().sum(),
+            tco2e=(_.kwh * _.factor).sum() * k,
+        )
+        .mutate(tco2e=_.tco2e.round(places))
     )
