@@ -192,3 +192,23 @@ def test_missing_factor_is_not_found(db_url: str) -> None:
     store = Store.open(db_url)
     with pytest.raises(NotFoundError):
         store.resolve_grid_factor("ATA", 2020)
+
+
+def test_a_calculated_value_stands_beside_the_reported_one(db_url: str) -> None:
+    from ictfootprint.store.observations import best_available
+
+    store = Store.open(db_url)
+    _operator(store)
+    store.record_observations([_obs(1000.0)])
+    store.record_observations([_obs(990.0, method=Method.CALCULATED, source="engine")])
+    store.record_observations([_obs(950.0, method=Method.ESTIMATED, source="interpolation")])
+    current = store.current_observations(entity_ids=["op-1"])
+    assert sorted((o.method.value, o.value, o.revision) for o in current) == [
+        ("calculated", 990.0, 1),
+        ("estimated", 950.0, 1),
+        ("reported", 1000.0, 1),
+    ]
+    (best,) = best_available(current)
+    assert (best.method, best.value) == (Method.REPORTED, 1000.0)  # never replaced
+    history = store.observation_history("op-1", "energy_electricity", 2022, country="FRA")
+    assert [o.method.value for o in history] == ["calculated", "estimated", "reported"]

@@ -31,6 +31,7 @@ from ictfootprint.reference.countries import countries, regions
 from ictfootprint.reference.loader import defaults
 from ictfootprint.reference.pathways import pathway as pathway_named
 from ictfootprint.store import Store
+from ictfootprint.store.observations import best_available
 from ictfootprint.units import convert, round_figure
 
 ELECTRICITY: Final = "energy_electricity"
@@ -75,8 +76,10 @@ def compute_footprint(
     write: bool = True,
 ) -> FootprintRun:
     """Run the footprint pipeline on the store's current data (see the module docstring)."""
-    inputs = store.current_observations(
-        indicator_ids=[ELECTRICITY, SCOPE1], years=years, methods=INPUT_METHODS
+    inputs = best_available(
+        store.current_observations(
+            indicator_ids=[ELECTRICITY, SCOPE1], years=years, methods=INPUT_METHODS
+        )
     )
     known = {e.id: e for e in store.entities()}
     in_sector = {e.id for e in known.values() if e.kind in _REPORTING_KINDS}

@@ -11,7 +11,15 @@ import sys
 import typer
 
 from ictfootprint import __version__
-from ictfootprint.cli import collection, demo, entities, factors, observations, reference
+from ictfootprint.cli import (
+    collection,
+    compute,
+    demo,
+    entities,
+    factors,
+    observations,
+    reference,
+)
 from ictfootprint.errors import IctFootprintError, InputError, NotFoundError
 
 app = typer.Typer(
@@ -28,6 +36,9 @@ app.command("catalogue")(reference.catalogue_command)
 app.command("countries")(reference.countries_command)
 app.command("pathways")(reference.pathways_command)
 app.command("convert")(reference.convert_command)
+app.command("compute")(compute.compute_command)
+app.command("aggregate")(compute.aggregate_command)
+app.command("estimate")(compute.estimate_command)
 app.command("template")(collection.template_command)
 app.command("submit")(collection.submit_command)
 app.add_typer(collection.review_app, name="review")

@@ -28,6 +28,7 @@ from ictfootprint.reference.loader import defaults
 from ictfootprint.reference.respondents import respondent as respondent_named
 from ictfootprint.reference.respondents import respondents
 from ictfootprint.store import Store
+from ictfootprint.store.observations import best_available
 
 FORMATS: Final = ("csv", "xlsx", "json")
 _OLE: Final = bytes.fromhex("d0cf11e0a1b11ae1")
@@ -185,7 +186,11 @@ def validate(
     ]
     accepted = {
         (o.indicator_id, o.year, o.country, o.subsector): o
-        for o in store.current_observations(entity_ids=[entity.id])
+        for o in best_available(
+            store.current_observations(
+                entity_ids=[entity.id], methods=["reported", "statistical", "estimated"]
+            )
+        )
     }
     context = Context(entity, checked, accepted, _factor_lookup(store, entity, checked))
     findings = notices + findings + run_data_rules(context)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import ibis
+from ibis import _
 
 from ictfootprint.reference.loader import defaults
 
@@ -53,3 +54,23 @@ def world_totals(countries: Any) -> Any:
         .mutate(region=ibis.literal("001"))
         .order_by("year")
     )
+
+
+def sector_rollup(entities: Any, membership: Any, group: str) -> Any:
+    """Sum entity rows into ``group`` of ``membership`` (country, area or world), by
+    sub-sector. ``entities``: ``entity_id, country, subsector, year, scope1, scope2_location,
+    s1s2_location, scope3, mobile_lines, complete``. The sector total is ``s1s2_location``;
+    ``scope3`` is summed beside it, never into it."""
+    places = int(defaults()["rounding"]["tCO2e"])
+    joined = entities.join(membership, entities.country == membership.country)
+    area = joined[group] if group != "country" else joined.country
+    grouped = joined.mutate(area=area).group_by(["area", "subsector", "year"])
+    return grouped.aggregate(
+        s1s2_location=_.s1s2_location.sum().round(places),
+        scope1=_.scope1.sum().round(places),
+        scope2_location=_.scope2_location.sum().round(places),
+        scope3_beside=_.scope3.sum().round(places),
+        mobile_lines=_.mobile_lines.sum(),
+        entities=_.entity_id.nunique(),
+        entities_incomplete=(~_.complete).cast("int64").sum(),
+    ).order_by(["area", "subsector"])

@@ -7,9 +7,9 @@ value becomes the next revision, and the earlier ones stay readable (:func:`hist
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Connection, Select, and_, func, insert, select
 
@@ -20,9 +20,41 @@ from ictfootprint.store.schema import observations
 
 
 def series_key(obs: Observation) -> str:
+    return key_of(obs.model_dump())
+
+
+def key_of(row: dict[str, Any]) -> str:
+    """entity|indicator|year|country|sub-sector|method: the method is part of the series, so a
+    calculated or estimated value never becomes a revision of a reported one (it stands beside
+    it), and a reported value is never replaced by anything but a reported restatement."""
+    method = row["method"]
     return "|".join(
-        (obs.entity_id, obs.indicator_id, str(obs.year), obs.country or "", obs.subsector or "")
+        (
+            row["entity_id"],
+            row["indicator_id"],
+            str(row["year"]),
+            row["country"] or "",
+            row["subsector"] or "",
+            method.value if hasattr(method, "value") else str(method),
+        )
     )
+
+
+#: Which method's value stands for a series when several exist (best first).
+METHOD_PRECEDENCE: Final = ("reported", "statistical", "calculated", "estimated")
+
+
+def best_available(items: Iterable[StoredObservation]) -> list[StoredObservation]:
+    """One observation per entity, indicator, year, country and sub-sector: the reported one
+    if any, else statistical, calculated, estimated (METHOD_PRECEDENCE)."""
+    chosen: dict[tuple[Any, ...], StoredObservation] = {}
+    rank = {m: i for i, m in enumerate(METHOD_PRECEDENCE)}
+    for obs in items:
+        key = (obs.entity_id, obs.indicator_id, obs.year, obs.country, obs.subsector)
+        held = chosen.get(key)
+        if held is None or rank[obs.method.value] < rank[held.method.value]:
+            chosen[key] = obs
+    return list(chosen.values())
 
 
 _CONTENT = ("value", "unit", "value_text", "method", "source", "quality_flags", "gwp_set")
@@ -53,18 +85,7 @@ def record_rows(connection: Connection, rows: list[dict[str, Any]], actor: str) 
     """:func:`record` for rows already in column form (``ROW_DEFAULTS`` plus the required
     fields, ``method`` as text): the bulk path, with no per-row model validation. The row
     dicts are completed in place and become ``RecordResult.written``."""
-    keys = [
-        "|".join(
-            (
-                r["entity_id"],
-                r["indicator_id"],
-                str(r["year"]),
-                r["country"] or "",
-                r["subsector"] or "",
-            )
-        )
-        for r in rows
-    ]
+    keys = [key_of(r) for r in rows]
     seen: dict[str, int] = {}
     for index, key in enumerate(keys):
         if key in seen:
@@ -238,11 +259,20 @@ def history(
     country: str | None = None,
     subsector: str | None = None,
 ) -> list[StoredObservation]:
-    """Every revision of one series, oldest first."""
-    key = "|".join((entity_id, indicator_id, str(year), country or "", subsector or ""))
+    """Every revision of one series (each method's values), oldest first within a method."""
     rows = connection.execute(
         select(observations)
-        .where(observations.c.series_key == key)
-        .order_by(observations.c.revision)
+        .where(
+            observations.c.entity_id == entity_id,
+            observations.c.indicator_id == indicator_id,
+            observations.c.year == year,
+            observations.c.country.is_(None)
+            if country is None
+            else observations.c.country == country,
+            observations.c.subsector.is_(None)
+            if subsector is None
+            else observations.c.subsector == subsector,
+        )
+        .order_by(observations.c.method, observations.c.revision)
     )
     return [_stored(row) for row in rows]

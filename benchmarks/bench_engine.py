@@ -1,0 +1,688 @@
+"""Benchmark: location-based Scope 2 per site and year from 100 million hourly meter readings.
+
+    .venv/bin/python benchmarks/bench_engine.py [--rows 100000000] [--data DIR]
+        [--skip pandas] [--skip pipeline-spark] [--memory-limit 1GB] [--threads N]
+        [--timeout 900] [--max-rss-gb 20] [--explain]
+
+What it measures: location-based Scope 2 in tonnes CO2e per site and year,
+Σ kWh × the country-year grid factor (gCO2e/kWh) / 1e6, rounded to 6 decimals, computed four
+ways on the same Parquet readings:
+
+- ``pipeline-duckdb``: ours, ``location_based_by_site`` on ``connect("duckdb", memory_limit=...)``;
+- ``sql-duckdb``: one hand-written DuckDB SQL query, same memory limit and threads (the
+  practical limit);
+- ``pandas``: what users write today (``pd.read_parquet``, merge with the factors, groupby);
+- ``pipeline-spark``: ours on ``connect("spark")`` (``local[2]``), for reference.
+
+Goals: the DuckDB pipeline at most 1.3× the hand SQL, at least 5× faster than pandas, peak
+memory at most 1.5 GB (1 GB = 10^9 bytes; "MB" below are 10^6 bytes), i.e. out of core.
+
+Data (generated once with DuckDB SQL, deterministic, then reused while ``DIR/spec.json`` and the
+row count match): ``rows`` = 2,000 sites × ``rows / 2,000`` consecutive hours from 2018-01-01
+00:00 UTC (100 million rows: 50,000 hours, about 5.7 years, 2018 to 2023), hour-major like an
+append-only meter feed, in ``DIR/readings/part-NNN.parquet`` (10 million rows a file, snappy;
+``DIR`` defaults to ``$TMPDIR/ictfootprint-bench-engine-<rows>`` and is kept for the next run).
+Columns: ``entity_id`` (string, ``OP000``..``OP099``: 100 national operators of 20 sites),
+``site_id`` (INTEGER 0..1999: an int, to keep the benchmark about the engine rather than string
+handling; ``entity_id`` and ``country`` keep string keys in the grouping), ``country`` (ISO
+alpha-3, 20 countries, ``site % 20``, so 100 sites each), ``timestamp`` (TIMESTAMP without time
+zone, the hour start in UTC), ``kwh`` (DOUBLE, positive, 3 decimals: a site base load of 20 to
+500 kW × a daily cycle × pseudo-random noise from an integer hash of the row number). Factors:
+the real Our World in Data series in ``../shared/data/grid_carbon_intensity_owid_2015_2024.csv``
+(next to the repository), for the 20 countries in ``COUNTRIES``.
+
+How it measures: each method runs in its own child process (this script with ``--method``),
+working in ``DIR/scratch`` (DuckDB spill files, Spark's warehouse). Timed: from reading the
+readings to the result materialised as an Arrow table in the child, factor registration
+included; engine start (Spark's JVM, DuckDB's connection) and imports are reported apart
+("startup"). Peak memory, read by the child at its end: ``getrusage(RUSAGE_SELF).ru_maxrss``
+and ``VmHWM`` from ``/proc/self/status``. Linux carries ru_maxrss across execve, so it can be
+no lower than this parent's size when it spawned the child (printed); VmHWM is the child's own
+peak and the one the goal uses. For Spark also the JVM's ``VmHWM``, read by the child before it
+stops the session, and for every method the peak of the process tree's summed RSS (the child,
+the JVM, Spark's Python workers) sampled by the parent every 0.2 s. The Parquet files are
+read once by the parent first, so every method starts from a warm page cache.
+A child is killed (its own process group) past ``--timeout`` seconds or ``--max-rss-gb`` of
+tree RSS, and is then reported as stopped with the bound reached. The results are checked
+against the hand SQL on every site-year: same keys, same reading count, kWh and tCO2e within a
+relative 1e-9 (tCO2e also within 1e-6 t absolute: one unit of the 6th decimal, a rounding-edge
+flip after summing in a different order).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+SITES = 2_000
+ENTITIES = 100
+START = dt.datetime(2018, 1, 1)
+ROWS_PER_FILE = 10_000_000
+GENERATOR_VERSION = 1
+FACTORS_FILE = "grid_carbon_intensity_owid_2015_2024.csv"
+COUNTRIES = (
+    "USA", "CHN", "IND", "DEU", "FRA", "GBR", "JPN", "BRA", "ZAF", "AUS",
+    "CAN", "MEX", "IDN", "KOR", "ITA", "ESP", "POL", "SWE", "NOR", "NGA",
+)  # fmt: skip
+METHODS = ("pipeline-duckdb", "sql-duckdb", "pandas", "pipeline-spark")
+KEYS = ["entity_id", "site_id", "country", "year"]
+RESULT_PREFIX = "BENCH-RESULT "
+GOAL_VS_SQL = 1.3
+GOAL_VS_PANDAS = 5.0
+GOAL_PEAK_MB = 1_500.0
+TONNES_PER_KWH_G = 1e-6
+PLACES = 6
+
+HAND_SQL = """
+WITH sums AS (
+    SELECT entity_id, site_id, country, CAST(year("timestamp") AS INTEGER) AS year,
+           sum(kwh) AS kwh, count(*) AS readings
+    FROM read_parquet('{glob}')
+    GROUP BY entity_id, site_id, country, year
+)
+SELECT s.entity_id, s.site_id, s.country, s.year, s.kwh, s.readings, f.factor,
+       round(s.kwh * f.factor * 1e-6, 6) AS tco2e
+FROM sums AS s
+LEFT JOIN factors AS f ON f.country = s.country AND f.year = s.year
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+
+
+def factors_path() -> Path:
+    path = Path(__file__).resolve().parents[2] / "shared" / "data" / FACTORS_FILE
+    if not path.is_file():
+        raise SystemExit(
+            f"grid factors not found: {path}\n"
+            "this benchmark needs the shared reference data (the OWID carbon intensity CSV) "
+            "in ../shared/data/ next to the repository"
+        )
+    return path
+
+
+def years_covered(rows: int) -> list[int]:
+    hours = rows // SITES
+    last = START + dt.timedelta(hours=hours - 1)
+    return list(range(START.year, last.year + 1))
+
+
+def load_factors(rows: int) -> Any:
+    """``country, year (int32), factor`` (gCO2e/kWh) for COUNTRIES and every year covered."""
+    import pandas as pd
+
+    path = factors_path()
+    raw = pd.read_csv(path, dtype={"iso3": "string"})
+    years = years_covered(rows)
+    frame = raw[raw["iso3"].isin(COUNTRIES) & raw["year"].isin(years)]
+    have = {(str(c), int(y)) for c, y in zip(frame["iso3"], frame["year"], strict=True)}
+    missing = sorted({(c, y) for c in COUNTRIES for y in years} - have)
+    if missing:
+        raise SystemExit(f"{path} lacks factors for {missing[:10]} ({len(missing)} in all)")
+    factors = pd.DataFrame(
+        {
+            "country": frame["iso3"].astype(str).to_numpy(),
+            "year": frame["year"].astype("int32").to_numpy(),
+            "factor": frame["carbon_intensity_g_per_kwh"].astype("float64").to_numpy(),
+        }
+    )
+    return factors.reset_index(drop=True)
+
+
+def spec(rows: int) -> dict[str, Any]:
+    return {
+        "generator": GENERATOR_VERSION,
+        "rows": rows,
+        "sites": SITES,
+        "hours": rows // SITES,
+        "start": START.isoformat(),
+        "countries": list(COUNTRIES),
+    }
+
+
+def parquet_files(data: Path) -> list[Path]:
+    return sorted((data / "readings").glob("part-*.parquet"))
+
+
+def generate(rows: int, data: Path) -> None:
+    """Write the readings with DuckDB, unless DIR already holds exactly these rows."""
+    import duckdb
+
+    readings = data / "readings"
+    spec_file = data / "spec.json"
+    files = parquet_files(data)
+    if files and spec_file.is_file() and json.loads(spec_file.read_text()) == spec(rows):
+        con = duckdb.connect()
+        glob = str(readings / "part-*.parquet")
+        count = con.sql(f"SELECT count(*) FROM read_parquet('{glob}')").fetchall()[0][0]
+        con.close()
+        if count == rows:
+            print(f"reusing {len(files)} Parquet files, {rows:,} rows, in {readings}")
+            return
+    for old in files:
+        old.unlink()
+    spec_file.unlink(missing_ok=True)
+    readings.mkdir(parents=True, exist_ok=True)
+    hours = rows // SITES
+    hours_per_file = max(1, ROWS_PER_FILE // SITES)
+    countries = ", ".join(f"'{c}'" for c in COUNTRIES)
+    con = duckdb.connect(config={"memory_limit": "4GB"})
+    start = time.perf_counter()
+    for number, first in enumerate(range(0, hours, hours_per_file)):
+        last = min(hours, first + hours_per_file)
+        target = readings / f"part-{number:03d}.parquet"
+        # i = hour * SITES + site: hour-major, as an append-only feed writes it. The noise is
+        # an integer hash of i (Knuth's multiplicative constant, modulo a prime), so the data
+        # depends on nothing but the row number.
+        con.sql(
+            f"""
+            COPY (
+                SELECT
+                    'OP' || lpad(CAST(site % {ENTITIES} AS VARCHAR), 3, '0') AS entity_id,
+                    CAST(site AS INTEGER) AS site_id,
+                    [{countries}][site % {len(COUNTRIES)} + 1] AS country,
+                    TIMESTAMP '{START:%Y-%m-%d %H:%M:%S}' + to_hours(hour) AS "timestamp",
+                    round(
+                        (20 + (site * 7919) % 481)
+                        * (1 + 0.15 * sin(2 * pi() * (hour % 24) / 24))
+                        * (0.8 + 0.4 * ((i * 2654435761 + 12345) % 4294967291) / 4294967291.0),
+                        3
+                    ) AS kwh
+                FROM (
+                    SELECT range AS i, range // {SITES} AS hour, range % {SITES} AS site
+                    FROM range({first * SITES}, {last * SITES})
+                )
+                ORDER BY i
+            ) TO '{target}' (FORMAT PARQUET, COMPRESSION snappy)
+            """
+        )
+        print(f"  wrote {target.name}: hours {first:,} to {last - 1:,}", flush=True)
+    con.close()
+    spec_file.write_text(json.dumps(spec(rows), indent=2) + "\n")
+    print(f"generated {rows:,} rows in {time.perf_counter() - start:.1f} s")
+
+
+def warm_cache(data: Path) -> None:
+    """Read every Parquet file once, so that no method pays for a cold page cache."""
+    for path in parquet_files(data):
+        with path.open("rb") as stream:
+            while stream.read(1 << 24):
+                pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Child: one method
+
+
+def descendants(root: int) -> list[int]:
+    """Every live process below ``root`` (from /proc/*/stat)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rfind(")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found: list[int] = []
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def proc_status(pid: int) -> dict[str, str]:
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return {}
+    return {k: v.strip() for k, _, v in (line.partition(":") for line in text.splitlines())}
+
+
+def kb(value: str | None) -> int:
+    return int(value.split()[0]) if value else 0
+
+
+def jvm_peak_mb() -> float | None:
+    """Peak resident memory (VmHWM) of the java processes this process started."""
+    peaks = [
+        kb(status.get("VmHWM")) * 1024 / 1e6
+        for status in (proc_status(pid) for pid in descendants(os.getpid()))
+        if status.get("Name") == "java"
+    ]
+    return max(peaks) if peaks else None
+
+
+def run_pipeline_duckdb(data: Path, factors: Any, args: argparse.Namespace) -> dict[str, Any]:
+    from ictfootprint.compute.engine import connect, read_table, table
+    from ictfootprint.compute.scope2 import location_based_by_site
+
+    begun = time.perf_counter()
+    backend = connect("duckdb", memory_limit=args.memory_limit)
+    backend.raw_sql(f"SET threads = {args.threads}")
+    settings = backend.raw_sql(
+        "SELECT current_setting('threads'), current_setting('memory_limit')"
+    ).fetchone()
+    started = time.perf_counter()
+    readings = read_table(backend, data / "readings", "readings")
+    factor_table = table(backend, factors, "factors")
+    expr = location_based_by_site(readings, factor_table)
+    prepared = time.perf_counter()
+    result = expr.to_pyarrow()
+    done = time.perf_counter()
+    return {
+        "result": result,
+        "startup": started - begun,
+        "seconds": done - started,
+        "prepare": prepared - started,
+        "settings": f"threads={settings[0]}, memory_limit={settings[1]}",
+    }
+
+
+def run_sql_duckdb(data: Path, factors: Any, args: argparse.Namespace) -> dict[str, Any]:
+    import duckdb
+
+    begun = time.perf_counter()
+    con = duckdb.connect(config={"memory_limit": args.memory_limit, "threads": args.threads})
+    settings = con.sql(
+        "SELECT current_setting('threads'), current_setting('memory_limit')"
+    ).fetchall()[0]
+    started = time.perf_counter()
+    con.register("factors", factors)
+    result = con.sql(HAND_SQL.format(glob=data / "readings" / "part-*.parquet")).to_arrow_table()
+    done = time.perf_counter()
+    return {
+        "result": result,
+        "startup": started - begun,
+        "seconds": done - started,
+        "prepare": 0.0,
+        "settings": f"threads={settings[0]}, memory_limit={settings[1]}",
+    }
+
+
+def run_pandas(data: Path, factors: Any, args: argparse.Namespace) -> dict[str, Any]:
+    import pandas as pd
+    import pyarrow as pa
+
+    started = time.perf_counter()
+    frame = pd.read_parquet(data / "readings")
+    frame["year"] = frame["timestamp"].dt.year.astype("int32")
+    frame = frame.merge(factors, on=["country", "year"], how="left")
+    frame["tco2e"] = frame["kwh"] * frame["factor"] / 1e6
+    out = frame.groupby(KEYS, as_index=False).agg(
+        kwh=("kwh", "sum"),
+        readings=("kwh", "size"),
+        factor=("factor", "first"),
+        tco2e=("tco2e", "sum"),
+    )
+    out["tco2e"] = out["tco2e"].round(PLACES)
+    result = pa.Table.from_pandas(out, preserve_index=False)
+    done = time.perf_counter()
+    return {
+        "result": result,
+        "startup": 0.0,
+        "seconds": done - started,
+        "prepare": 0.0,
+        "settings": f"pandas {pd.__version__}",
+    }
+
+
+def run_pipeline_spark(data: Path, factors: Any, args: argparse.Namespace) -> dict[str, Any]:
+    from ictfootprint.compute.engine import connect, read_table, table
+    from ictfootprint.compute.scope2 import location_based_by_site
+
+    begun = time.perf_counter()
+    backend = connect("spark")
+    session = backend._session
+    started = time.perf_counter()
+    readings = read_table(backend, data / "readings", "readings")
+    factor_table = table(backend, factors, "factors")
+    expr = location_based_by_site(readings, factor_table)
+    prepared = time.perf_counter()
+    result = expr.to_pyarrow()
+    done = time.perf_counter()
+    conf = session.sparkContext.getConf()
+    jvm = jvm_peak_mb()
+    session.stop()
+    return {
+        "result": result,
+        "startup": started - begun,
+        "seconds": done - started,
+        "prepare": prepared - started,
+        "jvm_peak_mb": jvm,
+        "settings": (
+            f"master={conf.get('spark.master')}, "
+            f"driver.memory={conf.get('spark.driver.memory', '1g (default)')}, "
+            f"shuffle.partitions={session.conf.get('spark.sql.shuffle.partitions')}"
+        ),
+    }
+
+
+RUNNERS = {
+    "pipeline-duckdb": run_pipeline_duckdb,
+    "sql-duckdb": run_sql_duckdb,
+    "pandas": run_pandas,
+    "pipeline-spark": run_pipeline_spark,
+}
+
+
+def child(args: argparse.Namespace) -> None:
+    """Run one method in this process; write its result and print its figures as JSON."""
+    import pyarrow.parquet as pq
+
+    data = Path(args.data)
+    factors = load_factors(args.rows)
+    figures = RUNNERS[args.method](data, factors, args)
+    result = figures.pop("result")
+    pq.write_table(result, args.out)
+    # ru_maxrss (KiB) keeps the high-water mark of the memory this process had before its
+    # execve, i.e. of the parent that spawned it (vfork or fork): the parent's size is a floor.
+    # VmHWM belongs to the address space exec created, so it is this program's own peak.
+    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
+    peak_mb = kb(proc_status(os.getpid()).get("VmHWM")) * 1024 / 1e6
+    figures.update(
+        method=args.method, peak_mb=peak_mb, maxrss_mb=maxrss_mb, rows_out=result.num_rows
+    )
+    print(RESULT_PREFIX + json.dumps(figures), flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parent: run every method, check, report
+
+
+def tree_rss_mb(pid: int) -> float:
+    return sum(kb(proc_status(p).get("VmRSS")) for p in [pid, *descendants(pid)]) * 1024 / 1e6
+
+
+def run_method(method: str, args: argparse.Namespace, data: Path, scratch: Path) -> dict[str, Any]:
+    out = scratch / f"result-{method}.parquet"
+    out.unlink(missing_ok=True)
+    if method == "pipeline-spark":
+        # A managed table saved under ./spark-warehouse outlives the session, and the next
+        # session's in-memory catalog does not know it: saving it again fails with
+        # LOCATION_ALREADY_EXISTS, overwrite or not. Whatever engine.table() does, start clean.
+        shutil.rmtree(scratch / "spark-warehouse", ignore_errors=True)
+    log = scratch / f"{method}.log"
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--method",
+        method,
+        "--data",
+        str(data),
+        "--rows",
+        str(args.rows),
+        "--out",
+        str(out),
+        "--memory-limit",
+        args.memory_limit,
+        "--threads",
+        str(args.threads),
+    ]
+    env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1", PYTHONUNBUFFERED="1")
+    print(f"running {method} ...", flush=True)
+    limit_mb = args.max_rss_gb * 1e3
+    tree_peak = 0.0
+    stopped: str | None = None
+    start = time.perf_counter()
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            command, cwd=scratch, env=env, stdout=sink, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        while process.poll() is None:
+            elapsed = time.perf_counter() - start
+            tree_peak = max(tree_peak, tree_rss_mb(process.pid))
+            if elapsed > args.timeout:
+                stopped = f"stopped after {elapsed:.0f} s (--timeout {args.timeout:.0f})"
+            elif tree_peak > limit_mb:
+                stopped = f"stopped at {tree_peak:,.0f} MB (--max-rss-gb {args.max_rss_gb:g})"
+            if stopped:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                break
+            time.sleep(0.2)
+    wall = time.perf_counter() - start
+    text = log.read_text(errors="replace")
+    lines = [line for line in text.splitlines() if line.startswith(RESULT_PREFIX)]
+    if stopped or process.returncode != 0 or not lines:
+        reason = stopped or f"failed (exit {process.returncode})"
+        print(f"  {method}: {reason}; last output:\n" + "\n".join(text.splitlines()[-15:]))
+        return {"method": method, "error": reason, "wall": wall, "tree_peak_mb": tree_peak}
+    figures: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
+    figures.update(tree_peak_mb=tree_peak, wall=wall, out=str(out))
+    print(
+        f"  {method}: {figures['seconds']:.2f} s, peak {figures['peak_mb']:,.0f} MB "
+        f"({figures['settings']})",
+        flush=True,
+    )
+    return figures
+
+
+def normalised(path: str) -> Any:
+    import pyarrow.parquet as pq
+
+    frame = pq.read_table(path).to_pandas()
+    frame = frame.astype(
+        {"entity_id": str, "site_id": "int64", "country": str, "year": "int64", "readings": "int64"}
+    )
+    return frame.sort_values(KEYS).reset_index(drop=True)
+
+
+def check(figures: dict[str, Any], reference: Any, rows: int) -> str:
+    """'ok' or what differs from the hand SQL on any site-year."""
+    import numpy as np
+
+    frame = normalised(figures["out"])
+    if len(frame) != len(reference):
+        return f"{len(frame)} site-years, hand SQL {len(reference)}"
+    if not (frame[KEYS].to_numpy() == reference[KEYS].to_numpy()).all():
+        return "different site-years"
+    if int(frame["readings"].sum()) != rows or not frame["readings"].equals(reference["readings"]):
+        return "reading counts differ"
+    if frame["factor"].isna().any():
+        return f"{int(frame['factor'].isna().sum())} site-years without a factor"
+    kwh_ok = np.isclose(frame["kwh"], reference["kwh"], rtol=1e-9, atol=0.0)
+    t_ok = np.isclose(frame["tco2e"], reference["tco2e"], rtol=1e-9, atol=10.0**-PLACES)
+    if not kwh_ok.all() or not t_ok.all():
+        return f"{int((~kwh_ok).sum())} kWh and {int((~t_ok).sum())} tCO2e values differ"
+    worst = float(
+        (
+            abs(frame["tco2e"] - reference["tco2e"]) / reference["tco2e"].abs().clip(lower=1e-12)
+        ).max()
+    )
+    return f"ok (max rel diff tCO2e {worst:.1e})"
+
+
+def fmt(value: float | None, spec_: str, suffix: str = "") -> str:
+    return "-" if value is None or math.isnan(value) else f"{value:{spec_}}{suffix}"
+
+
+def report(results: dict[str, dict[str, Any]], rows: int, parent_mb: float) -> None:
+    sql_s = results.get("sql-duckdb", {}).get("seconds")
+    pandas = results.get("pandas", {})
+    # A stopped pandas run gives a bound: it took at least the time it was given.
+    pandas_s = pandas.get("seconds", pandas.get("wall"))
+    bound = "≥" if "error" in pandas else ""
+    header = (
+        f"{'method':<16} {'seconds':>8} {'prepare':>7} {'startup':>7} {'peak MB':>8} "
+        f"{'maxrss':>7} {'JVM MB':>7} {'tree MB':>8} {'× SQL':>8} {'vs pandas':>9} "
+        f"{'site-yrs':>8}  check"
+    )
+    print()
+    print(f"Results: {rows:,} readings")
+    print(header)
+    print("-" * len(header))
+    for method, figures in results.items():
+        if "error" in figures:
+            print(
+                f"{method:<16} {'>' + format(figures['wall'], '.0f'):>8} {'':>7} {'':>7} "
+                f"{'':>8} {'':>7} {'':>7} {figures['tree_peak_mb']:>8,.0f} {'':>8} {'':>9} "
+                f"{'':>8}  {figures['error']}"
+            )
+            continue
+        seconds = figures["seconds"]
+        ratio = seconds / sql_s if sql_s else None
+        speedup = pandas_s / seconds if pandas_s else None
+        print(
+            f"{method:<16} {seconds:>8.2f} {figures['prepare']:>7.2f} {figures['startup']:>7.2f} "
+            f"{figures['peak_mb']:>8,.0f} {figures['maxrss_mb']:>7,.0f} "
+            f"{fmt(figures.get('jvm_peak_mb'), ',.0f'):>7} {figures['tree_peak_mb']:>8,.0f} "
+            f"{fmt(ratio, '.2f', '×'):>8} {bound + fmt(speedup, '.1f', '×'):>9} "
+            f"{figures['rows_out']:>8,}  {figures['check']}"
+        )
+    print(
+        "seconds: reading to the Arrow result (prepare: the part before execution: registering "
+        "inputs,\n  building the expression); startup: engine start, not timed; peak MB: the "
+        "child's VmHWM;\n  maxrss: its ru_maxrss, which cannot be below the parent's size at "
+        f"spawn ({parent_mb:,.0f} MB); JVM MB: Spark's\n  java VmHWM; tree MB: summed RSS of the "
+        "child and its descendants (JVM, Spark's Python workers),\n  sampled every 0.2 s; "
+        "MB = 10^6 bytes"
+    )
+    ours = results.get("pipeline-duckdb", {})
+    print()
+    print("Goals (pipeline-duckdb):")
+    if "seconds" not in ours:
+        print("  pipeline-duckdb did not finish: no verdict")
+        return
+    seconds = ours["seconds"]
+    if sql_s:
+        ratio = seconds / sql_s
+        verdict = "PASS" if ratio <= GOAL_VS_SQL else "FAIL"
+        times = f"({seconds:.2f} / {sql_s:.2f} s)"
+        print(f"  ≤ {GOAL_VS_SQL:g}× the hand SQL:        {ratio:.2f}× {times}  {verdict}")
+    else:
+        print(f"  ≤ {GOAL_VS_SQL:g}× the hand SQL:        hand SQL not run")
+    if pandas_s:
+        speedup = pandas_s / seconds
+        verdict = "PASS" if speedup >= GOAL_VS_PANDAS else ("UNKNOWN" if bound else "FAIL")
+        times = f"{bound}{speedup:.1f}× ({bound}{pandas_s:.1f} / {seconds:.2f} s)"
+        print(f"  ≥ {GOAL_VS_PANDAS:g}× faster than pandas:   {times}  {verdict}")
+    else:
+        print(f"  ≥ {GOAL_VS_PANDAS:g}× faster than pandas:   pandas not run (--skip pandas)")
+    peak = max(ours["peak_mb"], ours["tree_peak_mb"])
+    verdict = "PASS" if peak <= GOAL_PEAK_MB else "FAIL"
+    print(
+        f"  peak ≤ {GOAL_PEAK_MB / 1e3:g} GB:               {peak:,.0f} MB "
+        f"(max of VmHWM and sampled tree)  {verdict}"
+    )
+    spark = results.get("pipeline-spark")
+    if spark and "seconds" in spark:
+        print(
+            f"Spark local[2] (reported, no goal): {spark['seconds']:.2f} s "
+            f"({spark['seconds'] / seconds:.1f}× the DuckDB pipeline; JVM start "
+            f"{spark['startup']:.1f} s more), Python {spark['peak_mb']:,.0f} MB + JVM "
+            f"{fmt(spark.get('jvm_peak_mb'), ',.0f')} MB"
+        )
+
+
+def explain(data: Path, rows: int, memory_limit: str) -> None:
+    """Print the SQL our pipeline sends to DuckDB and both physical plans."""
+    import duckdb
+    import ibis
+
+    from ictfootprint.compute.engine import connect, read_table, table
+    from ictfootprint.compute.scope2 import location_based_by_site
+
+    factors = load_factors(rows)
+    backend = connect("duckdb", memory_limit=memory_limit)
+    expr = location_based_by_site(
+        read_table(backend, data / "readings", "readings"), table(backend, factors, "factors")
+    )
+    sql = ibis.to_sql(expr, dialect="duckdb")
+    print("--- pipeline SQL (ibis.to_sql):\n" + str(sql))
+    print("--- pipeline EXPLAIN:\n" + backend.raw_sql(f"EXPLAIN {sql}").fetchall()[0][1])
+    con = duckdb.connect(config={"memory_limit": memory_limit})
+    con.register("factors", factors)
+    hand = HAND_SQL.format(glob=data / "readings" / "part-*.parquet")
+    print("--- hand SQL:\n" + hand)
+    print("--- hand SQL EXPLAIN:\n" + con.sql(f"EXPLAIN {hand}").fetchall()[0][1])
+
+
+def parent(args: argparse.Namespace) -> int:
+    data = (
+        Path(args.data)
+        if args.data
+        else Path(tempfile.gettempdir()) / (f"ictfootprint-bench-engine-{args.rows}")
+    )
+    data.mkdir(parents=True, exist_ok=True)
+    scratch = data / "scratch"
+    scratch.mkdir(exist_ok=True)
+    load_factors(args.rows)  # fail early if the factors are missing
+    generate(args.rows, data)
+    files = parquet_files(data)
+    size = sum(path.stat().st_size for path in files)
+    print(
+        f"data: {data / 'readings'}: {len(files)} files, {size / 1e6:,.1f} MB on disk "
+        f"({size / args.rows:.2f} bytes a reading); years {years_covered(args.rows)}"
+    )
+    print(
+        f"machine: {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1e9:.1f} GB RAM; "
+        f"DuckDB memory_limit={args.memory_limit}, threads={args.threads}"
+    )
+    if args.explain:
+        explain(data, args.rows, args.memory_limit)
+    warm_cache(data)
+    parent_mb = kb(proc_status(os.getpid()).get("VmRSS")) * 1024 / 1e6
+    methods = [m for m in METHODS if m not in args.skip]
+    results = {method: run_method(method, args, data, scratch) for method in methods}
+    reference = None
+    if "out" in results.get("sql-duckdb", {}):
+        reference = normalised(results["sql-duckdb"]["out"])
+    bad = False
+    for method, figures in results.items():
+        if "out" not in figures:
+            # A run stopped at --timeout or --max-rss-gb is a measurement, not a failure.
+            bad = bad or "stopped" not in figures["error"]
+        elif method == "sql-duckdb" and reference is not None:
+            figures["check"] = f"reference ({len(reference):,} site-years)"
+        elif reference is None:
+            figures["check"] = "unchecked (no hand SQL result)"
+        else:
+            figures["check"] = check(figures, reference, args.rows)
+            bad = bad or not figures["check"].startswith("ok")
+    report(results, args.rows, parent_mb)
+    return 1 if bad else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rows", type=int, default=100_000_000, help="multiple of 2,000")
+    parser.add_argument("--data", help="folder for the generated Parquet (default: a temp dir)")
+    parser.add_argument("--skip", action="append", default=[], choices=METHODS)
+    parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory_limit")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2, help="DuckDB threads")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds, per method")
+    parser.add_argument("--max-rss-gb", type=float, default=20.0, help="per method, tree RSS")
+    parser.add_argument("--explain", action="store_true", help="print SQL and DuckDB plans")
+    parser.add_argument("--method", choices=METHODS, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.rows <= 0 or args.rows % SITES:
+        parser.error(f"--rows must be a positive multiple of {SITES:,}")
+    if args.method:
+        child(args)
+        return 0
+    return parent(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
