@@ -59,6 +59,7 @@ import os
 import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -256,14 +257,15 @@ def proc_status(pid: int) -> dict[str, str]:
     return {k: v.strip() for k, _, v in (line.partition(":") for line in text.splitlines())}
 
 
-def kb(value: str | None) -> int:
-    return int(value.split()[0]) if value else 0
+def mb(value: str | None) -> float:
+    """A /proc status size ("123 kB", in KiB) in MB (10^6 bytes)."""
+    return int(value.split()[0]) * 1024 / 1e6 if value else 0.0
 
 
 def jvm_peak_mb() -> float | None:
     """Peak resident memory (VmHWM) of the java processes this process started."""
     peaks = [
-        kb(status.get("VmHWM")) * 1024 / 1e6
+        mb(status.get("VmHWM"))
         for status in (proc_status(pid) for pid in descendants(os.getpid()))
         if status.get("Name") == "java"
     ]
@@ -279,7 +281,7 @@ def run_pipeline_duckdb(data: Path, factors: Any, args: argparse.Namespace) -> d
     backend.raw_sql(f"SET threads = {args.threads}")
     settings = backend.raw_sql(
         "SELECT current_setting('threads'), current_setting('memory_limit')"
-    ).fetchone()
+    ).fetchall()[0]
     started = time.perf_counter()
     readings = read_table(backend, data / "readings", "readings")
     factor_table = table(backend, factors, "factors")
@@ -383,23 +385,53 @@ RUNNERS = {
 }
 
 
+def explain(data: Path, rows: int, memory_limit: str) -> None:
+    """Print the SQL our pipeline sends to DuckDB, the hand SQL, and both physical plans."""
+    import duckdb
+    import ibis
+
+    from ictfootprint.compute.engine import connect, read_table, table
+    from ictfootprint.compute.scope2 import location_based_by_site
+
+    factors = load_factors(rows)
+    backend = connect("duckdb", memory_limit=memory_limit)
+    expr = location_based_by_site(
+        read_table(backend, data / "readings", "readings"), table(backend, factors, "factors")
+    )
+    sql = str(ibis.to_sql(expr, dialect="duckdb"))
+    print("--- pipeline SQL (ibis.to_sql):\n" + sql)
+    # The factors may be an ibis memtable, registered only when an expression runs.
+    expr.limit(1).to_pyarrow()
+    print("--- pipeline EXPLAIN:\n" + backend.raw_sql(f"EXPLAIN {sql}").fetchall()[0][1])
+    con = duckdb.connect(config={"memory_limit": memory_limit})
+    con.register("factors", factors)
+    hand = HAND_SQL.format(glob=data / "readings" / "part-*.parquet")
+    print("--- hand SQL:\n" + hand)
+    print("--- hand SQL EXPLAIN:\n" + con.sql(f"EXPLAIN {hand}").fetchall()[0][1], flush=True)
+
+
 def child(args: argparse.Namespace) -> None:
-    """Run one method in this process; write its result and print its figures as JSON."""
+    """Run one task or method in this process; for a method, print its figures as JSON."""
+    data = Path(args.data)
+    if args.task == "generate":
+        load_factors(args.rows)  # fail before writing anything if a factor is missing
+        generate(args.rows, data)
+        return
+    if args.task == "explain":
+        explain(data, args.rows, args.memory_limit)
+        return
     import pyarrow.parquet as pq
 
-    data = Path(args.data)
     factors = load_factors(args.rows)
     figures = RUNNERS[args.method](data, factors, args)
     result = figures.pop("result")
     pq.write_table(result, args.out)
     # ru_maxrss (KiB) keeps the high-water mark of the memory this process had before its
-    # execve, i.e. of the parent that spawned it (vfork or fork): the parent's size is a floor.
+    # execve, i.e. of the parent that spawned it (vfork or fork): the parent's peak is a floor.
     # VmHWM belongs to the address space exec created, so it is this program's own peak.
     maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
-    peak_mb = kb(proc_status(os.getpid()).get("VmHWM")) * 1024 / 1e6
-    figures.update(
-        method=args.method, peak_mb=peak_mb, maxrss_mb=maxrss_mb, rows_out=result.num_rows
-    )
+    peak_mb = mb(proc_status(os.getpid()).get("VmHWM"))
+    figures.update(peak_mb=peak_mb, maxrss_mb=maxrss_mb, rows_out=result.num_rows)
     print(RESULT_PREFIX + json.dumps(figures), flush=True)
 
 
@@ -408,45 +440,52 @@ def child(args: argparse.Namespace) -> None:
 
 
 def tree_rss_mb(pid: int) -> float:
-    return sum(kb(proc_status(p).get("VmRSS")) for p in [pid, *descendants(pid)]) * 1024 / 1e6
+    return sum(mb(proc_status(p).get("VmRSS")) for p in [pid, *descendants(pid)])
 
 
-def run_method(method: str, args: argparse.Namespace, data: Path, scratch: Path) -> dict[str, Any]:
-    out = scratch / f"result-{method}.parquet"
-    out.unlink(missing_ok=True)
-    if method == "pipeline-spark":
-        # A managed table saved under ./spark-warehouse outlives the session, and the next
-        # session's in-memory catalog does not know it: saving it again fails with
-        # LOCATION_ALREADY_EXISTS, overwrite or not. Whatever engine.table() does, start clean.
-        shutil.rmtree(scratch / "spark-warehouse", ignore_errors=True)
-    log = scratch / f"{method}.log"
-    command = [
+def child_command(args: argparse.Namespace, data: Path, *extra: str) -> list[str]:
+    return [
         sys.executable,
         str(Path(__file__).resolve()),
-        "--method",
-        method,
+        *extra,
         "--data",
         str(data),
         "--rows",
         str(args.rows),
-        "--out",
-        str(out),
         "--memory-limit",
         args.memory_limit,
         "--threads",
         str(args.threads),
     ]
+
+
+def run_method(
+    method: str, round_: int, args: argparse.Namespace, data: Path, scratch: Path
+) -> dict[str, Any]:
+    """One run of ``method`` in a fresh child, watched: killed past the time or memory bound."""
+    out = scratch / f"result-{method}-{round_}.parquet"
+    out.unlink(missing_ok=True)
+    log = scratch / f"{method}-{round_}.log"
+    if method == "pipeline-spark":
+        # A managed table saved under ./spark-warehouse outlives the session, and the next
+        # session's in-memory catalog does not know it: saving it again fails with
+        # LOCATION_ALREADY_EXISTS, overwrite or not. Whatever engine.table() does, start clean.
+        shutil.rmtree(scratch / "spark-warehouse", ignore_errors=True)
+    command = child_command(args, data, "--method", method, "--out", str(out))
     env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1", PYTHONUNBUFFERED="1")
-    print(f"running {method} ...", flush=True)
     limit_mb = args.max_rss_gb * 1e3
     tree_peak = 0.0
     stopped: str | None = None
     start = time.perf_counter()
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            command, cwd=scratch, env=env, stdout=sink, stderr=subprocess.STDOUT,
+            command,
+            cwd=scratch,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
         while process.poll() is None:
             elapsed = time.perf_counter() - start
             tree_peak = max(tree_peak, tree_rss_mb(process.pid))
@@ -465,12 +504,14 @@ def run_method(method: str, args: argparse.Namespace, data: Path, scratch: Path)
     if stopped or process.returncode != 0 or not lines:
         reason = stopped or f"failed (exit {process.returncode})"
         print(f"  {method}: {reason}; last output:\n" + "\n".join(text.splitlines()[-15:]))
-        return {"method": method, "error": reason, "wall": wall, "tree_peak_mb": tree_peak}
+        return {"error": reason, "wall": wall, "tree_peak_mb": tree_peak}
     figures: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
     figures.update(tree_peak_mb=tree_peak, wall=wall, out=str(out))
+    jvm = figures.get("jvm_peak_mb")
     print(
-        f"  {method}: {figures['seconds']:.2f} s, peak {figures['peak_mb']:,.0f} MB "
-        f"({figures['settings']})",
+        f"  {method}: {figures['seconds']:.2f} s, VmHWM {figures['peak_mb']:,.0f} MB"
+        + (f" + JVM {jvm:,.0f} MB" if jvm else "")
+        + f", tree {tree_peak:,.0f} MB ({figures['settings']})",
         flush=True,
     )
     return figures
@@ -486,11 +527,11 @@ def normalised(path: str) -> Any:
     return frame.sort_values(KEYS).reset_index(drop=True)
 
 
-def check(figures: dict[str, Any], reference: Any, rows: int) -> str:
-    """'ok' or what differs from the hand SQL on any site-year."""
+def check(path: str, reference: Any, rows: int) -> str:
+    """'ok ...' or what differs from the hand SQL on any site-year."""
     import numpy as np
 
-    frame = normalised(figures["out"])
+    frame = normalised(path)
     if len(frame) != len(reference):
         return f"{len(frame)} site-years, hand SQL {len(reference)}"
     if not (frame[KEYS].to_numpy() == reference[KEYS].to_numpy()).all():
@@ -503,62 +544,97 @@ def check(figures: dict[str, Any], reference: Any, rows: int) -> str:
     t_ok = np.isclose(frame["tco2e"], reference["tco2e"], rtol=1e-9, atol=10.0**-PLACES)
     if not kwh_ok.all() or not t_ok.all():
         return f"{int((~kwh_ok).sum())} kWh and {int((~t_ok).sum())} tCO2e values differ"
-    worst = float(
-        (
-            abs(frame["tco2e"] - reference["tco2e"]) / reference["tco2e"].abs().clip(lower=1e-12)
-        ).max()
-    )
-    return f"ok (max rel diff tCO2e {worst:.1e})"
+    worst = abs(frame["tco2e"] - reference["tco2e"]) / reference["tco2e"].abs().clip(lower=1e-12)
+    return f"ok (max rel diff {float(worst.max()):.0e})"
 
 
 def fmt(value: float | None, spec_: str, suffix: str = "") -> str:
     return "-" if value is None or math.isnan(value) else f"{value:{spec_}}{suffix}"
 
 
-def report(results: dict[str, dict[str, Any]], rows: int, parent_mb: float) -> None:
-    sql_s = results.get("sql-duckdb", {}).get("seconds")
-    pandas = results.get("pandas", {})
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One line per method: median and minimum time over its runs, the worst memory."""
+    done = [run for run in runs if "seconds" in run]
+    summary: dict[str, Any] = {
+        "runs": len(done),
+        "tree_peak_mb": max(run["tree_peak_mb"] for run in runs),
+        "error": next((run["error"] for run in runs if "error" in run), None),
+        "wall": max(run["wall"] for run in runs),
+    }
+    if done:
+        seconds = [run["seconds"] for run in done]
+        summary.update(
+            seconds=statistics.median(seconds),
+            min=min(seconds),
+            all=seconds,
+            prepare=statistics.median(run["prepare"] for run in done),
+            startup=statistics.median(run["startup"] for run in done),
+            peak_mb=max(run["peak_mb"] for run in done),
+            maxrss_mb=max(run["maxrss_mb"] for run in done),
+            jvm_peak_mb=max((run.get("jvm_peak_mb") or math.nan) for run in done),
+            rows_out=done[0]["rows_out"],
+            check=", ".join(sorted({run["check"] for run in done})),
+        )
+    return summary
+
+
+def report(
+    summaries: dict[str, dict[str, Any]],
+    rounds: list[dict[str, dict[str, Any]]],
+    rows: int,
+    parent_mb: float,
+) -> None:
+    sql_s = summaries.get("sql-duckdb", {}).get("seconds")
+    pandas = summaries.get("pandas", {})
     # A stopped pandas run gives a bound: it took at least the time it was given.
-    pandas_s = pandas.get("seconds", pandas.get("wall"))
-    bound = "≥" if "error" in pandas else ""
+    pandas_s = pandas.get("seconds") or (pandas["wall"] if pandas.get("error") else None)
+    bound = "≥" if pandas.get("error") else ""
     header = (
-        f"{'method':<16} {'seconds':>8} {'prepare':>7} {'startup':>7} {'peak MB':>8} "
-        f"{'maxrss':>7} {'JVM MB':>7} {'tree MB':>8} {'× SQL':>8} {'vs pandas':>9} "
-        f"{'site-yrs':>8}  check"
+        f"{'method':<16} {'median s':>8} {'min s':>7} {'runs':>4} {'prepare':>7} "
+        f"{'startup':>7} {'peak MB':>8} {'maxrss':>7} {'JVM MB':>7} {'tree MB':>8} "
+        f"{'× SQL':>8} {'vs pandas':>9} {'site-yrs':>8}  check"
     )
     print()
-    print(f"Results: {rows:,} readings")
+    print(f"Results: {rows:,} readings, {len(rounds)} round(s)")
     print(header)
     print("-" * len(header))
-    for method, figures in results.items():
-        if "error" in figures:
+    for method, s in summaries.items():
+        if not s["runs"]:
             print(
-                f"{method:<16} {'>' + format(figures['wall'], '.0f'):>8} {'':>7} {'':>7} "
-                f"{'':>8} {'':>7} {'':>7} {figures['tree_peak_mb']:>8,.0f} {'':>8} {'':>9} "
-                f"{'':>8}  {figures['error']}"
+                f"{method:<16} {'>' + format(s['wall'], '.0f'):>8} {'':>7} {0:>4} {'':>7} "
+                f"{'':>7} {'':>8} {'':>7} {'':>7} {s['tree_peak_mb']:>8,.0f} {'':>8} {'':>9} "
+                f"{'':>8}  {s['error']}"
             )
             continue
-        seconds = figures["seconds"]
-        ratio = seconds / sql_s if sql_s else None
-        speedup = pandas_s / seconds if pandas_s else None
+        ratio = s["seconds"] / sql_s if sql_s else None
+        speedup = pandas_s / s["seconds"] if pandas_s else None
         print(
-            f"{method:<16} {seconds:>8.2f} {figures['prepare']:>7.2f} {figures['startup']:>7.2f} "
-            f"{figures['peak_mb']:>8,.0f} {figures['maxrss_mb']:>7,.0f} "
-            f"{fmt(figures.get('jvm_peak_mb'), ',.0f'):>7} {figures['tree_peak_mb']:>8,.0f} "
-            f"{fmt(ratio, '.2f', '×'):>8} {bound + fmt(speedup, '.1f', '×'):>9} "
-            f"{figures['rows_out']:>8,}  {figures['check']}"
+            f"{method:<16} {s['seconds']:>8.2f} {s['min']:>7.2f} {s['runs']:>4} "
+            f"{s['prepare']:>7.2f} {s['startup']:>7.2f} {s['peak_mb']:>8,.0f} "
+            f"{s['maxrss_mb']:>7,.0f} {fmt(s['jvm_peak_mb'], ',.0f'):>7} "
+            f"{s['tree_peak_mb']:>8,.0f} {fmt(ratio, '.2f', '×'):>8} "
+            f"{bound + fmt(speedup, '.1f', '×'):>9} {s['rows_out']:>8,}  {s['check']}"
+            + (f"; {s['error']}" if s["error"] else "")
         )
     print(
-        "seconds: reading to the Arrow result (prepare: the part before execution: registering "
-        "inputs,\n  building the expression); startup: engine start, not timed; peak MB: the "
-        "child's VmHWM;\n  maxrss: its ru_maxrss, which cannot be below the parent's size at "
-        f"spawn ({parent_mb:,.0f} MB); JVM MB: Spark's\n  java VmHWM; tree MB: summed RSS of the "
-        "child and its descendants (JVM, Spark's Python workers),\n  sampled every 0.2 s; "
+        "median/min s: reading to the Arrow result, over the rounds (prepare: the part before\n"
+        "  execution: registering inputs, building the expression); startup: engine start, not\n"
+        "  timed; peak MB: the child's VmHWM; maxrss: its ru_maxrss, never below the parent's\n"
+        f"  peak at spawn ({parent_mb:,.0f} MB); JVM MB: Spark's java VmHWM; tree MB: summed RSS "
+        "of the child\n  and its descendants (JVM, Spark's Python workers), sampled every 0.2 s; "
         "MB = 10^6 bytes"
     )
-    ours = results.get("pipeline-duckdb", {})
+    for method in summaries:
+        times = " ".join(fmt(r.get(method, {}).get("seconds"), ".2f") for r in rounds)
+        print(f"  {method:<16} per round: {times}")
+    paired = [
+        r["pipeline-duckdb"]["seconds"] / r["sql-duckdb"]["seconds"]
+        for r in rounds
+        if "seconds" in r.get("pipeline-duckdb", {}) and "seconds" in r.get("sql-duckdb", {})
+    ]
+    ours = summaries.get("pipeline-duckdb", {})
     print()
-    print("Goals (pipeline-duckdb):")
+    print("Goals (pipeline-duckdb, medians):")
     if "seconds" not in ours:
         print("  pipeline-duckdb did not finish: no verdict")
         return
@@ -566,67 +642,51 @@ def report(results: dict[str, dict[str, Any]], rows: int, parent_mb: float) -> N
     if sql_s:
         ratio = seconds / sql_s
         verdict = "PASS" if ratio <= GOAL_VS_SQL else "FAIL"
-        times = f"({seconds:.2f} / {sql_s:.2f} s)"
-        print(f"  ≤ {GOAL_VS_SQL:g}× the hand SQL:        {ratio:.2f}× {times}  {verdict}")
+        rounds_text = " ".join(f"{p:.2f}" for p in paired)
+        print(
+            f"  ≤ {GOAL_VS_SQL:g}× the hand SQL:      {ratio:.2f}× ({seconds:.2f} / {sql_s:.2f} s; "
+            f"per round {rounds_text})  {verdict}"
+        )
     else:
-        print(f"  ≤ {GOAL_VS_SQL:g}× the hand SQL:        hand SQL not run")
+        print(f"  ≤ {GOAL_VS_SQL:g}× the hand SQL:      hand SQL not run")
     if pandas_s:
         speedup = pandas_s / seconds
         verdict = "PASS" if speedup >= GOAL_VS_PANDAS else ("UNKNOWN" if bound else "FAIL")
         times = f"{bound}{speedup:.1f}× ({bound}{pandas_s:.1f} / {seconds:.2f} s)"
-        print(f"  ≥ {GOAL_VS_PANDAS:g}× faster than pandas:   {times}  {verdict}")
+        print(f"  ≥ {GOAL_VS_PANDAS:g}× faster than pandas: {times}  {verdict}")
     else:
-        print(f"  ≥ {GOAL_VS_PANDAS:g}× faster than pandas:   pandas not run (--skip pandas)")
+        print(f"  ≥ {GOAL_VS_PANDAS:g}× faster than pandas: pandas not run (--skip pandas)")
     peak = max(ours["peak_mb"], ours["tree_peak_mb"])
     verdict = "PASS" if peak <= GOAL_PEAK_MB else "FAIL"
     print(
-        f"  peak ≤ {GOAL_PEAK_MB / 1e3:g} GB:               {peak:,.0f} MB "
-        f"(max of VmHWM and sampled tree)  {verdict}"
+        f"  peak ≤ {GOAL_PEAK_MB / 1e3:g} GB:             {peak:,.0f} MB "
+        f"(max of VmHWM and sampled tree RSS)  {verdict}"
     )
-    spark = results.get("pipeline-spark")
+    spark = summaries.get("pipeline-spark")
     if spark and "seconds" in spark:
         print(
             f"Spark local[2] (reported, no goal): {spark['seconds']:.2f} s "
             f"({spark['seconds'] / seconds:.1f}× the DuckDB pipeline; JVM start "
             f"{spark['startup']:.1f} s more), Python {spark['peak_mb']:,.0f} MB + JVM "
-            f"{fmt(spark.get('jvm_peak_mb'), ',.0f')} MB"
+            f"{fmt(spark['jvm_peak_mb'], ',.0f')} MB (tree {spark['tree_peak_mb']:,.0f} MB)"
         )
 
 
-def explain(data: Path, rows: int, memory_limit: str) -> None:
-    """Print the SQL our pipeline sends to DuckDB and both physical plans."""
-    import duckdb
-    import ibis
-
-    from ictfootprint.compute.engine import connect, read_table, table
-    from ictfootprint.compute.scope2 import location_based_by_site
-
-    factors = load_factors(rows)
-    backend = connect("duckdb", memory_limit=memory_limit)
-    expr = location_based_by_site(
-        read_table(backend, data / "readings", "readings"), table(backend, factors, "factors")
-    )
-    sql = ibis.to_sql(expr, dialect="duckdb")
-    print("--- pipeline SQL (ibis.to_sql):\n" + str(sql))
-    print("--- pipeline EXPLAIN:\n" + backend.raw_sql(f"EXPLAIN {sql}").fetchall()[0][1])
-    con = duckdb.connect(config={"memory_limit": memory_limit})
-    con.register("factors", factors)
-    hand = HAND_SQL.format(glob=data / "readings" / "part-*.parquet")
-    print("--- hand SQL:\n" + hand)
-    print("--- hand SQL EXPLAIN:\n" + con.sql(f"EXPLAIN {hand}").fetchall()[0][1])
-
-
 def parent(args: argparse.Namespace) -> int:
+    # This process stays small (no pandas, DuckDB or Arrow until the checks): a child's
+    # ru_maxrss starts from the peak of the process that spawned it.
+    factors_path()  # fail early, with the message, if the factors are absent
     data = (
         Path(args.data)
         if args.data
-        else Path(tempfile.gettempdir()) / (f"ictfootprint-bench-engine-{args.rows}")
+        else Path(tempfile.gettempdir()) / f"ictfootprint-bench-engine-{args.rows}"
     )
     data.mkdir(parents=True, exist_ok=True)
     scratch = data / "scratch"
     scratch.mkdir(exist_ok=True)
-    load_factors(args.rows)  # fail early if the factors are missing
-    generate(args.rows, data)
+    subprocess.run(
+        child_command(args, data, "--task", "generate"), check=True, timeout=args.timeout
+    )
     files = parquet_files(data)
     size = sum(path.stat().st_size for path in files)
     print(
@@ -635,31 +695,50 @@ def parent(args: argparse.Namespace) -> int:
     )
     print(
         f"machine: {os.cpu_count()} cores, "
-        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1e9:.1f} GB RAM; "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1e9:.1f} GB RAM, "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
         f"DuckDB memory_limit={args.memory_limit}, threads={args.threads}"
     )
     if args.explain:
-        explain(data, args.rows, args.memory_limit)
+        subprocess.run(
+            child_command(args, data, "--task", "explain"),
+            check=True,
+            timeout=args.timeout,
+            cwd=scratch,
+        )
     warm_cache(data)
-    parent_mb = kb(proc_status(os.getpid()).get("VmRSS")) * 1024 / 1e6
+    parent_mb = mb(proc_status(os.getpid()).get("VmHWM"))
     methods = [m for m in METHODS if m not in args.skip]
-    results = {method: run_method(method, args, data, scratch) for method in methods}
-    reference = None
-    if "out" in results.get("sql-duckdb", {}):
-        reference = normalised(results["sql-duckdb"]["out"])
+    rounds: list[dict[str, dict[str, Any]]] = []
+    stopped: set[str] = set()
+    for number in range(args.rounds):
+        print(f"round {number + 1} of {args.rounds}:", flush=True)
+        rotated = methods[number % len(methods) :] + methods[: number % len(methods)]
+        rounds.append(
+            {m: run_method(m, number, args, data, scratch) for m in rotated if m not in stopped}
+        )
+        stopped |= {m for m, figures in rounds[-1].items() if "error" in figures}
+    reference = next(
+        (normalised(r["sql-duckdb"]["out"]) for r in rounds if "out" in r.get("sql-duckdb", {})),
+        None,
+    )
     bad = False
-    for method, figures in results.items():
-        if "out" not in figures:
-            # A run stopped at --timeout or --max-rss-gb is a measurement, not a failure.
-            bad = bad or "stopped" not in figures["error"]
-        elif method == "sql-duckdb" and reference is not None:
-            figures["check"] = f"reference ({len(reference):,} site-years)"
-        elif reference is None:
-            figures["check"] = "unchecked (no hand SQL result)"
-        else:
-            figures["check"] = check(figures, reference, args.rows)
-            bad = bad or not figures["check"].startswith("ok")
-    report(results, args.rows, parent_mb)
+    for runs in rounds:
+        for figures in runs.values():
+            if "out" not in figures:
+                # A run stopped at --timeout or --max-rss-gb is a measurement, not a failure.
+                bad = bad or "stopped" not in figures["error"]
+            elif reference is None:
+                figures["check"] = "unchecked (no hand SQL result)"
+            else:
+                figures["check"] = check(figures["out"], reference, args.rows)
+                bad = bad or not figures["check"].startswith("ok")
+    summaries = {
+        m: summarise([r[m] for r in rounds if m in r])
+        for m in methods
+        if any(m in r for r in rounds)
+    }
+    report(summaries, rounds, args.rows, parent_mb)
     return 1 if bad else 0
 
 
@@ -668,17 +747,21 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000_000, help="multiple of 2,000")
     parser.add_argument("--data", help="folder for the generated Parquet (default: a temp dir)")
     parser.add_argument("--skip", action="append", default=[], choices=METHODS)
+    parser.add_argument("--rounds", type=int, default=3, help="fresh runs of every method")
     parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory_limit")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2, help="DuckDB threads")
-    parser.add_argument("--timeout", type=float, default=900.0, help="seconds, per method")
-    parser.add_argument("--max-rss-gb", type=float, default=20.0, help="per method, tree RSS")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds, per run")
+    parser.add_argument("--max-rss-gb", type=float, default=20.0, help="per run, tree RSS")
     parser.add_argument("--explain", action="store_true", help="print SQL and DuckDB plans")
+    parser.add_argument("--task", choices=("generate", "explain"), help=argparse.SUPPRESS)
     parser.add_argument("--method", choices=METHODS, help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rows <= 0 or args.rows % SITES:
         parser.error(f"--rows must be a positive multiple of {SITES:,}")
-    if args.method:
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    if args.method or args.task:
         child(args)
         return 0
     return parent(args)

@@ -175,3 +175,20 @@ def test_scope3_never_enters_a_sector_total(
     frame = _frame(rows)
     bigger = frame.assign(scope3=frame.scope3 + extra)
     assert _total(frame, "world") == _total(bigger, "world")
+
+
+def test_regression_no_scope3_anywhere(tmp_path: Path) -> None:
+    """A store where no entity reports Scope 3 (an all-null column) still aggregates."""
+    store = Store.open(str(tmp_path / "n.db"))
+    store.add_entity(
+        Entity(
+            id="a", name="a", kind=EntityKind.COMPANY, country="FRA", subsectors=("mobile_network",)
+        )
+    )
+    store.record_observations([_value("a", "ghg_scope1", 1.5)])
+    (row,) = sector_totals(store, level="world", year=2023).rows
+    assert (row["s1s2_location"], row["scope3_beside"], row["entities_incomplete"]) == (
+        1.5,
+        None,
+        1,
+    )

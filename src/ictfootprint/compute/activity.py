@@ -307,7 +307,9 @@ def _write(
     grid_used: dict[tuple[str, int], ResolvedFactor],
     set_name: str,
 ) -> None:
-    tool = f"ictfootprint {__version__} compute ({run.engine})"
+    # the engine goes in the lineage, not the source: the same inputs give the same figures
+    # on DuckDB and Spark, and a re-run on the other engine writes nothing new
+    tool = f"ictfootprint {__version__} compute"
     batch: list[Observation] = []
     for row in combined.to_dict(orient="records"):
         factor = grid_used.get((row["country"], int(row["year"])))
@@ -316,7 +318,7 @@ def _write(
             if value is None or pd.isna(value):
                 continue
             flags: list[str] = []
-            lineage: dict[str, Any] = {"inputs": run.files, "tool": tool}
+            lineage: dict[str, Any] = {"inputs": run.files, "tool": tool, "engine": run.engine}
             if column.startswith("scope2") and factor is not None:
                 flags += list(factor.flags)
                 lineage["grid_factor"] = {

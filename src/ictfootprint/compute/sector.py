@@ -83,6 +83,10 @@ def entity_frame(store: Store, year: int) -> pd.DataFrame:
             "mobile_lines",
         ],
     )
+    # explicit types: a column with no value at all (no Scope 3 anywhere) must still sum
+    numeric = ["scope1", "scope2_location", "scope3", "mobile_lines"]
+    frame[numeric] = frame[numeric].astype("float64")
+    frame["year"] = frame["year"].astype("int64")
     frame["s1s2_location"] = frame[["scope1", "scope2_location"]].sum(axis=1, min_count=1)
     frame["complete"] = frame.scope1.notna() & frame.scope2_location.notna()
     return frame
