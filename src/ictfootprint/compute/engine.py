@@ -7,8 +7,11 @@ and Java 17; it runs ``local[N]`` unless ``ICTFOOTPRINT_SPARK_MASTER`` names a c
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -55,11 +58,20 @@ def spark_session() -> Any:
             "spark.sql.shuffle.partitions", os.environ.get("ICTFOOTPRINT_SPARK_PARTITIONS", "4")
         )
         .config("spark.sql.ansi.enabled", "false")
-        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="ictfootprint-spark-"))
+        .config("spark.sql.warehouse.dir", _warehouse())
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+@cache
+def _warehouse() -> str:
+    """One temporary Spark warehouse folder per process, removed when the process ends
+    (nothing is meant to be kept there: frames are registered in memory)."""
+    folder = tempfile.mkdtemp(prefix="ictfootprint-spark-")
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def table(backend: Any, frame: pd.DataFrame, name: str) -> Any:
