@@ -12,6 +12,7 @@ import typer
 
 from ictfootprint import __version__
 from ictfootprint.cli import (
+    assess,
     collection,
     compute,
     demo,
@@ -42,6 +43,7 @@ app.command("estimate")(compute.estimate_command)
 app.command("template")(collection.template_command)
 app.command("submit")(collection.submit_command)
 app.add_typer(collection.review_app, name="review")
+app.add_typer(assess.app, name="assess")
 app.add_typer(entities.app, name="entities")
 app.add_typer(factors.app, name="factors")
 app.add_typer(observations.app, name="observations")

@@ -69,7 +69,8 @@ class Pathway:
             )
 
 
-def _pathway(entry: dict[str, Any]) -> Pathway:
+def pathway_from_dict(entry: dict[str, Any]) -> Pathway:
+    """A pathway from one ``[[pathway]]`` table (the grammar of pathways.toml)."""
     return Pathway(
         id=entry["id"],
         name=entry["name"],
@@ -88,7 +89,7 @@ def _pathway(entry: dict[str, Any]) -> Pathway:
 def pathways() -> dict[str, Pathway]:
     result = {}
     for entry in read_toml("pathways.toml")["pathway"]:
-        path = _pathway(entry)
+        path = pathway_from_dict(entry)
         if path.kind not in ("points", "annual-linear"):
             raise ReferenceDataError(f"pathways.toml: {path.id} has unknown kind {path.kind}")
         if path.kind == "points" and [y for y, _ in path.points] != sorted(

@@ -1,0 +1,171 @@
+"""Trajectories from the store: a yearly series for an entity, a country, a region, the world
+or a sub-sector, compared with a pathway (ITU-T L.1470, SBTi, or a user's own), projected and
+with the reduction it still needs.
+
+Entity series use the entity's best available values for the scope (its reported total, else
+the sum of the components of the same year); area and sub-sector series are sector totals
+(Scope 1 + 2 location-based of in-sector entities, :mod:`ictfootprint.compute.sector`), so
+only the ``1+2-location`` scope can be compared there: any other is an error, not a mix.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from ictfootprint.assess.alignment import (
+    Projection,
+    RequiredReduction,
+    project,
+    required_reduction,
+)
+from ictfootprint.assess.trajectory import Trajectory, trajectory
+from ictfootprint.errors import InputError, Location
+from ictfootprint.reference.catalogue import catalogue
+from ictfootprint.reference.pathways import Pathway, pathway_from_dict
+from ictfootprint.reference.pathways import pathway as pathway_named
+from ictfootprint.store import Store
+from ictfootprint.store.observations import best_available
+
+LEVELS: Final = ("entity", "country", "region", "world", "subsector")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: str
+    key: str
+    trajectory: Trajectory
+    projection: Projection | None
+    required: RequiredReduction | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "key": self.key,
+            **self.trajectory.as_dict(),
+            "projection": self.projection.as_dict() if self.projection else None,
+            "required_reduction": self.required.as_dict() if self.required else None,
+        }
+
+
+def _scope_indicators() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """scope → (its total indicator, that total's components), from the catalogue."""
+    found = {}
+    for item in catalogue().values():
+        if item.scope and item.components and item.unit == "tCO2e" and "+" in item.scope:
+            found[item.scope] = (item.id, item.components)
+    return found
+
+
+def entity_series(store: Store, entity_id: str, scope: str) -> dict[int, float]:
+    """The entity's yearly values for ``scope`` (all countries together), best available."""
+    indicators = _scope_indicators()
+    if scope not in indicators:
+        raise InputError(
+            "no such combined scope",
+            Location(field="scope"),
+            expected=", ".join(sorted(indicators)),
+            found=scope,
+        )
+    total, parts = indicators[scope]
+    values = best_available(
+        store.current_observations(entity_ids=[entity_id], indicator_ids=[total, *parts])
+    )
+    sums: dict[tuple[str, int], float] = defaultdict(float)
+    for obs in values:
+        if obs.value is not None:
+            sums[(obs.indicator_id, obs.year)] += obs.value
+    years = {y for _i, y in sums}
+    series = {}
+    for year in sorted(years):
+        if (total, year) in sums:
+            series[year] = sums[(total, year)]
+        elif all((p, year) in sums for p in parts):
+            series[year] = sum(sums[(p, year)] for p in parts)
+    return series
+
+
+def area_series(store: Store, level: str, key: str, years: range) -> dict[int, float]:
+    from ictfootprint.compute.sector import sector_totals
+
+    series = {}
+    sector_level = {
+        "country": "country",
+        "region": "region",
+        "world": "world",
+        "subsector": "world",
+    }[level]
+    kind = "m49" if key.isdigit() else "itu"
+    for year in years:
+        rows = sector_totals(store, level=sector_level, year=year, region_kind=kind).rows
+        chosen = [
+            r
+            for r in rows
+            if level == "world"
+            or (r["subsector"] == key if level == "subsector" else r["area"] == key)
+        ]
+        if chosen:
+            series[year] = sum(float(r["s1s2_location"]) for r in chosen)
+    return series
+
+
+def load_pathway(pathway_id: str | None, pathway_file: Path | None) -> Pathway:
+    """A shipped pathway by id, or a user's own from a TOML file (same grammar as
+    ``reference/data/pathways.toml``: one ``[[pathway]]``)."""
+    if pathway_file is None:
+        return pathway_named(pathway_id or "l1470-sector")
+    try:
+        entries = tomllib.loads(pathway_file.read_text("utf-8"))["pathway"]
+        return pathway_from_dict(entries[0])
+    except (OSError, tomllib.TOMLDecodeError, KeyError, IndexError, TypeError) as exc:
+        raise InputError(
+            f"unreadable pathway file: {exc}",
+            Location(file=str(pathway_file)),
+            expected="a [[pathway]] table as in pathways.toml",
+        ) from None
+
+
+def assess_trajectory(
+    store: Store,
+    *,
+    level: str,
+    key: str,
+    scope: str,
+    pathway: Pathway,
+    target_year: int = 2030,
+    last_years: int = 5,
+    first_year: int = 2015,
+    last_year: int = 2030,
+) -> Assessment:
+    if level not in LEVELS:
+        raise InputError(
+            "unknown level", Location(field="level"), expected=", ".join(LEVELS), found=level
+        )
+    pathway.check_scope(scope)  # before any data: another scope is an error, not a mix
+    if level == "entity":
+        if store.find_entity(key) is None:
+            raise InputError("unknown entity", Location(field="id"), found=key)
+        series = entity_series(store, key, scope)
+    else:
+        if scope != "1+2-location":
+            raise InputError(
+                "sector totals are Scope 1 + 2 location-based",
+                Location(field="scope"),
+                expected="1+2-location",
+                found=scope,
+            )
+        series = area_series(store, level, key, range(first_year, last_year + 1))
+    if not series:
+        raise InputError(f"no {scope} values for {level} {key}", Location(field="id"), found=key)
+    result = trajectory(series, pathway, scope=scope, unit="tCO2e", until=target_year)
+    target = next((p.pathway for p in result.points if p.year == target_year), None)
+    projection = project(series, target_year, last_years) if len(series) >= 2 else None
+    required = (
+        required_reduction(series, target_year, target)
+        if target is not None and max(series) < target_year
+        else None
+    )
+    return Assessment(level, key, result, projection, required)

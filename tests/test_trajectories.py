@@ -1,0 +1,157 @@
+"""L.1470 trajectories from the store: by hand, at entity and area level, scope checked."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ictfootprint.assess.alignment import project, required_reduction
+from ictfootprint.assess.trajectories import assess_trajectory, load_pathway
+from ictfootprint.errors import InputError
+from ictfootprint.model import Entity, EntityKind, Method, Observation
+from ictfootprint.reference.pathways import pathway
+from ictfootprint.store import Store
+
+SERIES = {2020: 1000.0, 2021: 950.0, 2022: 930.0, 2023: 910.0, 2024: 900.0}
+
+
+def _store(tmp_path: Path) -> Store:
+    store = Store.open(str(tmp_path / "t.db"))
+    store.add_entity(
+        Entity(
+            id="co",
+            name="Fixture Co",
+            kind=EntityKind.COMPANY,
+            country="FRA",
+            subsectors=("mobile_network",),
+        )
+    )
+    observations = []
+    for year, value in SERIES.items():
+        # S1 + S2 market given as components: 20 % Scope 1, 80 % Scope 2 market-based
+        for indicator, share in (
+            ("ghg_scope1", 0.2),
+            ("ghg_scope2_market", 0.8),
+            ("ghg_scope2_location", 0.8),
+        ):
+            observations.append(
+                Observation(
+                    entity_id="co",
+                    indicator_id=indicator,
+                    year=year,
+                    value=value * share,
+                    unit="tCO2e",
+                    method=Method.REPORTED,
+                    source="fixture",
+                    country="FRA",
+                )
+            )
+    store.record_observations(observations)
+    return store
+
+
+def test_fixture_company_against_l1470_by_hand(tmp_path: Path) -> None:
+    result = assess_trajectory(
+        _store(tmp_path),
+        level="entity",
+        key="co",
+        scope="1+2-market",
+        pathway=pathway("l1470-sector"),
+    )
+    points = {p.year: p for p in result.trajectory.points}
+    assert points[2030].pathway == 550.0  # 1,000 t × (1 − 0.45)
+    # 2024: 1,000 × (1 − 0.45 × 4/10) = 820 t; actual 900 t → gap 80 t = 9.76 % above
+    assert (points[2024].pathway, points[2024].gap, points[2024].gap_percent) == (820.0, 80.0, 9.76)
+    assert points[2024].on_track is False
+    # least squares over 2020-2024: mean year 2022, mean value 938;
+    # slope = (−2·62 − 1·12 + 0 + 1·(−28) + 2·(−38)) / 10 = −24 t/yr → 2030: 938 − 24·8 = 746
+    assert result.projection is not None
+    assert result.projection.slope_per_year == pytest.approx(-24.0)
+    assert result.projection.projected == pytest.approx(746.0)
+    # needed from 2024: (900 − 550) / 6 = 58.33 t a year, or 1 − (550/900)^(1/6) a year
+    assert result.required is not None
+    assert result.required.absolute_per_year == pytest.approx(350 / 6)
+    assert result.required.percent_per_year == pytest.approx(100 * (1 - (550 / 900) ** (1 / 6)))
+
+
+def test_country_series_is_the_sector_total(tmp_path: Path) -> None:
+    result = assess_trajectory(
+        _store(tmp_path),
+        level="country",
+        key="FRA",
+        scope="1+2-location",
+        pathway=pathway("l1470-sector"),
+    )
+    assert {p.year: p.actual for p in result.trajectory.points if p.actual} == SERIES
+
+
+def test_another_scope_is_an_error_not_a_mix(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    with pytest.raises(InputError, match="Scope 1 \\+ 2 location-based"):
+        assess_trajectory(
+            store, level="world", key="001", scope="1+2-market", pathway=pathway("l1470-sector")
+        )
+    with pytest.raises(InputError, match="does not cover scope 1\\+2\\+3-market"):
+        assess_trajectory(
+            store, level="entity", key="co", scope="1+2+3-market", pathway=pathway("sbti-aca-1.5c")
+        )
+
+
+def test_sbti_and_a_users_own_pathway(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    sbti = assess_trajectory(
+        store, level="entity", key="co", scope="1+2-market", pathway=pathway("sbti-aca-1.5c")
+    )
+    assert {p.year: p.pathway for p in sbti.trajectory.points}[2025] == 790.0  # 1 − 5 × 4.2 %
+    own = tmp_path / "own.toml"
+    own.write_text(
+        '[[pathway]]\nid = "national-plan"\nname = "National plan: -30 % by 2030"\n'
+        'source = "fixture"\napplies_to = ["entity"]\nscopes = ["1+2-market"]\n'
+        'kind = "points"\nbase_year = 2020\npoints = [[2020, 1.0], [2030, 0.7]]\n'
+    )
+    mine = assess_trajectory(
+        store, level="entity", key="co", scope="1+2-market", pathway=load_pathway(None, own)
+    )
+    assert {p.year: p.pathway for p in mine.trajectory.points}[2030] == 700.0
+    with pytest.raises(InputError, match="unreadable pathway file"):
+        load_pathway(None, tmp_path / "missing.toml")
+
+
+def test_projection_and_required_reduction_need_enough_data() -> None:
+    with pytest.raises(InputError, match="at least 2 years"):
+        project({2020: 1.0}, 2030)
+    with pytest.raises(InputError, match="at or after the target year"):
+        required_reduction({2031: 1.0}, 2030, 0.5)
+
+
+def test_cli(tmp_path: Path) -> None:
+    _store(tmp_path)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ictfootprint",
+            "assess",
+            "trajectory",
+            "--level",
+            "entity",
+            "--id",
+            "co",
+            "--scope",
+            "1+2-market",
+            "--db",
+            str(tmp_path / "t.db"),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["pathway_id"] == "l1470-sector" and data["projection"]["projected"] == 746.0
