@@ -71,3 +71,61 @@ def trajectory_command(
             f"needed from {r.from_year}: {r.absolute_per_year:,.1f} tCO2e less each year"
             f"{percent} to reach {r.target_value:,.1f} in {r.target_year}"
         )
+
+
+@app.command("coverage")
+def coverage_command(
+    entity: list[str] = typer.Option(..., "--entity", help="Entity or country id (repeatable)."),
+    year: list[int] = typer.Option(..., "--year", help="Year (repeatable)."),
+    respondent: str | None = typer.Option(None, help="Respondent type (default: inferred)."),
+    db: str | None = DB_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Which required indicators are reported, calculated, estimated or missing."""
+    from dataclasses import asdict
+
+    from ictfootprint.assess.coverage import coverage
+    from ictfootprint.store import Store
+
+    result = coverage(Store.open(db), entity, year, respondent_type=respondent)
+    if fmt is Format.json:
+        print_json(asdict(result))
+        return
+    print_table(
+        "Coverage",
+        ["entity", "respondent", "year", "complete %", "by status", "missing"],
+        [
+            [
+                s["entity"],
+                s["respondent"],
+                s["year"],
+                s["completeness_percent"],
+                ", ".join(f"{k} {v}" for k, v in s["by_status"].items()),
+                ", ".join(s["missing"]),
+            ]
+            for s in result.summary
+        ],
+    )
+
+
+@app.command("survey-mapping")
+def survey_mapping_command(
+    survey: str = typer.Option("arcep", help="National survey: arcep."),
+    respondent: str = typer.Option("telecom-operator", help="Respondent type compared."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """A national survey's variables against the catalogue: what maps, what each side lacks."""
+    from ictfootprint.assess.coverage import survey_mapping
+
+    result = survey_mapping(survey, respondent)
+    if fmt is Format.json:
+        print_json(result)
+        return
+    print_table(
+        f"{survey} → catalogue",
+        ["family", "variable", "indicator"],
+        [[m["family"], m["variable"], m["indicator"]] for m in result["maps"]],
+    )
+    for item in result["survey_only"]:
+        typer.echo(f"survey only: {item['variable']} ({item['note']})")
+    typer.echo(f"catalogue only ({respondent}): {', '.join(result['catalogue_only'])}")

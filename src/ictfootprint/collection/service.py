@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Final
 
+from ictfootprint.assess.coverage import respondent_for
 from ictfootprint.collection.checked import Checked, check_values, number_format
 from ictfootprint.collection.csvreader import read_csv
 from ictfootprint.collection.findings import Completeness, Finding, Report, Severity
@@ -32,15 +33,6 @@ from ictfootprint.store.observations import best_available
 
 FORMATS: Final = ("csv", "xlsx", "json")
 _OLE: Final = bytes.fromhex("d0cf11e0a1b11ae1")
-#: The respondent type assumed from an entity's sub-sectors when none is given.
-_BY_SUBSECTOR: Final = (
-    ("data_centre", "data-centre-operator"),
-    ("mobile_network", "telecom-operator"),
-    ("fixed_network", "telecom-operator"),
-    ("user_equipment", "device-manufacturer"),
-    ("manufacturing", "device-manufacturer"),
-    ("software_services", "cloud-provider"),
-)
 
 
 @dataclass(frozen=True)
@@ -203,7 +195,7 @@ def validate(
                 expected="at least one filled value",
             )
         )
-    kind = respondent or raw.respondent or _respondent_for(entity)
+    kind = respondent or raw.respondent or respondent_for(entity)
     years = sorted({c.year for c in checked})
     wanted = respondents()[kind].required
     completeness = Completeness(kind, years, list(wanted), missing_by_year(checked, wanted, years))
@@ -231,13 +223,6 @@ def _factor_lookup(store: Store, entity: Entity, checked: list[Checked]) -> Any:
     }
     factors = store.resolve_grid_factors((a, y) for a, y in pairs if a is not None)
     return lambda country, year: factors.get((country, year))
-
-
-def _respondent_for(entity: Entity) -> str:
-    for subsector, kind in _BY_SUBSECTOR:
-        if subsector in entity.subsectors:
-            return kind
-    return "organisation"
 
 
 def _format(data: bytes, name: str, declared: str | None) -> str:
