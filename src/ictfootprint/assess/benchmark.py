@@ -194,6 +194,9 @@ def parse_weights(raw: Mapping[str, Any], source: str = WEIGHTS_FILE) -> Weights
     if not isinstance(criteria, Mapping) or set(criteria) != set(CRITERIA):
         found = sorted(criteria) if isinstance(criteria, Mapping) else criteria
         raise fail("criterion", "wrong set of criteria", ", ".join(CRITERIA), found)
+    for name in CRITERIA:
+        if not isinstance(criteria[name], Mapping):
+            raise fail(f"criterion.{name}", "not a table", "a table with a weight", criteria[name])
     points = {
         name: number(criteria[name].get("weight"), f"criterion.{name}.weight", 0.0, TOTAL_POINTS)
         for name in CRITERIA

@@ -204,8 +204,11 @@ class NetImpact:
     effects: tuple[EffectResult, ...]
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data (numbers are Python floats)."""
-        return asdict(self)
+        """Plain JSON-ready data: Python floats, and lists (what JSON gives back) for tuples."""
+        data = asdict(self)
+        data["by_order"] = list(data["by_order"])
+        data["effects"] = list(data["effects"])
+        return data
 
 
 def load_scenario(path: Path) -> Scenario:
