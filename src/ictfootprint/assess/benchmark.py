@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from ictfootprint.errors import InputError, Location, ReferenceDataError
 from ictfootprint.reference.loader import read_toml
@@ -342,3 +342,43 @@ def rank(companies: Sequence[CompanyYear], weights: Weights | None = None) -> li
         )
     )
     return [RankedScore(number, s) for number, s in enumerate(scores, start=1)]
+
+
+_INTS: Final = ("year", "scope3_categories_reported", "base_year", "net_zero_year")
+_FLOATS: Final = (
+    "disclosure_completeness_percent",
+    "s1s2_market",
+    "s1s2_market_base",
+    "renewable_share_percent",
+)
+
+
+def read_companies(data: bytes, name: str) -> list[CompanyYear]:
+    """A CSV of company-years: one column per :class:`CompanyYear` field (optional ones may
+    be empty). An unreadable cell names the file, row and field."""
+    from ictfootprint.csvfile import parse_csv
+
+    table = parse_csv(data, name, lower_header=True)
+    companies = []
+    for row in table.rows():
+        values: dict[str, Any] = {}
+        for key, text in row.cells.items():
+            if key not in CompanyYear.__dataclass_fields__:
+                raise InputError(
+                    "unknown column",
+                    row.at(key),
+                    expected=", ".join(CompanyYear.__dataclass_fields__),
+                )
+            if text == "":
+                continue
+            try:
+                values[key] = int(text) if key in _INTS else float(text) if key in _FLOATS else text
+            except ValueError:
+                raise InputError("not a number", row.at(key), found=text) from None
+        try:
+            companies.append(CompanyYear(**values))
+        except TypeError as exc:
+            raise InputError(f"missing column: {exc}", row.at("entity_id")) from None
+        except InputError as error:
+            raise error.at(file=name, row=row.number) from None
+    return companies

@@ -20,6 +20,7 @@ from ictfootprint.cli import (
     factors,
     observations,
     reference,
+    targets,
 )
 from ictfootprint.errors import IctFootprintError, InputError, NotFoundError
 
@@ -44,6 +45,7 @@ app.command("template")(collection.template_command)
 app.command("submit")(collection.submit_command)
 app.add_typer(collection.review_app, name="review")
 app.add_typer(assess.app, name="assess")
+app.add_typer(targets.app, name="targets")
 app.add_typer(entities.app, name="entities")
 app.add_typer(factors.app, name="factors")
 app.add_typer(observations.app, name="observations")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -129,3 +130,112 @@ def survey_mapping_command(
     for item in result["survey_only"]:
         typer.echo(f"survey only: {item['variable']} ({item['note']})")
     typer.echo(f"catalogue only ({respondent}): {', '.join(result['catalogue_only'])}")
+
+
+@app.command("targets")
+def targets_command(
+    entity: str = typer.Option(..., help="Entity id."),
+    year: int | None = typer.Option(None, help="Reference year (default: this year)."),
+    db: str | None = DB_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Progress against each target, and the implied temperature rise (CDP-WWF v1)."""
+    from datetime import UTC, datetime
+
+    from ictfootprint.assess.targets import as_dict, entity_temperature, progress, temperature
+    from ictfootprint.assess.trajectories import entity_series
+    from ictfootprint.store import Store
+
+    store = Store.open(db)
+    reference = year or datetime.now(UTC).year
+    targets = store.targets(entity)
+    rows: list[dict[str, Any]] = []
+    for target_id, target in targets:
+        series = entity_series(store, entity, target.scope) if "+" in target.scope else {}
+        rows.append(
+            {
+                "id": target_id,
+                "target": target.model_dump(),
+                "progress": as_dict(progress(target, series)),
+                "temperature": as_dict(temperature(target, reference)),
+            }
+        )
+    summary = entity_temperature([t for _, t in targets], reference)
+    if fmt is Format.json:
+        print_json(
+            {"entity": entity, "reference_year": reference, "targets": rows, "temperature": summary}
+        )
+        return
+    print_table(
+        f"Targets of {entity} (reference year {reference})",
+        ["id", "scope", "target", "LAR %/yr", "time frame", "°C", "latest", "on track"],
+        [
+            [
+                r["id"],
+                r["target"]["scope"],
+                f"-{r['target']['reduction_percent']:g} % {r['target']['base_year']}-"
+                f"{r['target']['target_year']}",
+                f"{r['temperature']['annual_reduction_percent']:.2f}",
+                r["temperature"]["time_frame"],
+                f"{r['temperature']['celsius']:.2f}",
+                r["progress"]["latest_value"],
+                r["progress"]["on_track"],
+            ]
+            for r in rows
+        ],
+    )
+    for frame, score in summary.items():
+        note = " (default: no target in this time frame)" if score["default"] else ""
+        typer.echo(f"{frame}-term temperature: {score['celsius']:.2f} °C{note}")
+
+
+@app.command("net-impact")
+def net_impact_command(
+    scenario: Path = typer.Argument(..., help="Scenario file (TOML), see the L.1480 docs."),
+    seed: int | None = typer.Option(None, help="Random seed (default: the file's)."),
+    draws: int | None = typer.Option(None, help="Monte Carlo draws (default: the file's)."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Net impact of an ICT solution (ITU-T L.1480): median, 90 % interval, contributions."""
+    from ictfootprint.assess.net_impact import load_scenario, net_impact
+
+    result = net_impact(load_scenario(scenario), seed=seed, draws=draws)
+    data = result.as_dict()
+    if fmt is Format.json:
+        print_json(data)
+        return
+    typer.echo(f"{data['title']} (tier {data['tier']}, {data['draws']} draws, seed {data['seed']})")
+    typer.echo(
+        f"net impact: median {data['median']:,.1f} {data['unit']}, 90 % interval "
+        f"{data['p5']:,.1f} to {data['p95']:,.1f}"
+    )
+    if not data["public_claims_allowed"]:
+        typer.echo(f"note: {data['public_claims_reason']}")
+    print_table(
+        "Effects",
+        ["effect", "order", "median", "contribution"],
+        [
+            [e["name"], e["order"], f"{e['median']:,.1f}", f"{e['contribution']:+.3f}"]
+            for e in data["effects"]
+        ],
+    )
+
+
+@app.command("benchmark")
+def benchmark_command(
+    companies: Path = typer.Argument(..., help="CSV of company-years (see the README)."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Score and rank companies (Greening Digital Companies style; weights as data)."""
+    from ictfootprint.assess.benchmark import rank, read_companies
+    from ictfootprint.csvfile import read_bytes
+
+    ranked = rank(read_companies(read_bytes(companies), str(companies)))
+    if fmt is Format.json:
+        print_json([r.as_dict() for r in ranked])
+        return
+    print_table(
+        "Benchmark",
+        ["rank", "entity", "score"],
+        [[r.rank, r.score.entity_id, f"{r.score.total:.2f}"] for r in ranked],
+    )

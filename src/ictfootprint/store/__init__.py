@@ -14,12 +14,20 @@ from typing import Any
 from sqlalchemy import select
 
 from ictfootprint.errors import InputError, Location
-from ictfootprint.model import Entity, FactorDataset, Observation, ResolvedFactor, StoredObservation
+from ictfootprint.model import (
+    Entity,
+    FactorDataset,
+    Observation,
+    ResolvedFactor,
+    StoredObservation,
+    Target,
+)
 from ictfootprint.reference import grid
 from ictfootprint.store import entities as _entities
 from ictfootprint.store import factors as _factors
 from ictfootprint.store import observations as _observations
 from ictfootprint.store import submissions as _submissions
+from ictfootprint.store import targets as _targets
 from ictfootprint.store.database import DEFAULT_DB, ENV_VAR, Database, database_url
 from ictfootprint.store.factors import ImportResult
 from ictfootprint.store.observations import RecordResult
@@ -244,6 +252,20 @@ class Store(Database):
             _require_status(record, "validated", "rejected")
             _submissions.add_event(connection, submission_id, "rejected", self.actor, comment)
             self.audit(connection, "reject", "submission", str(submission_id), {"comment": comment})
+
+    # targets ----------------------------------------------------------------------------------
+    def add_target(self, target: Target, *, supersedes: int | None = None) -> int:
+        """Record a target (a revision supersedes an earlier one, which is kept)."""
+        with self.transaction() as connection:
+            if _entities.get(connection, target.entity_id, missing_ok=True) is None:
+                raise InputError("unknown entity", Location(field="entity"), found=target.entity_id)
+            target_id = _targets.add(connection, target, self.actor, supersedes)
+            self.audit(connection, "add", "target", str(target_id), target.model_dump())
+        return target_id
+
+    def targets(self, entity_id: str) -> list[tuple[int, Target]]:
+        with self.engine.connect() as connection:
+            return _targets.current(connection, entity_id)
 
     # audit ------------------------------------------------------------------------------------
     def audit_trail(self, limit: int = 100) -> list[dict[str, Any]]:
