@@ -134,8 +134,8 @@ def _gwp_context(reg: pint.UnitRegistry[Any], set_name: str, species: tuple[str,
 def parse_unit(text: str, where: Location | None = None) -> pint.Unit:
     """Parse a unit string; a clear :class:`UnitError` if it is empty, unknown or ambiguous.
 
-    >>> str(parse_unit("tCO2e"))
-    'tCO2e'
+    >>> parse_unit("tCO2e") == parse_unit("t CO2e") == parse_unit("metric_ton * CO2e")
+    True
     """
     where = where or Location(field="unit")
     if text is None or not str(text).strip():

@@ -82,7 +82,7 @@ def required_reduction(
 
     >>> r = required_reduction({2024: 820.0}, 2030, 550.0)
     >>> r.absolute_per_year, round(r.percent_per_year, 4)
-    (45.0, 6.4414)
+    (45.0, 6.4397)
     """
     latest = max(actual)
     if latest >= target_year:

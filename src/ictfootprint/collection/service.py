@@ -1,8 +1,9 @@
 """Submitting a file: read it, normalise and validate every value, store it with its report.
 
->>> result = submit(store, path.read_bytes(), "survey-2023.xlsx", "fr-op-1")  # doctest: +SKIP
->>> result.status, result.exit_code  # doctest: +SKIP
-('validated', 0)
+For example::
+
+    result = submit(store, path.read_bytes(), "survey-2023.xlsx", "fr-op-1")
+    result.status, result.exit_code            # ("validated", 0)
 
 The submission (with the file as received) is stored in one transaction whether it validates
 or not: nothing sent is lost. A validated submission waits for a reviewer

@@ -1,8 +1,9 @@
 """The store of record: SQLite by default, PostgreSQL by URL, append-only.
 
->>> store = Store.open("sqlite:///:memory:")  # doctest: +SKIP
->>> store.resolve_grid_factor("FRA", 2023).value  # doctest: +SKIP
-56.039
+For example::
+
+    store = Store.open("footprint.db")         # or "postgresql://user@host/db"
+    store.resolve_grid_factor("FRA", 2023)     # ResolvedFactor(value=56.039, ...)
 """
 
 from __future__ import annotations
