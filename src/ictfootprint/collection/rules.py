@@ -1,194 +1,24 @@
-"""Validation rules, registered in one place, each with an id, a severity and its documentation.
-
-Two kinds share the registry: *reading* rules, raised while a file is read and its values
-normalised (a unit that does not exist, a formula in a cell), and *data* rules, which look at
-the normalised values together (totals against their components, year-on-year jumps, a
-restatement of an accepted value). ``docs/reference/validation-rules.md`` is generated from
-this registry.
+"""Data rules: checks on a submission's normalised values together (duplicates, ranges,
+totals against their components, renewable within total, Scope 2 against the grid, year-on-
+year jumps, restatements of accepted values). Importing this module also registers the
+reading rules (:mod:`.reading_rules`), so ``RULES`` here is the whole registry
+(:mod:`.registry`) from which ``docs/reference/validation-rules.md`` is generated.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
+from ictfootprint.collection import reading_rules  # noqa: F401  (registers the reading rules)
 from ictfootprint.collection.checked import Checked
 from ictfootprint.collection.findings import Finding, Severity
-from ictfootprint.model import Entity, ResolvedFactor, StoredObservation
+from ictfootprint.collection.registry import RULES, Context, Key, Rule, data_rule, run_data_rules
 from ictfootprint.reference.catalogue import catalogue
-from ictfootprint.reference.loader import defaults
 from ictfootprint.units import convert
 
-Key = tuple[str, int, str | None, str | None]  # indicator, year, country, subsector
-
-
-@dataclass
-class Context:
-    """What data rules see: the submission's values, and what the store already holds."""
-
-    entity: Entity
-    items: list[Checked]
-    accepted: dict[Key, StoredObservation]
-    grid_factor: Callable[[str, int], ResolvedFactor | None]
-    settings: dict[str, Any] = field(default_factory=lambda: dict(defaults()["validation"]))
-
-    def __post_init__(self) -> None:
-        self.by_key: dict[Key, Checked] = {item.key: item for item in self.items}
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    severity: Severity
-    title: str
-    doc: str
-    stage: str  # "reading" or "data"
-    check: Callable[[Context], Iterable[Finding]] | None = None
-
-
-RULES: dict[str, Rule] = {}
-
-
-def reading_rule(rule_id: str, severity: Severity, title: str, doc: str) -> None:
-    RULES[rule_id] = Rule(rule_id, severity, title, doc, "reading")
-
-
-def data_rule(
-    rule_id: str, severity: Severity, title: str
-) -> Callable[[Callable[[Context], Iterable[Finding]]], Callable[[Context], Iterable[Finding]]]:
-    def register(
-        check: Callable[[Context], Iterable[Finding]],
-    ) -> Callable[[Context], Iterable[Finding]]:
-        RULES[rule_id] = Rule(
-            rule_id, severity, title, (check.__doc__ or "").strip(), "data", check
-        )
-        return check
-
-    return register
-
-
-def run_data_rules(context: Context) -> list[Finding]:
-    findings: list[Finding] = []
-    for rule in RULES.values():
-        if rule.check is not None:
-            findings.extend(rule.check(context))
-    return findings
-
-
 E, W = Severity.ERROR, Severity.WARNING
-for _id, _sev, _title, _doc in (
-    (
-        "unusable-file",
-        E,
-        "File cannot be read",
-        "The file is not of a format we read, is damaged, encrypted, macro-enabled, too large or a "
-        "zip bomb. Nothing in it is read; the submission is kept, rejected, with this finding.",
-    ),
-    ("no-values", E, "No values", "A file with no value at all is rejected."),
-    (
-        "required-field",
-        E,
-        "Required field missing",
-        "Every value needs its indicator, year and value (and a unit for quantities).",
-    ),
-    (
-        "entity-match",
-        E,
-        "Row for another entity",
-        "A row's entity_id must be the entity the file is submitted for.",
-    ),
-    (
-        "indicator-known",
-        E,
-        "Unknown indicator",
-        "The indicator id must be one of the catalogue (`ictfootprint catalogue`).",
-    ),
-    (
-        "year-range",
-        E,
-        "Year not a year, in the future or too early",
-        "The year must be a whole number between `earliest_year` (defaults.toml) and this year.",
-    ),
-    (
-        "not-available",
-        W,
-        "Value marked not available",
-        "`n/a`, `—`, `-`, `nd` and the like mean no value: the cell is left out and listed.",
-    ),
-    (
-        "number-format",
-        E,
-        "Number not readable in the file's number format",
-        "Text that is not a number, a decimal mark other than the file's (mixed decimal marks), or "
-        "a number that could be read two ways (`1,234`) when neither the file nor a declared "
-        "locale decides. Never guessed.",
-    ),
-    ("value-readable", E, "Value not readable", "A value that cannot be read for its indicator."),
-    (
-        "category-known",
-        E,
-        "Unknown category",
-        "A category indicator's value must be one of its categories (see the catalogue).",
-    ),
-    (
-        "unit-known",
-        E,
-        "Unknown or ambiguous unit",
-        "The unit must be known to the unit registry; `C`, `mt`, `MT` and `ton` are refused as "
-        "ambiguous.",
-    ),
-    (
-        "unit-compatible",
-        E,
-        "Unit not of the indicator's kind",
-        "The unit must convert to the indicator's canonical unit (energy for energy, CO2e mass for "
-        "emissions; a mass of another gas converts with the GWP set, which is recorded).",
-    ),
-    (
-        "country-known",
-        E,
-        "Unknown country",
-        "Country codes are ISO 3166 (alpha-3, alpha-2 or numeric).",
-    ),
-    ("subsector-known", E, "Unknown sub-sector", "Sub-sector codes are those of the catalogue."),
-    ("method-known", E, "Unknown method", "Method is reported, estimated or statistical."),
-    ("csv-columns", E, "Row with the wrong number of columns", "The row is not read."),
-    ("json-entry", E, "JSON entry not an object", "Each value is an object."),
-    (
-        "json-type",
-        E,
-        "JSON field of the wrong type",
-        "Text fields are strings; value a number or text.",
-    ),
-    (
-        "xlsx-formula",
-        E,
-        "Formula in a data cell",
-        "Formulas are never evaluated: enter the value itself.",
-    ),
-    (
-        "xlsx-merged-cells",
-        E,
-        "Merged cells in the data area",
-        "Merged cells hide which value belongs where; unmerge them.",
-    ),
-    ("xlsx-hidden-sheet", W, "Hidden sheet ignored", "Hidden sheets are never read."),
-    (
-        "xlsx-external-links",
-        W,
-        "External links not followed",
-        "Links to other workbooks are ignored.",
-    ),
-    (
-        "xlsx-header",
-        E,
-        "Unknown or missing column in the sheet's header",
-        "The data sheet's header must be the template's or the long layout's.",
-    ),
-):
-    reading_rule(_id, _sev, _title, _doc)
 
 
 def _finding(rule: str, item: Checked, message: str, **fields: Any) -> Finding:
@@ -442,3 +272,6 @@ def missing_by_year(
     for item in items:
         present[item.year].add(item.indicator_id)
     return {y: [i for i in required if i not in present[y]] for y in sorted(years)}
+
+
+__all__ = ["RULES", "Context", "Key", "Rule", "missing_by_year", "run_data_rules"]
