@@ -8,7 +8,7 @@ from typing import Final
 from pydantic import ValidationError
 
 from ictfootprint.csvfile import parse_csv
-from ictfootprint.errors import InputError, Location
+from ictfootprint.errors import InputError, Location, from_validation
 from ictfootprint.model import Entity
 
 REQUIRED: Final = ("id", "name", "kind", "country")
@@ -46,9 +46,7 @@ def read_entities(data: bytes, name: str) -> list[Entity]:
                 )
             )
         except ValidationError as exc:
-            first = exc.errors()[0]
-            field = str(first["loc"][0]) if first["loc"] else "id"
-            raise InputError(first["msg"], row.at(field), found=str(first.get("input"))) from None
+            raise from_validation(exc, row.where) from None
     if not entities:
         raise InputError("file has no entities", Location(file=name))
     return entities

@@ -8,6 +8,7 @@ assert on their fields rather than on message text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class IctFootprintError(Exception):
@@ -68,6 +69,19 @@ class InputError(IctFootprintError):
 
     def __str__(self) -> str:
         return self.one_line()
+
+
+def from_validation(exc: Any, where: Location | None = None) -> InputError:
+    """A pydantic ``ValidationError`` as our one-line error, at ``where`` (file, row) with the
+    field pydantic names: records built from outside input report like everything else."""
+    first = exc.errors()[0]
+    field_name = str(first["loc"][0]) if first["loc"] else None
+    base = where or Location()
+    return InputError(
+        first["msg"],
+        Location(base.file, base.sheet, base.row, field_name, field_name),
+        found=str(first.get("input")),
+    )
 
 
 class UnitError(InputError):

@@ -30,7 +30,7 @@ def add_command(
     """Add a reporting entity."""
     from pydantic import ValidationError
 
-    from ictfootprint.errors import InputError, Location
+    from ictfootprint.errors import from_validation
     from ictfootprint.store import Store
 
     try:
@@ -44,10 +44,7 @@ def add_command(
             lei=lei,
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InputError(
-            first["msg"], Location(field=str(first["loc"][0])), found=str(first.get("input"))
-        ) from None
+        raise from_validation(exc) from None
     added = Store.open(db).add_entity(entity)
     typer.echo(f"added {added.kind.value} {added.id} ({added.name}, {added.country})")
 

@@ -27,7 +27,7 @@ def add_command(
     """Record a target (a revision supersedes the earlier one, which is kept)."""
     from pydantic import ValidationError
 
-    from ictfootprint.errors import InputError, Location
+    from ictfootprint.errors import InputError, Location, from_validation
     from ictfootprint.model import Target
     from ictfootprint.reference.catalogue import SCOPES
     from ictfootprint.store import Store
@@ -58,10 +58,7 @@ def add_command(
             source=source,
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InputError(
-            first["msg"], Location(field=str(first["loc"][0])), found=str(first.get("input"))
-        ) from None
+        raise from_validation(exc) from None
     target_id = Store.open(db).add_target(target, supersedes=supersedes)
     typer.echo(f"target {target_id} recorded for {entity}")
 
