@@ -6,6 +6,7 @@ URL comes from ``--db``, else ``ICTFOOTPRINT_DB``, else the default.
 
 from __future__ import annotations
 
+import copy
 import getpass
 import json
 import os
@@ -15,7 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Self
 
 from alembic import command
 from alembic.config import Config
@@ -84,6 +85,14 @@ class Database:
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
         return create_engine(self.url, pool_pre_ping=True, json_serializer=_json_dumps)
+
+    def acting(self, actor: str, origin: str) -> Self:
+        """The same store (same engine and pool) writing as ``actor`` from ``origin``: the API
+        opens one store and gives each request its own, so the audit says who and from where."""
+        other = copy.copy(self)
+        other.actor = actor
+        other.origin = origin
+        return other
 
     @property
     def dialect(self) -> str:
