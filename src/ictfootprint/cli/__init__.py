@@ -17,6 +17,7 @@ from ictfootprint.cli import (
     compute,
     demo,
     entities,
+    export,
     factors,
     observations,
     reference,
@@ -43,6 +44,7 @@ app.command("aggregate")(compute.aggregate_command)
 app.command("estimate")(compute.estimate_command)
 app.command("template")(collection.template_command)
 app.command("submit")(collection.submit_command)
+app.command("export")(export.export_command)
 app.add_typer(collection.review_app, name="review")
 app.add_typer(assess.app, name="assess")
 app.add_typer(targets.app, name="targets")

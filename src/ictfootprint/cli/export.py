@@ -1,0 +1,75 @@
+"""``ictfootprint export``: the current observations as open data, or the SDMX structure."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from ictfootprint.cli.options import DB_OPTION
+from ictfootprint.model import Method
+
+
+class ExportFormat(StrEnum):
+    """The choices of ``--format``: ictfootprint.export.FORMATS (kept equal by a test; the
+    export package is imported only when the command runs)."""
+
+    csv = "csv"
+    xlsx = "xlsx"
+    parquet = "parquet"
+    json = "json"
+    sdmx_csv = "sdmx-csv"
+
+
+def export_command(
+    fmt: ExportFormat = typer.Option(ExportFormat.csv, "--format", "-f", help="File format."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="File to write (default: stdout; required for xlsx, parquet)."
+    ),
+    entity: list[str] = typer.Option(None, "--entity", help="Entity id (repeatable)."),
+    indicator: list[str] = typer.Option(None, "--indicator", help="Indicator id (repeatable)."),
+    year: list[int] = typer.Option(None, "--year", help="Year (repeatable)."),
+    method: list[Method] = typer.Option(None, "--method", help="Method (repeatable)."),
+    structure: bool = typer.Option(
+        False,
+        "--structure",
+        help="Write the SDMX-ML 2.1 structure (DSD, codelists, dataflow) of the SDMX-CSV "
+        "export instead of data.",
+    ),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Export the current observations: CSV, XLSX, Parquet, JSON or SDMX-CSV 2.0.
+
+    One row an observation, with its unit, method, source and quality flags; no internal
+    columns. Text a spreadsheet would run as a formula is neutralised in CSV and XLSX.
+    """
+    from ictfootprint.errors import InputError, Location
+    from ictfootprint.export import BINARY_FORMATS, export_observations, sdmx_structure
+
+    if structure:
+        data = sdmx_structure()
+    else:
+        if fmt.value in BINARY_FORMATS and out is None:
+            raise InputError(
+                f"{fmt.value} is a binary format: give a file to write",
+                Location(field="out"),
+                expected="--out FILE",
+            )
+        from ictfootprint.store import Store
+
+        store = Store.open(db)
+        observations = store.current_observations(
+            entity_ids=entity or None,
+            indicator_ids=indicator or None,
+            years=year or None,
+            methods=[m.value for m in method] if method else None,
+        )
+        entities = {e.id: e for e in store.entities()}
+        data = export_observations(observations, entities, fmt.value)
+    if out is None:
+        typer.echo(data, nl=False)
+        return
+    out.write_bytes(data)
+    what = "SDMX structure" if structure else f"{fmt.value} export"
+    typer.echo(f"wrote {what} to {out} ({len(data):,} bytes)", err=True)
