@@ -37,6 +37,15 @@ class SubmissionStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class Role(StrEnum):
+    """What a user of the REST API may do: submit for their entities, review submissions
+    from their countries, or administer everything."""
+
+    SUBMITTER = "submitter"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
 class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -142,3 +151,13 @@ class Target(Record):
     net_zero_year: int | None = None
     status: str | None = None
     source: str
+
+
+class User(Record):
+    """A user of the REST API: a submitter's own entities, a reviewer's countries (ISO3)."""
+
+    name: str
+    role: Role
+    entities: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    disabled: bool = False

@@ -22,6 +22,7 @@ from ictfootprint.cli import (
     observations,
     reference,
     targets,
+    users,
 )
 from ictfootprint.errors import IctFootprintError, InputError, NotFoundError
 
@@ -51,6 +52,8 @@ app.add_typer(targets.app, name="targets")
 app.add_typer(entities.app, name="entities")
 app.add_typer(factors.app, name="factors")
 app.add_typer(observations.app, name="observations")
+app.add_typer(users.users_app, name="users")
+app.add_typer(users.tokens_app, name="tokens")
 
 
 @app.callback(invoke_without_command=True)

@@ -190,6 +190,38 @@ targets = Table(
     Column("supersedes_id", Integer, ForeignKey("targets.id")),
 )
 
+# Who may use the REST API, in which role, over which entities (submitters) or countries
+# (reviewers). Not append-only: a user is changed and disabled in place, each change audited.
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("entities", JSON, nullable=False),
+    Column("countries", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
+)
+
+# Bearer tokens of the REST API. Only the SHA-256 of a token is kept (tokens are 256-bit random
+# secrets, so a fast hash suffices); the prefix lets a user recognise a token in a list.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_name", String(64), ForeignKey("users.name"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("label", String(100)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("revoked_by", String(100)),
+    Index(None, "user_name"),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

@@ -1,0 +1,160 @@
+"""``ictfootprint users`` and ``ictfootprint tokens``: who may use the REST API, and their keys."""
+
+from __future__ import annotations
+
+import typer
+
+from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+
+users_app = typer.Typer(
+    help="Users of the REST API (submitter, reviewer, admin): add, list, change, disable.",
+    no_args_is_help=True,
+)
+tokens_app = typer.Typer(
+    help="API tokens: create (shown once), list, revoke.", no_args_is_help=True
+)
+
+ROLE_HELP = "submitter (sends data for its entities), reviewer (for its countries) or admin."
+
+
+@users_app.command("add")
+def add_command(
+    name: str = typer.Argument(..., help="User name: a-z 0-9 . _ - (at most 64)."),
+    role: str = typer.Option(..., help=ROLE_HELP),
+    entity: list[str] = typer.Option(
+        None, "--entity", help="An entity the submitter reports for (repeatable)."
+    ),
+    country: list[str] = typer.Option(
+        None, "--country", help="A country the reviewer reviews, ISO 3166 code (repeatable)."
+    ),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Add a user (a submitter needs --entity, a reviewer --country)."""
+    from ictfootprint.store import Store
+
+    user = Store.open(db).add_user(
+        name, role, entities=tuple(entity or ()), countries=tuple(country or ())
+    )
+    typer.echo(f"added {user.role.value} {user.name}{_scope(user.entities, user.countries)}")
+
+
+@users_app.command("set")
+def set_command(
+    name: str = typer.Argument(...),
+    role: str | None = typer.Option(None, help=ROLE_HELP),
+    entity: list[str] = typer.Option(
+        None, "--entity", help="Replace the user's entities (repeatable)."
+    ),
+    country: list[str] = typer.Option(
+        None, "--country", help="Replace the user's countries (repeatable)."
+    ),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Change a user's role, entities or countries; what is not given is kept."""
+    from ictfootprint.store import Store
+
+    user = Store.open(db).set_user(
+        name,
+        role=role,
+        entities=tuple(entity) if entity else None,
+        countries=tuple(country) if country else None,
+    )
+    typer.echo(f"{user.name} is now {user.role.value}{_scope(user.entities, user.countries)}")
+
+
+@users_app.command("disable")
+def disable_command(name: str = typer.Argument(...), db: str | None = DB_OPTION) -> None:
+    """Disable a user: kept on record, its tokens stop working at once."""
+    from ictfootprint.store import Store
+
+    user = Store.open(db).disable_user(name)
+    typer.echo(f"disabled {user.name}: its API tokens no longer work")
+
+
+@users_app.command("list")
+def list_command(db: str | None = DB_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+    """List users."""
+    from ictfootprint.store import Store
+
+    rows = Store.open(db).users()
+    if fmt is Format.json:
+        print_json([u.model_dump(mode="json") for u in rows])
+        return
+    print_table(
+        f"Users ({len(rows)})",
+        ["name", "role", "entities", "countries", "disabled"],
+        [
+            [u.name, u.role.value, ", ".join(u.entities), ", ".join(u.countries), u.disabled]
+            for u in rows
+        ],
+    )
+
+
+@tokens_app.command("create")
+def create_token_command(
+    user: str = typer.Argument(..., help="User name."),
+    label: str | None = typer.Option(None, help="What the token is for, to recognise it."),
+    days: int | None = typer.Option(
+        None, help="Lifetime in days (default and maximum: [api] in defaults.toml)."
+    ),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Create a token: printed alone on stdout, this once; only its hash is stored."""
+    from ictfootprint.store import Store
+
+    issued = Store.open(db).create_token(user, label=label, days=days)
+    typer.echo(
+        f"token {issued.id} ({issued.prefix}...) for {issued.user}, expires "
+        f"{issued.expires_at:%Y-%m-%d %H:%M} UTC: it is shown only this once, store it now",
+        err=True,
+    )
+    typer.echo(issued.token)
+
+
+@tokens_app.command("list")
+def list_tokens_command(
+    user: str | None = typer.Option(None, help="Only this user's tokens."),
+    db: str | None = DB_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List tokens by prefix (the tokens themselves are not stored)."""
+    from ictfootprint.store import Store
+
+    rows = Store.open(db).tokens(user)
+    if fmt is Format.json:
+        print_json([t.summary() for t in rows])
+        return
+    print_table(
+        f"API tokens ({len(rows)})",
+        ["id", "user", "prefix", "label", "created", "expires", "state"],
+        [
+            [
+                t.id,
+                t.user,
+                t.prefix,
+                t.label,
+                f"{t.created_at:%Y-%m-%d}",
+                f"{t.expires_at:%Y-%m-%d}",
+                t.state,
+            ]
+            for t in rows
+        ],
+    )
+
+
+@tokens_app.command("revoke")
+def revoke_token_command(
+    token_id: int = typer.Argument(..., metavar="ID", help="Token id (see tokens list)."),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Revoke a token: it stops working at once; the record of it is kept."""
+    from ictfootprint.store import Store
+
+    info = Store.open(db).revoke_token(token_id)
+    typer.echo(f"revoked token {info.id} ({info.prefix}...) of {info.user}")
+
+
+def _scope(entities: tuple[str, ...], countries: tuple[str, ...]) -> str:
+    parts = [f"entities {', '.join(entities)}"] if entities else []
+    parts += [f"countries {', '.join(countries)}"] if countries else []
+    return f" ({'; '.join(parts)})" if parts else ""
