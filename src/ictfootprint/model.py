@@ -11,6 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: What an entity id may look like (it appears in file names, URLs and SDMX keys).
+ENTITY_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+
 
 class Method(StrEnum):
     """How a figure came to be. Every observation says which."""
@@ -53,7 +56,7 @@ class Record(BaseModel):
 class Entity(Record):
     """A reporting unit, or an area that aggregates are attached to (country, region, world)."""
 
-    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+    id: str = Field(min_length=1, max_length=64, pattern=ENTITY_ID)
     name: str = Field(min_length=1, max_length=200)
     kind: EntityKind
     country: str | None = None

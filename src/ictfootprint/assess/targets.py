@@ -53,6 +53,43 @@ def _regressions() -> dict[tuple[str, str], tuple[float, float]]:
     }
 
 
+STATUSES: Final = ("committed", "validated")
+KINDS: Final = ("absolute", "intensity")
+
+
+def new_target(entity_id: str, **fields: Any) -> Target:
+    """A target from outside input (the CLI's options, the API's body), checked: a known
+    combined scope, kind and status, and the record's own ranges. Base-year emissions are
+    tCO2e."""
+    from pydantic import ValidationError
+
+    from ictfootprint.errors import from_validation
+    from ictfootprint.reference.catalogue import SCOPES
+
+    for name, allowed in (("scope", SCOPES), ("kind", KINDS), ("status", STATUSES)):
+        if name in fields and fields[name] not in allowed:
+            raise InputError(
+                f"unknown {name}",
+                Location(field=name),
+                expected=", ".join(allowed),
+                found=str(fields[name]),
+            )
+    if fields.get("base_value") is not None:
+        fields["unit"] = "tCO2e"
+    try:
+        target = Target(entity_id=entity_id, **fields)
+    except ValidationError as exc:
+        raise from_validation(exc) from None
+    if target.target_year <= target.base_year:
+        raise InputError(
+            "target year not after the base year",
+            Location(field="target_year"),
+            expected=f"> {target.base_year}",
+            found=str(target.target_year),
+        )
+    return target
+
+
 def time_frame(target_year: int, reference_year: int) -> str | None:
     settings = defaults()["temperature"]
     years = target_year - reference_year

@@ -21,6 +21,7 @@ from ictfootprint.cli import (
     factors,
     observations,
     reference,
+    serve,
     targets,
     users,
 )
@@ -46,6 +47,7 @@ app.command("estimate")(compute.estimate_command)
 app.command("template")(collection.template_command)
 app.command("submit")(collection.submit_command)
 app.command("export")(export.export_command)
+app.command("serve")(serve.serve_command)
 app.add_typer(collection.review_app, name="review")
 app.add_typer(assess.app, name="assess")
 app.add_typer(targets.app, name="targets")

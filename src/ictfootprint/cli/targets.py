@@ -25,40 +25,21 @@ def add_command(
     db: str | None = DB_OPTION,
 ) -> None:
     """Record a target (a revision supersedes the earlier one, which is kept)."""
-    from pydantic import ValidationError
-
-    from ictfootprint.errors import InputError, Location, from_validation
-    from ictfootprint.model import Target
-    from ictfootprint.reference.catalogue import SCOPES
+    from ictfootprint.assess.targets import new_target
     from ictfootprint.store import Store
 
-    if scope not in SCOPES:
-        raise InputError(
-            "unknown scope", Location(field="scope"), expected=", ".join(SCOPES), found=scope
-        )
-    if status not in ("committed", "validated"):
-        raise InputError(
-            "unknown status",
-            Location(field="status"),
-            expected="committed or validated",
-            found=status,
-        )
-    try:
-        target = Target(
-            entity_id=entity,
-            scope=scope,
-            base_year=base_year,
-            base_value=base_value,
-            unit="tCO2e" if base_value is not None else None,
-            target_year=target_year,
-            reduction_percent=reduction,
-            kind=kind,
-            net_zero_year=net_zero_year,
-            status=status,
-            source=source,
-        )
-    except ValidationError as exc:
-        raise from_validation(exc) from None
+    target = new_target(
+        entity,
+        scope=scope,
+        base_year=base_year,
+        base_value=base_value,
+        target_year=target_year,
+        reduction_percent=reduction,
+        kind=kind,
+        net_zero_year=net_zero_year,
+        status=status,
+        source=source,
+    )
     target_id = Store.open(db).add_target(target, supersedes=supersedes)
     typer.echo(f"target {target_id} recorded for {entity}")
 

@@ -121,5 +121,30 @@ def country(code: str, where: Location | None = None) -> Country:
     )
 
 
+def region_members(code: str, where: Location | None = None) -> set[str]:
+    """ISO3 codes of the countries in a region: the world (001), an M49 region, sub-region or
+    intermediate region, or an ITU region.
+
+    >>> sorted(region_members("155"))[:3]  # Western Europe
+    ['AUT', 'BEL', 'CHE']
+    """
+    key = code.strip().upper()
+    region = regions().get(key)
+    if region is None or region.kind == "group":
+        raise InputError(
+            "unknown region",
+            where or Location(field="region"),
+            expected="001, an M49 region code such as 150, or an ITU region such as ITU-EUR",
+            found=code,
+        )
+    if region.kind == "world":
+        return set(countries())
+    return {
+        c.iso3
+        for c in countries().values()
+        if key in (c.m49_region, c.m49_subregion, c.m49_intermediate_region, c.itu_region)
+    }
+
+
 def itu_regions() -> dict[str, Region]:
     return {code: r for code, r in regions().items() if r.kind == "itu_region"}

@@ -27,9 +27,11 @@ from ictfootprint.model import (
     User,
 )
 from ictfootprint.reference import grid
+from ictfootprint.store import audit as _audit
 from ictfootprint.store import entities as _entities
 from ictfootprint.store import factors as _factors
 from ictfootprint.store import observations as _observations
+from ictfootprint.store import published as _published
 from ictfootprint.store import submissions as _submissions
 from ictfootprint.store import targets as _targets
 from ictfootprint.store import users as _users
@@ -371,6 +373,27 @@ class Store(Database):
                 select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
             )
             return [dict(row._mapping) for row in rows]
+
+    def audit_page(
+        self, *, limit: int, offset: int = 0, **where: str | None
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """(matching count, one page of the audit trail, newest first), filtered by actor,
+        action, object_type, object_id."""
+        with self.engine.connect() as connection:
+            return _audit.page(connection, limit=limit, offset=offset, **where)
+
+    # published data ---------------------------------------------------------------------------
+    def published_entity_ids(self) -> set[str]:
+        """Entities with at least one published (accepted or computed) value."""
+        with self.engine.connect() as connection:
+            return _published.entity_ids(connection)
+
+    def published_page(
+        self, **filters: Any
+    ) -> tuple[int, list[tuple[StoredObservation, str | None]]]:
+        """(count, page of (observation, its entity's country)): see ``store.published``."""
+        with self.engine.connect() as connection:
+            return _published.page(connection, **filters)
 
 
 def _require_status(record: SubmissionRecord, status: str, action: str) -> None:

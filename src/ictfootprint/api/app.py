@@ -1,0 +1,80 @@
+"""The FastAPI application: public reads, signed-in writes, one error shape, limits in front.
+
+``create_app(Settings.default(db=...))`` builds it; ``ictfootprint serve`` runs it under
+uvicorn (one process per worker, each building its own from the environment).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import event
+
+from ictfootprint import __version__
+from ictfootprint.api import problems, reads, writes
+from ictfootprint.api.cache import ReadCache
+from ictfootprint.api.guard import Guard
+from ictfootprint.api.settings import Settings
+from ictfootprint.store import Store
+
+DESCRIPTION = """\
+The ICT sector's environmental footprint (ITU-T L.1472): published entities, indicators,
+observations, aggregates, trajectories against L.1470, coverage and the company benchmark,
+open to everyone; submissions, reviews and targets for holders of an API token
+(`Authorization: Bearer <token>`; `ictfootprint tokens create`). Values under review are never
+published. Every write is in the audit trail. Errors always have the shape
+`{"error": {"status", "message", "location", "expected", "found"}}`.
+"""
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    settings = settings or Settings.default()
+    store = store or Store.open(settings.db, actor="api")
+    if store.dialect == "postgresql":
+        _statement_timeout(store, settings.request_timeout_seconds)
+    app = FastAPI(
+        title="ictfootprint",
+        version=__version__,
+        description=DESCRIPTION,
+        license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
+        responses=problems.responses(422, 429, 503),
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN; nothing here may
+        # fetch from the network, so the schema is served as JSON only
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.cache = ReadCache(settings.cache_entries)
+    problems.install(app)
+    app.include_router(reads.router)
+    app.include_router(writes.router)
+
+    @app.get("/healthz", tags=["access"])
+    def health() -> JSONResponse:
+        """Liveness: the process answers and its database does."""
+        with store.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        return JSONResponse({"status": "ok", "version": __version__})
+
+    app.add_middleware(Guard, settings=settings)
+    return app
+
+
+def from_environment() -> FastAPI:
+    """The app of one uvicorn worker, configured by ``ICTFOOTPRINT_API_*`` variables."""
+    return create_app(Settings.from_env())
+
+
+def _statement_timeout(store: Store, seconds: float) -> None:
+    milliseconds = int(seconds * 1000)
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {milliseconds}")
+        dbapi_connection.commit()
+
+    event.listen(store.engine, "connect", on_connect)
+    store.engine.dispose()  # connections opened before (migrations) lack the setting

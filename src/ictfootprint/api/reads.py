@@ -1,0 +1,417 @@
+"""Public reads: the catalogue, published entities and observations, aggregates, trajectories,
+coverage, the company benchmark, and open-data exports. The same for every caller, so cached."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import BaseModel, TypeAdapter
+
+from ictfootprint.api.cache import cached
+from ictfootprint.api.problems import responses
+from ictfootprint.api.schemas import (
+    AggregatesOut,
+    BenchmarkOut,
+    CoverageOut,
+    EntityOut,
+    EntityPage,
+    IndicatorOut,
+    ObservationOut,
+    ObservationPage,
+    TargetOut,
+    TrajectoryOut,
+)
+from ictfootprint.api.security import principal
+from ictfootprint.errors import InputError, Location, NotFoundError
+from ictfootprint.model import ENTITY_ID, Method
+from ictfootprint.reference.catalogue import catalogue, indicator
+from ictfootprint.reference.countries import country, region_members
+from ictfootprint.store import Store
+
+# a token sent with a public read must still be valid: a client is never quietly served as
+# the public when it believes it is signed in
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(principal)])
+JSON: Final = "application/json"
+REFERENCE_MAX_AGE: Final = 3600
+_INDICATORS = TypeAdapter(list[IndicatorOut])
+
+Limit = Annotated[
+    int | None, Query(ge=1, description="Rows per page (default and maximum set by the server).")
+]
+Offset = Annotated[int, Query(ge=0, le=10**9, description="Rows to skip.")]
+Year = Annotated[int, Query(ge=1900, le=2200)]
+Id = Annotated[str, Path(min_length=1, max_length=64, pattern=ENTITY_ID)]
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def _json(model: BaseModel) -> tuple[bytes, str]:
+    return model.model_dump_json().encode(), JSON
+
+
+def page_limit(request: Request, limit: int | None) -> int:
+    settings = request.app.state.settings
+    if limit is None:
+        return int(settings.page_size)
+    if limit > settings.max_page_size:
+        raise InputError(
+            "page too large",
+            Location(field="limit"),
+            expected=f"at most {settings.max_page_size}",
+            found=str(limit),
+        )
+    return limit
+
+
+def next_url(request: Request, total: int, limit: int, offset: int) -> str | None:
+    """The next page, as a path and query (no host: the same body serves every host name)."""
+    if offset + limit >= total:
+        return None
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
+    params += [("limit", str(limit)), ("offset", str(offset + limit))]
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+def published_entity(store: Store, entity_id: str) -> Any:
+    """The entity if it has published data; otherwise 404, as for one that does not exist."""
+    entity = store.find_entity(entity_id)
+    if entity is None or entity.id not in store.published_entity_ids():
+        raise NotFoundError(f"no published entity {entity_id!r}")
+    return entity
+
+
+@router.get("/indicators", response_model=list[IndicatorOut], tags=["reference"])
+def indicators(request: Request) -> Response:
+    """The indicator catalogue, with names and definitions in the six UN languages."""
+    return cached(
+        request,
+        lambda: (_INDICATORS.dump_json([IndicatorOut.of(i) for i in catalogue().values()]), JSON),
+        max_age=REFERENCE_MAX_AGE,
+    )
+
+
+@router.get(
+    "/indicators/{indicator_id}",
+    response_model=IndicatorOut,
+    tags=["reference"],
+    responses=responses(404),
+)
+def one_indicator(request: Request, indicator_id: Id) -> Response:
+    """One indicator: unit, levels, sub-sectors, scope, standards, components, names and
+    definitions in the six UN languages."""
+    if indicator_id not in catalogue():
+        raise NotFoundError(f"no indicator {indicator_id!r}")
+    return cached(
+        request,
+        lambda: _json(IndicatorOut.of(indicator(indicator_id))),
+        max_age=REFERENCE_MAX_AGE,
+    )
+
+
+@router.get("/entities", response_model=EntityPage, tags=["data"], responses=responses(400))
+def entities(request: Request, limit: Limit = None, offset: Offset = 0) -> Response:
+    """Entities (companies, facilities, countries...) that have published data."""
+    size = page_limit(request, limit)
+
+    def render() -> tuple[bytes, str]:
+        store = _store(request)
+        ids = store.published_entity_ids()
+        shown = [e for e in store.entities() if e.id in ids]
+        return _json(
+            EntityPage(
+                total=len(shown),
+                limit=size,
+                offset=offset,
+                next=next_url(request, len(shown), size, offset),
+                items=[EntityOut.of(e) for e in shown[offset : offset + size]],
+            )
+        )
+
+    return cached(request, render)
+
+
+@router.get(
+    "/entities/{entity_id}", response_model=EntityOut, tags=["data"], responses=responses(404)
+)
+def one_entity(request: Request, entity_id: Id) -> Response:
+    """One entity with published data (404 for one without, as for one that does not exist)."""
+    return cached(
+        request, lambda: _json(EntityOut.of(published_entity(_store(request), entity_id)))
+    )
+
+
+@router.get(
+    "/entities/{entity_id}/targets",
+    response_model=list[TargetOut],
+    tags=["data"],
+    responses=responses(404),
+)
+def entity_targets(request: Request, entity_id: Id) -> Response:
+    """The entity's current targets (revisions supersede earlier ones, which are kept)."""
+
+    def render() -> tuple[bytes, str]:
+        store = _store(request)
+        published_entity(store, entity_id)
+        rows = [TargetOut(id=i, **t.model_dump()) for i, t in store.targets(entity_id)]
+        return TypeAdapter(list[TargetOut]).dump_json(rows), JSON
+
+    return cached(request, render)
+
+
+class ObservationFilters:
+    """The filters shared by the observation list and its exports."""
+
+    def __init__(
+        self,
+        entity: Annotated[
+            list[str] | None, Query(max_length=64, description="Entity id (repeatable).")
+        ] = None,
+        country: Annotated[
+            list[str] | None,
+            Query(description="ISO 3166-1 code of the area a value belongs to (repeatable)."),
+        ] = None,
+        region: Annotated[
+            str | None,
+            Query(
+                max_length=20, description="001, an M49 region (150) or an ITU region (ITU-EUR)."
+            ),
+        ] = None,
+        indicator: Annotated[
+            list[str] | None, Query(max_length=64, description="Indicator id (repeatable).")
+        ] = None,
+        year: Annotated[
+            list[Annotated[int, Query(ge=1900, le=2200)]] | None,
+            Query(description="Year (repeatable)."),
+        ] = None,
+        method: Annotated[
+            list[Method] | None, Query(description="How the value came to be (repeatable).")
+        ] = None,
+    ) -> None:
+        self.entity = entity
+        self.countries: set[str] | None = None
+        if country:
+            self.countries = {country_code(c) for c in country}
+        if region is not None:
+            members = region_members(region)
+            self.countries = members if self.countries is None else self.countries & members
+        for item in indicator or ():
+            if item not in catalogue():
+                raise InputError("unknown indicator", Location(field="indicator"), found=item[:64])
+        self.indicator = indicator
+        self.year = year
+        self.method = [m.value for m in method] if method else None
+
+    def query(self, store: Store, limit: int | None = None, offset: int = 0) -> Any:
+        return store.published_page(
+            entity_ids=self.entity,
+            countries=sorted(self.countries) if self.countries is not None else None,
+            indicator_ids=self.indicator,
+            years=self.year,
+            methods=self.method,
+            limit=limit,
+            offset=offset,
+        )
+
+
+def country_code(code: str) -> str:
+    return country(code[:10]).iso3
+
+
+Filters = Annotated[ObservationFilters, Depends()]
+
+
+@router.get(
+    "/observations", response_model=ObservationPage, tags=["data"], responses=responses(400)
+)
+def observations(
+    request: Request, filters: Filters, limit: Limit = None, offset: Offset = 0
+) -> Response:
+    """Published values (the current revision of each series), filtered and paged. Values
+    under review are never here."""
+    size = page_limit(request, limit)
+
+    def render() -> tuple[bytes, str]:
+        total, rows = filters.query(_store(request), size, offset)
+        return _json(
+            ObservationPage(
+                total=total,
+                limit=size,
+                offset=offset,
+                next=next_url(request, total, size, offset),
+                items=[ObservationOut.of(obs, area) for obs, area in rows],
+            )
+        )
+
+    return cached(request, render)
+
+
+@router.get("/aggregates", response_model=AggregatesOut, tags=["data"], responses=responses(400))
+def aggregates(
+    request: Request,
+    year: Year,
+    level: Annotated[str, Query(pattern="^(country|region|world)$")] = "world",
+    regions: Annotated[str, Query(pattern="^(itu|m49)$")] = "itu",
+) -> Response:
+    """ICT-sector totals (Scope 1 + 2 location-based; Scope 3 beside it) by area and
+    sub-sector, from in-sector entities' best available values."""
+    from ictfootprint.compute.sector import sector_totals
+
+    def render() -> tuple[bytes, str]:
+        totals = sector_totals(_store(request), level=level, year=year, region_kind=regions)
+        return _json(
+            AggregatesOut(
+                level=level, year=year, region_kind=regions, unit=totals.unit, rows=totals.rows
+            )
+        )
+
+    return cached(request, render)
+
+
+@router.get(
+    "/trajectories",
+    response_model=TrajectoryOut,
+    tags=["assessment"],
+    responses=responses(400, 404),
+)
+def trajectories(
+    request: Request,
+    level: Annotated[str, Query(pattern="^(entity|country|region|world|subsector)$")] = "world",
+    key: Annotated[
+        str,
+        Query(alias="id", min_length=1, max_length=64, description="Entity, area or sub-sector."),
+    ] = "001",
+    scope: Annotated[str, Query(max_length=20)] = "1+2-location",
+    pathway: Annotated[str, Query(max_length=64)] = "l1470-sector",
+    target_year: Annotated[int, Query(ge=2000, le=2100)] = 2030,
+) -> Response:
+    """Actual emissions against a pathway (L.1470 by default): gap, projection, reduction
+    still needed."""
+    from ictfootprint.assess.trajectories import assess_trajectory, load_pathway
+
+    def render() -> tuple[bytes, str]:
+        store = _store(request)
+        if level == "entity":
+            published_entity(store, key)
+        result = assess_trajectory(
+            store,
+            level=level,
+            key=key,
+            scope=scope,
+            pathway=load_pathway(pathway, None),
+            target_year=target_year,
+        )
+        return _json(TrajectoryOut(**result.as_dict()))
+
+    return cached(request, render)
+
+
+@router.get(
+    "/coverage", response_model=CoverageOut, tags=["assessment"], responses=responses(400, 404)
+)
+def coverage(
+    request: Request,
+    entity: Annotated[list[str], Query(min_length=1, max_length=200)],
+    year: Annotated[
+        list[Annotated[int, Query(ge=1900, le=2200)]], Query(min_length=1, max_length=50)
+    ],
+) -> Response:
+    """Which required indicators each entity has published for each year, and completeness."""
+    from ictfootprint.assess.coverage import coverage as coverage_of
+
+    def render() -> tuple[bytes, str]:
+        store = _store(request)
+        for item in entity:
+            published_entity(store, item)
+        result = coverage_of(store, entity, year)
+        return _json(CoverageOut(years=result.years, matrix=result.matrix, summary=result.summary))
+
+    return cached(request, render)
+
+
+@router.get("/benchmark", response_model=BenchmarkOut, tags=["assessment"])
+def benchmark(request: Request, year: Year) -> Response:
+    """The largest digital companies ranked on emissions trend, Scope 3 completeness,
+    renewable electricity, targets, verification and disclosure (ITU/WBA-style weights)."""
+    from ictfootprint.assess.benchmark import WEIGHTS_FILE, rank
+    from ictfootprint.assess.benchmark_store import companies_from_store
+
+    def render() -> tuple[bytes, str]:
+        ranked = rank(companies_from_store(_store(request), year))
+        return _json(
+            BenchmarkOut(
+                year=year,
+                weights=f"ictfootprint reference/data/{WEIGHTS_FILE}",
+                companies=[r.as_dict() for r in ranked],
+            )
+        )
+
+    return cached(request, render)
+
+
+@router.get(
+    "/exports/observations",
+    tags=["exports"],
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The published observations as a file.",
+            "content": {
+                "text/csv": {},
+                "application/json": {},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                "application/vnd.apache.parquet": {},
+                "application/vnd.sdmx.data+csv": {},
+            },
+        },
+        **responses(400),
+    },
+)
+def export_observations(
+    request: Request,
+    filters: Filters,
+    fmt: Annotated[
+        str, Query(alias="format", pattern="^(csv|xlsx|parquet|json|sdmx-csv)$")
+    ] = "csv",
+) -> Response:
+    """Every published observation matching the filters, as CSV, XLSX, Parquet, JSON or
+    SDMX-CSV (structure: ``/api/v1/exports/structure``). Spreadsheet formulas are
+    neutralised."""
+    from ictfootprint.export import EXTENSIONS, MEDIA_TYPES
+    from ictfootprint.export import export_observations as export
+
+    def render() -> tuple[bytes, str, dict[str, str]]:
+        store = _store(request)
+        _total, rows = filters.query(store)
+        named = {e.id: e for e in store.entities()}
+        body = export([obs for obs, _area in rows], named, fmt)
+        disposition = f'attachment; filename="ictfootprint-observations{EXTENSIONS[fmt]}"'
+        return body, MEDIA_TYPES[fmt], {"Content-Disposition": disposition}
+
+    return cached(request, render)
+
+
+@router.get(
+    "/exports/structure",
+    tags=["exports"],
+    response_class=Response,
+    responses={
+        200: {
+            "description": "SDMX-ML 2.1 structure message.",
+            "content": {"application/vnd.sdmx.structure+xml": {}},
+        }
+    },
+)
+def export_structure(request: Request) -> Response:
+    """The SDMX data structure definition (DSD), codelists and dataflow of the exports."""
+    from ictfootprint.export import sdmx_structure
+
+    return cached(
+        request,
+        lambda: (sdmx_structure(), "application/vnd.sdmx.structure+xml; version=2.1"),
+        max_age=REFERENCE_MAX_AGE,
+    )

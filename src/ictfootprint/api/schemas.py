@@ -1,0 +1,266 @@
+"""The shapes the API answers with: its OpenAPI schema, and what schemathesis checks against."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from ictfootprint.model import Entity, StoredObservation
+from ictfootprint.reference.catalogue import Indicator
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands back times without their zone; the store writes them in UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+Time = Annotated[datetime, AfterValidator(_utc)]
+
+
+def _printable(value: str) -> str:
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_printable)]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IndicatorOut(Out):
+    id: str
+    value_type: str
+    unit: str | None
+    levels: list[str]
+    subsectors: list[str]
+    scope: str | None
+    standard: list[str]
+    components: list[str]
+    categories: list[str]
+    names: dict[str, str] = Field(description="The indicator's name in ar, zh, en, fr, ru, es.")
+    definitions: dict[str, str]
+
+    @classmethod
+    def of(cls, item: Indicator) -> IndicatorOut:
+        return cls(
+            id=item.id,
+            value_type=item.value_type,
+            unit=item.unit or None,
+            levels=list(item.levels),
+            subsectors=list(item.subsectors),
+            scope=item.scope,
+            standard=list(item.standard),
+            components=list(item.components),
+            categories=list(item.categories),
+            names=dict(item.names),
+            definitions=dict(item.definitions),
+        )
+
+
+class EntityOut(Out):
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    countries_of_operation: list[str]
+    subsectors: list[str]
+    lei: str | None
+    isin: str | None
+    illustrative: bool
+
+    @classmethod
+    def of(cls, entity: Entity) -> EntityOut:
+        return cls(**entity.model_dump(mode="json"))
+
+
+class ObservationOut(Out):
+    id: int
+    entity: str
+    indicator: str
+    year: int
+    country: str | None
+    subsector: str | None
+    value: float | None
+    unit: str | None
+    value_text: str | None
+    method: str
+    source: str
+    quality_flags: list[str]
+    boundary: str | None
+    assurance: str | None
+    gwp_set: str | None
+    revision: int
+    recorded_at: Time
+
+    @classmethod
+    def of(cls, obs: StoredObservation, country: str | None = None) -> ObservationOut:
+        return cls(
+            id=obs.id,
+            entity=obs.entity_id,
+            indicator=obs.indicator_id,
+            year=obs.year,
+            country=obs.country or country,
+            subsector=obs.subsector,
+            value=obs.value,
+            unit=obs.unit,
+            value_text=obs.value_text,
+            method=obs.method.value,
+            source=obs.source,
+            quality_flags=list(obs.quality_flags),
+            boundary=obs.boundary,
+            assurance=obs.assurance,
+            gwp_set=obs.gwp_set,
+            revision=obs.revision,
+            recorded_at=obs.recorded_at,
+        )
+
+
+class Page(Out):
+    total: int = Field(description="Items matching the filters, on every page.")
+    limit: int
+    offset: int
+    next: str | None = Field(description="The next page's URL, or null on the last page.")
+
+
+class EntityPage(Page):
+    items: list[EntityOut]
+
+
+class ObservationPage(Page):
+    items: list[ObservationOut]
+
+
+class AuditOut(Out):
+    id: int
+    at: Time
+    actor: str
+    action: str
+    object_type: str
+    object_id: str | None
+    detail: dict[str, Any]
+    origin: str | None
+
+
+class AuditPage(Page):
+    items: list[AuditOut]
+
+
+class AggregatesOut(Out):
+    level: str
+    year: int
+    region_kind: str
+    unit: str
+    rows: list[dict[str, Any]] = Field(
+        description="One row per area and sub-sector: Scope 1, Scope 2 location-based, their "
+        "sum, Scope 3 beside it (never added in), reporting entities, mobile-line coverage."
+    )
+
+
+class TrajectoryOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    level: str
+    key: str
+    points: list[dict[str, Any]]
+
+
+class CoverageOut(Out):
+    years: list[int]
+    matrix: list[dict[str, Any]]
+    summary: list[dict[str, Any]]
+
+
+class BenchmarkOut(Out):
+    year: int
+    weights: str = Field(description="Where the criteria weights come from.")
+    companies: list[dict[str, Any]]
+
+
+class SubmissionEvent(Out):
+    status: str
+    at: Time
+    by: str
+    comment: str | None
+
+
+class SubmissionOut(Out):
+    id: int
+    entity: str
+    file: str | None
+    format: str
+    sha256: str
+    received_at: Time
+    received_by: str
+    respondent: str | None
+    status: str
+    values: int | None
+    errors: int | None
+    warnings: int | None
+    events: list[SubmissionEvent]
+    report: dict[str, Any] | None = None
+
+
+class SubmissionPage(Page):
+    items: list[SubmissionOut]
+
+
+class SubmitOut(Out):
+    submission: int
+    status: str = Field(description="validated (waits for review) or rejected (see report).")
+    identical_to: int | None = Field(
+        description="Set when the same file was already submitted for this entity."
+    )
+    report: dict[str, Any]
+
+
+class ReviewIn(Out):
+    comment: Text | None = Field(default=None, max_length=2000)
+
+
+class RejectIn(Out):
+    comment: Text = Field(min_length=1, max_length=2000, description="Why: the submitter reads it.")
+
+
+class ReviewOut(Out):
+    submission: SubmissionOut
+    written: int = Field(description="Values that became current revisions.")
+    unchanged: int
+
+
+class TargetIn(Out):
+    scope: str = Field(max_length=20, description="Combined scope, e.g. 1+2-market.")
+    base_year: int = Field(ge=1990, le=2100)
+    base_value: float | None = Field(default=None, ge=0, description="tCO2e")
+    target_year: int = Field(ge=1990, le=2100)
+    reduction_percent: float = Field(ge=0, le=100)
+    kind: str = Field(default="absolute", max_length=20)
+    net_zero_year: int | None = Field(default=None, ge=1990, le=2100)
+    status: str = Field(default="committed", max_length=20)
+    source: Text = Field(min_length=1, max_length=2000)
+    supersedes: int | None = Field(default=None, ge=1)
+
+
+class TargetOut(Out):
+    id: int
+    entity_id: str
+    scope: str
+    base_year: int
+    base_value: float | None
+    unit: str | None
+    target_year: int
+    reduction_percent: float
+    kind: str
+    net_zero_year: int | None
+    status: str | None
+    source: str
+
+
+class MeOut(Out):
+    name: str
+    role: str
+    entities: list[str]
+    countries: list[str]

@@ -1,0 +1,109 @@
+"""Who is asking, and what they may do.
+
+A request without a token is *public*: it reads published data only. A token (``Authorization:
+Bearer ifp_...``) names a user whose role says what else it may do:
+
+- **submitter**: submits for its own entities, and sees those submissions and their reports;
+- **reviewer**: sees, accepts and rejects the submissions of entities based in its countries;
+- **admin**: everything, including the audit trail.
+
+The rules are the small pure functions below; the endpoints call them and nothing else decides.
+Published data (accepted or computed observations) is the same for every role; data under
+review lives only in submissions, which the public never sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Final
+
+from fastapi import Depends, Request
+
+from ictfootprint.api.problems import UNAUTHENTICATED, ApiError
+from ictfootprint.model import Entity, Role, User
+
+SCHEME: Final = "bearer"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller: a user with a role, or the public."""
+
+    name: str = "public"
+    role: str = "public"
+    entities: frozenset[str] = field(default_factory=frozenset)
+    countries: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, user: User) -> Principal:
+        return cls(user.name, user.role.value, frozenset(user.entities), frozenset(user.countries))
+
+    @property
+    def is_public(self) -> bool:
+        return self.role == "public"
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names this caller."""
+        return f"api:{self.name}"
+
+
+PUBLIC: Final = Principal()
+
+
+def can_submit(who: Principal, entity: Entity) -> bool:
+    return who.role == Role.ADMIN or (who.role == Role.SUBMITTER and entity.id in who.entities)
+
+
+def can_review(who: Principal, entity: Entity) -> bool:
+    return who.role == Role.ADMIN or (
+        who.role == Role.REVIEWER and entity.country is not None and entity.country in who.countries
+    )
+
+
+def can_see_submissions_of(who: Principal, entity: Entity) -> bool:
+    return can_submit(who, entity) or can_review(who, entity)
+
+
+def can_write_targets(who: Principal, entity: Entity) -> bool:
+    return can_submit(who, entity)
+
+
+def can_read_audit(who: Principal) -> bool:
+    return who.role == Role.ADMIN
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != SCHEME or not token.strip():
+        raise ApiError(401, "Authorization must be 'Bearer <token>'", headers=UNAUTHENTICATED)
+    return token.strip()
+
+
+def principal(request: Request) -> Principal:
+    """The caller of this request (the public when it sends no token)."""
+    token = bearer_token(request)
+    if token is None:
+        return PUBLIC
+    user = request.app.state.store.authenticate(token)
+    if user is None:
+        raise ApiError(401, "unknown, expired or revoked token", headers=UNAUTHENTICATED)
+    return Principal.of(user)
+
+
+def signed_in(who: Annotated[Principal, Depends(principal)]) -> Principal:
+    """The caller, who must have sent a valid token."""
+    if who.is_public:
+        raise ApiError(401, "this needs a token", headers=UNAUTHENTICATED)
+    return who
+
+
+Caller = Annotated[Principal, Depends(principal)]
+SignedIn = Annotated[Principal, Depends(signed_in)]
+
+
+def forbid(message: str) -> ApiError:
+    return ApiError(403, message)

@@ -1,0 +1,78 @@
+"""What a running API needs to know: its database and its limits.
+
+Defaults come from ``reference/data/defaults.toml`` (``[api]`` and ``[collection]``); the
+command line (``ictfootprint serve``) or the environment (``ICTFOOTPRINT_API_*``, which is how
+each uvicorn worker process receives them) override them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Final
+
+from ictfootprint.errors import InputError, Location
+from ictfootprint.reference.loader import defaults
+
+ENV_PREFIX: Final = "ICTFOOTPRINT_API_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str | None = None
+    request_timeout_seconds: float = 30.0
+    rate_limit_per_minute: int = 600
+    page_size: int = 100
+    max_page_size: int = 1000
+    max_upload_bytes: int = 50 * 2**20
+    cache_entries: int = 512
+
+    @classmethod
+    def default(cls, **overrides: Any) -> Settings:
+        api = defaults()["api"]
+        base = cls(
+            request_timeout_seconds=float(api["request_timeout_seconds"]),
+            rate_limit_per_minute=int(api["rate_limit_per_minute"]),
+            page_size=int(api["page_size"]),
+            max_page_size=int(api["max_page_size"]),
+            max_upload_bytes=int(defaults()["collection"]["max_file_megabytes"]) * 2**20,
+            cache_entries=int(api["cache_entries"]),
+        )
+        return base.replace(**{k: v for k, v in overrides.items() if v is not None})
+
+    def replace(self, **changes: Any) -> Settings:
+        values = {**asdict(self), **changes}
+        settings = Settings(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        for name in ("request_timeout_seconds", "page_size", "max_page_size", "max_upload_bytes"):
+            if getattr(self, name) <= 0:
+                raise InputError(
+                    "must be positive", Location(field=name), found=str(getattr(self, name))
+                )
+        for name in ("rate_limit_per_minute", "cache_entries"):
+            if getattr(self, name) < 0:
+                raise InputError(
+                    "must be 0 or more", Location(field=name), found=str(getattr(self, name))
+                )
+
+    def to_env(self) -> dict[str, str]:
+        """The settings as environment variables, for worker processes."""
+        return {
+            ENV_PREFIX + f.name.upper(): str(getattr(self, f.name))
+            for f in fields(self)
+            if getattr(self, f.name) is not None
+        }
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        found: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = os.environ.get(ENV_PREFIX + f.name.upper())
+            if raw is None:
+                continue
+            kind = f.type if isinstance(f.type, str) else f.type.__name__
+            found[f.name] = raw if f.name == "db" else float(raw) if "float" in kind else int(raw)
+        return cls.default(**found)
