@@ -84,6 +84,10 @@ def from_validation(exc: Any, where: Location | None = None) -> InputError:
     )
 
 
+class ConflictError(InputError):
+    """The record is not in a state that allows this (e.g. a submission already reviewed)."""
+
+
 class UnitError(InputError):
     """A unit string is unknown, ambiguous, or not compatible with what is asked."""
 

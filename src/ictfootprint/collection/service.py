@@ -31,6 +31,7 @@ from ictfootprint.reference.respondents import respondent as respondent_named
 from ictfootprint.reference.respondents import respondents
 from ictfootprint.store import Store
 from ictfootprint.store.observations import best_available
+from ictfootprint.store.submissions import DuplicateSubmission
 
 FORMATS: Final = ("csv", "xlsx", "json")
 _OLE: Final = bytes.fromhex("d0cf11e0a1b11ae1")
@@ -141,19 +142,25 @@ def _stored(
     """Store the submission whatever its outcome (values only when it validated)."""
     status = "rejected" if report.errors else "validated"
     report_dict = report.as_dict()
-    submission_id = store.create_submission(
-        entity_id=report.entity_id,
-        file_name=report.file,
-        fmt=report.format,
-        sha256=report.sha256,
-        content=data,
-        report=report_dict,
-        payload=payload if status == "validated" else None,
-        respondent=respondent,
-        encoding=encoding,
-        locale=report.locale,
-        status=status,
-    )
+    try:
+        submission_id = store.create_submission(
+            entity_id=report.entity_id,
+            file_name=report.file,
+            fmt=report.format,
+            sha256=report.sha256,
+            content=data,
+            report=report_dict,
+            payload=payload if status == "validated" else None,
+            respondent=respondent,
+            encoding=encoding,
+            locale=report.locale,
+            status=status,
+        )
+    except DuplicateSubmission as same:  # the same file, sent twice at once
+        record = store.submission(same.earlier)
+        return SubmitResult(
+            same.earlier, record.status, record.report or {}, identical_to=same.earlier
+        )
     return SubmitResult(submission_id, status, report_dict, unusable=unusable)
 
 

@@ -8,14 +8,16 @@ For example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from ictfootprint.errors import InputError, Location
+from ictfootprint.errors import ConflictError, InputError, Location
 from ictfootprint.model import (
     Entity,
     FactorDataset,
@@ -39,7 +41,7 @@ from ictfootprint.store.database import DEFAULT_DB, ENV_VAR, Database, database_
 from ictfootprint.store.factors import ImportResult
 from ictfootprint.store.observations import RecordResult
 from ictfootprint.store.schema import audit_log
-from ictfootprint.store.submissions import SubmissionRecord
+from ictfootprint.store.submissions import DuplicateSubmission, SubmissionRecord
 from ictfootprint.store.users import IssuedToken, TokenInfo
 
 
@@ -189,7 +191,18 @@ class Store(Database):
 
     # submissions ------------------------------------------------------------------------------
     def create_submission(self, **fields: Any) -> int:
-        """Store a received file with its report (and values when validated), atomically."""
+        """Store a received file with its report (and values when validated), atomically.
+        The same file for the same entity, sent twice at once, is stored once: the second
+        raises :class:`DuplicateSubmission` naming the first."""
+        try:
+            return self._create_submission(fields)
+        except IntegrityError:
+            earlier = self.identical_submission(fields["entity_id"], fields["sha256"])
+            if earlier is None:
+                raise
+            raise DuplicateSubmission(earlier) from None
+
+    def _create_submission(self, fields: dict[str, Any]) -> int:
         with self.transaction() as connection:
             submission_id = _submissions.create(connection, actor=self.actor, **fields)
             self.audit(
@@ -226,7 +239,7 @@ class Store(Database):
 
     def accept_submission(self, submission_id: int, comment: str | None = None) -> RecordResult:
         """Accept a validated submission: its values become current revisions, all or none."""
-        with self.transaction() as connection:
+        with _reviewed_once(submission_id), self.transaction() as connection:
             record = _submissions.get(connection, submission_id)
             _require_status(record, "validated", "accepted")
             entity = _entities.get(connection, record.entity_id)
@@ -255,7 +268,7 @@ class Store(Database):
 
     def reject_submission(self, submission_id: int, comment: str) -> None:
         """Reject a validated submission; it is kept, with its report and the reason."""
-        with self.transaction() as connection:
+        with _reviewed_once(submission_id), self.transaction() as connection:
             record = _submissions.get(connection, submission_id)
             _require_status(record, "validated", "rejected")
             _submissions.add_event(connection, submission_id, "rejected", self.actor, comment)
@@ -396,9 +409,24 @@ class Store(Database):
             return _published.page(connection, **filters)
 
 
+@contextmanager
+def _reviewed_once(submission_id: int) -> Iterator[None]:
+    """A review racing another one loses at a unique index of the database (the same
+    submission reviewed twice: uq_submission_events_reviewed; the same values written by two
+    acceptances: the series revision) and is rolled back whole, with a clear message."""
+    try:
+        yield
+    except IntegrityError:
+        raise ConflictError(
+            f"submission {submission_id}: another review wrote meanwhile and nothing was "
+            "written; look at the submission again",
+            Location(field="submission"),
+        ) from None
+
+
 def _require_status(record: SubmissionRecord, status: str, action: str) -> None:
     if record.status != status:
-        raise InputError(
+        raise ConflictError(
             f"submission {record.id} is {record.status}: only a {status} submission can be "
             f"{action}",
             Location(field="submission"),

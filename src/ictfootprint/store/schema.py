@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData(
@@ -80,7 +81,8 @@ submissions = Table(
     Column("locale", String(60)),
     # the normalised observations, waiting for review; written as revisions on acceptance
     Column("payload", JSON),
-    Index(None, "entity_id", "content_sha256"),
+    # one submission per entity and file (a resubmitted file is recognised as identical)
+    Index(None, "entity_id", "content_sha256", unique=True),
 )
 
 # The file exactly as received: nothing sent is ever lost.
@@ -102,6 +104,14 @@ submission_events = Table(
     Column("actor", String(100), nullable=False),
     Column("comment", Text),
     Index(None, "submission_id"),
+    # a submission is reviewed once: a second accept or reject racing the first fails here
+    Index(
+        "uq_submission_events_reviewed",
+        "submission_id",
+        unique=True,
+        sqlite_where=text("status IN ('accepted', 'rejected')"),
+        postgresql_where=text("status IN ('accepted', 'rejected')"),
+    ),
 )
 
 observations = Table(

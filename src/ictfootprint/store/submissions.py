@@ -12,9 +12,17 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from ictfootprint.errors import NotFoundError
+from ictfootprint.errors import ConflictError, Location, NotFoundError
 from ictfootprint.store.database import now
 from ictfootprint.store.schema import submission_events, submission_files, submissions
+
+
+class DuplicateSubmission(ConflictError):
+    """The same file for the same entity is already stored (sent twice at once)."""
+
+    def __init__(self, earlier: int) -> None:
+        super().__init__(f"identical to submission {earlier}", Location(field="file"))
+        self.earlier = earlier
 
 
 @dataclass(frozen=True)
