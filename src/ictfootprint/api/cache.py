@@ -90,7 +90,6 @@ def cached(
     headers = {
         "ETag": entry.etag,
         "Cache-Control": f"public, max-age={max_age}",
-        "Vary": "Accept-Encoding",
         **dict(entry.headers),
     }
     if entry.etag in request.headers.get("if-none-match", ""):
