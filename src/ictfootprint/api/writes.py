@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
+from pydantic import WithJsonSchema
 
 from ictfootprint.api.problems import ApiError, responses
 from ictfootprint.api.reads import Limit, Offset, next_url, page_limit
@@ -48,6 +49,7 @@ FILE_TYPES: Final = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
+FORMAT: Final = "^(csv|xlsx|json)$"
 SubmissionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 EntityId = Annotated[str, Path(min_length=1, max_length=64, pattern=ENTITY_ID)]
 
@@ -110,7 +112,7 @@ def me(who: SignedIn) -> Response:
     tags=["submissions"],
     responses={
         200: {"model": SubmitOut, "description": "The same file was already submitted."},
-        **responses(400, 401, 403, 413),
+        **responses(400, 401, 403, 404, 413),
     },
 )
 def submit_file(
@@ -130,7 +132,12 @@ def submit_file(
         ),
     ] = None,
     encoding: Annotated[str | None, Form(max_length=30, pattern="^[A-Za-z0-9_.:-]+$")] = None,
-    file_format: Annotated[str | None, Form(alias="format", pattern="^(csv|xlsx|json)$")] = None,
+    file_format: Annotated[
+        str | None,
+        Form(alias="format", pattern=FORMAT),
+        # multipart has no null: the field is sent or not, and the schema must not offer "null"
+        WithJsonSchema({"type": "string", "pattern": FORMAT}),
+    ] = None,
 ) -> Response:
     """Submit a file for one entity: it is read safely, every value normalised and checked,
     and the file stored with its report whatever the outcome. A validated submission waits
@@ -291,7 +298,7 @@ def reject(
     response_model=TargetOut,
     status_code=201,
     tags=["data"],
-    responses=responses(400, 401, 403),
+    responses=responses(400, 401, 403, 404),
 )
 def add_target(request: Request, who: SignedIn, entity_id: EntityId, body: TargetIn) -> Response:
     """Record a target of the entity (``supersedes`` revises an earlier one, which is kept)."""
