@@ -20,7 +20,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
-from ictfootprint.errors import IctFootprintError, InputError, NotFoundError
+from ictfootprint.errors import ConflictError, IctFootprintError, InputError, NotFoundError
 
 log = logging.getLogger("ictfootprint.api")
 
@@ -98,6 +98,12 @@ def _input_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem(400, exc.message, location=where, expected=exc.expected, found=exc.found)
 
 
+def _conflict(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ConflictError)
+    where = {k: v for k, v in exc.location.__dict__.items() if v is not None}
+    return problem(409, exc.message, location=where)
+
+
 def _not_found(_request: Request, exc: Exception) -> JSONResponse:
     return problem(404, str(exc))
 
@@ -151,6 +157,7 @@ def _unstorable(_request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DataError, _unstorable)
     app.add_exception_handler(InputError, _input_error)
+    app.add_exception_handler(ConflictError, _conflict)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -37,7 +37,7 @@ from ictfootprint.api.security import (
     can_write_targets,
     forbid,
 )
-from ictfootprint.errors import NotFoundError
+from ictfootprint.errors import ConflictError, Location, NotFoundError
 from ictfootprint.model import ENTITY_ID, Entity
 from ictfootprint.store import Store
 from ictfootprint.store.submissions import SubmissionRecord
@@ -247,10 +247,9 @@ def _reviewable(request: Request, who: Principal, submission_id: int) -> Store:
     if not can_review(who, entity):
         raise forbid("this token may not review submissions of this entity")
     if record.status != "validated":
-        raise ApiError(
-            409,
+        raise ConflictError(
             f"submission {submission_id} is {record.status}: only a validated one can be reviewed",
-            field="submission",
+            Location(field="submission"),
         )
     return store
 
