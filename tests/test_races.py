@@ -89,3 +89,18 @@ def test_the_same_file_sent_twice_at_once_is_stored_once(db_url: str) -> None:
     with store.engine.connect() as connection:
         stored = connection.execute(select(func.count()).select_from(submissions)).scalar_one()
     assert stored == 1
+
+
+def test_sector_totals_from_many_threads_at_once(tmp_path: Any) -> None:
+    """The API computes aggregates on request threads: each call runs on its own DuckDB
+    connection (Ibis's default one refuses a second caller while busy)."""
+    from ictfootprint.compute.sector import sector_totals
+    from ictfootprint.examples import load_illustrative
+
+    store = Store.open(f"sqlite:///{tmp_path / 'sector.db'}")
+    load_illustrative(store)
+    expected = sector_totals(store, level="country", year=2022).rows
+    outcomes = _race(
+        *(lambda: sector_totals(store, level="country", year=2022).rows for _ in range(12))
+    )
+    assert all(o == expected for o in outcomes), [o for o in outcomes if o != expected][:1]

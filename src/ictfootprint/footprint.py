@@ -153,7 +153,7 @@ def compute_footprint(
         scope2_location=both.scope2_location,
         s1s2_location=(both.scope1 + both.scope2_location).round(places),
     ).order_by(keys)
-    entity_rows = per_entity.to_pandas()
+    entity_rows = backend.to_pandas(per_entity)
     gaps = [
         f"{r.entity_id} {r.country} {r.year}: "
         + ("Scope 1 missing" if pd.isna(r.scope1) else "electricity missing")
@@ -163,10 +163,10 @@ def compute_footprint(
     complete = per_entity.filter(per_entity.s1s2_location.notnull())
     by_country = aggregation.country_totals(complete, "s1s2_location")
     membership = table(backend, _membership(), "membership")
-    itu = aggregation.region_totals(by_country, membership, "itu_region").to_pandas()
-    m49 = aggregation.region_totals(by_country, membership, "m49_region").to_pandas()
-    world = aggregation.world_totals(by_country).to_pandas()
-    country_rows = by_country.to_pandas()
+    itu = backend.to_pandas(aggregation.region_totals(by_country, membership, "itu_region"))
+    m49 = backend.to_pandas(aggregation.region_totals(by_country, membership, "m49_region"))
+    world = backend.to_pandas(aggregation.world_totals(by_country))
+    country_rows = backend.to_pandas(by_country)
 
     world_series = {int(r.year): float(r.total) for r in world.itertuples()}
     path = pathway_named(pathway_id)

@@ -128,7 +128,10 @@ def sector_totals(
         "membership",
     )
     group = {"country": "country", "region": "area", "world": "world"}[level]
-    totals = aggregation.sector_rollup(t, membership, group).to_pandas()
+    # executed by this call's own backend: expr.to_pandas() would run on Ibis's one default
+    # DuckDB connection, which the API's concurrent requests would then share (and DuckDB
+    # refuses a busy connection)
+    totals = backend.to_pandas(aggregation.sector_rollup(t, membership, group))
     national = _national_lines(store, year)
     names = regions()
     for row in totals.to_dict(orient="records"):
