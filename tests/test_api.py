@@ -14,6 +14,7 @@ from api_world import SECRET, World, build_world, pending_file
 from ictfootprint.api.app import create_app
 from ictfootprint.api.guard import RateLimiter
 from ictfootprint.api.settings import Settings
+from ictfootprint.model import Entity, EntityKind
 
 OP_A = "illustrative-op-a"
 
@@ -310,3 +311,22 @@ def test_errors_never_show_a_traceback(world: World) -> None:
         response = world.client.get(url)
         assert 400 <= response.status_code < 500
         assert "Traceback" not in response.text and set(response.json()) == {"error"}
+
+
+def test_data_version_is_reread_after_a_while_or_a_local_write(world: World) -> None:
+    from ictfootprint.api.cache import DataVersion
+
+    now = [100.0]
+    version = DataVersion(world.store, 1.0, clock=lambda: now[0])
+    first = version.read()
+    assert not version.stale()
+    world.new_pending(OP_A)  # a write by this process: stale at once
+    assert version.stale() and version.read() > first
+    world.store.acting("api:x", "test").add_entity(  # a request's copy shares the counter
+        Entity(id="another", name="Another", kind=EntityKind.COMPANY, country="KEN")
+    )
+    assert version.stale() and version.read() > first + 1
+    now[0] += 0.5
+    assert not version.stale()
+    now[0] += 0.5  # another worker's write shows within the interval
+    assert version.stale()

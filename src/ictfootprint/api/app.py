@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from ictfootprint import __version__
 from ictfootprint.api import problems, reads, writes
-from ictfootprint.api.cache import ReadCache
+from ictfootprint.api.cache import DataVersion, ReadCache
 from ictfootprint.api.guard import Guard
 from ictfootprint.api.settings import Settings
 from ictfootprint.store import Store
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.store = store
     app.state.cache = ReadCache(settings.cache_entries)
+    app.state.versions = DataVersion(store, settings.data_version_seconds)
     problems.install(app)
     app.include_router(reads.router)
     app.include_router(writes.router)

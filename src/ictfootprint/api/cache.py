@@ -1,25 +1,33 @@
-"""Read responses kept in memory, valid until the next write, and revalidated by ETag.
+"""Read responses kept in memory, valid until the data changes, and revalidated by ETag.
 
 Every write to the store leaves an audit row (DESIGN.md §3), so the newest audit id is the
-version of the data: a cached body is served while the version is unchanged, and recomputed
-after any write, in any worker. Published data is the same for every caller, so one entry
-serves all. Clients get ``ETag`` and ``Cache-Control``; ``If-None-Match`` with the current tag
-is answered 304 with no body.
+version of the data. A worker re-reads it at most every ``data_version_seconds`` (so another
+worker's write shows within that time) and at once after a write of its own. A cached body is
+served while the version holds; published data is the same for every caller, so one entry
+serves all. A hit never leaves the event loop: no thread, no database. When many requests miss
+the same entry at once, one computes it and the others wait for it. Clients get ``ETag`` and
+``Cache-Control``; ``If-None-Match`` with the current tag is answered 304 with no body.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
+import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Request, Response
 from sqlalchemy import func, select
+from starlette.concurrency import run_in_threadpool
 
 from ictfootprint.store import Store
 from ictfootprint.store.schema import audit_log
+
+Rendered = tuple[bytes, str] | tuple[bytes, str, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,9 @@ class ReadCache:
         self.entries = entries
         self.items: OrderedDict[str, Entry] = OrderedDict()
         self.lock = threading.Lock()
+        self.computing: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
         self.hits = 0
         self.misses = 0
 
@@ -58,10 +69,37 @@ class ReadCache:
             while len(self.items) > self.entries:
                 self.items.popitem(last=False)
 
+    def lock_for(self, key: str) -> asyncio.Lock:
+        lock = self.computing.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self.computing[key] = lock
+        return lock
 
-def data_version(store: Store) -> int:
-    with store.engine.connect() as connection:
-        return int(connection.execute(select(func.max(audit_log.c.id))).scalar() or 0)
+
+class DataVersion:
+    """The newest audit id, re-read when older than ``seconds`` or after a local write."""
+
+    def __init__(self, store: Store, seconds: float, clock: Callable[[], float] = time.monotonic):
+        self.store = store
+        self.seconds = seconds
+        self.clock = clock
+        self.value = -1
+        self.read_at = float("-inf")
+        self.commits = -1
+
+    def stale(self) -> bool:
+        return self.clock() - self.read_at >= self.seconds or self.store.commits != self.commits
+
+    def read(self) -> int:
+        commits, at = self.store.commits, self.clock()
+        with self.store.engine.connect() as connection:
+            value = int(connection.execute(select(func.max(audit_log.c.id))).scalar() or 0)
+        self.value, self.read_at, self.commits = value, at, commits
+        return value
+
+    async def current(self) -> int:
+        return await run_in_threadpool(self.read) if self.stale() else self.value
 
 
 def request_key(request: Request) -> str:
@@ -69,24 +107,22 @@ def request_key(request: Request) -> str:
     return f"{request.url.path}?{query}"
 
 
-def cached(
-    request: Request,
-    render: Callable[[], tuple[bytes, str] | tuple[bytes, str, dict[str, str]]],
-    *,
-    max_age: int = 60,
+async def cached(
+    request: Request, render: Callable[[], Rendered], *, max_age: int = 60
 ) -> Response:
-    """The response for a public read: from the cache when the data has not changed since."""
+    """The response for a public read: from the cache when the data has not changed since
+    (``render`` runs on a worker thread only on a miss)."""
     state = request.app.state
+    cache: ReadCache = state.cache
     key = request_key(request)
-    version = data_version(state.store)
-    entry = state.cache.get(key, version)
+    version = await state.versions.current()
+    entry = cache.get(key, version)
     if entry is None:
-        rendered = render()
-        body, media_type = rendered[0], rendered[1]
-        extra = rendered[2] if len(rendered) == 3 else {}
-        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-        entry = Entry(version, etag, body, media_type, tuple(extra.items()))
-        state.cache.put(key, entry)
+        async with cache.lock_for(key):
+            entry = cache.get(key, version)
+            if entry is None:
+                entry = _entry(version, await run_in_threadpool(render))
+                cache.put(key, entry)
     headers = {
         "ETag": entry.etag,
         "Cache-Control": f"public, max-age={max_age}",
@@ -95,3 +131,10 @@ def cached(
     if entry.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return Response(entry.body, media_type=entry.media_type, headers=headers)
+
+
+def _entry(version: int, rendered: Rendered) -> Entry:
+    body, media_type = rendered[0], rendered[1]
+    extra = rendered[2] if len(rendered) == 3 else {}
+    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    return Entry(version, etag, body, media_type, tuple(extra.items()))

@@ -3,6 +3,7 @@ coverage, the company benchmark, and open-data exports. The same for every calle
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
@@ -86,9 +87,9 @@ def published_entity(store: Store, entity_id: str) -> Any:
 
 
 @router.get("/indicators", response_model=list[IndicatorOut], tags=["reference"])
-def indicators(request: Request) -> Response:
+async def indicators(request: Request) -> Response:
     """The indicator catalogue, with names and definitions in the six UN languages."""
-    return cached(
+    return await cached(
         request,
         lambda: (_INDICATORS.dump_json([IndicatorOut.of(i) for i in catalogue().values()]), JSON),
         max_age=REFERENCE_MAX_AGE,
@@ -101,12 +102,12 @@ def indicators(request: Request) -> Response:
     tags=["reference"],
     responses=responses(404),
 )
-def one_indicator(request: Request, indicator_id: Id) -> Response:
+async def one_indicator(request: Request, indicator_id: Id) -> Response:
     """One indicator: unit, levels, sub-sectors, scope, standards, components, names and
     definitions in the six UN languages."""
     if indicator_id not in catalogue():
         raise NotFoundError(f"no indicator {indicator_id!r}")
-    return cached(
+    return await cached(
         request,
         lambda: _json(IndicatorOut.of(indicator(indicator_id))),
         max_age=REFERENCE_MAX_AGE,
@@ -114,7 +115,7 @@ def one_indicator(request: Request, indicator_id: Id) -> Response:
 
 
 @router.get("/entities", response_model=EntityPage, tags=["data"], responses=responses(400))
-def entities(request: Request, limit: Limit = None, offset: Offset = 0) -> Response:
+async def entities(request: Request, limit: Limit = None, offset: Offset = 0) -> Response:
     """Entities (companies, facilities, countries...) that have published data."""
     size = page_limit(request, limit)
 
@@ -132,15 +133,15 @@ def entities(request: Request, limit: Limit = None, offset: Offset = 0) -> Respo
             )
         )
 
-    return cached(request, render)
+    return await cached(request, render)
 
 
 @router.get(
     "/entities/{entity_id}", response_model=EntityOut, tags=["data"], responses=responses(404)
 )
-def one_entity(request: Request, entity_id: Id) -> Response:
+async def one_entity(request: Request, entity_id: Id) -> Response:
     """One entity with published data (404 for one without, as for one that does not exist)."""
-    return cached(
+    return await cached(
         request, lambda: _json(EntityOut.of(published_entity(_store(request), entity_id)))
     )
 
@@ -151,7 +152,7 @@ def one_entity(request: Request, entity_id: Id) -> Response:
     tags=["data"],
     responses=responses(404),
 )
-def entity_targets(request: Request, entity_id: Id) -> Response:
+async def entity_targets(request: Request, entity_id: Id) -> Response:
     """The entity's current targets (revisions supersede earlier ones, which are kept)."""
 
     def render() -> tuple[bytes, str]:
@@ -160,51 +161,18 @@ def entity_targets(request: Request, entity_id: Id) -> Response:
         rows = [TargetOut(id=i, **t.model_dump()) for i, t in store.targets(entity_id)]
         return TypeAdapter(list[TargetOut]).dump_json(rows), JSON
 
-    return cached(request, render)
+    return await cached(request, render)
 
 
+@dataclass(frozen=True)
 class ObservationFilters:
-    """The filters shared by the observation list and its exports."""
+    """The filters shared by the observation list and its exports, checked."""
 
-    def __init__(
-        self,
-        entity: Annotated[
-            list[str] | None, Query(max_length=64, description="Entity id (repeatable).")
-        ] = None,
-        country: Annotated[
-            list[str] | None,
-            Query(description="ISO 3166-1 code of the area a value belongs to (repeatable)."),
-        ] = None,
-        region: Annotated[
-            str | None,
-            Query(
-                max_length=20, description="001, an M49 region (150) or an ITU region (ITU-EUR)."
-            ),
-        ] = None,
-        indicator: Annotated[
-            list[str] | None, Query(max_length=64, description="Indicator id (repeatable).")
-        ] = None,
-        year: Annotated[
-            list[Annotated[int, Query(ge=1900, le=2200)]] | None,
-            Query(description="Year (repeatable)."),
-        ] = None,
-        method: Annotated[
-            list[Method] | None, Query(description="How the value came to be (repeatable).")
-        ] = None,
-    ) -> None:
-        self.entity = entity
-        self.countries: set[str] | None = None
-        if country:
-            self.countries = {country_code(c) for c in country}
-        if region is not None:
-            members = region_members(region)
-            self.countries = members if self.countries is None else self.countries & members
-        for item in indicator or ():
-            if item not in catalogue():
-                raise InputError("unknown indicator", Location(field="indicator"), found=item[:64])
-        self.indicator = indicator
-        self.year = year
-        self.method = [m.value for m in method] if method else None
+    entity: list[str] | None
+    countries: set[str] | None
+    indicator: list[str] | None
+    year: list[int] | None
+    method: list[str] | None
 
     def query(self, store: Store, limit: int | None = None, offset: int = 0) -> Any:
         return store.published_page(
@@ -218,17 +186,55 @@ class ObservationFilters:
         )
 
 
+async def observation_filters(
+    entity: Annotated[
+        list[str] | None, Query(max_length=64, description="Entity id (repeatable).")
+    ] = None,
+    country: Annotated[
+        list[str] | None,
+        Query(description="ISO 3166-1 code of the area a value belongs to (repeatable)."),
+    ] = None,
+    region: Annotated[
+        str | None,
+        Query(max_length=20, description="001, an M49 region (150) or an ITU region (ITU-EUR)."),
+    ] = None,
+    indicator: Annotated[
+        list[str] | None, Query(max_length=64, description="Indicator id (repeatable).")
+    ] = None,
+    year: Annotated[
+        list[Annotated[int, Query(ge=1900, le=2200)]] | None,
+        Query(description="Year (repeatable)."),
+    ] = None,
+    method: Annotated[
+        list[Method] | None, Query(description="How the value came to be (repeatable).")
+    ] = None,
+) -> ObservationFilters:
+    """The filters from the query string (async: no worker thread for a few lookups)."""
+    countries: set[str] | None = None
+    if country:
+        countries = {country_code(c) for c in country}
+    if region is not None:
+        members = region_members(region)
+        countries = members if countries is None else countries & members
+    for item in indicator or ():
+        if item not in catalogue():
+            raise InputError("unknown indicator", Location(field="indicator"), found=item[:64])
+    return ObservationFilters(
+        entity, countries, indicator, year, [m.value for m in method] if method else None
+    )
+
+
 def country_code(code: str) -> str:
     return country(code[:10]).iso3
 
 
-Filters = Annotated[ObservationFilters, Depends()]
+Filters = Annotated[ObservationFilters, Depends(observation_filters)]
 
 
 @router.get(
     "/observations", response_model=ObservationPage, tags=["data"], responses=responses(400)
 )
-def observations(
+async def observations(
     request: Request, filters: Filters, limit: Limit = None, offset: Offset = 0
 ) -> Response:
     """Published values (the current revision of each series), filtered and paged. Values
@@ -247,11 +253,11 @@ def observations(
             )
         )
 
-    return cached(request, render)
+    return await cached(request, render)
 
 
 @router.get("/aggregates", response_model=AggregatesOut, tags=["data"], responses=responses(400))
-def aggregates(
+async def aggregates(
     request: Request,
     year: Year,
     level: Annotated[str, Query(pattern="^(country|region|world)$")] = "world",
@@ -269,7 +275,7 @@ def aggregates(
             )
         )
 
-    return cached(request, render)
+    return await cached(request, render)
 
 
 @router.get(
@@ -278,7 +284,7 @@ def aggregates(
     tags=["assessment"],
     responses=responses(400, 404),
 )
-def trajectories(
+async def trajectories(
     request: Request,
     level: Annotated[str, Query(pattern="^(entity|country|region|world|subsector)$")] = "world",
     key: Annotated[
@@ -307,13 +313,13 @@ def trajectories(
         )
         return _json(TrajectoryOut(**result.as_dict()))
 
-    return cached(request, render)
+    return await cached(request, render)
 
 
 @router.get(
     "/coverage", response_model=CoverageOut, tags=["assessment"], responses=responses(400, 404)
 )
-def coverage(
+async def coverage(
     request: Request,
     entity: Annotated[list[str], Query(min_length=1, max_length=200)],
     year: Annotated[
@@ -330,11 +336,11 @@ def coverage(
         result = coverage_of(store, entity, year)
         return _json(CoverageOut(years=result.years, matrix=result.matrix, summary=result.summary))
 
-    return cached(request, render)
+    return await cached(request, render)
 
 
 @router.get("/benchmark", response_model=BenchmarkOut, tags=["assessment"])
-def benchmark(request: Request, year: Year) -> Response:
+async def benchmark(request: Request, year: Year) -> Response:
     """The largest digital companies ranked on emissions trend, Scope 3 completeness,
     renewable electricity, targets, verification and disclosure (ITU/WBA-style weights)."""
     from ictfootprint.assess.benchmark import WEIGHTS_FILE, rank
@@ -350,7 +356,7 @@ def benchmark(request: Request, year: Year) -> Response:
             )
         )
 
-    return cached(request, render)
+    return await cached(request, render)
 
 
 @router.get(
@@ -371,7 +377,7 @@ def benchmark(request: Request, year: Year) -> Response:
         **responses(400),
     },
 )
-def export_observations(
+async def export_observations(
     request: Request,
     filters: Filters,
     fmt: Annotated[
@@ -392,7 +398,7 @@ def export_observations(
         disposition = f'attachment; filename="ictfootprint-observations{EXTENSIONS[fmt]}"'
         return body, MEDIA_TYPES[fmt], {"Content-Disposition": disposition}
 
-    return cached(request, render)
+    return await cached(request, render)
 
 
 @router.get(
@@ -406,11 +412,11 @@ def export_observations(
         }
     },
 )
-def export_structure(request: Request) -> Response:
+async def export_structure(request: Request) -> Response:
     """The SDMX data structure definition (DSD), codelists and dataflow of the exports."""
     from ictfootprint.export import sdmx_structure
 
-    return cached(
+    return await cached(
         request,
         lambda: (sdmx_structure(), "application/vnd.sdmx.structure+xml; version=2.1"),
         max_age=REFERENCE_MAX_AGE,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Final
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from ictfootprint.api.problems import UNAUTHENTICATED, ApiError
 from ictfootprint.model import Entity, Role, User
@@ -83,18 +84,19 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def principal(request: Request) -> Principal:
-    """The caller of this request (the public when it sends no token)."""
+async def principal(request: Request) -> Principal:
+    """The caller of this request (the public when it sends no token). Async, so that a
+    public read never waits for a worker thread."""
     token = bearer_token(request)
     if token is None:
         return PUBLIC
-    user = request.app.state.store.authenticate(token)
+    user = await run_in_threadpool(request.app.state.store.authenticate, token)
     if user is None:
         raise ApiError(401, "unknown, expired or revoked token", headers=UNAUTHENTICATED)
     return Principal.of(user)
 
 
-def signed_in(who: Annotated[Principal, Depends(principal)]) -> Principal:
+async def signed_in(who: Annotated[Principal, Depends(principal)]) -> Principal:
     """The caller, who must have sent a valid token."""
     if who.is_public:
         raise ApiError(401, "this needs a token", headers=UNAUTHENTICATED)

@@ -26,6 +26,7 @@ class Settings:
     max_page_size: int = 1000
     max_upload_bytes: int = 50 * 2**20
     cache_entries: int = 512
+    data_version_seconds: float = 1.0
 
     @classmethod
     def default(cls, **overrides: Any) -> Settings:
@@ -37,6 +38,7 @@ class Settings:
             max_page_size=int(api["max_page_size"]),
             max_upload_bytes=int(defaults()["collection"]["max_file_megabytes"]) * 2**20,
             cache_entries=int(api["cache_entries"]),
+            data_version_seconds=float(api["data_version_seconds"]),
         )
         return base.replace(**{k: v for k, v in overrides.items() if v is not None})
 
@@ -52,7 +54,7 @@ class Settings:
                 raise InputError(
                     "must be positive", Location(field=name), found=str(getattr(self, name))
                 )
-        for name in ("rate_limit_per_minute", "cache_entries"):
+        for name in ("rate_limit_per_minute", "cache_entries", "data_version_seconds"):
             if getattr(self, name) < 0:
                 raise InputError(
                     "must be 0 or more", Location(field=name), found=str(getattr(self, name))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import typer
 
 from ictfootprint.cli.options import DB_OPTION
@@ -42,7 +44,7 @@ def serve_command(
     os.environ.update(settings.to_env())
     backend = url.split("://")[0]
     typer.echo(f"ictfootprint API ({backend}) on http://{host}:{port}/api/v1, schema /openapi.json")
-    uvicorn.run(
+    config = uvicorn.Config(
         "ictfootprint.api.app:from_environment",
         factory=True,
         host=host,
@@ -52,3 +54,29 @@ def serve_command(
         timeout_keep_alive=5,
         log_level="info",
     )
+    if workers == 1:
+        uvicorn.Server(config).run()
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    Multiprocess(config, sockets=[_listening_socket(host, port)]).run()
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """The socket the workers share, made with protocol IPPROTO_TCP: asyncio turns on
+    TCP_NODELAY only for such sockets' connections, and uvicorn's own (protocol 0) leaves
+    every keep-alive response waiting ~40 ms on Nagle's algorithm (uvicorn issue 3149)."""
+    from ictfootprint.errors import InputError, Location
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise InputError(
+            f"cannot listen on {host}:{port}: {exc.strerror}", Location(field="port")
+        ) from None
+    sock.set_inheritable(True)
+    return sock

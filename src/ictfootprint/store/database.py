@@ -67,6 +67,9 @@ class Database:
         self.actor = actor or default_actor()
         self.origin = f"{socket.gethostname()}:{os.getpid()}"
         self.engine = self._engine()
+        # transactions committed by this process (shared with the ``acting`` copies): lets
+        # a cache know at once that the data changed under it
+        self._commits = [0]
 
     def _engine(self) -> Engine:
         url = make_url(self.url)
@@ -113,6 +116,12 @@ class Database:
         """All or nothing: commits on success, rolls back on any error."""
         with self.engine.begin() as connection:
             yield connection
+        self._commits[0] += 1
+
+    @property
+    def commits(self) -> int:
+        """How many write transactions this process has committed through this store."""
+        return self._commits[0]
 
     def audit(
         self,
