@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ictfootprint.errors import ConflictError, InputError, Location
@@ -23,29 +21,25 @@ from ictfootprint.model import (
     FactorDataset,
     Observation,
     ResolvedFactor,
-    Role,
     StoredObservation,
     Target,
-    User,
 )
 from ictfootprint.reference import grid
-from ictfootprint.store import audit as _audit
 from ictfootprint.store import entities as _entities
 from ictfootprint.store import factors as _factors
 from ictfootprint.store import observations as _observations
 from ictfootprint.store import published as _published
 from ictfootprint.store import submissions as _submissions
 from ictfootprint.store import targets as _targets
-from ictfootprint.store import users as _users
-from ictfootprint.store.database import DEFAULT_DB, ENV_VAR, Database, database_url
+from ictfootprint.store.accounts import Accounts
+from ictfootprint.store.database import DEFAULT_DB, ENV_VAR, database_url
 from ictfootprint.store.factors import ImportResult
 from ictfootprint.store.observations import RecordResult
-from ictfootprint.store.schema import audit_log
 from ictfootprint.store.submissions import DuplicateSubmission, SubmissionRecord
 from ictfootprint.store.users import IssuedToken, TokenInfo
 
 
-class Store(Database):
+class Store(Accounts):
     """Entities, observations, emission factors and the audit log, behind one object."""
 
     @classmethod
@@ -287,113 +281,6 @@ class Store(Database):
     def targets(self, entity_id: str) -> list[tuple[int, Target]]:
         with self.engine.connect() as connection:
             return _targets.current(connection, entity_id)
-
-    # users and API tokens ---------------------------------------------------------------------
-    def add_user(
-        self,
-        name: str,
-        role: Role | str,
-        *,
-        entities: Iterable[str] = (),
-        countries: Iterable[str] = (),
-    ) -> User:
-        """Add a user of the REST API: a submitter needs entities, a reviewer countries."""
-        with self.transaction() as connection:
-            user = _users.add_user(
-                connection, name, role, entities=entities, countries=countries, actor=self.actor
-            )
-            self.audit(connection, "add", "user", user.name, user.model_dump(mode="json"))
-        return user
-
-    def set_user(
-        self,
-        name: str,
-        *,
-        role: Role | str | None = None,
-        entities: Iterable[str] | None = None,
-        countries: Iterable[str] | None = None,
-    ) -> User:
-        """Change a user's role, entities or countries (what is not given is kept)."""
-        with self.transaction() as connection:
-            user = _users.set_user(
-                connection, name, role=role, entities=entities, countries=countries
-            )
-            self.audit(connection, "set", "user", user.name, user.model_dump(mode="json"))
-        return user
-
-    def disable_user(self, name: str) -> User:
-        """Disable a user: kept for the record, its tokens no longer authenticate."""
-        with self.transaction() as connection:
-            user = _users.disable_user(connection, name)
-            self.audit(connection, "disable", "user", user.name, {})
-        return user
-
-    def users(self) -> list[User]:
-        with self.engine.connect() as connection:
-            return _users.all_users(connection)
-
-    def user(self, name: str) -> User:
-        with self.engine.connect() as connection:
-            return _users.get_user(connection, name)
-
-    def create_token(
-        self, user_name: str, *, label: str | None = None, days: int | None = None
-    ) -> IssuedToken:
-        """Issue an API token; its plain text is in the result and nowhere else, ever."""
-        with self.transaction() as connection:
-            issued = _users.create_token(
-                connection, user_name, label=label, days=days, actor=self.actor
-            )
-            self.audit(
-                connection,
-                "create",
-                "api_token",
-                str(issued.id),
-                {
-                    "user": user_name,
-                    "prefix": issued.prefix,
-                    "label": label,
-                    "expires_at": issued.expires_at.isoformat(),
-                },
-            )
-        return issued
-
-    def tokens(self, user_name: str | None = None) -> list[TokenInfo]:
-        with self.engine.connect() as connection:
-            return _users.all_tokens(connection, user_name)
-
-    def revoke_token(self, token_id: int) -> TokenInfo:
-        with self.transaction() as connection:
-            info = _users.revoke_token(connection, token_id, actor=self.actor)
-            self.audit(
-                connection,
-                "revoke",
-                "api_token",
-                str(info.id),
-                {"user": info.user, "prefix": info.prefix},
-            )
-        return info
-
-    def authenticate(self, token: str, *, at: datetime | None = None) -> User | None:
-        """The user a bearer token belongs to, or None if it is not valid (now, or ``at``)."""
-        with self.engine.connect() as connection:
-            return _users.authenticate(connection, token, at=at)
-
-    # audit ------------------------------------------------------------------------------------
-    def audit_trail(self, limit: int = 100) -> list[dict[str, Any]]:
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
-            )
-            return [dict(row._mapping) for row in rows]
-
-    def audit_page(
-        self, *, limit: int, offset: int = 0, **where: str | None
-    ) -> tuple[int, list[dict[str, Any]]]:
-        """(matching count, one page of the audit trail, newest first), filtered by actor,
-        action, object_type, object_id."""
-        with self.engine.connect() as connection:
-            return _audit.page(connection, limit=limit, offset=offset, **where)
 
     # published data ---------------------------------------------------------------------------
     def published_entity_ids(self) -> set[str]:
