@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import event
 
 from ictfootprint import __version__
-from ictfootprint.api import problems, reads, writes
+from ictfootprint.api import exports, problems, reads, writes
 from ictfootprint.api.cache import DataVersion, ReadCache
 from ictfootprint.api.guard import Guard
 from ictfootprint.api.settings import Settings
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.versions = DataVersion(store, settings.data_version_seconds)
     problems.install(app)
     app.include_router(reads.router)
+    app.include_router(exports.router)
     app.include_router(writes.router)
 
     @app.get("/healthz", tags=["access"])

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import threading
 import time
 import weakref
 from collections import OrderedDict
@@ -40,34 +39,29 @@ class Entry:
 
 
 class ReadCache:
+    """Least recently used entries; touched only on the event loop, so no lock."""
+
     def __init__(self, entries: int) -> None:
         self.entries = entries
         self.items: OrderedDict[str, Entry] = OrderedDict()
-        self.lock = threading.Lock()
         self.computing: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: str, version: int) -> Entry | None:
-        with self.lock:
-            entry = self.items.get(key)
-            if entry is None or entry.version != version:
-                self.misses += 1
-                return None
-            self.items.move_to_end(key)
-            self.hits += 1
-            return entry
+        entry = self.items.get(key)
+        if entry is None or entry.version != version:
+            return None
+        self.items.move_to_end(key)
+        return entry
 
     def put(self, key: str, entry: Entry) -> None:
         if self.entries == 0:
             return
-        with self.lock:
-            self.items[key] = entry
-            self.items.move_to_end(key)
-            while len(self.items) > self.entries:
-                self.items.popitem(last=False)
+        self.items[key] = entry
+        self.items.move_to_end(key)
+        while len(self.items) > self.entries:
+            self.items.popitem(last=False)
 
     def lock_for(self, key: str) -> asyncio.Lock:
         lock = self.computing.get(key)

@@ -46,7 +46,7 @@ Year = Annotated[int, Query(ge=1900, le=2200)]
 Id = Annotated[str, Path(min_length=1, max_length=64, pattern=ENTITY_ID)]
 
 
-def _store(request: Request) -> Store:
+def store_of(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
@@ -120,7 +120,7 @@ async def entities(request: Request, limit: Limit = None, offset: Offset = 0) ->
     size = page_limit(request, limit)
 
     def render() -> tuple[bytes, str]:
-        store = _store(request)
+        store = store_of(request)
         ids = store.published_entity_ids()
         shown = [e for e in store.entities() if e.id in ids]
         return _json(
@@ -142,7 +142,7 @@ async def entities(request: Request, limit: Limit = None, offset: Offset = 0) ->
 async def one_entity(request: Request, entity_id: Id) -> Response:
     """One entity with published data (404 for one without, as for one that does not exist)."""
     return await cached(
-        request, lambda: _json(EntityOut.of(published_entity(_store(request), entity_id)))
+        request, lambda: _json(EntityOut.of(published_entity(store_of(request), entity_id)))
     )
 
 
@@ -156,7 +156,7 @@ async def entity_targets(request: Request, entity_id: Id) -> Response:
     """The entity's current targets (revisions supersede earlier ones, which are kept)."""
 
     def render() -> tuple[bytes, str]:
-        store = _store(request)
+        store = store_of(request)
         published_entity(store, entity_id)
         rows = [TargetOut(id=i, **t.model_dump()) for i, t in store.targets(entity_id)]
         return TypeAdapter(list[TargetOut]).dump_json(rows), JSON
@@ -242,7 +242,7 @@ async def observations(
     size = page_limit(request, limit)
 
     def render() -> tuple[bytes, str]:
-        total, rows = filters.query(_store(request), size, offset)
+        total, rows = filters.query(store_of(request), size, offset)
         return _json(
             ObservationPage(
                 total=total,
@@ -268,7 +268,7 @@ async def aggregates(
     from ictfootprint.compute.sector import sector_totals
 
     def render() -> tuple[bytes, str]:
-        totals = sector_totals(_store(request), level=level, year=year, region_kind=regions)
+        totals = sector_totals(store_of(request), level=level, year=year, region_kind=regions)
         return _json(
             AggregatesOut(
                 level=level, year=year, region_kind=regions, unit=totals.unit, rows=totals.rows
@@ -300,7 +300,7 @@ async def trajectories(
     from ictfootprint.assess.trajectories import assess_trajectory, load_pathway
 
     def render() -> tuple[bytes, str]:
-        store = _store(request)
+        store = store_of(request)
         if level == "entity":
             published_entity(store, key)
         result = assess_trajectory(
@@ -330,7 +330,7 @@ async def coverage(
     from ictfootprint.assess.coverage import coverage as coverage_of
 
     def render() -> tuple[bytes, str]:
-        store = _store(request)
+        store = store_of(request)
         for item in entity:
             published_entity(store, item)
         result = coverage_of(store, entity, year)
@@ -347,7 +347,7 @@ async def benchmark(request: Request, year: Year) -> Response:
     from ictfootprint.assess.benchmark_store import companies_from_store
 
     def render() -> tuple[bytes, str]:
-        ranked = rank(companies_from_store(_store(request), year))
+        ranked = rank(companies_from_store(store_of(request), year))
         return _json(
             BenchmarkOut(
                 year=year,
@@ -357,67 +357,3 @@ async def benchmark(request: Request, year: Year) -> Response:
         )
 
     return await cached(request, render)
-
-
-@router.get(
-    "/exports/observations",
-    tags=["exports"],
-    response_class=Response,
-    responses={
-        200: {
-            "description": "The published observations as a file.",
-            "content": {
-                "text/csv": {},
-                "application/json": {},
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
-                "application/vnd.apache.parquet": {},
-                "application/vnd.sdmx.data+csv": {},
-            },
-        },
-        **responses(400),
-    },
-)
-async def export_observations(
-    request: Request,
-    filters: Filters,
-    fmt: Annotated[
-        str, Query(alias="format", pattern="^(csv|xlsx|parquet|json|sdmx-csv)$")
-    ] = "csv",
-) -> Response:
-    """Every published observation matching the filters, as CSV, XLSX, Parquet, JSON or
-    SDMX-CSV (structure: ``/api/v1/exports/structure``). Spreadsheet formulas are
-    neutralised."""
-    from ictfootprint.export import EXTENSIONS, MEDIA_TYPES
-    from ictfootprint.export import export_observations as export
-
-    def render() -> tuple[bytes, str, dict[str, str]]:
-        store = _store(request)
-        _total, rows = filters.query(store)
-        named = {e.id: e for e in store.entities()}
-        body = export([obs for obs, _area in rows], named, fmt)
-        disposition = f'attachment; filename="ictfootprint-observations{EXTENSIONS[fmt]}"'
-        return body, MEDIA_TYPES[fmt], {"Content-Disposition": disposition}
-
-    return await cached(request, render)
-
-
-@router.get(
-    "/exports/structure",
-    tags=["exports"],
-    response_class=Response,
-    responses={
-        200: {
-            "description": "SDMX-ML 2.1 structure message.",
-            "content": {"application/vnd.sdmx.structure+xml": {}},
-        }
-    },
-)
-async def export_structure(request: Request) -> Response:
-    """The SDMX data structure definition (DSD), codelists and dataflow of the exports."""
-    from ictfootprint.export import sdmx_structure
-
-    return await cached(
-        request,
-        lambda: (sdmx_structure(), "application/vnd.sdmx.structure+xml; version=2.1"),
-        max_age=REFERENCE_MAX_AGE,
-    )

@@ -71,10 +71,12 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         found: dict[str, Any] = {}
+        blank = cls()
         for f in fields(cls):
             raw = os.environ.get(ENV_PREFIX + f.name.upper())
             if raw is None:
                 continue
-            kind = f.type if isinstance(f.type, str) else f.type.__name__
-            found[f.name] = raw if f.name == "db" else float(raw) if "float" in kind else int(raw)
+            # each setting is read as the type of its default (db, defaulting to None, a text)
+            default = getattr(blank, f.name)
+            found[f.name] = raw if default is None else type(default)(raw)
         return cls.default(**found)
