@@ -1,6 +1,7 @@
 # One entry point: `make run` (set up, then run the illustrative end-to-end job on the embedded
 # SQLite/DuckDB default) and `make test` (set up, then lint, type-check and run every test,
-# PostgreSQL included). Both bootstrap .venv from nothing with uv and the pinned constraints.txt.
+# PostgreSQL and the dashboard in Chromium included). Both bootstrap .venv from nothing with uv
+# and the pinned constraints.txt.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -9,12 +10,12 @@ UV     := $(BIN)/uv
 UV_VERSION := 0.13.9
 PG_BIN_GLOB := /usr/lib/postgresql/*/bin/initdb
 
-.PHONY: run test setup setup-dev postgres-binaries lint typecheck pytest docs constraints clean
+.PHONY: run test setup setup-dev postgres-binaries browser lint typecheck pytest docs constraints clean
 
 run: setup
 	$(BIN)/ictfootprint demo
 
-test: setup-dev postgres-binaries lint typecheck docs-check pytest
+test: setup-dev postgres-binaries browser lint typecheck docs-check pytest
 
 setup: $(VENV)/.runtime-installed
 setup-dev: $(VENV)/.dev-installed
@@ -37,6 +38,17 @@ postgres-binaries:
 	  echo "PostgreSQL server binaries not found: installing Debian's postgresql package"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
+# The dashboard's browser tests drive Debian's Chromium through Playwright
+# (tests/browser_support.py), which never downloads a browser of its own. The Noto fonts render
+# the six UN languages (Arabic, Chinese, Cyrillic included).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Chromium not found: installing Debian's chromium package"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    chromium chromium-driver fonts-noto-cjk fonts-noto-core >/dev/null; \
 	fi
 
 lint:
