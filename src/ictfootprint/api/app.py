@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import event
 
-from ictfootprint import __version__
+from ictfootprint import __version__, web
 from ictfootprint.api import exports, problems, reads, writes
 from ictfootprint.api.cache import DataVersion, ReadCache
 from ictfootprint.api.guard import Guard
@@ -49,10 +49,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store
     app.state.cache = ReadCache(settings.cache_entries)
     app.state.versions = DataVersion(store, settings.data_version_seconds)
-    problems.install(app)
+    problems.install(app, web.error_page)
     app.include_router(reads.router)
     app.include_router(exports.router)
     app.include_router(writes.router)
+    web.install(app)
 
     @app.get("/healthz", tags=["access"])
     def health() -> JSONResponse:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -154,15 +155,34 @@ def _unstorable(_request: Request, exc: Exception) -> JSONResponse:
     return problem(400, "a value in the request cannot be stored (control characters?)")
 
 
-def install(app: FastAPI) -> None:
-    app.add_exception_handler(DataError, _unstorable)
-    app.add_exception_handler(InputError, _input_error)
-    app.add_exception_handler(ConflictError, _conflict)
-    app.add_exception_handler(NotFoundError, _not_found)
-    app.add_exception_handler(ApiError, _api_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(IctFootprintError, _our_error)
+ErrorPage = Callable[[Request, JSONResponse], Response | None]
+
+
+def install(app: FastAPI, page: ErrorPage | None = None) -> None:
+    """The handlers, each giving the one error shape; ``page`` may render it as a web page
+    instead (it answers ``None`` for a request that is not for one)."""
+    handlers: list[tuple[type[Exception], Callable[[Request, Exception], JSONResponse]]] = [
+        (DataError, _unstorable),
+        (InputError, _input_error),
+        (ConflictError, _conflict),
+        (NotFoundError, _not_found),
+        (ApiError, _api_error),
+        (StarletteHTTPException, _http_error),
+        (RequestValidationError, _validation_error),
+        (IctFootprintError, _our_error),
+    ]
+    for kind, handler in handlers:
+        app.add_exception_handler(kind, _as_page(handler, page) if page else handler)
+
+
+def _as_page(
+    handler: Callable[[Request, Exception], JSONResponse], page: ErrorPage
+) -> Callable[[Request, Exception], Response]:
+    def handle(request: Request, exc: Exception) -> Response:
+        response = handler(request, exc)
+        return page(request, response) or response
+
+    return handle
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

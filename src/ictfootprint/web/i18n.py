@@ -1,0 +1,117 @@
+"""The dashboard's six languages: message catalogues, numbers, dates and text direction.
+
+Every string of the pages is an English msgid in a template or in ``web/*.py``; its
+translations are in ``web/locale/<lang>/LC_MESSAGES/messages.po`` (Babel/gettext catalogues,
+read as text at start-up, so nothing is compiled at install time). Numbers, percentages and
+dates follow the language's CLDR conventions through Babel. Indicator, country and region names
+come from the reference data, which carries all six languages.
+
+>>> translator("fr").gettext("Indicators")
+'Indicateurs'
+>>> number(12345.678, "fr", 1)
+'12\\u202f345,7'
+>>> direction("ar"), direction("zh")
+('rtl', 'ltr')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from functools import cache
+from importlib.resources import files
+from typing import Final
+
+from babel import Locale, negotiate_locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+
+from ictfootprint.reference.catalogue import LANGUAGES
+
+__all__ = ["LANGUAGES", "direction", "negotiate", "number", "translator"]
+DEFAULT: Final = "en"
+DOMAIN: Final = "messages"
+
+
+def catalogue_path(lang: str) -> str:
+    return f"locale/{lang}/LC_MESSAGES/{DOMAIN}.po"
+
+
+@cache
+def translator(lang: str) -> NullTranslations:
+    """The language's translations (English, the msgids' language, translates to itself)."""
+    if lang == DEFAULT:
+        return NullTranslations()
+    source = files("ictfootprint.web").joinpath(catalogue_path(lang))
+    with source.open("rb") as handle:
+        catalogue = read_po(handle, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def direction(lang: str) -> str:
+    """``rtl`` for Arabic, ``ltr`` for the others (from CLDR, not a hand-kept list)."""
+    return "rtl" if Locale.parse(lang).character_order == "right-to-left" else "ltr"
+
+
+def autonym(lang: str) -> str:
+    """The language's name in itself: العربية, 中文, English, Français, Русский, Español."""
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The best of our languages for an ``Accept-Language`` header (English by default)."""
+    preferred: list[tuple[float, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if tag and weight > 0:
+            preferred.append((-weight + position * 1e-6, tag.replace("-", "_")))
+    ordered = [tag for _, tag in sorted(preferred)]
+    return negotiate_locale(ordered, list(LANGUAGES), sep="_") or DEFAULT
+
+
+def number(value: float | None, lang: str, decimals: int = 1) -> str:
+    """A number in the language's conventions, with a fixed number of decimals."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=lang)
+
+
+def significant(value: float | None, lang: str) -> str:
+    """A measured value with sensible precision: 74,107.5 / 9.48 / 0.0105."""
+    if value is None:
+        return ""
+    size = abs(value)
+    decimals = 1 if size >= 100 else 2 if size >= 1 else 4 if size >= 0.001 else 6
+    return number(value, lang, decimals)
+
+
+def percent(value: float | None, lang: str) -> str:
+    """A share (0.318 → 31.8 %) in the language's conventions."""
+    if value is None:
+        return ""
+    return format_percent(value, format="#,##0.0%", locale=lang)
+
+
+def date(value: dt.date | dt.datetime | str | None, lang: str) -> str:
+    """A date (or timestamp) written the language's way: 21 novembre 2026, 2026年11月21日."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, "medium", locale=lang)
+    return format_date(value, "long", locale=lang)

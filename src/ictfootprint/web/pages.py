@@ -1,0 +1,345 @@
+"""The public pages: home (world map, world against L.1470, coverage), countries, companies and
+the benchmark, the indicator catalogue and the data explorer.
+
+Every page lives under its language (``/fr/countries/FRA``), so a link names the language it
+is in and switching language keeps the page. Public pages are the same for every visitor, so
+they go through the API's read cache (with ETag); they are never personalised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.convertors import Convertor, register_url_convertor
+
+from ictfootprint.api.cache import cached
+from ictfootprint.api.reads import ObservationFilters, observation_filters, published_entity
+from ictfootprint.errors import NotFoundError
+from ictfootprint.model import ENTITY_ID, EntityKind, Method
+from ictfootprint.reference.catalogue import catalogue
+from ictfootprint.reference.countries import countries, region_members, regions
+from ictfootprint.store import Store
+from ictfootprint.web import i18n, profiles
+from ictfootprint.web.render import HTML, PAGE_HEADERS, html
+
+
+class LanguageConvertor(Convertor[str]):
+    """``{lang:lang}`` in a route matches our six language codes only, so that any other
+    first segment is simply not a page (404), not a page with a wrong parameter."""
+
+    regex = "|".join(i18n.LANGUAGES)
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("lang", LanguageConvertor())
+router = APIRouter(include_in_schema=False)
+Lang = Annotated[str, Path()]
+YearQuery = Annotated[int | None, Query(ge=1900, le=2200)]
+EXPLORE_PAGE: Final = 50
+BENCHMARK_COLUMNS: Final = ("rank", "name", "country", "score")
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def here(request: Request) -> str:
+    """The page's address after its language prefix, with its query."""
+    _empty, _lang, rest = (
+        request.url.path.split("/", 2) if request.url.path.count("/") >= 2 else ("", "", "")
+    )
+    query = request.url.query
+    return "/" + rest + ("?" + query if query else "")
+
+
+async def public_page(
+    request: Request, lang: str, template: str, build: Callable[[], dict[str, Any]]
+) -> Response:
+    """A public page in one language, from the read cache while the data holds."""
+    path = here(request)
+
+    def render() -> tuple[bytes, str, dict[str, str]]:
+        return html(template, lang, path, **build()), HTML, PAGE_HEADERS
+
+    return await cached(request, render)
+
+
+def names(lang: str) -> dict[str, Any]:
+    """Name look-ups for templates, in the page's language."""
+    known, areas, indicators = countries(), regions(), catalogue()
+
+    def area(code: str | None) -> str:
+        if code is None:
+            return ""
+        if code in known:
+            return known[code].name(lang)
+        if code in areas:
+            return areas[code].name(lang)
+        return code
+
+    def indicator(indicator_id: str) -> str:
+        return indicators[indicator_id].name(lang) if indicator_id in indicators else indicator_id
+
+    return {"area_name": area, "indicator_name": indicator, "indicators": indicators}
+
+
+@router.get("/")
+def root(request: Request) -> RedirectResponse:
+    """The home page in the visitor's language (Accept-Language), English by default."""
+    lang = i18n.negotiate(request.headers.get("accept-language"))
+    return RedirectResponse(f"/{lang}/", status_code=303, headers={"Vary": "Accept-Language"})
+
+
+@router.get("/{lang:lang}/")
+async def home(
+    request: Request,
+    lang: Lang,
+    indicator: Annotated[str, Query(max_length=64)] = profiles.MAP_DEFAULT,
+    year: YearQuery = None,
+) -> Response:
+    if indicator not in profiles.map_indicators():
+        raise NotFoundError(f"no indicator with national values {indicator[:64]!r}")
+
+    def build() -> dict[str, Any]:
+        store = store_of(request)
+        values = profiles.country_values(store, indicator, year)
+        world = profiles.trajectory(store, "world", "001")
+        return {
+            **names(lang),
+            "values": values,
+            "map_indicators": profiles.map_indicators(),
+            "world": world,
+            "latest": profiles.latest_year(world["points"]) if world else None,
+            "coverage": profiles.world_coverage(store, values),
+        }
+
+    return await public_page(request, lang, "home.html", build)
+
+
+@router.get("/{lang:lang}/countries")
+async def country_index(request: Request, lang: Lang) -> Response:
+    def build() -> dict[str, Any]:
+        store = store_of(request)
+        ids = store.published_entity_ids()
+        with_data: dict[str, int] = {}
+        for entity in store.entities():
+            code = entity.id if entity.kind is EntityKind.COUNTRY else entity.country
+            if entity.id in ids and code in countries():
+                with_data[code] = with_data.get(code, 0) + (entity.kind is not EntityKind.COUNTRY)
+        known = countries()
+        rows = sorted(
+            ({"iso3": c, "name": known[c].name(lang), "entities": n} for c, n in with_data.items()),
+            key=lambda r: str(r["name"]),
+        )
+        return {**names(lang), "rows": rows}
+
+    return await public_page(request, lang, "countries.html", build)
+
+
+@router.get("/{lang:lang}/countries/{iso3}")
+async def country_profile(
+    request: Request,
+    lang: Lang,
+    iso3: Annotated[str, Path(pattern="^[A-Za-z]{3}$")],
+    year: YearQuery = None,
+) -> Response:
+    code = iso3.upper()
+    if code not in countries():
+        raise NotFoundError(f"no country {iso3!r}")
+
+    def build() -> dict[str, Any]:
+        store = store_of(request)
+        observations = profiles.country_observations(store, code)
+        years, matrix = profiles.coverage_matrix(observations)
+        chosen = year if year in years else (years[-1] if years else None)
+        entities = {
+            e.id: e
+            for e in store.entities()
+            if e.country == code
+            and e.kind not in (EntityKind.COUNTRY, EntityKind.REGION, EntityKind.WORLD)
+            and e.id in store.published_entity_ids()
+        }
+        return {
+            **names(lang),
+            "country": countries()[code],
+            "iso3": code,
+            "year": chosen,
+            "years": years,
+            "subsectors": profiles.subsector_totals(store, code, chosen) if chosen else [],
+            "trajectory": profiles.trajectory(store, "country", code),
+            "intensities": profiles.intensities(observations, code),
+            "matrix": matrix,
+            "sources": profiles.sources(observations),
+            "entities": sorted(entities.values(), key=lambda e: e.name),
+        }
+
+    return await public_page(request, lang, "country.html", build)
+
+
+@router.get("/{lang:lang}/companies/{entity_id}")
+async def company_profile(
+    request: Request,
+    lang: Lang,
+    entity_id: Annotated[str, Path(min_length=1, max_length=64, pattern=ENTITY_ID)],
+) -> Response:
+    def build() -> dict[str, Any]:
+        store = store_of(request)
+        entity = published_entity(store, entity_id)
+        _total, rows = store.published_page(entity_ids=[entity.id])
+        return {
+            **names(lang),
+            "entity": entity,
+            "series": profiles.company_series([obs for obs, _area in rows]),
+            "trajectory": profiles.trajectory(store, "entity", entity.id),
+            "targets": [t for _id, t in store.targets(entity.id)],
+        }
+
+    return await public_page(request, lang, "company.html", build)
+
+
+@router.get("/{lang:lang}/benchmark")
+async def benchmark(
+    request: Request,
+    lang: Lang,
+    year: YearQuery = None,
+    sort: Annotated[str, Query(pattern="^(rank|name|country|score)$")] = "rank",
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    q: Annotated[str, Query(max_length=100)] = "",
+    country: Annotated[str, Query(max_length=3)] = "",
+) -> Response:
+    from ictfootprint.assess.benchmark import CRITERIA, rank
+    from ictfootprint.assess.benchmark_store import companies_from_store
+
+    def build() -> dict[str, Any]:
+        store = store_of(request)
+        _total, rows = store.published_page(indicator_ids=["ghg_scope1"])
+        years = sorted({obs.year for obs, _area in rows})
+        chosen = year if year in years else (years[-1] if years else None)
+        ranked = [r.as_dict() for r in rank(companies_from_store(store, chosen))] if chosen else []
+        found = {e.id: e for e in store.entities()}
+        for row in ranked:
+            row["country"] = found[row["entity_id"]].country or ""
+            row["criteria"] = {c["criterion"]: c for c in row["criteria"]}
+        countries_shown = sorted({r["country"] for r in ranked if r["country"]})
+        needle = q.strip().casefold()
+        shown = [
+            r
+            for r in ranked
+            if (not needle or needle in r["name"].casefold() or needle in r["entity_id"])
+            and (not country or r["country"] == country.upper())
+        ]
+        shown.sort(key=lambda r: (r[sort] is None, r[sort]), reverse=order == "desc")
+        return {
+            **names(lang),
+            "year": chosen,
+            "years": years,
+            "rows": shown,
+            "total": len(ranked),
+            "criteria": CRITERIA,
+            "sort": sort,
+            "order": order,
+            "q": q,
+            "country": country.upper(),
+            "countries_shown": countries_shown,
+            "params": dict(request.query_params),
+        }
+
+    return await public_page(request, lang, "benchmark.html", build)
+
+
+@router.get("/{lang:lang}/indicators")
+async def indicator_index(
+    request: Request,
+    lang: Lang,
+    q: Annotated[str, Query(max_length=100)] = "",
+    level: Annotated[str, Query(pattern="^(|entity|national|global)$")] = "",
+) -> Response:
+    def build() -> dict[str, Any]:
+        needle = q.strip().casefold()
+        rows = [
+            i
+            for i in catalogue().values()
+            if (not level or level in i.levels)
+            and (
+                not needle
+                or needle in i.id
+                or needle in i.name(lang).casefold()
+                or needle in i.definition(lang).casefold()
+            )
+        ]
+        return {**names(lang), "rows": rows, "q": q, "level": level}
+
+    return await public_page(request, lang, "indicators.html", build)
+
+
+@router.get("/{lang:lang}/indicators/{indicator_id}")
+async def indicator_page(
+    request: Request,
+    lang: Lang,
+    indicator_id: Annotated[str, Path(min_length=1, max_length=64, pattern=ENTITY_ID)],
+) -> Response:
+    if indicator_id not in catalogue():
+        raise NotFoundError(f"no indicator {indicator_id!r}")
+
+    def build() -> dict[str, Any]:
+        return {**names(lang), "item": catalogue()[indicator_id]}
+
+    return await public_page(request, lang, "indicator.html", build)
+
+
+@router.get("/{lang:lang}/explore")
+async def explore(
+    request: Request,
+    lang: Lang,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> Response:
+    params = request.query_params
+    filters = await observation_filters(
+        entity=[e for e in params.getlist("entity") if e] or None,
+        country=[c for c in params.getlist("country") if c] or None,
+        region=params.get("region") or None,
+        indicator=[i for i in params.getlist("indicator") if i] or None,
+        year=[int(y) for y in params.getlist("year") if y.isdigit()] or None,
+        method=[Method(m) for m in params.getlist("method") if m in set(Method)] or None,
+    )
+
+    def build() -> dict[str, Any]:
+        store = store_of(request)
+        total, rows = filters.query(store, EXPLORE_PAGE, offset)
+        chosen = {k: v for k, v in params.multi_items() if k != "offset" and v}
+        return {
+            **names(lang),
+            "total": total,
+            "rows": rows,
+            "offset": offset,
+            "page": EXPLORE_PAGE,
+            "chosen": chosen,
+            "filters": _filter_choices(store, filters),
+            "methods": [m.value for m in Method],
+            "regions": sorted(regions().values(), key=lambda r: r.code),
+            "params": {k: params.getlist(k) for k in params if k != "offset"},
+        }
+
+    return await public_page(request, lang, "explore.html", build)
+
+
+def _filter_choices(store: Store, filters: ObservationFilters) -> dict[str, Any]:
+    """What the explorer's selects offer: published entities and the countries they are in."""
+    ids = store.published_entity_ids()
+    entities = [e for e in store.entities() if e.id in ids]
+    areas = sorted({e.country or e.id for e in entities if (e.country or e.id) in countries()})
+    return {
+        "entities": entities,
+        "countries": areas,
+        "selected_countries": sorted(filters.countries or ()),
+        "region_members": region_members,
+    }

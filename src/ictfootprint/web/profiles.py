@@ -1,0 +1,266 @@
+"""What the pages show, assembled from published data: the world map, the world and a country
+against the L.1470 pathway, a country's profile and a company's. Pure reads of the store and the
+reference data; the pages (``web/pages.py``) only lay them out.
+
+Every figure keeps its unit, method and source. Ratios the dashboard derives itself (a
+country's renewable share, the carbon intensity of the sector's electricity) are labelled
+``calculated`` with the sums they come from, and their units go through pint.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from ictfootprint.model import EntityKind, StoredObservation
+from ictfootprint.reference.catalogue import catalogue
+from ictfootprint.reference.countries import countries
+from ictfootprint.store import Store
+from ictfootprint.units import convert
+
+MAP_DEFAULT: Final = "national_ict_ghg"
+SUBSECTOR_ORDER: Final = ("mobile_network", "fixed_network", "data_centre", "devices", "other")
+# what a country's intensities are derived from (sums over its in-sector entities)
+ELECTRICITY: Final = "energy_electricity"
+RENEWABLE: Final = "energy_electricity_renewable"
+SCOPE2: Final = "ghg_scope2_location"
+# published ratios shown as they are when a country has them
+RATIOS: Final = (
+    "energy_per_line_mobile",
+    "energy_per_line_fixed_broadband",
+    "dc_pue",
+    "energy_electricity_renewable_share",
+    "sector_ghg_share",
+    "sector_electricity_share",
+    "sector_data_coverage",
+)
+
+
+def map_indicators() -> list[str]:
+    """Indicators with national values, which the world map can show."""
+    return [i.id for i in catalogue().values() if "national" in i.levels]
+
+
+@dataclass
+class CountryValues:
+    """One indicator's published national values: every year's, by country."""
+
+    indicator: str
+    unit: str | None
+    years: list[int]
+    year: int | None
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the chosen year's
+
+
+def country_values(store: Store, indicator_id: str, year: int | None) -> CountryValues:
+    """The map's data: the value of each country (its own, national-level observation)."""
+    known = countries()
+    _total, rows = store.published_page(indicator_ids=[indicator_id])
+    national = [obs for obs, _area in rows if obs.entity_id in known]
+    years = sorted({obs.year for obs in national})
+    chosen = year if year in years else (years[-1] if years else None)
+    shown = sorted((obs for obs in national if obs.year == chosen), key=lambda o: -(o.value or 0.0))
+    return CountryValues(
+        indicator=indicator_id,
+        unit=shown[0].unit if shown else catalogue()[indicator_id].unit or None,
+        years=years,
+        year=chosen,
+        rows=[
+            {
+                "iso3": obs.entity_id,
+                "numeric": known[obs.entity_id].numeric,
+                "value": obs.value,
+                "unit": obs.unit,
+                "method": obs.method,
+                "source": obs.source,
+                "flags": list(obs.quality_flags),
+            }
+            for obs in shown
+        ],
+    )
+
+
+def trajectory(store: Store, level: str, key: str) -> dict[str, Any] | None:
+    """Actual emissions against L.1470 (``None`` when there is no base-year value)."""
+    from ictfootprint.assess.trajectories import assess_trajectory, load_pathway
+    from ictfootprint.errors import InputError
+
+    try:
+        result = assess_trajectory(
+            store,
+            level=level,
+            key=key,
+            scope="1+2-location",
+            pathway=load_pathway("l1470-sector", None),
+        )
+    except InputError:
+        return None
+    data = result.as_dict()
+    if not any(point["actual"] is not None for point in data["points"]):
+        return None
+    return data
+
+
+def latest_year(points: list[dict[str, Any]]) -> dict[str, Any] | None:
+    with_data = [p for p in points if p["actual"] is not None]
+    return with_data[-1] if with_data else None
+
+
+@dataclass
+class Coverage:
+    """How much of the world the published data covers."""
+
+    countries_with_values: int
+    countries_total: int
+    entities: int
+    by_kind: dict[str, int]
+    years: list[int]
+
+
+def world_coverage(store: Store, values: CountryValues) -> Coverage:
+    ids = store.published_entity_ids()
+    kinds: dict[str, int] = defaultdict(int)
+    for entity in store.entities():
+        if entity.id in ids:
+            kinds[entity.kind.value] += 1
+    return Coverage(
+        countries_with_values=len(values.rows),
+        countries_total=sum(1 for c in countries().values() if c.itu_member),
+        entities=sum(n for kind, n in kinds.items() if kind not in _AREAS),
+        by_kind=dict(kinds),
+        years=values.years,
+    )
+
+
+_AREAS: Final = {EntityKind.COUNTRY.value, EntityKind.REGION.value, EntityKind.WORLD.value}
+
+
+def country_observations(store: Store, iso3: str) -> list[StoredObservation]:
+    """Every published value of the country: its national ones and its entities'."""
+    _total, rows = store.published_page(countries=[iso3])
+    return [obs for obs, _area in rows]
+
+
+def subsector_totals(store: Store, iso3: str, year: int) -> list[dict[str, Any]]:
+    """The country's sector totals for one year, by sub-sector (Scope 3 beside, never in)."""
+    from ictfootprint.compute.sector import sector_totals
+
+    totals = sector_totals(store, level="country", year=year)
+    rows = [r for r in totals.rows if r["area"] == iso3]
+    order = {name: n for n, name in enumerate(SUBSECTOR_ORDER)}
+    return sorted(rows, key=lambda r: order.get(r["subsector"], len(order)))
+
+
+def intensities(observations: list[StoredObservation], iso3: str) -> list[dict[str, Any]]:
+    """Ratios by year: those the country published, and two derived from its entities' sums
+    (renewable share of electricity; Scope 2 location-based per kWh of electricity)."""
+    sums: dict[tuple[str, int], float] = defaultdict(float)
+    units: dict[str, str] = {}
+    shown: list[dict[str, Any]] = []
+    for obs in observations:
+        if obs.value is None or obs.unit is None:
+            continue
+        if obs.entity_id != iso3 and obs.indicator_id in (ELECTRICITY, RENEWABLE, SCOPE2):
+            base = catalogue()[obs.indicator_id].unit
+            sums[(obs.indicator_id, obs.year)] += convert(obs.value, obs.unit, base).value
+            units[obs.indicator_id] = base
+        elif obs.indicator_id in RATIOS:
+            shown.append(
+                _figure(obs.indicator_id, obs.year, obs.value, obs.unit, obs.method, obs.source)
+            )
+    for year in sorted({y for _i, y in sums}):
+        electricity = sums.get((ELECTRICITY, year))
+        if not electricity:
+            continue
+        basis = f"sum over the country's reporting entities, {year}"
+        if (RENEWABLE, year) in sums:
+            share = convert(sums[(RENEWABLE, year)] / electricity, "dimensionless", "percent").value
+            shown.append(
+                _figure(
+                    "energy_electricity_renewable_share",
+                    year,
+                    share,
+                    "percent",
+                    "calculated",
+                    f"{RENEWABLE} / {ELECTRICITY}: {basis}",
+                )
+            )
+        if (SCOPE2, year) in sums:
+            per = sums[(SCOPE2, year)] / electricity
+            rate = convert(per, f"{units[SCOPE2]}/{units[ELECTRICITY]}", "gCO2e/kWh").value
+            shown.append(
+                _figure(
+                    "ghg_grid_emission_factor",
+                    year,
+                    rate,
+                    "gCO2e/kWh",
+                    "calculated",
+                    f"{SCOPE2} / {ELECTRICITY}: {basis}",
+                )
+            )
+    return sorted(shown, key=lambda f: (f["indicator"], f["year"]))
+
+
+def _figure(
+    indicator: str, year: int, value: float, unit: str, method: str, source: str | None
+) -> dict[str, Any]:
+    return {
+        "indicator": indicator,
+        "year": year,
+        "value": value,
+        "unit": unit,
+        "method": method,
+        "source": source,
+    }
+
+
+def coverage_matrix(
+    observations: list[StoredObservation],
+) -> tuple[list[int], list[dict[str, Any]]]:
+    """Indicator × year → how the country's values came to be (reported, calculated...)."""
+    cells: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for obs in observations:
+        cells[obs.indicator_id][obs.year].add(obs.method)
+    years = sorted({y for by_year in cells.values() for y in by_year})
+    order = list(catalogue())
+    rows = [
+        {"indicator": ind, "cells": [sorted(cells[ind].get(y, ())) for y in years]}
+        for ind in sorted(cells, key=order.index)
+    ]
+    return years, rows
+
+
+def sources(observations: list[StoredObservation]) -> list[dict[str, Any]]:
+    """Each distinct source with how many values, and the years, it gave."""
+    found: dict[tuple[str, str], set[int]] = defaultdict(set)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for obs in observations:
+        key = (obs.source or "", obs.method)
+        found[key].add(obs.year)
+        counts[key] += 1
+    return [
+        {"source": s, "method": m, "count": counts[(s, m)], "years": sorted(found[(s, m)])}
+        for s, m in sorted(found)
+    ]
+
+
+def company_series(observations: list[StoredObservation]) -> dict[str, list[dict[str, Any]]]:
+    """A company's values by indicator, oldest first."""
+    series: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for obs in sorted(observations, key=lambda o: (o.indicator_id, o.year)):
+        series[obs.indicator_id].append(
+            {
+                "year": obs.year,
+                "value": obs.value,
+                "text": obs.value_text,
+                "unit": obs.unit,
+                "method": obs.method,
+                "source": obs.source,
+                "country": obs.country,
+                "revision": obs.revision,
+                "flags": list(obs.quality_flags),
+            }
+        )
+    order = list(catalogue())
+    return {k: series[k] for k in sorted(series, key=order.index)}

@@ -1,0 +1,109 @@
+"""Templates to HTML: one Jinja environment, gettext by the page's language, and the headers
+every page carries (a strict Content-Security-Policy: scripts and data from this server only).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, Final
+from urllib.parse import urlencode
+
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from ictfootprint import __version__
+from ictfootprint.web import i18n
+
+HTML: Final = "text/html; charset=utf-8"
+# ECharts writes style attributes into its tooltips, hence 'unsafe-inline' for styles only;
+# scripts, data, fonts and images come from this server and nowhere else
+CSP: Final = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+PAGE_HEADERS: Final = {"Content-Security-Policy": CSP}
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return i18n.translator(context["lang"]).gettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
+    return i18n.translator(context["lang"]).ngettext(singular, plural, count)
+
+
+@pass_context
+def _number(context: Context, value: float | None, decimals: int = 1) -> str:
+    return i18n.number(value, context["lang"], decimals)
+
+
+@pass_context
+def _significant(context: Context, value: float | None) -> str:
+    return i18n.significant(value, context["lang"])
+
+
+@pass_context
+def _percent(context: Context, value: float | None) -> str:
+    return i18n.percent(value, context["lang"])
+
+
+@pass_context
+def _date(context: Context, value: Any) -> str:
+    return i18n.date(value, context["lang"])
+
+
+def _json_script(value: Any) -> Markup:
+    """JSON safe inside ``<script type="application/json">`` (no ``</script>`` breakout)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def query(params: Mapping[str, Any], **changes: Any) -> str:
+    """A query string from the current parameters with some changed (None drops one)."""
+    merged = {**params, **changes}
+    pairs: list[tuple[str, str]] = []
+    for key, value in merged.items():
+        if value is None or value == "":
+            continue
+        for item in value if isinstance(value, list | tuple) else [value]:
+            pairs.append((key, str(item)))
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("ictfootprint.web", "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        num=_number,
+        sig=_significant,
+        pct=_percent,
+        date=_date,
+        json_script=_json_script,
+    )
+    env.globals.update(
+        languages=[(code, i18n.autonym(code)) for code in i18n.LANGUAGES],
+        version=__version__,
+        query=query,
+    )
+    return env
+
+
+def html(template: str, lang: str, path: str, **context: Any) -> bytes:
+    """The page in one language. ``path`` is the page's address after the language prefix,
+    with its query, so that the language switcher keeps the page."""
+    page = environment().get_template(template)
+    return page.render(lang=lang, dir=i18n.direction(lang), here=path, **context).encode("utf-8")

@@ -1,0 +1,259 @@
+"""Signed-in pages: sign in with an API token, submit a file and read its report with the
+offending cells, and the reviewer's queue with accept and reject.
+
+The rules are the API's (``api/security.py``): a submitter sees and submits for its own
+entities, a reviewer sees and reviews those based in its countries, an admin everything. A
+submission the user may not see is a 404, as in the API. Writes go through the store as
+``web:<user>`` from the browser's address, so the audit trail says who, what and from where.
+Nothing here is cached: every response is ``private, no-store``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, File, Form, Path, Request, Response, UploadFile
+from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from ictfootprint.api.problems import ApiError
+from ictfootprint.api.security import Principal, can_review, can_submit
+from ictfootprint.api.writes import visible_submission
+from ictfootprint.errors import ConflictError, InputError, Location
+from ictfootprint.model import ENTITY_ID
+from ictfootprint.store import Store
+from ictfootprint.web import cells, session
+from ictfootprint.web.pages import Lang, names
+from ictfootprint.web.render import HTML, PAGE_HEADERS, html
+
+router = APIRouter(include_in_schema=False)
+PRIVATE: Final = {**PAGE_HEADERS, "Cache-Control": "private, no-store"}
+SubmissionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+CsrfField = Annotated[str, Form(max_length=128)]
+Comment = Annotated[str, Form(max_length=2000)]
+LOCALES: Final = ("", "en_US", "fr_FR", "es_ES", "ru_RU", "zh_CN", "ar_EG", "de_DE")
+
+
+def private_page(
+    request: Request, lang: str, template: str, status: int = 200, **context: Any
+) -> Response:
+    rest = request.url.path.split("/", 2)[2] if request.url.path.count("/") >= 2 else ""
+    query = request.url.query
+    body = html(
+        template,
+        lang,
+        "/" + rest + ("?" + query if query else ""),
+        csrf=session.csrf_value(request),
+        **names(lang),
+        **context,
+    )
+    return Response(body, status_code=status, media_type=HTML, headers=PRIVATE)
+
+
+def acting(request: Request, who: Principal) -> Store:
+    client = request.client
+    origin = f"{client.host}:{client.port}" if client else "unknown"
+    store: Store = request.app.state.store
+    return store.acting(f"web:{who.name}", origin)
+
+
+async def required_user(request: Request) -> Principal:
+    who = await session.signed_in_user(request)
+    if who is None:
+        raise ApiError(401, "sign in first: this page needs an API token")
+    return who
+
+
+@router.get("/{lang:lang}/signin")
+def signin_form(request: Request, lang: Lang) -> Response:
+    return private_page(request, lang, "signin.html", section="submissions", error=None)
+
+
+@router.post("/{lang:lang}/signin")
+async def signin(
+    request: Request, lang: Lang, token: Annotated[str, Form(max_length=200)]
+) -> Response:
+    user = await run_in_threadpool(request.app.state.store.authenticate, token.strip())
+    if user is None:
+        return private_page(
+            request,
+            lang,
+            "signin.html",
+            status=401,
+            section="submissions",
+            error="unknown, expired or revoked token",
+        )
+    response = RedirectResponse(f"/{lang}/submissions", status_code=303, headers=PRIVATE)
+    session.sign_in(response, request, token.strip())
+    return response
+
+
+@router.post("/{lang:lang}/signout")
+async def signout(request: Request, lang: Lang, csrf: CsrfField = "") -> Response:
+    session.check_csrf(request, csrf)
+    response = RedirectResponse(f"/{lang}/", status_code=303, headers=PRIVATE)
+    session.sign_out(response)
+    return response
+
+
+def _workbench(request: Request, who: Principal) -> dict[str, Any]:
+    store = acting(request, who)
+    named = {e.id: e for e in store.entities()}
+    mine = [e for e in named.values() if can_submit(who, e)]
+    records = list(reversed(store.submissions()))
+    own = [r for r in records if r.entity_id in named and can_submit(who, named[r.entity_id])]
+    queue = [
+        r
+        for r in records
+        if r.status == "validated" and r.entity_id in named and can_review(who, named[r.entity_id])
+    ]
+    return {
+        "who": who,
+        "entities": sorted(mine, key=lambda e: e.name),
+        "own": own[:100],
+        "queue": queue[:100],
+        "named": named,
+        "locales": LOCALES,
+    }
+
+
+@router.get("/{lang:lang}/submissions")
+async def workbench(request: Request, lang: Lang) -> Response:
+    who = await session.signed_in_user(request)
+    if who is None:
+        return private_page(request, lang, "signin.html", section="submissions", error=None)
+    context = await run_in_threadpool(_workbench, request, who)
+    return private_page(
+        request, lang, "submissions.html", section="submissions", error=None, **context
+    )
+
+
+@router.post("/{lang:lang}/submissions")
+async def submit_file(
+    request: Request,
+    lang: Lang,
+    entity: Annotated[str, Form(min_length=1, max_length=64, pattern=ENTITY_ID)],
+    file: Annotated[UploadFile, File()],
+    csrf: CsrfField = "",
+    locale: Annotated[str, Form(max_length=20, pattern="^[A-Za-z_]*$")] = "",
+) -> Response:
+    from ictfootprint.collection.service import submit
+
+    who = await required_user(request)
+    session.check_csrf(request, csrf)
+    limit = request.app.state.settings.max_upload_bytes
+
+    def run() -> int:
+        store = acting(request, who)
+        target = store.find_entity(entity)
+        if target is None or not can_submit(who, target):
+            raise ApiError(403, "you may not submit for this entity", field="entity")
+        data = file.file.read(limit + 1)
+        if len(data) > limit:
+            raise ApiError(413, f"the file is larger than the limit of {limit // 2**20} MiB")
+        if not data:
+            raise InputError("the file is empty", Location(file=file.filename or "upload"))
+        result = submit(store, data, file.filename or "upload", entity, locale=locale or None)
+        return result.identical_to or result.submission_id
+
+    try:
+        submission_id = await run_in_threadpool(run)
+    except InputError as exc:
+        # the file could not be read at all: say why on the form, nothing was stored
+        context = await run_in_threadpool(_workbench, request, who)
+        return private_page(
+            request,
+            lang,
+            "submissions.html",
+            status=400,
+            section="submissions",
+            error=exc,
+            **context,
+        )
+    return RedirectResponse(
+        f"/{lang}/submissions/{submission_id}", status_code=303, headers=PRIVATE
+    )
+
+
+@router.get("/{lang:lang}/submissions/{submission_id}")
+async def submission_page(
+    request: Request, lang: Lang, submission_id: SubmissionId, done: str = ""
+) -> Response:
+    who = await required_user(request)
+
+    def load() -> dict[str, Any]:
+        store = acting(request, who)
+        record, entity = visible_submission(store, who, submission_id)
+        report = record.report or {}
+        excerpt = cells.offending_rows(store.submission_file(submission_id), record.format, report)
+        return {
+            "record": record,
+            "entity": entity,
+            "report": report,
+            "excerpt": excerpt,
+            "may_review": can_review(who, entity) and record.status == "validated",
+        }
+
+    context = await run_in_threadpool(load)
+    return private_page(
+        request,
+        lang,
+        "submission.html",
+        section="submissions",
+        who=who,
+        done=done if done in ("accepted", "rejected") else "",
+        **context,
+    )
+
+
+async def _review(
+    request: Request, lang: str, submission_id: int, csrf: str, action: str, comment: str
+) -> Response:
+    who = await required_user(request)
+    session.check_csrf(request, csrf)
+
+    def run() -> None:
+        store = acting(request, who)
+        record, entity = visible_submission(store, who, submission_id)
+        if not can_review(who, entity):
+            raise ApiError(403, "you may not review submissions of this entity")
+        if record.status != "validated":
+            raise ConflictError(
+                f"submission {submission_id} is {record.status}: "
+                "only a validated one can be reviewed",
+                Location(field="submission"),
+            )
+        if action == "accept":
+            store.accept_submission(submission_id, comment.strip() or None)
+        else:
+            if not comment.strip():
+                raise InputError("say why the submission is rejected", Location(field="comment"))
+            store.reject_submission(submission_id, comment.strip())
+
+    await run_in_threadpool(run)
+    done = "accepted" if action == "accept" else "rejected"
+    return RedirectResponse(
+        f"/{lang}/submissions/{submission_id}?done={done}", status_code=303, headers=PRIVATE
+    )
+
+
+@router.post("/{lang:lang}/submissions/{submission_id}/accept")
+async def accept(
+    request: Request,
+    lang: Lang,
+    submission_id: SubmissionId,
+    csrf: CsrfField = "",
+    comment: Comment = "",
+) -> Response:
+    return await _review(request, lang, submission_id, csrf, "accept", comment)
+
+
+@router.post("/{lang:lang}/submissions/{submission_id}/reject")
+async def reject(
+    request: Request,
+    lang: Lang,
+    submission_id: SubmissionId,
+    csrf: CsrfField = "",
+    comment: Comment = "",
+) -> Response:
+    return await _review(request, lang, submission_id, csrf, "reject", comment)
