@@ -75,6 +75,8 @@ def caller_key(scope: Scope) -> str:
     return "a:" + (client[0] if client else "unknown")
 
 
+STATIC_PREFIX = "/static/"
+
 class Guard:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -88,7 +90,9 @@ class Guard:
             await self.app(scope, receive, send)
             return
         quota: list[tuple[bytes, bytes]] = []
-        if self.limiter is not None:
+        # the dashboard's static files (script, styles, map) cost nothing and are cached by
+        # browsers; counting them would spend a page's quota on its own assets
+        if self.limiter is not None and not scope["path"].startswith(STATIC_PREFIX):
             allowed, remaining, wait = self.limiter.take(caller_key(scope))
             quota = [
                 (b"x-ratelimit-limit", str(self.settings.rate_limit_per_minute).encode()),
@@ -116,7 +120,12 @@ class Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS, *quota]
+                headers = list(message.get("headers", []))
+                named = {name.lower() for name, _value in headers}
+                # a response may set its own policy (the dashboard's pages: same-origin
+                # referrers, so that their forms send an Origin the server can check)
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in named]
+                message["headers"] = [*headers, *extra, *quota]
             await send(message)
 
         try:

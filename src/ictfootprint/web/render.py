@@ -25,7 +25,9 @@ CSP: Final = (
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-PAGE_HEADERS: Final = {"Content-Security-Policy": CSP}
+# same-origin referrers (the API's default is none): a form's POST then carries our Origin,
+# which the CSRF check compares; no other site ever learns a page's address
+PAGE_HEADERS: Final = {"Content-Security-Policy": CSP, "Referrer-Policy": "same-origin"}
 
 
 @pass_context

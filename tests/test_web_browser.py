@@ -1,0 +1,222 @@
+"""The dashboard in a real browser: Debian's Chromium under Playwright against a real
+``ictfootprint serve``. Every page in every language loads with no console error and no
+request leaving 127.0.0.1, charts draw, Arabic is right-to-left, the keyboard reaches
+everything, text meets WCAG 2.1 AA contrast, a bad upload shows its errors, and a reviewer's
+acceptance changes the public page. Screenshots go to artifacts/screenshots/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from api_world import USERS
+from browser_support import Guarded, launch, screenshot, serve
+from ictfootprint.examples import load_illustrative
+from ictfootprint.footprint import compute_footprint
+from ictfootprint.store import Store
+from ictfootprint.web.i18n import LANGUAGES
+
+PAGES = (
+    "/",
+    "/countries",
+    "/countries/FRA",
+    "/companies/illustrative-op-b",
+    "/benchmark",
+    "/indicators",
+    "/indicators/ghg_scope1",
+    "/explore?country=KEN",
+    "/signin",
+)
+CHARTS = {"/": 2, "/countries/FRA": 2, "/companies/illustrative-op-b": 1}
+BAD_CSV = (
+    "indicator,year,value,unit,country,source\n"
+    "ghg_scope1,2024,12x,tCO2e,FRA,browser test\n"
+    "energy_electricity,2024,-1,MWh,FRA,browser test\n"
+)
+GOOD_CSV = "indicator,year,value,unit,country,source\nghg_scope1,2024,1234.5,tCO2e,FRA,browser test\n"
+# WCAG 2.1 contrast of every visible text against the background it sits on (1.4.3):
+# 4.5:1, or 3:1 for large text (24px, or 18.66px bold)
+CONTRAST = """() => {
+  const parse = (c) => { const m = c.match(/[\\d.]+/g); return m ? m.map(Number) : [0,0,0,0]; };
+  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const background = (el) => { for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor); if (c.length < 4 || c[3] > 0.5) return c; }
+    return [255, 255, 255]; };
+  const failures = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode; const el = node.parentElement;
+    if (!node.textContent.trim() || !el || el.closest('.chart-canvas, .visually-hidden, .skip')) continue;
+    const box = el.getBoundingClientRect(); if (box.width === 0 || box.height === 0) continue;
+    const style = getComputedStyle(el); if (style.visibility === 'hidden') continue;
+    const fg = lum(parse(style.color)), bg = lum(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < needed) failures.push(`${node.textContent.trim().slice(0, 40)}: ${ratio.toFixed(2)}`);
+  }
+  return failures;
+}"""
+# every form control has an accessible name, every image-like element a label
+LABELS = """() => {
+  const missing = [];
+  for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+    if (!(el.labels && el.labels.length) && !el.getAttribute('aria-label')) missing.push(el.outerHTML.slice(0, 80));
+  }
+  for (const el of document.querySelectorAll('[role=img], img')) {
+    if (!el.getAttribute('aria-label') && !el.getAttribute('alt')) missing.push(el.outerHTML.slice(0, 80));
+  }
+  return missing;
+}"""
+
+
+@dataclass
+class Site:
+    base_url: str
+    tokens: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('site') / 'site.db'}"
+    store = Store.open(url, actor="test-setup")
+    load_illustrative(store)
+    compute_footprint(store)
+    tokens = {}
+    for name, (role, entities, countries) in USERS.items():
+        store.add_user(name, role, entities=entities, countries=countries)
+        tokens[name] = store.create_token(name, label="browser tests").token
+    store.close()
+    with serve(url) as base_url:
+        yield Site(base_url, tokens)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+def charts_drawn(page: Page, count: int) -> None:
+    """Wait until ``count`` charts have drawn their SVG (the map after its geometry)."""
+    expect(page.locator("figure.chart .chart-canvas svg")).to_have_count(count, timeout=15000)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_loads_clean_in_every_language(site: Site, browser: Browser, lang: str) -> None:
+    with Guarded(browser, site.base_url) as guarded:
+        for path in PAGES:
+            guarded.goto(f"/{lang}{path}")
+            page = guarded.page
+            assert page.evaluate("document.documentElement.lang") == lang
+            expected = "rtl" if lang == "ar" else "ltr"
+            assert page.evaluate("document.documentElement.dir") == expected, path
+            charts_drawn(page, CHARTS.get(path, 0))
+            assert page.evaluate(LABELS) == [], path
+            assert page.evaluate(CONTRAST) == [], path
+        guarded.assert_clean()
+
+
+def test_screenshots_of_home_and_a_country(site: Site, browser: Browser) -> None:
+    """CI keeps these (artifacts/screenshots/) for a person to look at."""
+    for lang in ("ar", "zh", "en"):
+        with Guarded(browser, site.base_url, viewport={"width": 1280, "height": 900}) as guarded:
+            for path, name in (("/", "home"), ("/countries/FRA", "country-FRA")):
+                guarded.goto(f"/{lang}{path}")
+                charts_drawn(guarded.page, CHARTS[path])
+                shot: Path = screenshot(guarded.page, f"{name}-{lang}")
+                assert shot.stat().st_size > 20_000
+            guarded.assert_clean()
+
+
+def test_switching_language_keeps_the_page(site: Site, browser: Browser) -> None:
+    with Guarded(browser, site.base_url) as guarded:
+        guarded.goto("/en/countries/KEN?year=2021")
+        guarded.page.get_by_role("link", name="Français").click()
+        guarded.page.wait_for_url("**/fr/countries/KEN?year=2021")
+        expect(guarded.page.locator("h1")).to_contain_text("Kenya")
+        guarded.page.get_by_role("link", name="العربية").click()
+        guarded.page.wait_for_url("**/ar/countries/KEN?year=2021")
+        assert guarded.page.evaluate("document.documentElement.dir") == "rtl"
+        guarded.assert_clean()
+
+
+def test_the_keyboard_reaches_the_content_first(site: Site, browser: Browser) -> None:
+    with Guarded(browser, site.base_url) as guarded:
+        guarded.goto("/en/benchmark")
+        page = guarded.page
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+        # sortable headers are links the keyboard can follow
+        page.keyboard.press("Tab")
+        for _ in range(12):
+            if page.evaluate("document.activeElement.closest('th[aria-sort]') !== null"):
+                break
+            page.keyboard.press("Tab")
+        else:
+            pytest.fail("no sortable column header is reachable with Tab")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/en/benchmark?sort=*")
+        guarded.assert_clean()
+
+
+def sign_in(guarded: Guarded, token: str) -> None:
+    guarded.goto("/en/signin")
+    guarded.page.get_by_label("API token").fill(token)
+    guarded.page.get_by_role("button", name="Sign in").click()
+    guarded.page.wait_for_url("**/en/submissions")
+
+
+def upload(guarded: Guarded, name: str, content: str) -> None:
+    page = guarded.page
+    page.get_by_label("Reporting entity").select_option("illustrative-op-a")
+    page.get_by_label("File", exact=True).set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": content.encode()}
+    )
+    page.get_by_role("button", name="Submit", exact=True).click()
+    page.wait_for_url("**/en/submissions/*")
+
+
+def test_a_bad_upload_shows_its_errors_and_cells(site: Site, browser: Browser) -> None:
+    with Guarded(browser, site.base_url) as guarded:
+        sign_in(guarded, site.tokens["sub-a"])
+        upload(guarded, "bad.csv", BAD_CSV)
+        page = guarded.page
+        expect(page.get_by_role("alert")).to_contain_text("2 errors")
+        expect(page.locator("td.offending")).to_have_count(2)
+        expect(page.locator("td.offending").first).to_contain_text("12x")
+        expect(page.locator("table.report")).to_contain_text("negative value")
+        screenshot(page, "submission-report-en")
+        guarded.assert_clean()
+
+
+def test_a_reviewer_accepts_and_the_public_page_changes(site: Site, browser: Browser) -> None:
+    public = "/en/companies/illustrative-op-a"
+    with Guarded(browser, site.base_url) as visitor:
+        visitor.goto(public)
+        expect(visitor.page.locator("main")).not_to_contain_text("1,234.5")
+        with Guarded(browser, site.base_url) as submitter:
+            sign_in(submitter, site.tokens["sub-a"])
+            upload(submitter, "good.csv", GOOD_CSV)
+            expect(submitter.page.locator("#status")).to_have_text("waiting for review")
+            address = submitter.page.url.replace(site.base_url, "")
+            submitter.assert_clean()
+        with Guarded(browser, site.base_url) as reviewer:
+            sign_in(reviewer, site.tokens["rev-fra"])
+            reviewer.page.locator(f'a[href="{address}"]').first.click()
+            reviewer.page.get_by_role("button", name="Accept and publish").click()
+            expect(reviewer.page.get_by_role("status")).to_contain_text("published")
+            expect(reviewer.page.locator("#status")).to_have_text("accepted")
+            reviewer.assert_clean()
+        visitor.goto(public)
+        expect(visitor.page.locator("main")).to_contain_text("1,234.5")
+        visitor.assert_clean()
