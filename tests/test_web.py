@@ -81,9 +81,7 @@ def test_the_home_page_redirects_to_the_visitors_language(world: World) -> None:
         ("ru;q=0.2,es;q=0.8", "es"),
         ("", "en"),
     ]:
-        answer = world.client.get(
-            "/", headers={"Accept-Language": header}, follow_redirects=False
-        )
+        answer = world.client.get("/", headers={"Accept-Language": header}, follow_redirects=False)
         assert answer.status_code == 303
         assert answer.headers["location"] == f"/{lang}/", header
 
@@ -120,8 +118,11 @@ def test_country_profile_figures_match_hand_calculations(world: World) -> None:
 
 def test_the_map_carries_each_countrys_value_and_link(world: World) -> None:
     page = world.client.get("/en/?indicator=national_ict_ghg&year=2022").text
-    spec = re.search(r'<script type="application/json" class="chart-spec">(.*?)</script>',
-                     page.split('id="world-map-canvas"')[1], re.S)
+    spec = re.search(
+        r'<script type="application/json" class="chart-spec">(.*?)</script>',
+        page.split('id="world-map-canvas"')[1],
+        re.S,
+    )
     assert spec is not None
     data = spec.group(1)
     # India 2022: 69,876.9 tCO2e = 0.0698769 MtCO2e; ISO numeric 356
@@ -168,8 +169,9 @@ def test_a_browser_signs_in_with_a_token_in_a_strict_cookie(world: World) -> Non
     client = TestClient(world.client.app)
     refused = client.post("/en/signin", data={"token": "ifp_wrong"}, follow_redirects=False)
     assert refused.status_code == 401 and "not accepted" in refused.text
-    answer = client.post("/en/signin", data={"token": world.tokens["sub-a"]},
-                         follow_redirects=False)
+    answer = client.post(
+        "/en/signin", data={"token": world.tokens["sub-a"]}, follow_redirects=False
+    )
     cookie = answer.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
     page = client.get("/en/submissions")
@@ -199,8 +201,11 @@ def test_a_bad_file_shows_its_report_with_the_offending_cells(world: World) -> N
     report = client.get(answer.headers["location"]).text
     assert "3 errors" in report
     # the offending cells, in place: row 2's value, row 3's indicator, row 4's value
-    offending = re.findall(r'<td class="offending"><span class="visually-hidden">error: </span>'
-                           r"([^<]*)</td>", report)
+    offending = re.findall(
+        r'<td class="offending"><span class="visually-hidden">error: </span>'
+        r"([^<]*)</td>",
+        report,
+    )
     assert offending == ["abc", "ghg_scope9", "-5"]
     assert "not a number" in report and "unknown indicator" in report
     assert len(world.store.submissions()) == before + 1  # kept, with its report, as rejected
@@ -246,11 +251,15 @@ def test_a_reviewer_accepts_and_the_public_page_changes(world: World) -> None:
     assert f'href="/en/submissions/{submission}"' in page  # in the queue
     detail = reviewer.get(f"/en/submissions/{submission}").text
     # rejecting needs a reason
-    refused = reviewer.post(f"/en/submissions/{submission}/reject",
-                            data={"csrf": csrf_of(detail), "comment": "  "})
+    refused = reviewer.post(
+        f"/en/submissions/{submission}/reject", data={"csrf": csrf_of(detail), "comment": "  "}
+    )
     assert refused.status_code == 400
-    accepted = reviewer.post(f"/en/submissions/{submission}/accept",
-                             data={"csrf": csrf_of(detail)}, follow_redirects=False)
+    accepted = reviewer.post(
+        f"/en/submissions/{submission}/accept",
+        data={"csrf": csrf_of(detail)},
+        follow_redirects=False,
+    )
     assert accepted.status_code == 303
     assert world.store.submission(submission).status == "accepted"
     assert "4,242.5" in world.client.get(public).text
@@ -265,8 +274,7 @@ def test_a_reviewer_of_another_country_cannot_see_the_submission(world: World) -
     reviewer = signed_in(world, "rev-ken")
     assert reviewer.get(f"/en/submissions/{submission}").status_code == 404
     detail = reviewer.get("/en/submissions").text
-    answer = reviewer.post(f"/en/submissions/{submission}/accept",
-                           data={"csrf": csrf_of(detail)})
+    answer = reviewer.post(f"/en/submissions/{submission}/accept", data={"csrf": csrf_of(detail)})
     assert answer.status_code == 404
     assert world.store.submission(submission).status == "validated"
 

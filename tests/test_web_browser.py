@@ -37,42 +37,12 @@ BAD_CSV = (
     "ghg_scope1,2024,12x,tCO2e,FRA,browser test\n"
     "energy_electricity,2024,-1,MWh,FRA,browser test\n"
 )
-GOOD_CSV = "indicator,year,value,unit,country,source\nghg_scope1,2024,1234.5,tCO2e,FRA,browser test\n"
-# WCAG 2.1 contrast of every visible text against the background it sits on (1.4.3):
-# 4.5:1, or 3:1 for large text (24px, or 18.66px bold)
-CONTRAST = """() => {
-  const parse = (c) => { const m = c.match(/[\\d.]+/g); return m ? m.map(Number) : [0,0,0,0]; };
-  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
-  const background = (el) => { for (let e = el; e; e = e.parentElement) {
-      const c = parse(getComputedStyle(e).backgroundColor); if (c.length < 4 || c[3] > 0.5) return c; }
-    return [255, 255, 255]; };
-  const failures = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const node = walker.currentNode; const el = node.parentElement;
-    if (!node.textContent.trim() || !el || el.closest('.chart-canvas, .visually-hidden, .skip')) continue;
-    const box = el.getBoundingClientRect(); if (box.width === 0 || box.height === 0) continue;
-    const style = getComputedStyle(el); if (style.visibility === 'hidden') continue;
-    const fg = lum(parse(style.color)), bg = lum(background(el));
-    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
-    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
-    if (ratio < needed) failures.push(`${node.textContent.trim().slice(0, 40)}: ${ratio.toFixed(2)}`);
-  }
-  return failures;
-}"""
-# every form control has an accessible name, every image-like element a label
-LABELS = """() => {
-  const missing = [];
-  for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
-    if (!(el.labels && el.labels.length) && !el.getAttribute('aria-label')) missing.push(el.outerHTML.slice(0, 80));
-  }
-  for (const el of document.querySelectorAll('[role=img], img')) {
-    if (!el.getAttribute('aria-label') && !el.getAttribute('alt')) missing.push(el.outerHTML.slice(0, 80));
-  }
-  return missing;
-}"""
+GOOD_CSV = (
+    "indicator,year,value,unit,country,source\nghg_scope1,2024,1234.5,tCO2e,FRA,browser test\n"
+)
+JS = Path(__file__).resolve().parent / "js"
+CONTRAST = (JS / "contrast.js").read_text()  # WCAG 2.1 AA text contrast failures
+LABELS = (JS / "labels.js").read_text()  # form controls and images without a name
 
 
 @dataclass
@@ -220,3 +190,18 @@ def test_a_reviewer_accepts_and_the_public_page_changes(site: Site, browser: Bro
         visitor.goto(public)
         expect(visitor.page.locator("main")).to_contain_text("1,234.5")
         visitor.assert_clean()
+
+
+def test_the_accessibility_checks_catch_what_they_look_for(site: Site, browser: Browser) -> None:
+    """The contrast and label checks above fail on a faint text and an unlabelled field."""
+    with Guarded(browser, site.base_url) as guarded:
+        guarded.goto("/en/indicators")
+        guarded.page.evaluate(
+            """() => { const main = document.querySelector('main');
+            main.insertAdjacentHTML('beforeend',
+              '<p id="faint">faint text</p><input id="unnamed" type="text">');
+            document.getElementById('faint').style.color = '#aaaaaa'; }"""
+        )
+        assert [f for f in guarded.page.evaluate(CONTRAST) if f.startswith("faint text")]
+        assert any('id="unnamed"' in m for m in guarded.page.evaluate(LABELS))
+        guarded.assert_clean()
