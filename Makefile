@@ -67,6 +67,8 @@ docs: setup
 
 docs-check: setup-dev
 	$(BIN)/python scripts/generate_docs.py --check
+	$(BIN)/python scripts/i18n.py --check
+	$(BIN)/python scripts/vendor_web_assets.py --check
 
 # Re-pin every dependency (all extras) after changing pyproject.toml.
 constraints: | $(UV)

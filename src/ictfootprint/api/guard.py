@@ -77,6 +77,7 @@ def caller_key(scope: Scope) -> str:
 
 STATIC_PREFIX = "/static/"
 
+
 class Guard:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app

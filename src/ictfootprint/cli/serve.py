@@ -23,7 +23,8 @@ def serve_command(
     access_log: bool = typer.Option(True, help="Log every request."),
     db: str | None = DB_OPTION,
 ) -> None:
-    """Serve the REST API (its OpenAPI 3 schema at /openapi.json). Reads of published data are
+    """Serve the web dashboard (six languages) and the REST API (its OpenAPI 3 schema at
+    /openapi.json). Reads of published data are
     public; submissions, reviews, targets and the audit trail need a token
     (ictfootprint tokens create)."""
     import os
@@ -43,7 +44,10 @@ def serve_command(
     Store.open(url).close()  # migrate once, before the workers start
     os.environ.update(settings.to_env())
     backend = url.split("://")[0]
-    typer.echo(f"ictfootprint API ({backend}) on http://{host}:{port}/api/v1, schema /openapi.json")
+    typer.echo(
+        f"ictfootprint ({backend}): dashboard http://{host}:{port}/, "
+        f"API http://{host}:{port}/api/v1, schema /openapi.json"
+    )
     config = uvicorn.Config(
         "ictfootprint.api.app:from_environment",
         factory=True,
