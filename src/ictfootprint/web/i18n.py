@@ -10,6 +10,8 @@ come from the reference data, which carries all six languages.
 'Indicateurs'
 >>> number(12345.678, "fr", 1)
 '12\\u202f345,7'
+>>> significant(0.0, "fr"), significant(0.0104, "en"), significant(74107.541, "es")
+('0', '0.0104', '74.107,5')
 >>> direction("ar"), direction("zh")
 ('rtl', 'ltr')
 """
@@ -95,6 +97,8 @@ def significant(value: float | None, lang: str) -> str:
     if value is None:
         return ""
     size = abs(value)
+    if size == 0:
+        return number(0, lang, 0)
     decimals = 1 if size >= 100 else 2 if size >= 1 else 4 if size >= 0.001 else 6
     return number(value, lang, decimals)
 
