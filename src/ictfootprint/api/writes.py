@@ -54,12 +54,13 @@ SubmissionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 EntityId = Annotated[str, Path(min_length=1, max_length=64, pattern=ENTITY_ID)]
 
 
-def store_for(request: Request, who: Principal) -> Store:
-    """The shared store, writing as the caller from the caller's address."""
+def store_for(request: Request, who: Principal, actor: str | None = None) -> Store:
+    """The shared store, writing as the caller (``api:<user>`` unless ``actor`` says
+    otherwise) from the caller's address."""
     client = request.client
     origin = f"{client.host}:{client.port}" if client else "unknown"
     store: Store = request.app.state.store
-    return store.acting(who.actor, origin)
+    return store.acting(actor or who.actor, origin)
 
 
 def private(model: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -241,8 +242,9 @@ def submission_file(request: Request, who: SignedIn, submission_id: SubmissionId
     )
 
 
-def _reviewable(request: Request, who: Principal, submission_id: int) -> Store:
-    store = store_for(request, who)
+def check_reviewable(store: Store, who: Principal, submission_id: int) -> None:
+    """The caller may review this submission now (404 unseen, 403 not its reviewer, 409
+    already reviewed); the API's endpoints and the dashboard's forms share it."""
     record, entity = visible_submission(store, who, submission_id)
     if not can_review(who, entity):
         raise forbid("this token may not review submissions of this entity")
@@ -251,6 +253,11 @@ def _reviewable(request: Request, who: Principal, submission_id: int) -> Store:
             f"submission {submission_id} is {record.status}: only a validated one can be reviewed",
             Location(field="submission"),
         )
+
+
+def _reviewable(request: Request, who: Principal, submission_id: int) -> Store:
+    store = store_for(request, who)
+    check_reviewable(store, who, submission_id)
     return store
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from ictfootprint.web import i18n
-from ictfootprint.web.render import HTML, PAGE_HEADERS, html
+from ictfootprint.web.render import HTML, PAGE_HEADERS, here, html
 
 STATIC_MAX_AGE = 86400
 
@@ -40,11 +40,10 @@ def error_page(request: Request, problem: JSONResponse) -> Response | None:
     if lang is None:
         return None
     detail = json.loads(bytes(problem.body))["error"]
-    rest = request.url.path.split("/", 2)[2] if request.url.path.count("/") >= 2 else ""
     body = html(
         "error.html",
         lang,
-        "/" + rest,
+        here(request, with_query=False),
         status=detail["status"],
         message=detail["message"],
         location=detail.get("location"),

@@ -16,14 +16,19 @@ from fastapi.responses import RedirectResponse
 from starlette.convertors import Convertor, register_url_convertor
 
 from ictfootprint.api.cache import cached
-from ictfootprint.api.reads import ObservationFilters, observation_filters, published_entity
+from ictfootprint.api.reads import (
+    ObservationFilters,
+    observation_filters,
+    published_entity,
+    store_of,
+)
 from ictfootprint.errors import NotFoundError
 from ictfootprint.model import ENTITY_ID, EntityKind, Method
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import countries, region_members, regions
 from ictfootprint.store import Store
 from ictfootprint.web import i18n, profiles
-from ictfootprint.web.render import HTML, PAGE_HEADERS, html
+from ictfootprint.web.render import HTML, PAGE_HEADERS, here, html
 
 
 class LanguageConvertor(Convertor[str]):
@@ -45,20 +50,6 @@ Lang = Annotated[str, Path()]
 YearQuery = Annotated[int | None, Query(ge=1900, le=2200)]
 EXPLORE_PAGE: Final = 50
 BENCHMARK_COLUMNS: Final = ("rank", "name", "country", "score")
-
-
-def store_of(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-def here(request: Request) -> str:
-    """The page's address after its language prefix, with its query."""
-    _empty, _lang, rest = (
-        request.url.path.split("/", 2) if request.url.path.count("/") >= 2 else ("", "", "")
-    )
-    query = request.url.query
-    return "/" + rest + ("?" + query if query else "")
 
 
 async def public_page(

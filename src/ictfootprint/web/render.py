@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any, Final
 from urllib.parse import urlencode
 
+from fastapi import Request
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -65,6 +66,15 @@ def _json_script(value: Any) -> Markup:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
+
+
+def here(request: Request, *, with_query: bool = True) -> str:
+    """The page's address after its language prefix (``/fr/countries/FRA?year=2022`` →
+    ``/countries/FRA?year=2022``): what the language switcher puts after each language."""
+    path = request.url.path
+    rest = path.split("/", 2)[2] if path.count("/") >= 2 else ""
+    query_string = request.url.query if with_query else ""
+    return "/" + rest + ("?" + query_string if query_string else "")
 
 
 def query(params: Mapping[str, Any], **changes: Any) -> str:

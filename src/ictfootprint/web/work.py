@@ -18,13 +18,13 @@ from starlette.concurrency import run_in_threadpool
 
 from ictfootprint.api.problems import ApiError
 from ictfootprint.api.security import Principal, can_review, can_submit
-from ictfootprint.api.writes import visible_submission
-from ictfootprint.errors import ConflictError, InputError, Location
+from ictfootprint.api.writes import check_reviewable, store_for, visible_submission
+from ictfootprint.errors import InputError, Location
 from ictfootprint.model import ENTITY_ID
 from ictfootprint.store import Store
 from ictfootprint.web import cells, session
 from ictfootprint.web.pages import Lang, names
-from ictfootprint.web.render import HTML, PAGE_HEADERS, html
+from ictfootprint.web.render import HTML, PAGE_HEADERS, here, html
 
 router = APIRouter(include_in_schema=False)
 PRIVATE: Final = {**PAGE_HEADERS, "Cache-Control": "private, no-store"}
@@ -37,12 +37,10 @@ LOCALES: Final = ("", "en_US", "fr_FR", "es_ES", "ru_RU", "zh_CN", "ar_EG", "de_
 def private_page(
     request: Request, lang: str, template: str, status: int = 200, **context: Any
 ) -> Response:
-    rest = request.url.path.split("/", 2)[2] if request.url.path.count("/") >= 2 else ""
-    query = request.url.query
     body = html(
         template,
         lang,
-        "/" + rest + ("?" + query if query else ""),
+        here(request),
         csrf=session.csrf_value(request),
         **names(lang),
         **context,
@@ -51,10 +49,8 @@ def private_page(
 
 
 def acting(request: Request, who: Principal) -> Store:
-    client = request.client
-    origin = f"{client.host}:{client.port}" if client else "unknown"
-    store: Store = request.app.state.store
-    return store.acting(f"web:{who.name}", origin)
+    """The shared store, writing as ``web:<user>`` from the browser's address."""
+    return store_for(request, who, f"web:{who.name}")
 
 
 async def required_user(request: Request) -> Principal:
@@ -214,15 +210,7 @@ async def _review(
 
     def run() -> None:
         store = acting(request, who)
-        record, entity = visible_submission(store, who, submission_id)
-        if not can_review(who, entity):
-            raise ApiError(403, "you may not review submissions of this entity")
-        if record.status != "validated":
-            raise ConflictError(
-                f"submission {submission_id} is {record.status}: "
-                "only a validated one can be reviewed",
-                Location(field="submission"),
-            )
+        check_reviewable(store, who, submission_id)
         if action == "accept":
             store.accept_submission(submission_id, comment.strip() or None)
         else:
