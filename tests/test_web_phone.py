@@ -7,6 +7,7 @@ screenshots of the map, a country and the explorer go to artifacts/screenshots/.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -101,6 +102,23 @@ def test_arabic_charts_run_time_right_to_left_like_their_tables(
             first, last = _year_positions(guarded.page, "2020", "2030")
             assert (first > last) is first_on_the_right, (lang, first, last)
             guarded.assert_clean()
+
+
+def test_arabic_axis_labels_are_numbers_that_read_in_either_direction(
+    base_url: str, browser: Browser
+) -> None:
+    """ "8 آلاف" in a left-to-right SVG text read "thousand 8": Arabic axes write 8,000."""
+    with Guarded(browser, base_url, viewport=DESKTOP) as guarded:
+        guarded.goto("/ar/countries/FRA")
+        charts_drawn(guarded.page, 2)
+        labels = guarded.page.evaluate(
+            "[...document.querySelectorAll('#subsectors-canvas svg text')]"
+            ".map(t => t.textContent)"
+        )
+        numbers = [label for label in labels if label[:1].isdigit()]
+        assert "8,000" in numbers, labels
+        assert all(re.fullmatch(r"[\d,.\s]+", label) for label in numbers), numbers
+        guarded.assert_clean()
 
 
 def test_without_script_every_chart_shows_its_table(base_url: str, browser: Browser) -> None:

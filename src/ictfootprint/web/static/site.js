@@ -4,19 +4,19 @@
    the chart's box hidden): once a chart is drawn, its box shows and its table folds.
    The chart library (1 MB) is loaded only on a page that has a chart.
    Right-to-left pages: time runs right to left as in the tables beside the charts (the x axis
-   inverted, the value axis on the right), and axis labels are isolated right-to-left runs so
-   that "21 ألف" reads in its own order. The map keeps its geography. */
+   inverted, the value axis on the right), with whole numbers on the axis (see axisFormat);
+   tooltips are right-to-left runs. The map keeps its geography. */
 (function () {
   "use strict";
   var PALETTE = ["#0a4f96", "#b35900", "#1e6b34", "#6a3d9a", "#a4161a"];
-  var RLI = "\u2067", PDI = "\u2069";
+  var RLM = "\u200f";
   var geometry = null;
   var self = document.currentScript;
   var version = self ? (self.src.split("?")[1] || "") : "";
 
   function rtl() { return document.documentElement.dir === "rtl"; }
 
-  function isolated(text) { return rtl() ? RLI + text + PDI : text; }
+  function isolated(text) { return rtl() ? RLM + text + RLM : text; }
 
   function numberFormat(lang, value) {
     var size = Math.abs(value);
@@ -24,9 +24,13 @@
     return new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(value);
   }
 
+  /* Compact axis labels ("21K", "2.1万") except on right-to-left pages: the SVG text is laid
+     out left to right whatever its marks, and "21 ألف" would read "thousand 21"; there the
+     labels are whole numbers ("21,000"), which read the same in both directions. */
   function axisFormat(lang) {
-    var format = new Intl.NumberFormat(lang, { notation: "compact", maximumFractionDigits: 2 });
-    return function (value) { return isolated(format.format(value)); };
+    var options = rtl() ? { maximumFractionDigits: 2 } : { notation: "compact", maximumFractionDigits: 2 };
+    var format = new Intl.NumberFormat(lang, options);
+    return function (value) { return format.format(value); };
   }
 
   function loadScript(name) {
@@ -50,7 +54,7 @@
       legend: { bottom: 0, textStyle: { color: "#1b1b1b" } },
       grid: { left: 12, right: 12, top: 36, bottom: 36, containLabel: true },
       xAxis: { type: "category", data: spec.x, inverse: right, axisLabel: { color: "#1b1b1b", hideOverlap: true } },
-      yAxis: { type: "value", name: isolated(spec.unit), position: right ? "right" : "left",
+      yAxis: { type: "value", name: spec.unit, position: right ? "right" : "left",
                nameTextStyle: { color: "#1b1b1b", align: right ? "right" : "left" },
                axisLabel: { color: "#1b1b1b", formatter: axisFormat(spec.lang) } }
     };
