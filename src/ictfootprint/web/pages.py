@@ -100,7 +100,10 @@ async def home(
     year: OptionalYear = "",
 ) -> Response:
     chosen_indicator = indicator or worldmap.MAP_DEFAULT
-    if chosen_indicator not in catalogue() or "national" not in catalogue()[chosen_indicator].levels:
+    if (
+        chosen_indicator not in catalogue()
+        or "national" not in catalogue()[chosen_indicator].levels
+    ):
         raise NotFoundError(f"no indicator with national values {indicator[:64]!r}")
 
     def build() -> dict[str, Any]:
