@@ -52,9 +52,16 @@ def test_download_links_after_filter_carry_no_empty_parameters(world: World) -> 
 
 
 def test_pages_accept_empty_parameters(world: World) -> None:
-    for path in ("/en/?indicator=&year=", "/en/explore?offset=&year=", "/ar/explore?offset="):
+    for path in (
+        "/en/?indicator=&year=",
+        "/en/explore?offset=&year=",
+        "/ar/explore?offset=",
+        "/en/countries/FRA?year=",
+        "/en/benchmark?year=&q=&country=",
+    ):
         assert world.client.get(path).status_code == 200, path
     assert world.client.get("/en/?year=abc").status_code == 422
+    assert world.client.get("/en/?year=1800").status_code == 422
 
 
 def test_regions_of_m49_and_itu_are_told_apart(world: World) -> None:
