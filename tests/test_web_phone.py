@@ -232,7 +232,8 @@ def test_hovering_a_country_without_data_says_no_data(base_url: str, browser: Br
             charts_drawn(guarded.page, 2)
             tip = guarded.page.evaluate(
                 """(name) => {
-                  const chart = echarts.getInstanceByDom(document.getElementById('world-map-canvas'));
+                  const canvas = document.getElementById('world-map-canvas');
+                  const chart = echarts.getInstanceByDom(canvas);
                   chart.dispatchAction({ type: 'showTip', seriesIndex: 0, name: name });
                   return chart.getOption().tooltip[0].formatter({ name: name, data: undefined });
                 }""",
@@ -241,7 +242,8 @@ def test_hovering_a_country_without_data_says_no_data(base_url: str, browser: Br
             assert tip.replace("\u200f", "") == expected
             with_data = guarded.page.evaluate(
                 """() => {
-                  const chart = echarts.getInstanceByDom(document.getElementById('world-map-canvas'));
+                  const canvas = document.getElementById('world-map-canvas');
+                  const chart = echarts.getInstanceByDom(canvas);
                   const item = chart.getOption().series[0].data.find(d => d.name === '356');
                   return chart.getOption().tooltip[0].formatter({ name: '356', data: item });
                 }"""

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BeforeValidator, Field
 from fastapi.responses import RedirectResponse
+from pydantic import BeforeValidator, Field
 from starlette.convertors import Convertor, register_url_convertor
 
 from ictfootprint.api.cache import cached
