@@ -278,3 +278,11 @@ def test_static_files_are_sent_gzipped_to_who_accepts_it(world: World, name: str
         assert len(raw) < len(plain.content) / 2.5
     refused = world.client.get(f"/static/{name}", headers={"Accept-Encoding": "gzip;q=0"})
     assert "content-encoding" not in refused.headers
+
+
+def test_map_heading_has_no_latin_punctuation_in_chinese_and_arabic(world: World) -> None:
+    for lang, separator in (("zh", "："), ("ar", "،")):
+        page = world.client.get(f"/{lang}/?year=2023").text
+        heading = re.search(r'<h2 id="map-heading">([^<]+)</h2>', page)
+        assert heading is not None
+        assert ", " not in heading.group(1) and separator in heading.group(1), heading.group(1)
