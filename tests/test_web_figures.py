@@ -286,3 +286,8 @@ def test_map_heading_has_no_latin_punctuation_in_chinese_and_arabic(world: World
         heading = re.search(r'<h2 id="map-heading">([^<]+)</h2>', page)
         assert heading is not None
         assert ", " not in heading.group(1) and separator in heading.group(1), heading.group(1)
+
+
+def test_home_still_says_the_data_is_illustrative(world: World) -> None:
+    # the notice read the map's first row's flags, which the sector totals do not carry
+    assert "Illustrative data:" in world.client.get("/en/").text
