@@ -172,9 +172,12 @@ def _print_report(
     completeness = report.get("completeness")
     if completeness:
         missing = {y: ids for y, ids in completeness["missing"].items() if ids}
+        years = ", ".join(map(str, completeness["years"]))
         typer.echo(
             f"completeness ({completeness['respondent']}): {completeness['percent']} % of "
-            f"required indicators for {', '.join(map(str, completeness['years'])) or '-'}"
+            f"required indicators for {years}"
+            if years
+            else f"completeness ({completeness['respondent']}): no values, 0 %"
         )
         for year, ids in missing.items():
             typer.echo(f"  missing {year}: {', '.join(ids)}")

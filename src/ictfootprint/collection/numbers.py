@@ -139,7 +139,7 @@ def parse_number(text: str, fmt: NumberFormat) -> float:
             if fmt.basis == "default" and len(after) == 3 and "e" not in mark.lower():
                 raise NumberError(
                     f"ambiguous number: {used!r} may be a decimal mark or a thousands separator",
-                    "the file's locale declared (e.g. --locale fr or --locale en)",
+                    "declare the number format: --locale fr or --locale en (API field locale)",
                 )
             if used != fmt.decimal:
                 if len(after) == 3 and "e" not in mark.lower():
