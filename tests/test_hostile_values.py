@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -205,7 +206,11 @@ def test_declared_codec_that_is_not_a_text_encoding_is_refused(name: str) -> Non
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ictfootprint", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "ictfootprint", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "400"},  # one line per finding
     )
 
 
@@ -420,3 +425,16 @@ def test_cli_completeness_of_a_file_without_values_says_so(tmp_path: Path) -> No
     done = _cli("submit", str(path), "--entity", "op-1", "--db", db)
     assert done.returncode == 1
     assert "100.0 %" not in done.stdout and "no values, 0 %" in done.stdout
+
+
+def test_cli_report_shows_what_was_expected_and_found(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    added = _cli("entities", "add", "op-1", "--name", "One", "--country", "FRA", "--db", db)
+    assert added.returncode == 0, added.stderr
+    path = tmp_path / "u.csv"
+    path.write_text(HEADER + "energy_electricity,2022,1,kwh,,,\nenergy_diesel,1850,1,L,,,\n")
+    done = _cli("submit", str(path), "--entity", "op-1", "--db", db, "--format", "table")
+    text = " ".join(done.stdout.replace("│", " ").split())  # the table may wrap a message
+    assert "(expected a unit of MWh's kind" in text
+    assert "did you mean kWh?, found 'kwh')" in text
+    assert "(expected 1990 to " in text
