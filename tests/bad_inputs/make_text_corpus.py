@@ -405,6 +405,83 @@ CASES.update(
         ),
     }
 )
+CASES.update(
+    {
+        # 32 levels in all is the limit: the comment's arrays make 32 here, 33 in the next one
+        "json_nested_32_deep.json": (
+            _json_entry(extra=', "comment": ' + "[" * 29 + "]" * 29),
+            {},
+            "rejected",
+            [("json-type", 1, "comment")],
+        ),
+        "json_nested_33_deep.json": (
+            _json_entry(extra=', "comment": ' + "[" * 30 + "]" * 30),
+            {},
+            "unusable",
+            [],
+        ),
+        "json_brackets_in_strings.json": (
+            _json_entry(extra=', "comment": "' + "[{" * 2000 + '\\"]"'),
+            {},
+            "validated",
+            [],
+        ),
+        "json_top_level_list.json": (
+            b'[{"indicator": "energy_electricity", "year": 2022, "value": 1, "unit": "MWh"}]',
+            {},
+            "validated",
+            [],
+        ),
+        "json_value_true.json": (
+            _json_entry(value="true"),
+            {},
+            "rejected",
+            [("json-type", 1, "value"), ("required-field", 1, "value")],
+        ),
+        "json_year_true.json": (
+            _json_entry(year="true"),
+            {},
+            "rejected",
+            [("required-field", 1, "year")],
+        ),
+        "json_year_underscore_text.json": (
+            _json_entry(year='"2_022"'),
+            {},
+            "rejected",
+            [("year-range", 1, "year")],
+        ),
+        "json_value_5000_digit_text.json": (
+            _json_entry(value='"1' + "0" * 5000 + '"'),
+            {},
+            "rejected",
+            [("value-magnitude", 1, "value")],
+        ),
+        "json_utf16.json": (
+            '{"values": []}'.encode("utf-16"),
+            {},
+            "unusable",
+            [],
+        ),
+        "value_1e999_text.csv": (
+            (H + "energy_electricity,2022,1e999,MWh,,,\n").encode(),
+            {},
+            "rejected",
+            [("value-magnitude", 2, "value")],
+        ),
+        "value_nan_text.csv": (
+            (H + OK + "ghg_scope1,2022,NaN,tCO2e,,,\n").encode(),
+            {},
+            "validated",
+            [("not-available", 3, "value")],
+        ),
+        "year_with_plus_sign.csv": (
+            (H + "energy_electricity,+2022,1,MWh,,,\n").encode(),
+            {},
+            "rejected",
+            [("year-range", 2, "year")],
+        ),
+    }
+)
 for _codec in ("rot13", "base64", "hex", "zlib", "bz2", "uu", "punycode"):
     CASES[f"encoding_{_codec}_declared.csv"] = (
         (H + OK).encode(),
