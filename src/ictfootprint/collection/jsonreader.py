@@ -32,9 +32,9 @@ _TEXT: Final = (
     "country",
     "subsector",
 )
-_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_BRACKET: Final = re.compile(r"[\[\]{}]")
-_DEPTH: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
+_ESCAPE: Final = re.compile(rb"\\.", re.DOTALL)
+_DEPTH: Final = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+_NOT_BRACKET: Final = bytes(b for b in range(256) if b not in _DEPTH)
 
 
 class _Object(dict[str, Any]):
@@ -60,11 +60,16 @@ def _integer(text: str) -> int | float:
     return int(text) if len(text.lstrip("-")) <= MAX_DIGITS else float(text)
 
 
-def nesting_depth(text: str) -> int:
-    """How deep arrays and objects nest, brackets inside strings not counted (one linear pass)."""
-    outside = _STRING.sub("", text)
-    steps = (_DEPTH[b] for b in _BRACKET.findall(outside))
-    return max(accumulate(steps, initial=0))
+def nesting_depth(data: bytes) -> int:
+    """How deep arrays and objects nest in JSON text, brackets inside strings not counted.
+
+    Linear and in C but for the final walk over the brackets alone: escapes dropped, then the
+    parts between quotes (strings) dropped, then everything but brackets.
+    """
+    unescaped = _ESCAPE.sub(b"", data) if b"\\" in data else data
+    outside = b"".join(unescaped.split(b'"')[::2])  # quotes alternate: out, in, out, ...
+    brackets = outside.translate(None, _NOT_BRACKET)
+    return max(accumulate((_DEPTH[b] for b in brackets), initial=0))
 
 
 def read_json(data: bytes, name: str) -> RawFile:
@@ -76,7 +81,7 @@ def read_json(data: bytes, name: str) -> RawFile:
         raise InputError(
             "empty file", Location(file=name), expected='{"values": [...]}', found="no JSON"
         )
-    depth = nesting_depth(text)
+    depth = nesting_depth(data)
     if depth > MAX_DEPTH:
         raise InputError(
             "JSON nested too deep",
