@@ -77,8 +77,8 @@ for _id, _sev, _title, _doc in (
         W,
         "Digits of another script read",
         "Arabic-Indic, Persian, full-width and other decimal digits are read as the number they "
-        "write (`٢٠٢٣` is 2023); the report says so at the cell. Superscripts and other "
-        "digit-like signs are not numbers.",
+        "write (`٢٠٢٣` is 2023, `١٢٣٫٥` is 123.5); the report says so at the cell. "
+        "Superscripts and other digit-like signs are not numbers.",
     ),
     (
         "category-known",
