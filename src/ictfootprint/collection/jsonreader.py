@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import reprlib
 from itertools import accumulate
 from typing import Any, Final
 
@@ -35,6 +36,17 @@ _TEXT: Final = (
 _ESCAPE: Final = re.compile(rb"\\.", re.DOTALL)
 _DEPTH: Final = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _NOT_BRACKET: Final = bytes(b for b in range(256) if b not in _DEPTH)
+
+
+_REPR: Final = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 50
+_REPR.maxlist = _REPR.maxdict = 4
+_REPR.maxlevel = 2
+
+
+def _short(value: Any) -> str:
+    """A short repr of a value of the wrong type (never the whole of a 40 MB list)."""
+    return _REPR.repr(value)[:60]
 
 
 class _Object(dict[str, Any]):
@@ -152,7 +164,7 @@ def _value(entry: dict[str, Any], name: str, index: int, result: RawFile, where:
                     "error",
                     f"{field} must be text",
                     cells[field],
-                    found=repr(raw)[:50],
+                    found=_short(raw),
                 )
             )
             raw = None
@@ -165,7 +177,7 @@ def _value(entry: dict[str, Any], name: str, index: int, result: RawFile, where:
                 "error",
                 "value must be a number or text",
                 cells["value"],
-                found=repr(value)[:50],
+                found=_short(value),
             )
         )
         value = None
