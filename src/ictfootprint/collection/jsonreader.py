@@ -49,14 +49,13 @@ def _short(value: Any) -> str:
     return _REPR.repr(value)[:60]
 
 
-class _Object(dict[str, Any]):
-    """A JSON object, with the keys that appeared more than once in it."""
+#: Key (not a string, so no JSON key can equal it) under which an object keeps the keys that
+#: appeared more than once in it; objects without duplicates stay plain dicts.
+_TWICE: Final = object()
 
-    duplicates: tuple[str, ...] = ()
 
-
-def _object(pairs: list[tuple[str, Any]]) -> _Object:
-    result = _Object(pairs)
+def _object(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
+    result: dict[Any, Any] = dict(pairs)
     if len(result) != len(pairs):
         seen: set[str] = set()
         twice: list[str] = []
@@ -64,7 +63,7 @@ def _object(pairs: list[tuple[str, Any]]) -> _Object:
             if key in seen:
                 twice.append(key)
             seen.add(key)
-        result.duplicates = tuple(twice)
+        result[_TWICE] = tuple(twice)
     return result
 
 
@@ -110,10 +109,11 @@ def read_json(data: bytes, name: str) -> RawFile:
         ) from None
     except RecursionError:  # the depth check above should make this unreachable
         raise InputError("JSON nested too deep", Location(file=name)) from None
-    if isinstance(document, _Object) and document.duplicates:
+    if isinstance(document, dict) and _TWICE in document:
+        twice = document[_TWICE][0]
         raise InputError(
-            f"key {document.duplicates[0]!r} appears twice in the document",
-            Location(file=name, field=document.duplicates[0]),
+            f"key {twice!r} appears twice in the document",
+            Location(file=name, field=twice),
             expected="each key once",
         )
     entries = document.get("values") if isinstance(document, dict) else document
@@ -141,9 +141,9 @@ def read_json(data: bytes, name: str) -> RawFile:
     return result
 
 
-def _value(entry: dict[str, Any], name: str, index: int, result: RawFile, where: Cell) -> RawValue:
+def _value(entry: dict[Any, Any], name: str, index: int, result: RawFile, where: Cell) -> RawValue:
     cells = RowCells(name, index, (*_TEXT, "year", "value"))
-    for key in getattr(entry, "duplicates", ()):
+    for key in entry.get(_TWICE, ()):
         result.notices.append(
             Notice(
                 "json-duplicate-key",
