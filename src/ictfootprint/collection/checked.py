@@ -140,7 +140,7 @@ def check_values(
         if problem:
             findings.append(problem)
             continue
-        notes = _digit_notes(raw, year)
+        notes = _digit_notes(raw, year) if not f"{raw.year}{raw.value}".isascii() else []
         entry = known.get(raw.indicator.strip())
         if entry is None:
             findings.append(
@@ -258,6 +258,13 @@ def _finding(
 
 def _characters(raw: RawValue) -> Finding | None:
     """Text no database keeps (NUL, other C0 controls, lone surrogates), named by code point."""
+    r = raw  # the common case, one search a row: every field in one string (None as "None")
+    row = (
+        f"{r.indicator}\t{r.year}\t{r.value}\t{r.unit}\t{r.entity_id}\t{r.method}\t"
+        f"{r.source}\t{r.comment}\t{r.country}\t{r.subsector}"
+    )
+    if refused_character(row) is None:
+        return None
     for field in _TEXT_FIELDS:
         text = getattr(raw, field)
         where = refused_character(text) if isinstance(text, str) else None
