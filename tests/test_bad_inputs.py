@@ -13,7 +13,7 @@ import pytest
 
 from ictfootprint.collection.rules import RULES
 from ictfootprint.collection.service import submit
-from ictfootprint.errors import InputError
+from ictfootprint.errors import ConflictError, InputError
 from ictfootprint.model import Entity, EntityKind
 from ictfootprint.store import Store
 
@@ -61,6 +61,25 @@ def test_bad_text_file(store: Store, name: str) -> None:
         assert got == want
     assert store.current_observations() == []  # nothing becomes current without review
     assert store.submission_file(result.submission_id) == data  # and nothing is lost
+
+
+#: Cases whose text no database keeps: the report must still store, and nothing be accepted.
+STORE_CRASHES = sorted(n for n in CASES if any(w in n for w in ("surrogate", "nul_in", "control")))
+
+
+@pytest.mark.parametrize("name", STORE_CRASHES)
+def test_text_no_database_keeps_is_reported_on_both_databases(db_url: str, name: str) -> None:
+    store = Store.open(db_url)
+    store.add_entity(Entity(id="op-1", name="One", kind=EntityKind.COMPANY, country="FRA"))
+    data = (TEXT / name).read_bytes()
+    result = submit(store, data, name, "op-1")
+    assert result.status == "rejected"
+    assert [f["rule"] for f in result.report["findings"]] == ["text-characters"]
+    assert store.submission(result.submission_id).report == result.report  # stored, read back
+    with pytest.raises(ConflictError):  # a clear refusal, not a database error
+        store.accept_submission(result.submission_id)
+    assert store.current_observations() == []
+    store.close()
 
 
 XLSX = sorted((Path(__file__).parent / "bad_inputs" / "xlsx").glob("*.xls*"))

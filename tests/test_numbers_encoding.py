@@ -108,3 +108,25 @@ def test_binary_garbage_and_wrong_declaration_are_refused() -> None:
         decode("é".encode("latin-1") * 3, "f.csv", declared="utf-8")
     with pytest.raises(InputError, match="unknown encoding"):
         decode(b"a,b\n", "f.csv", declared="klingon")
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "expected"),
+    [
+        ("١٢٣٤", POINT, 1234.0),
+        ("١٢٣٫٥", POINT, 123.5),
+        ("١٢٣٫٥", COMMA, 123.5),
+        ("١٬٢٣٤٫٥", COMMA, 1234.5),
+        ("１２", POINT, 12.0),
+    ],
+)
+def test_arabic_indic_digits_and_separators_are_read(
+    text: str, fmt: NumberFormat, expected: float
+) -> None:
+    assert parse_number(text, fmt) == expected
+
+
+@pytest.mark.parametrize("text", ["²⁰²³", "inf", "Infinity", "1_000"])
+def test_digit_like_signs_and_python_spellings_are_not_numbers(text: str) -> None:
+    with pytest.raises(NumberError):
+        parse_number(text, POINT)

@@ -15,7 +15,18 @@ from ictfootprint.reference.catalogue import SUBSECTORS, catalogue
 from ictfootprint.reference.catalogue import indicator as catalogue_indicator
 from ictfootprint.reference.countries import countries
 from ictfootprint.reference.countries import country as country_of
+from ictfootprint.reference.loader import defaults
 from ictfootprint.units import convert
+
+
+class MagnitudeError(InputError):
+    """A value that is infinite, NaN, or beyond ``[validation] max_abs_value`` in its
+    indicator's canonical unit (as received or once converted)."""
+
+
+def max_abs_value() -> float:
+    """The largest absolute value accepted in any canonical unit (defaults.toml)."""
+    return float(defaults()["validation"]["max_abs_value"])
 
 
 def normalised_fields(
@@ -52,7 +63,7 @@ def normalised_fields(
             expected=", ".join(SUBSECTORS),
             found=subsector,
         )
-    received = received if received is not None else str(value).strip()
+    received = received if received is not None else _text_of(value)
     fields: dict[str, Any] = {
         "indicator_id": entry.id,
         "value": None,
@@ -71,12 +82,27 @@ def normalised_fields(
         number = float(value)
     except ValueError:
         raise InputError("value is not a number", _at(where, "value"), found=received) from None
+    except OverflowError:  # an integer of hundreds of digits
+        number = math.inf
+    bound = max_abs_value()
     if not math.isfinite(number):
-        raise InputError("value is not a finite number", _at(where, "value"), found=received)
+        raise MagnitudeError(
+            "value is not a finite number",
+            _at(where, "value"),
+            expected=f"a finite number, at most {bound:g} {entry.unit} in absolute value",
+            found=received[:40],
+        )
     try:
         converted = convert(number, unit or "", entry.unit, gwp=gwp)
     except InputError as error:
         raise error.at(**_at(where, "unit").__dict__) from None
+    if not abs(converted.value) <= bound:  # also false for infinity and NaN
+        raise MagnitudeError(
+            f"value beyond any plausible magnitude once converted to {entry.unit}",
+            _at(where, "value"),
+            expected=f"at most {bound:g} {entry.unit} in absolute value",
+            found=f"{received[:40]} {unit or ''}".strip(),
+        )
     fields.update(
         value=converted.value, unit=entry.unit, unit_received=unit, gwp_set=converted.gwp_set
     )
@@ -111,6 +137,13 @@ def observation(
     return Observation(
         entity_id=entity_id, year=year, method=method, source=source, **fields, **extra
     )
+
+
+def _text_of(value: str | float) -> str:
+    """The value as received, as text (an integer too long for ``str()`` is described)."""
+    if isinstance(value, int) and value.bit_length() > 3000:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+    return str(value).strip()
 
 
 def _at(where: Location, field: str) -> Location:

@@ -262,6 +262,233 @@ CASES: dict[str, tuple[bytes, dict[str, str], str, list[tuple[str, int | None, s
         [],
     ),
 }
+
+
+def _json_entry(value: str = "1", year: str = "2022", extra: str = "") -> bytes:
+    entry = f'"indicator": "energy_electricity", "year": {year}, "value": {value}, "unit": "MWh"'
+    return ('{"values": [{' + entry + extra + "}]}").encode()
+
+
+# Hostile inputs of issue 13: each was a traceback, a 500 or a wrong value accepted.
+CASES.update(
+    {
+        "json_nested_2000_deep.json": (
+            b'{"values": ' + b"[" * 2000 + b"]" * 2000 + b"}",
+            {},
+            "unusable",
+            [],
+        ),
+        "json_number_5000_digits.json": (
+            _json_entry(value="1" + "0" * 5000),
+            {},
+            "rejected",
+            [("value-magnitude", 1, "value")],
+        ),
+        "json_year_5000_digits.json": (
+            _json_entry(year="2" + "0" * 5000),
+            {},
+            "rejected",
+            [("year-range", 1, "year")],
+        ),
+        "json_lone_surrogate.json": (
+            _json_entry(extra=', "comment": "bad \\ud800 here"'),
+            {},
+            "rejected",
+            [("text-characters", 1, "comment")],
+        ),
+        "json_nul_in_comment.json": (
+            _json_entry(extra=', "comment": "a\\u0000b"'),
+            {},
+            "rejected",
+            [("text-characters", 1, "comment")],
+        ),
+        "json_nul_in_indicator.json": (
+            b'{"values": [{"indicator": "energy\\u0000electricity", "year": 2022, "value": 1, '
+            b'"unit": "MWh"}]}',
+            {},
+            "rejected",
+            [("text-characters", 1, "indicator")],
+        ),
+        "control_character_in_comment.csv": (
+            (H + "energy_electricity,2022,1,MWh,reported,report,bell\x07\n").encode(),
+            {},
+            "rejected",
+            [("text-characters", 2, "comment")],
+        ),
+        "json_duplicate_key.json": (
+            _json_entry(extra=', "value": 999999'),
+            {},
+            "rejected",
+            [("json-duplicate-key", 1, "value")],
+        ),
+        "json_duplicate_top_level_key.json": (
+            b'{"values": [], "values": []}',
+            {},
+            "unusable",
+            [],
+        ),
+        "json_infinity.json": (
+            _json_entry(value="Infinity"),
+            {},
+            "rejected",
+            [("value-magnitude", 1, "value")],
+        ),
+        "json_nan.json": (
+            _json_entry(value="NaN"),
+            {},
+            "rejected",
+            [("value-magnitude", 1, "value")],
+        ),
+        "json_1e400.json": (
+            _json_entry(value="1e400"),
+            {},
+            "rejected",
+            [("value-magnitude", 1, "value")],
+        ),
+        "json_year_float.json": (_json_entry(year="2022.0"), {}, "validated", []),
+        "json_year_fraction.json": (
+            _json_entry(year="2022.5"),
+            {},
+            "rejected",
+            [("year-range", 1, "year")],
+        ),
+        "json_empty.json": (b"\n", {}, "unusable", []),
+        "value_1e308_gwh.csv": (
+            (H + "energy_electricity,2022,1e308,GWh,,,\n").encode(),
+            {},
+            "rejected",
+            [("value-magnitude", 2, "value")],
+        ),
+        "value_1e16_mwh.csv": (
+            (H + "energy_electricity,2022,1e16,MWh,,,\n").encode(),
+            {},
+            "rejected",
+            [("value-magnitude", 2, "value")],
+        ),
+        "value_infinity_text.csv": (
+            (
+                H + "energy_electricity,2022,Infinity,MWh,,,\nghg_scope1,2022,inf,tCO2e,,,\n"
+            ).encode(),
+            {},
+            "rejected",
+            [("number-format", 2, "value"), ("number-format", 3, "value")],
+        ),
+        "year_with_underscore.csv": (
+            (H + "energy_electricity,2_022,1,MWh,,,\n").encode(),
+            {},
+            "rejected",
+            [("year-range", 2, "year")],
+        ),
+        "year_superscript.csv": (
+            (H + "energy_electricity,²⁰²²,1,MWh,,,\n").encode(),
+            {},
+            "rejected",
+            [("year-range", 2, "year")],
+        ),
+        "digits_arabic_indic.csv": (
+            (H + "energy_electricity,٢٠٢٢,١٢٣٤,MWh,,,\n").encode(),
+            {},
+            "validated",
+            [("digits-converted", 2, "year"), ("digits-converted", 2, "value")],
+        ),
+        "digits_fullwidth.csv": (
+            (H + "energy_electricity,２０２２,１２,MWh,,,\n").encode(),
+            {},
+            "validated",
+            [("digits-converted", 2, "year"), ("digits-converted", 2, "value")],
+        ),
+        "unit_lowercase_kwh.csv": (
+            (H + "energy_electricity,2022,1,kwh,,,\n").encode(),
+            {},
+            "rejected",
+            [("unit-known", 2, "unit")],
+        ),
+    }
+)
+CASES.update(
+    {
+        # 32 levels in all is the limit: the comment's arrays make 32 here, 33 in the next one
+        "json_nested_32_deep.json": (
+            _json_entry(extra=', "comment": ' + "[" * 29 + "]" * 29),
+            {},
+            "rejected",
+            [("json-type", 1, "comment")],
+        ),
+        "json_nested_33_deep.json": (
+            _json_entry(extra=', "comment": ' + "[" * 30 + "]" * 30),
+            {},
+            "unusable",
+            [],
+        ),
+        "json_brackets_in_strings.json": (
+            _json_entry(extra=', "comment": "' + "[{" * 2000 + '\\"]"'),
+            {},
+            "validated",
+            [],
+        ),
+        "json_top_level_list.json": (
+            b'[{"indicator": "energy_electricity", "year": 2022, "value": 1, "unit": "MWh"}]',
+            {},
+            "validated",
+            [],
+        ),
+        "json_value_true.json": (
+            _json_entry(value="true"),
+            {},
+            "rejected",
+            [("json-type", 1, "value"), ("required-field", 1, "value")],
+        ),
+        "json_year_true.json": (
+            _json_entry(year="true"),
+            {},
+            "rejected",
+            [("required-field", 1, "year")],
+        ),
+        "json_year_underscore_text.json": (
+            _json_entry(year='"2_022"'),
+            {},
+            "rejected",
+            [("year-range", 1, "year")],
+        ),
+        "json_value_5000_digit_text.json": (
+            _json_entry(value='"1' + "0" * 5000 + '"'),
+            {},
+            "rejected",
+            [("value-magnitude", 1, "value")],
+        ),
+        "json_utf16.json": (
+            '{"values": []}'.encode("utf-16"),
+            {},
+            "unusable",
+            [],
+        ),
+        "value_1e999_text.csv": (
+            (H + "energy_electricity,2022,1e999,MWh,,,\n").encode(),
+            {},
+            "rejected",
+            [("value-magnitude", 2, "value")],
+        ),
+        "value_nan_text.csv": (
+            (H + OK + "ghg_scope1,2022,NaN,tCO2e,,,\n").encode(),
+            {},
+            "validated",
+            [("not-available", 3, "value")],
+        ),
+        "year_with_plus_sign.csv": (
+            (H + "energy_electricity,+2022,1,MWh,,,\n").encode(),
+            {},
+            "rejected",
+            [("year-range", 2, "year")],
+        ),
+    }
+)
+for _codec in ("rot13", "base64", "hex", "zlib", "bz2", "uu", "punycode"):
+    CASES[f"encoding_{_codec}_declared.csv"] = (
+        (H + OK).encode(),
+        {"encoding": _codec},
+        "unusable",
+        [],
+    )
 # "12.5" with a declared decimal comma is a number error, not 125 or 12.5
 CASES["decimal_point_with_declared_comma_locale.csv"] = (
     CASES["decimal_point_with_declared_comma_locale.csv"][0],

@@ -141,6 +141,17 @@ def _where(f: dict[str, Any]) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _message(f: dict[str, Any]) -> str:
+    """The finding's message with what was expected and found, as errors are written."""
+    text = f["message"]
+    if f.get("expected") is not None:
+        text += f" (expected {f['expected']}"
+        text += f", found {f['found']!r})" if f.get("found") is not None else ")"
+    elif f.get("found") is not None:
+        text += f" (found {f['found']!r})"
+    return str(text)
+
+
 def _print_report(
     submission_id: int, status: str, report: dict[str, Any], identical_to: int | None = None
 ) -> None:
@@ -164,7 +175,7 @@ def _print_report(
                     f["rule"],
                     f.get("indicator"),
                     f.get("year"),
-                    f["message"],
+                    _message(f),
                 ]
                 for f in findings
             ],
@@ -172,9 +183,12 @@ def _print_report(
     completeness = report.get("completeness")
     if completeness:
         missing = {y: ids for y, ids in completeness["missing"].items() if ids}
+        years = ", ".join(map(str, completeness["years"]))
         typer.echo(
             f"completeness ({completeness['respondent']}): {completeness['percent']} % of "
-            f"required indicators for {', '.join(map(str, completeness['years'])) or '-'}"
+            f"required indicators for {years}"
+            if years
+            else f"completeness ({completeness['respondent']}): no values, 0 %"
         )
         for year, ids in missing.items():
             typer.echo(f"  missing {year}: {', '.join(ids)}")

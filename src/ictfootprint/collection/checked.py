@@ -6,11 +6,13 @@ that is wrong, each at its cell, so the sender can fix the file in one go.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ictfootprint.collection.characters import digit_script, printable, refused_character
 from ictfootprint.collection.findings import Finding, Severity
 from ictfootprint.collection.numbers import (
     NumberError,
@@ -22,11 +24,24 @@ from ictfootprint.collection.numbers import (
 from ictfootprint.collection.raw import RawValue
 from ictfootprint.errors import InputError
 from ictfootprint.model import Method
-from ictfootprint.normalise import normalised_fields
+from ictfootprint.normalise import MagnitudeError, normalised_fields
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.loader import defaults
+from ictfootprint.units import units_for
 
 INPUT_METHODS = {m.value: m for m in (Method.REPORTED, Method.ESTIMATED, Method.STATISTICAL)}
+_TEXT_FIELDS = (
+    "indicator",
+    "year",
+    "value",
+    "unit",
+    "entity_id",
+    "method",
+    "source",
+    "comment",
+    "country",
+    "subsector",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +120,7 @@ def check_values(
     findings: list[Finding] = []
     known = catalogue()
     for raw in values:
-        problem = _required(raw)
+        problem = _characters(raw) or _required(raw)
         if problem:
             findings.append(problem)
             continue
@@ -125,6 +140,7 @@ def check_values(
         if problem:
             findings.append(problem)
             continue
+        notes = _digit_notes(raw, year) if not f"{raw.year}{raw.value}".isascii() else []
         entry = known.get(raw.indicator.strip())
         if entry is None:
             findings.append(
@@ -135,6 +151,7 @@ def check_values(
                     "unknown indicator",
                     expected="an id of the catalogue",
                     found=raw.indicator,
+                    year=year,
                 )
             )
             continue
@@ -147,6 +164,7 @@ def check_values(
                     "marked as not available: left out",
                     severity=Severity.WARNING,
                     found=raw.value,
+                    year=year,
                 )
             )
             continue
@@ -154,6 +172,7 @@ def check_values(
         if problem:
             findings.append(problem)
             continue
+        findings.extend(notes)
         method = INPUT_METHODS.get((raw.method or "reported").strip().lower())
         if method is None:
             findings.append(
@@ -164,6 +183,7 @@ def check_values(
                     "unknown method",
                     expected=", ".join(INPUT_METHODS),
                     found=raw.method,
+                    year=year,
                 )
             )
             continue
@@ -185,9 +205,14 @@ def check_values(
             }.get(field, "value-readable")
             if rule == "unit-known" and "cannot convert" in error.message:
                 rule = "unit-compatible"
+            if isinstance(error, MagnitudeError):
+                rule = "value-magnitude"
+            expected = error.expected
+            if rule == "unit-known" and expected is None:
+                expected = _likely_units(raw.unit or "", entry.unit)
             findings.append(
                 _finding(
-                    rule, raw, field, error.message, expected=error.expected, found=error.found
+                    rule, raw, field, error.message, expected=expected, found=error.found, year=year
                 )
             )
             continue
@@ -214,19 +239,75 @@ def _finding(
     severity: Severity = Severity.ERROR,
     expected: str | None = None,
     found: object = None,
+    year: int | None = None,
 ) -> Finding:
     cell = raw.cells.get(field) or raw.where
-    year = raw.year if isinstance(raw.year, int) else None
+    if year is None and isinstance(raw.year, int):
+        year = raw.year
     return Finding.at(
         rule,
         severity,
         message,
         cell,
-        indicator=raw.indicator or None,
+        indicator=printable(raw.indicator) or None,
         year=year,
         expected=expected,
-        found=None if found is None else str(found),
+        found=None if found is None else printable(str(found)[:200]),
     )
+
+
+def _characters(raw: RawValue) -> Finding | None:
+    """Text no database keeps (NUL, other C0 controls, lone surrogates), named by code point."""
+    r = raw  # the common case, one search a row: every field in one string (None as "None")
+    row = (
+        f"{r.indicator}\t{r.year}\t{r.value}\t{r.unit}\t{r.entity_id}\t{r.method}\t"
+        f"{r.source}\t{r.comment}\t{r.country}\t{r.subsector}"
+    )
+    if refused_character(row) is None:
+        return None
+    for field in _TEXT_FIELDS:
+        text = getattr(raw, field)
+        where = refused_character(text) if isinstance(text, str) else None
+        if where is not None:
+            return _finding(
+                "text-characters",
+                raw,
+                field,
+                f"{field} holds a control character or a lone surrogate: not stored",
+                expected="text without control characters (tab and line breaks are fine)",
+                found=where,
+            )
+    return None
+
+
+def _digit_notes(raw: RawValue, year: int) -> list[Finding]:
+    """Warnings for a year or a value written in digits of another script (read as numbers)."""
+    notes = []
+    for field, text in (("year", raw.year), ("value", raw.value)):
+        script = digit_script(text) if isinstance(text, str) else None
+        if script is not None:
+            notes.append(
+                _finding(
+                    "digits-converted",
+                    raw,
+                    field,
+                    f"{script} digits read as Western digits 0-9",
+                    severity=Severity.WARNING,
+                    found=text,
+                    year=year,
+                )
+            )
+    return notes
+
+
+def _likely_units(unit: str, canonical: str) -> str:
+    """What an unknown unit was probably meant to be: the indicator's units, and the one that
+    matches ignoring case and spaces (``kwh`` → ``kWh``)."""
+    offered = units_for(canonical)
+    key = unit.replace(" ", "").casefold()
+    likely = [u for u in offered if u.replace(" ", "").casefold() == key]
+    text = f"a unit of {canonical}'s kind: " + ", ".join(offered[:6])
+    return f"{text}; did you mean {likely[0]}?" if likely else text
 
 
 def _required(raw: RawValue) -> Finding | None:
@@ -242,10 +323,20 @@ def _required(raw: RawValue) -> Finding | None:
 
 def _year(raw: RawValue, earliest: int, latest: int) -> tuple[int, Finding | None]:
     text = str(raw.year).strip()
-    try:
-        year = int(float(text)) if isinstance(raw.year, float) else int(text)
-    except ValueError:
-        return 0, _finding("year-range", raw, "year", "year is not a whole number", found=text)
+    # digits only: int() would also take "2_023", "+2023" and " 2023 " as 2023
+    if isinstance(raw.year, int):
+        year = raw.year
+    elif text.isdecimal():
+        year = int(text) if len(text) <= 9 else 10**9
+    else:
+        return 0, _finding(
+            "year-range",
+            raw,
+            "year",
+            "year is not a whole number",
+            expected=f"a year from {earliest} to {latest} in digits",
+            found=text[:50],
+        )
     if year > latest:
         return year, _finding(
             "year-range",
@@ -287,7 +378,10 @@ def _value(
             )
         return text, None
     if isinstance(raw.value, int | float):
-        number = float(raw.value)
+        try:
+            number = float(raw.value)
+        except OverflowError:  # an integer of hundreds of digits
+            number = math.inf
     else:
         text = str(raw.value)
         if text in mixed:
@@ -305,6 +399,15 @@ def _value(
             return text, _finding(
                 "number-format", raw, "value", str(error), expected=error.expected, found=text
             )
+    if not math.isfinite(number):
+        return number, _finding(
+            "value-magnitude",
+            raw,
+            "value",
+            "value is not a finite number",
+            expected="a finite number",
+            found="an integer too large" if isinstance(raw.value, int) else str(raw.value)[:40],
+        )
     if value_type == "year":
         if number != int(number):
             return number, _finding(

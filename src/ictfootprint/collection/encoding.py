@@ -18,6 +18,7 @@ from ictfootprint.errors import InputError, Location
 
 #: Encodings tried, in this order, when the file is not UTF-8 and nothing is declared.
 CANDIDATES: Final = ("gb18030", "cp1256", "cp1252", "latin_1")
+_NOT_FILE_ENCODINGS: Final = frozenset({"unicode-escape", "raw-unicode-escape", "undefined"})
 _BOMS: Final = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -32,15 +33,26 @@ def decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, st
     where = Location(file=name, field="encoding")
     if declared:
         try:
-            codecs.lookup(declared)
+            info = codecs.lookup(declared)
         except LookupError:
             raise InputError("unknown encoding", where, found=declared) from None
+        # rot13, base64, zlib, hex ... are codecs but not text encodings (bytes.decode refuses
+        # them); the escape codecs read Python source escapes, not a file's characters
+        if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FILE_ENCODINGS:
+            raise InputError(
+                "not a text encoding",
+                where,
+                expected="a text encoding such as utf-8, utf-16, gb18030, cp1256 or latin-1",
+                found=declared,
+            )
         try:
             return _checked(data.decode(declared), name), declared
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"file is not {declared} text (byte {exc.start})", where, found=declared
             ) from None
+        except UnicodeError:  # punycode and friends fail without a position
+            raise InputError(f"file is not {declared} text", where, found=declared) from None
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:

@@ -83,7 +83,11 @@ class Completeness:
 
     @property
     def percent(self) -> float:
-        expected = len(self.required) * max(1, len(self.years))
+        """Share of the required indicator-years present; 0 for a file with no value at all
+        (nothing is complete about it), 100 when nothing is required."""
+        if not self.years:
+            return 0.0
+        expected = len(self.required) * len(self.years)
         absent = sum(len(v) for v in self.missing.values())
         return round(100.0 * (expected - absent) / expected, 1) if expected else 100.0
 

@@ -47,6 +47,7 @@ NOT_AVAILABLE: Final = frozenset(
     }
 )
 _SPACES: Final = " \u00a0\u202f\u2009"
+_ARABIC_SEPARATORS: Final = frozenset("\u066b\u066c")  # ٫ decimal, ٬ thousands
 _PLAIN: Final = re.compile(r"[+-]?(\d+)([.,]\d+)?([eE][+-]?\d+)?")
 _GROUPED: Final = re.compile(r"[+-]?\d{1,3}([.,' \u00a0\u202f\u2009]\d{3})+([.,]\d+)?")
 
@@ -126,8 +127,14 @@ def _decimal_evidence(text: str) -> str | None:
 
 
 def parse_number(text: str, fmt: NumberFormat) -> float:
-    """Read one number in the file's format; :class:`NumberError` if it is not one."""
+    """Read one number in the file's format; :class:`NumberError` if it is not one.
+
+    Decimal digits of any script are digits (``١٢٣٤``); the Arabic decimal separator ``٫`` and
+    thousands separator ``٬`` say which they are, so they need no declared format.
+    """
     cleaned = text.strip()
+    if _ARABIC_SEPARATORS.intersection(cleaned):
+        cleaned = cleaned.replace("\u066c", "").replace("\u066b", fmt.decimal)
     for space in _SPACES:
         cleaned = cleaned.replace(space, " ")
     expected = f"a number with decimal '{fmt.decimal}'"
@@ -139,7 +146,7 @@ def parse_number(text: str, fmt: NumberFormat) -> float:
             if fmt.basis == "default" and len(after) == 3 and "e" not in mark.lower():
                 raise NumberError(
                     f"ambiguous number: {used!r} may be a decimal mark or a thousands separator",
-                    "the file's locale declared (e.g. --locale fr or --locale en)",
+                    "declare the number format: --locale fr or --locale en (API field locale)",
                 )
             if used != fmt.decimal:
                 if len(after) == 3 and "e" not in mark.lower():

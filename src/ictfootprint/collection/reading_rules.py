@@ -56,6 +56,31 @@ for _id, _sev, _title, _doc in (
     ),
     ("value-readable", E, "Value not readable", "A value that cannot be read for its indicator."),
     (
+        "value-magnitude",
+        E,
+        "Value not finite or beyond any plausible magnitude",
+        "Infinity, NaN, and any value whose size in the indicator's canonical unit exceeds "
+        "`max_abs_value` (defaults.toml, 1e15: in MWh some 30,000 times the world's "
+        "electricity use) are refused, as received and after unit conversion, so no "
+        "infinity ever reaches a payload or an export.",
+    ),
+    (
+        "text-characters",
+        E,
+        "Text with characters no database keeps",
+        "Control characters (NUL and the other C0 codes except tab, line feed and carriage "
+        "return) and lone UTF-16 surrogates are refused in every text field; the finding names "
+        "the character (`U+0000`) and where it is, never the character itself.",
+    ),
+    (
+        "digits-converted",
+        W,
+        "Digits of another script read",
+        "Arabic-Indic, Persian, full-width and other decimal digits are read as the number they "
+        "write (`٢٠٢٣` is 2023, `١٢٣٫٥` is 123.5); the report says so at the cell. "
+        "Superscripts and other digit-like signs are not numbers.",
+    ),
+    (
         "category-known",
         E,
         "Unknown category",
@@ -85,6 +110,14 @@ for _id, _sev, _title, _doc in (
     ("method-known", E, "Unknown method", "Method is reported, estimated or statistical."),
     ("csv-columns", E, "Row with the wrong number of columns", "The row is not read."),
     ("json-entry", E, "JSON entry not an object", "Each value is an object."),
+    (
+        "json-duplicate-key",
+        E,
+        "JSON key given twice in one entry",
+        'A key given twice (`"value": 1, "value": 999999`) leaves unclear which is meant: '
+        "the entry is refused rather than one of them silently kept. Nesting deeper than 32 "
+        "levels and a key twice at the top level make the file unusable.",
+    ),
     (
         "json-type",
         E,

@@ -361,8 +361,11 @@ def _year(value: Any) -> str | int:
 
 
 def _header_year(value: Any) -> int | None:
-    """The year a template's column header names (a number or four digits), else ``None``."""
+    """The year a template's column header names (a number or four digits), else ``None``.
+
+    Decimal digits only: superscripts (``²⁰²³``) pass ``isdigit()`` but are not numbers.
+    """
     year = _year(value)
     if isinstance(year, str):
-        year = int(year.strip()) if year.strip().isdigit() else 0
+        year = int(year.strip()) if year.strip().isdecimal() and len(year.strip()) == 4 else 0
     return year if 1000 <= year <= 9999 else None
