@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ictfootprint.collection.findings import Finding, Severity
+from ictfootprint.collection.findings import Finding, FindingLog, Severity
 from ictfootprint.collection.numbers import (
     NumberError,
     NumberFormat,
@@ -98,19 +98,23 @@ def check_values(
     mixed: set[str],
     today: datetime | None = None,
 ) -> tuple[list[Checked], list[Finding]]:
-    """Normalise every raw value; a value with a problem becomes a finding instead."""
+    """Normalise every raw value; a value with a problem becomes a finding instead.
+
+    The findings are bounded as a report bounds them (:class:`FindingLog`): a file of a million
+    bad rows gives a hundred findings of each rule and counts, never a million findings.
+    """
     latest_year = (today or datetime.now(UTC)).year
     earliest = int(defaults()["validation"]["earliest_year"])
     checked: list[Checked] = []
-    findings: list[Finding] = []
+    findings = FindingLog()
     known = catalogue()
     for raw in values:
         problem = _required(raw)
         if problem:
-            findings.append(problem)
+            findings.add(problem)
             continue
         if raw.entity_id and raw.entity_id != entity_id:
-            findings.append(
+            findings.add(
                 _finding(
                     "entity-match",
                     raw,
@@ -123,11 +127,11 @@ def check_values(
             continue
         year, problem = _year(raw, earliest, latest_year)
         if problem:
-            findings.append(problem)
+            findings.add(problem)
             continue
         entry = known.get(raw.indicator.strip())
         if entry is None:
-            findings.append(
+            findings.add(
                 _finding(
                     "indicator-known",
                     raw,
@@ -139,7 +143,7 @@ def check_values(
             )
             continue
         if isinstance(raw.value, str) and is_not_available(raw.value):
-            findings.append(
+            findings.add(
                 _finding(
                     "not-available",
                     raw,
@@ -152,11 +156,11 @@ def check_values(
             continue
         value, problem = _value(raw, entry.value_type, entry.categories, fmt, mixed)
         if problem:
-            findings.append(problem)
+            findings.add(problem)
             continue
         method = INPUT_METHODS.get((raw.method or "reported").strip().lower())
         if method is None:
-            findings.append(
+            findings.add(
                 _finding(
                     "method-known",
                     raw,
@@ -185,7 +189,7 @@ def check_values(
             }.get(field, "value-readable")
             if rule == "unit-known" and "cannot convert" in error.message:
                 rule = "unit-compatible"
-            findings.append(
+            findings.add(
                 _finding(
                     rule, raw, field, error.message, expected=error.expected, found=error.found
                 )
@@ -202,7 +206,7 @@ def check_values(
                 **fields,
             )
         )
-    return checked, findings
+    return checked, findings.findings()
 
 
 def _finding(
