@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from ictfootprint.collection import xlsxpackage
+from ictfootprint.collection import xlsxmembers
 from ictfootprint.collection.annotate import annotate_xlsx
 from ictfootprint.collection.csvreader import read_csv
 from ictfootprint.collection.findings import Finding, FindingLog, Report, Severity
@@ -152,7 +152,7 @@ def test_stored_member_is_checked_too() -> None:
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(name)
     info.compress_type = zipfile.ZIP_STORED
     with pytest.raises(InputError, match="truncated or damaged"):
-        xlsxpackage.verify_member(bytes(data), info, "stored.xlsx")
+        xlsxmembers.verify_member(bytes(data), info, "stored.xlsx")
 
 
 def strings_workbook(texts: list[bytes]) -> bytes:
@@ -161,7 +161,7 @@ def strings_workbook(texts: list[bytes]) -> bytes:
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
         b"</Types>",
         b'<Override PartName="/xl/sharedStrings.xml" ContentType="'
-        + xlsxpackage.SHARED_STRINGS_TYPE.encode()
+        + xlsxmembers.SHARED_STRINGS_TYPE.encode()
         + b'"/></Types>',
     )
     parts["xl/sharedStrings.xml"] = (
@@ -177,7 +177,7 @@ def strings_workbook(texts: list[bytes]) -> bytes:
 
 
 def test_too_many_shared_strings_are_refused() -> None:
-    count = xlsxpackage.MAX_SHARED_STRING_COUNT + 1
+    count = xlsxmembers.MAX_SHARED_STRING_COUNT + 1
     data = strings_workbook([b"%d" % n for n in range(count)])
     with pytest.raises(InputError) as refused:
         read_xlsx(data, "strings.xlsx")

@@ -14,57 +14,30 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass
 from typing import Final
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 from xml.sax import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
 
 # defusedxml ships no type information (and types-defusedxml is not a dev dependency)
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 from defusedxml.sax import parse  # type: ignore[import-untyped]
 from openpyxl.utils import range_boundaries
 
 from ictfootprint.collection import template
 from ictfootprint.collection.raw import Cell, Notice
+from ictfootprint.collection.xlsxmembers import DAMAGE as DAMAGE
+from ictfootprint.collection.xlsxmembers import check_shared_strings, mentions, verify_member
+from ictfootprint.collection.xlsxmembers import damaged as damaged
 from ictfootprint.errors import InputError, Location
 
 MAX_UNCOMPRESSED: Final = 200 * 1024 * 1024  # bytes, all members together
 MAX_RATIO: Final = 200  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR: Final = 1024 * 1024
 MAX_CELLS: Final = 1_000_000  # in the data sheet
-# openpyxl holds the whole shared-strings table in memory: its size and its count are capped.
-MAX_SHARED_STRINGS: Final = 50 * 1024 * 1024  # bytes, unpacked
-MAX_SHARED_STRING_COUNT: Final = MAX_CELLS
-CHUNK: Final = 64 * 1024  # bytes decompressed at a time
-SHARED_STRINGS_TYPE: Final = (
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-)
-_LOCAL_HEADER: Final = struct.Struct("<4s5H3L2H")  # a zip member's local file header
-_STRING_ITEM: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?si[\s/>]")
-
 OLE_MAGIC: Final = bytes.fromhex("D0CF11E0A1B11AE1")
-
-# What openpyxl and zipfile raise on a damaged or malformed part. The file is untrusted, so any
-# of these means "damaged workbook" to the submitter, never a traceback.
-DAMAGE: Final = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    OSError,
-    KeyError,
-    ValueError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    ParseError,
-    DefusedXmlException,
-)
 
 
 @dataclass(frozen=True)
@@ -126,119 +99,13 @@ def open_package(data: bytes, name: str) -> zipfile.ZipFile:
         verify_member(data, info, name)
     # from here on every member is known to unpack to exactly its declared size
     content_types = _read(zf, "[Content_Types].xml", name)
-    _check_shared_strings(zf, content_types, name)
+    check_shared_strings(zf, content_types, name)
     types = content_types.lower()
     if any(n.endswith("vbaproject.bin") for n in names) or b"macroenabled" in types:
         raise InputError("macro-enabled workbook (.xlsm): save it as .xlsx without macros", where)
     if b"macrosheet" in types:  # Excel 4.0 (XLM) macros live in macro sheets, not in VBA
         raise InputError("workbook with macro sheets: save it as .xlsx without macros", where)
     return zf
-
-
-def verify_member(data: bytes, info: zipfile.ZipInfo, name: str) -> None:
-    """Decompress one member, streamed, and refuse it unless it is exactly what it declares.
-
-    The zip directory's sizes cannot be trusted: zipfile (and openpyxl through it) decompresses
-    a member in one call and only then cuts it to its declared size, so a member declaring
-    4,000 bytes that unpacks to gigabytes takes gigabytes of memory. Here at most ``CHUNK``
-    bytes are held at a time and decompression stops as soon as the bytes actually produced
-    exceed the declared size; once every member has passed, no later read can unpack more than
-    the declared sizes, which :func:`open_package` has already capped.
-    """
-    where = Location(file=name)
-    member = info.filename
-    if info.flag_bits & 0x1:
-        raise InputError(f"encrypted workbook part {member}: save the workbook unprotected", where)
-    start = info.header_offset
-    head = data[start : start + _LOCAL_HEADER.size]
-    if len(head) < _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
-        raise damaged(name, zipfile.BadZipFile(f"bad local header for {member}"))
-    fields = _LOCAL_HEADER.unpack(head)
-    start += _LOCAL_HEADER.size + fields[-2] + fields[-1]
-    packed = memoryview(data)[start : start + info.compress_size]
-    if len(packed) < info.compress_size:
-        raise damaged(name, EOFError(f"{member} is cut short"))
-    if info.compress_type == zipfile.ZIP_STORED:
-        if info.compress_size != info.file_size or zlib.crc32(packed) != info.CRC:
-            raise damaged(name, zipfile.BadZipFile(f"bad stored member {member}"))
-        return
-    if info.compress_type != zipfile.ZIP_DEFLATED:
-        raise InputError(
-            f"workbook part {member} uses an unusual compression",
-            where,
-            expected="deflate (as Excel and LibreOffice write)",
-            found=f"zip compression method {info.compress_type}",
-        )
-    unpack = zlib.decompressobj(-zlib.MAX_WBITS)
-    produced, crc, offset = 0, 0, 0
-    pending: bytes | memoryview = b""
-    try:
-        while not unpack.eof:
-            if not pending and offset < len(packed):
-                pending, offset = packed[offset : offset + CHUNK], offset + CHUNK
-            out = unpack.decompress(pending, CHUNK)
-            pending = unpack.unconsumed_tail
-            if not out and not pending and offset >= len(packed):
-                break  # input used up before the end of the stream: cut short
-            produced += len(out)
-            if produced > info.file_size:
-                raise _lying(name, member, info.file_size)
-            crc = zlib.crc32(out, crc)
-    except zlib.error as exc:
-        raise damaged(name, exc) from None
-    if not unpack.eof or produced != info.file_size or crc != info.CRC:
-        raise damaged(name, zipfile.BadZipFile(f"{member} does not match its zip directory"))
-
-
-def _lying(name: str, member: str, declared: int) -> InputError:
-    limit = f"{declared / 2**20:.1f} MB" if declared >= 2**20 else f"{declared:,} bytes"
-    return InputError(
-        f"workbook part {member} decompresses to more than the {limit} its zip directory "
-        "declares (zip bomb?)",
-        Location(file=name),
-        expected=f"at most {limit}, as declared",
-        found=f"more than {limit}: unpacking stopped there",
-    )
-
-
-def _check_shared_strings(zf: zipfile.ZipFile, content_types: bytes, name: str) -> None:
-    """Refuse a shared-strings table too large to hold (openpyxl loads it whole)."""
-    try:
-        root = fromstring(content_types, forbid_dtd=True)
-    except DAMAGE as exc:
-        raise damaged(name, exc) from None
-    parts = {
-        (node.get("PartName") or "").lstrip("/")
-        for node in root.iter()
-        if _local(node.tag) == "Override" and node.get("ContentType") == SHARED_STRINGS_TYPE
-    }
-    for member in sorted(parts & set(zf.namelist())):
-        where = Location(file=name, field=member)
-        size = zf.getinfo(member).file_size
-        if size > MAX_SHARED_STRINGS:
-            raise InputError(
-                "shared-strings table too large",
-                where,
-                expected=f"at most {MAX_SHARED_STRINGS // 2**20} MB unpacked",
-                found=f"{size / 2**20:.0f} MB",
-            )
-        count, tail = 0, b""
-        try:
-            with zf.open(member) as stream:
-                while chunk := stream.read(CHUNK):
-                    window = tail + chunk
-                    # an item ending in the overlap was counted with the chunk before
-                    count += sum(1 for m in _STRING_ITEM.finditer(window) if m.end() > len(tail))
-                    tail = window[-40:]
-        except DAMAGE as exc:
-            raise damaged(name, exc) from None
-        if count > MAX_SHARED_STRING_COUNT:
-            raise InputError(
-                "shared-strings table too large",
-                where,
-                expected=f"at most {MAX_SHARED_STRING_COUNT:,} strings",
-                found=f"{count:,} strings",
-            )
 
 
 def package_parts(zf: zipfile.ZipFile, name: str) -> Parts:
@@ -344,7 +211,7 @@ def scan_sheet(zf: zipfile.ZipFile, sheet: Sheet, name: str) -> list[str]:
     full parse only when the sheet mentions any.
     """
     path = str(sheet.path)
-    scan = _SheetScan(whole=_mentions(zf, path, b"mergeCell", name))
+    scan = _SheetScan(whole=mentions(zf, path, b"mergeCell", name))
     try:
         with zf.open(path) as stream:  # streamed: the sheet is never held whole
             parse(stream, scan, forbid_dtd=True)
@@ -371,20 +238,6 @@ def bounds(ref: str) -> tuple[int, int, int, int] | None:
     if low_col is None or low_row is None or high_col is None or high_row is None:
         return None
     return low_col, low_row, high_col, high_row
-
-
-def _mentions(zf: zipfile.ZipFile, member: str, word: bytes, name: str) -> bool:
-    """Whether ``word`` occurs in a member, read a chunk at a time."""
-    tail = b""
-    try:
-        with zf.open(member) as stream:
-            while chunk := stream.read(CHUNK):
-                if word in tail + chunk[: len(word)] or word in chunk:
-                    return True
-                tail = chunk[-len(word) :]
-    except DAMAGE as exc:
-        raise damaged(name, exc) from None
-    return False
 
 
 def _read(zf: zipfile.ZipFile, member: str, name: str) -> bytes:
@@ -434,12 +287,6 @@ def _kind(data: bytes) -> str:
     except (UnicodeDecodeError, IndexError):
         return "binary data"
     return f"text starting {first[:30]!r}" if first.isprintable() else "binary data"
-
-
-def damaged(name: str, exc: BaseException) -> InputError:
-    """The one-line error for a workbook that cannot be unpacked or parsed."""
-    detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:160]
-    return InputError("truncated or damaged workbook", Location(file=name), found=detail)
 
 
 def too_many(name: str, sheet: str, found: str) -> InputError:
