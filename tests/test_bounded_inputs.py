@@ -27,6 +27,7 @@ from ictfootprint.collection.service import submit
 from ictfootprint.collection.xlsx import read_xlsx
 from ictfootprint.errors import InputError
 from ictfootprint.model import Entity, EntityKind
+from ictfootprint.reference.loader import defaults
 from ictfootprint.store import Store
 
 MB = 1024 * 1024
@@ -220,6 +221,15 @@ def test_duplicate_rows_give_a_bounded_report(store: Store) -> None:
     stored = store.submission(result.submission_id).report
     assert stored == report
     assert len(json.dumps(stored)) < 100_000
+
+
+def test_csv_with_more_values_than_a_submission_may_hold_is_refused() -> None:
+    most = int(defaults()["collection"]["max_values"])
+    with pytest.raises(InputError) as refused:
+        read_csv(duplicate_csv(most + 1), "many.csv")
+    assert refused.value.location.row == most + 2
+    assert refused.value.expected == f"at most {most:,} values"
+    read_csv(duplicate_csv(most), "just-enough.csv")
 
 
 def test_cli_prints_how_many_findings_it_leaves_out(tmp_path: Path) -> None:

@@ -107,6 +107,7 @@ def check_values(
     earliest = int(defaults()["validation"]["earliest_year"])
     checked: list[Checked] = []
     findings = FindingLog()
+    years: dict[int, int] = {}
     known = catalogue()
     for raw in values:
         problem = _required(raw)
@@ -129,6 +130,7 @@ def check_values(
         if problem:
             findings.add(problem)
             continue
+        year = years.setdefault(year, year)  # one int object per year, not one per value
         entry = known.get(raw.indicator.strip())
         if entry is None:
             findings.add(

@@ -5,9 +5,10 @@ in the generated CSV template) is ignored. Any common encoding (see :mod:`.encod
 semicolon or tab separated. Values stay text here: numbers are read later, once the file's
 number format is known.
 
-A file may hold a million rows: the text is split into lines one at a time (never copied
-whole), texts that repeat (indicator, unit, year, ...) are kept once, and a reader's notices
-are bounded like a report's findings (the first ``findings_per_rule``, then a count).
+Memory is bounded: a file of more than ``max_values`` rows (``defaults.toml``) is refused as
+soon as the reader gets there; the text is split into lines one at a time (never copied whole),
+texts that repeat (indicator, unit, year, ...) are kept once, and the reader's notices are
+bounded like a report's findings (the first ``findings_per_rule``, then a count).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ictfootprint.collection.encoding import decode
 from ictfootprint.collection.findings import findings_per_rule
 from ictfootprint.collection.raw import Cell, Notice, RawFile, RawValue, RowCells
 from ictfootprint.errors import InputError, Location
+from ictfootprint.reference.loader import defaults
 
 REQUIRED: Final = ("indicator", "year", "value", "unit")
 OPTIONAL: Final = ("entity_id", "method", "source", "comment", "country", "subsector", "name")
@@ -76,10 +78,18 @@ def read_csv(data: bytes, name: str, *, encoding: str | None = None) -> RawFile:
     fields = tuple(positions)  # one tuple for every row's cells
     shared: dict[str, str] = {}
     wrong, limit = 0, findings_per_rule()
+    most = int(defaults()["collection"]["max_values"])
     try:
         for number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
+            if len(result.values) + wrong >= most:
+                raise InputError(
+                    "too many rows for one submission: split the file (by year, for example)",
+                    Location(file=name, row=number),
+                    expected=f"at most {most:,} values",
+                    found=f"more than {most:,}: reading stopped at row {number:,}",
+                )
             if len(cells) != len(header):
                 wrong += 1
                 if wrong <= limit:
