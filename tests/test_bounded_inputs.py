@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import resource
 import struct
 import subprocess
@@ -291,3 +292,27 @@ def test_annotated_copy_says_how_many_findings_are_left_out() -> None:
         "... and 1,389,900 more of rule duplicate-in-file",
         "... and 7 more of rule range-share",
     ]
+
+
+def test_submission_page_says_how_many_findings_it_leaves_out(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from api_world import build_world
+
+    world = build_world(f"sqlite:///{tmp_path / 'web.db'}")
+    client = TestClient(world.client.app)
+    client.post("/en/signin", data={"token": world.tokens["sub-a"]}, follow_redirects=False)
+    form = client.get("/en/submissions").text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', form)
+    assert csrf is not None
+    answer = client.post(
+        "/en/submissions",
+        data={"entity": "illustrative-op-a", "csrf": csrf.group(1)},
+        files={"file": ("dup.csv", duplicate_csv(PER_RULE + 50), "text/csv")},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text[-300:]
+    page = client.get(answer.headers["location"].replace("/en/", "/fr/")).text
+    assert page.count("duplicate of row 2") == PER_RULE
+    assert "… et 49 de plus pour la règle duplicate-in-file" in page
+    world.store.close()
