@@ -157,6 +157,15 @@ def test_stored_member_is_checked_too() -> None:
         xlsxmembers.verify_member(bytes(data), info, "stored.xlsx")
 
 
+def test_member_flagged_encrypted_is_refused_not_a_traceback() -> None:
+    """zipfile raises RuntimeError (not damage) for an encrypted member: refused before."""
+    data = zip_of([(n, deflated(d), len(d), zlib.crc32(d)) for n, d in skeleton().items()])
+    info = zipfile.ZipFile(io.BytesIO(data)).infolist()[0]
+    info.flag_bits |= 0x1
+    with pytest.raises(InputError, match="encrypted workbook part"):
+        xlsxmembers.verify_member(data, info, "locked.xlsx")
+
+
 def strings_workbook(texts: list[bytes]) -> bytes:
     """A small long-layout workbook with a shared-strings table of ``texts``."""
     parts = skeleton()
