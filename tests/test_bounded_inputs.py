@@ -157,6 +157,21 @@ def test_stored_member_is_checked_too() -> None:
         xlsxmembers.verify_member(bytes(data), info, "stored.xlsx")
 
 
+def test_huge_styles_part_is_refused_before_openpyxl_parses_it() -> None:
+    """openpyxl builds a tree of styles.xml even in read-only mode: 10x its size in memory."""
+    parts = skeleton()
+    xfs = [b'<xf numFmtId="%d" fontId="0" fillId="0" borderId="0"/>' % n for n in range(400_000)]
+    assert sum(map(len, xfs)) > xlsxmembers.MAX_WHOLE_PART  # varied: packs well under 200:1
+    parts["xl/styles.xml"] = parts["xl/styles.xml"].replace(
+        b"</styleSheet>", b"<cellXfs>" + b"".join(xfs) + b"</cellXfs></styleSheet>"
+    )
+    data = zip_of([(n, deflated(d), len(d), zlib.crc32(d)) for n, d in parts.items()])
+    with pytest.raises(InputError) as refused:
+        read_xlsx(data, "styles.xlsx")
+    assert refused.value.message == "workbook part xl/styles.xml too large"
+    assert refused.value.expected == "at most 20 MB unpacked"
+
+
 def test_member_flagged_encrypted_is_refused_not_a_traceback() -> None:
     """zipfile raises RuntimeError (not damage) for an encrypted member: refused before."""
     data = zip_of([(n, deflated(d), len(d), zlib.crc32(d)) for n, d in skeleton().items()])

@@ -4,8 +4,9 @@ A zip directory's sizes are the sender's word: :func:`verify_member` decompresse
 chunk at a time and refuses it as soon as it produces more than it declares. Once every member
 has passed, any later read (ours, or openpyxl's, which decompresses a member in one call) is
 bounded by the declared sizes, which :func:`.xlsxpackage.open_package` caps.
-:func:`check_shared_strings` caps the one part openpyxl holds whole; :func:`mentions` looks for
-a word in a member without holding it.
+:func:`verify_member` also caps the parts openpyxl parses whole (styles, workbook, ...) and
+:func:`check_shared_strings` the table it holds whole; :func:`mentions` looks for a word in a
+member without holding it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ MAX_SHARED_STRING_COUNT: Final = 1_000_000  # as many as the data sheet may have
 CHUNK: Final = 64 * 1024  # bytes decompressed at a time
 SHARED_STRINGS_TYPE: Final = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+# Parts openpyxl parses whole (into a tree) even in read-only mode; the worksheets are streamed
+# and the rest (drawings, media, pivot caches, ...) is not read at all.
+MAX_WHOLE_PART: Final = 20 * 1024 * 1024  # bytes, unpacked
+_WHOLE_PARTS: Final = re.compile(
+    r"\[content_types\]\.xml|.*\.rels|docprops/.*|xl/workbook\.xml|xl/styles\.xml|xl/theme/.*"
 )
 _LOCAL_HEADER: Final = struct.Struct("<4s5H3L2H")  # a zip member's local file header
 _STRING_ITEM: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?si[\s/>]")
@@ -62,6 +69,13 @@ def verify_member(data: bytes, info: zipfile.ZipInfo, name: str) -> None:
     """
     where = Location(file=name)
     member = info.filename
+    if info.file_size > MAX_WHOLE_PART and _WHOLE_PARTS.fullmatch(member.lower()):
+        raise InputError(
+            f"workbook part {member} too large",
+            where,
+            expected=f"at most {MAX_WHOLE_PART // 2**20} MB unpacked",
+            found=f"{info.file_size / 2**20:.0f} MB",
+        )
     if info.flag_bits & 0x1:
         raise InputError(f"encrypted workbook part {member}: save the workbook unprotected", where)
     start = info.header_offset
