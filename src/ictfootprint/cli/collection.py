@@ -126,7 +126,8 @@ def submit_command(
             Finding(**{**f, "severity": Severity(f["severity"]), "related": tuple(f["related"])})
             for f in result.report["findings"]
         ]
-        annotate.write_bytes(annotate_xlsx(file.read_bytes(), findings))
+        omitted = result.report.get("omitted") or {}
+        annotate.write_bytes(annotate_xlsx(file.read_bytes(), findings, omitted=omitted))
     if fmt is Format.json:
         print_json(result.as_dict())
     else:
@@ -180,6 +181,8 @@ def _print_report(
                 for f in findings
             ],
         )
+    for rule, count in (report.get("omitted") or {}).items():
+        typer.echo(f"... and {count:,} more of rule {rule}")
     completeness = report.get("completeness")
     if completeness:
         missing = {y: ids for y, ids in completeness["missing"].items() if ids}

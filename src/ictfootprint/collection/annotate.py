@@ -2,7 +2,8 @@
 
 The submitter gets back their own file: cells with an error are filled red, cells with only
 warnings amber, and each carries a comment with the rule, message, expected and found. A last
-sheet, "validation report", lists every finding (also those that point at no cell).
+sheet, "validation report", lists every finding (also those that point at no cell) that the
+report lists, then, for a rule with more findings than a report lists, how many more there are.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import io
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from openpyxl import Workbook, load_workbook
@@ -44,12 +45,23 @@ _WIDTHS: Final = (24, 10, 60, 16, 8, 30, 8, 30, 30)
 _CELL_REF: Final = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 
 
-def annotate_xlsx(data: bytes, findings: Sequence[Finding], name: str = "submission.xlsx") -> bytes:
+def annotate_xlsx(
+    data: bytes,
+    findings: Sequence[Finding],
+    name: str = "submission.xlsx",
+    omitted: Mapping[str, int] | None = None,
+) -> bytes:
     """A copy of the workbook ``data`` with ``findings`` marked on their cells and listed in a
     last sheet. Formulas stay as text (never evaluated); macros are not kept.
 
+    ``omitted`` (rule → count, as in a report's JSON) and any stand-in finding (``omitted`` >
+    0) become "... and 1,234 more of rule X" lines at the end of the last sheet.
     ``name`` only names the file in the ``InputError`` raised for a file the reader refuses too.
     """
+    counts = dict(omitted or {})
+    for stand_in in (f for f in findings if f.omitted):
+        counts[stand_in.rule] = counts.get(stand_in.rule, 0) + stand_in.omitted
+    findings = [f for f in findings if not f.omitted]
     open_package(data, name).close()  # the reader's refusals (encrypted, bomb, macros) apply
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about parts it cannot keep
@@ -61,7 +73,7 @@ def annotate_xlsx(data: bytes, findings: Sequence[Finding], name: str = "submiss
             raise damaged(name, exc) from None
     for (sheet, ref), group in _by_cell(wb, findings).items():
         _mark(wb[sheet], ref, group)
-    _report(wb, findings)
+    _report(wb, findings, counts)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -116,7 +128,7 @@ def _describe(finding: Finding) -> str:
     return text
 
 
-def _report(wb: Workbook, findings: Sequence[Finding]) -> None:
+def _report(wb: Workbook, findings: Sequence[Finding], omitted: Mapping[str, int]) -> None:
     title = REPORT_SHEET
     number = 2
     while title in wb.sheetnames:
@@ -154,6 +166,9 @@ def _report(wb: Workbook, findings: Sequence[Finding]) -> None:
             ws.cell(row=row, column=5).hyperlink = Hyperlink(
                 ref=f"E{row}", location=f"'{target}'!{ref}"
             )
+    for row, (rule, count) in enumerate(omitted.items(), start=len(findings) + 2):
+        ws.cell(row=row, column=1).value = _clean(rule)
+        ws.cell(row=row, column=3).value = _clean(f"... and {count:,} more of rule {rule}")
     for column, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = "A2"

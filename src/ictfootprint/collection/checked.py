@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ictfootprint.collection.characters import digit_script, printable, refused_character
-from ictfootprint.collection.findings import Finding, Severity
+from ictfootprint.collection.findings import Finding, FindingLog, Severity
 from ictfootprint.collection.numbers import (
     NumberError,
     NumberFormat,
@@ -113,19 +113,24 @@ def check_values(
     mixed: set[str],
     today: datetime | None = None,
 ) -> tuple[list[Checked], list[Finding]]:
-    """Normalise every raw value; a value with a problem becomes a finding instead."""
+    """Normalise every raw value; a value with a problem becomes a finding instead.
+
+    The findings are bounded as a report bounds them (:class:`FindingLog`): a file of a million
+    bad rows gives a hundred findings of each rule and counts, never a million findings.
+    """
     latest_year = (today or datetime.now(UTC)).year
     earliest = int(defaults()["validation"]["earliest_year"])
     checked: list[Checked] = []
-    findings: list[Finding] = []
+    findings = FindingLog()
+    years: dict[int, int] = {}
     known = catalogue()
     for raw in values:
         problem = _characters(raw) or _required(raw)
         if problem:
-            findings.append(problem)
+            findings.add(problem)
             continue
         if raw.entity_id and raw.entity_id != entity_id:
-            findings.append(
+            findings.add(
                 _finding(
                     "entity-match",
                     raw,
@@ -138,12 +143,13 @@ def check_values(
             continue
         year, problem = _year(raw, earliest, latest_year)
         if problem:
-            findings.append(problem)
+            findings.add(problem)
             continue
+        year = years.setdefault(year, year)  # one int object per year, not one per value
         notes = _digit_notes(raw, year) if not f"{raw.year}{raw.value}".isascii() else []
         entry = known.get(raw.indicator.strip())
         if entry is None:
-            findings.append(
+            findings.add(
                 _finding(
                     "indicator-known",
                     raw,
@@ -156,7 +162,7 @@ def check_values(
             )
             continue
         if isinstance(raw.value, str) and is_not_available(raw.value):
-            findings.append(
+            findings.add(
                 _finding(
                     "not-available",
                     raw,
@@ -170,12 +176,13 @@ def check_values(
             continue
         value, problem = _value(raw, entry.value_type, entry.categories, fmt, mixed)
         if problem:
-            findings.append(problem)
+            findings.add(problem)
             continue
-        findings.extend(notes)
+        for note in notes:
+            findings.add(note)
         method = INPUT_METHODS.get((raw.method or "reported").strip().lower())
         if method is None:
-            findings.append(
+            findings.add(
                 _finding(
                     "method-known",
                     raw,
@@ -210,7 +217,7 @@ def check_values(
             expected = error.expected
             if rule == "unit-known" and expected is None:
                 expected = _likely_units(raw.unit or "", entry.unit)
-            findings.append(
+            findings.add(
                 _finding(
                     rule, raw, field, error.message, expected=expected, found=error.found, year=year
                 )
@@ -227,7 +234,7 @@ def check_values(
                 **fields,
             )
         )
-    return checked, findings
+    return checked, findings.findings()
 
 
 def _finding(

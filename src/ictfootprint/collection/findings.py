@@ -1,12 +1,21 @@
-"""Findings of validation and the report a submitter and a reviewer read."""
+"""Findings of validation and the report a submitter and a reviewer read.
+
+A report is bounded, whatever the file: it lists the first ``findings_per_rule`` findings of
+each rule in full (``[collection]`` in ``defaults.toml``) and only counts the rest, so that a
+file of a million duplicate rows gives a report of a few kilobytes, not hundreds of megabytes.
+:class:`FindingLog` applies the bound as findings are made, so they are never all held.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from ictfootprint.collection.raw import Cell
+from ictfootprint.reference.loader import defaults
 
 
 class Severity(StrEnum):
@@ -30,6 +39,8 @@ class Finding:
     expected: str | None = None
     found: str | None = None
     related: tuple[str, ...] = ()  # other cells involved, e.g. the components of a total
+    # > 0: not a finding but a stand-in for this many further findings of the rule, left out
+    omitted: int = 0
 
     @classmethod
     def at(
@@ -72,6 +83,54 @@ class Finding:
         }
 
 
+def findings_per_rule() -> int:
+    """How many findings of one rule a report lists in full (the rest are counted)."""
+    return int(defaults()["collection"]["findings_per_rule"])
+
+
+class FindingLog:
+    """Findings as a report keeps them: the first ``limit`` of each rule, then counts.
+
+    For example::
+
+        log = FindingLog(limit=2)
+        log.extend(three_duplicate_findings)
+        log.kept      # the first two
+        log.omitted   # {("duplicate-in-file", Severity.ERROR): 1}
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = findings_per_rule() if limit is None else limit
+        self.kept: list[Finding] = []
+        self.omitted: dict[tuple[str, Severity], int] = {}
+        self._seen: Counter[str] = Counter()
+
+    def add(self, finding: Finding) -> None:
+        if finding.omitted:  # a stand-in made by another log: its count carries over
+            self._leave_out(finding.rule, finding.severity, finding.omitted)
+            return
+        self._seen[finding.rule] += 1
+        if self._seen[finding.rule] <= self.limit:
+            self.kept.append(finding)
+        else:
+            self._leave_out(finding.rule, finding.severity, 1)
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        for finding in findings:
+            self.add(finding)
+
+    def _leave_out(self, rule: str, severity: Severity, count: int) -> None:
+        self.omitted[rule, severity] = self.omitted.get((rule, severity), 0) + count
+
+    def findings(self) -> list[Finding]:
+        """The findings kept, then one stand-in (``omitted`` > 0) per rule and severity for
+        those left out: a plain list that another log, or :class:`Report`, counts back."""
+        return self.kept + [
+            Finding(rule, severity, f"... and {count:,} more", omitted=count)
+            for (rule, severity), count in self.omitted.items()
+        ]
+
+
 @dataclass
 class Completeness:
     """Which indicators the respondent type should report, and which are missing."""
@@ -105,14 +164,30 @@ class Report:
     completeness: Completeness | None = None
     encoding: str | None = None
     locale: str | None = None
+    # findings counted but not listed, by rule and severity (see FindingLog)
+    omitted: dict[tuple[str, Severity], int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        log = FindingLog()
+        log.extend(self.findings)
+        for (rule, severity), count in self.omitted.items():
+            log.add(Finding(rule, severity, "", omitted=count))
+        self.findings, self.omitted = log.kept, log.omitted
 
     @property
     def errors(self) -> list[Finding]:
+        """The errors listed (see :meth:`count` for all of them)."""
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Finding]:
+        """The warnings listed (see :meth:`count` for all of them)."""
         return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    def count(self, severity: Severity) -> int:
+        """Findings of this severity, listed or left out."""
+        listed = sum(1 for f in self.findings if f.severity is severity)
+        return listed + sum(n for (_, s), n in self.omitted.items() if s is severity)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -123,9 +198,10 @@ class Report:
             "encoding": self.encoding,
             "locale": self.locale,
             "values": self.values,
-            "errors": len(self.errors),
-            "warnings": len(self.warnings),
+            "errors": self.count(Severity.ERROR),
+            "warnings": self.count(Severity.WARNING),
             "findings": [f.as_dict() for f in self.findings],
+            "omitted": omitted_by_rule(self.omitted),
             "completeness": None
             if self.completeness is None
             else {
@@ -136,3 +212,11 @@ class Report:
                 "percent": self.completeness.percent,
             },
         }
+
+
+def omitted_by_rule(omitted: dict[tuple[str, Severity], int]) -> dict[str, int]:
+    """Rule → how many of its findings a report counts but does not list."""
+    by_rule: Counter[str] = Counter()
+    for (rule, _), count in omitted.items():
+        by_rule[rule] += count
+    return dict(by_rule)

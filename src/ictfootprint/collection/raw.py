@@ -85,6 +85,8 @@ class Notice:
     cell: Cell
     found: str | None = None
     expected: str | None = None
+    # > 0: a stand-in for this many further notices of the rule, left out (see FindingLog)
+    omitted: int = 0
 
 
 @dataclass

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ictfootprint.collection.checked import Checked
-from ictfootprint.collection.findings import Finding, Severity
+from ictfootprint.collection.findings import Finding, FindingLog, Severity
 from ictfootprint.model import Entity, ResolvedFactor, StoredObservation
 from ictfootprint.reference.loader import defaults
 
@@ -65,8 +65,9 @@ def data_rule(
 
 
 def run_data_rules(context: Context) -> list[Finding]:
-    findings: list[Finding] = []
+    """Every data rule's findings, bounded as a report bounds them (:class:`FindingLog`)."""
+    findings = FindingLog()
     for rule in RULES.values():
         if rule.check is not None:
             findings.extend(rule.check(context))
-    return findings
+    return findings.findings()

@@ -13,7 +13,7 @@ from typing import Any
 
 from ictfootprint.collection import reading_rules  # noqa: F401  (registers the reading rules)
 from ictfootprint.collection.checked import Checked
-from ictfootprint.collection.findings import Finding, Severity
+from ictfootprint.collection.findings import Finding, Severity, findings_per_rule
 from ictfootprint.collection.registry import RULES, Context, Key, Rule, data_rule, run_data_rules
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.units import convert
@@ -41,17 +41,27 @@ def _cell(item: Checked) -> str:
 @data_rule("duplicate-in-file", E, "Same value twice in one file")
 def duplicates(context: Context) -> Iterable[Finding]:
     """The same indicator, year, country and sub-sector may appear only once in a file."""
+    if len(context.by_key) == len(context.items):
+        return  # every key once: nothing to look for
+    # by_key holds each key's last value, so a value that is not its key's last has a
+    # duplicate after it: only those keys are remembered (not one entry per value)
+    repeated = {item.key for item in context.items if context.by_key[item.key] is not item}
     first: dict[Key, Checked] = {}
+    listed, omitted, limit = 0, 0, findings_per_rule()
     for item in context.items:
-        if item.key in first:
-            yield _finding(
-                "duplicate-in-file",
-                item,
-                f"duplicate of {_cell(first[item.key])}",
-                related=(_cell(first[item.key]),),
-            )
-        else:
-            first[item.key] = item
+        key = item.key
+        if key not in repeated:
+            continue
+        if key not in first:
+            first[key] = item
+        elif listed < limit:
+            listed += 1
+            where = _cell(first[key])
+            yield _finding("duplicate-in-file", item, f"duplicate of {where}", related=(where,))
+        else:  # counted, not made: a file of a million copies makes a hundred findings
+            omitted += 1
+    if omitted:
+        yield Finding("duplicate-in-file", E, f"... and {omitted:,} more", omitted=omitted)
 
 
 @data_rule("range-non-negative", E, "Negative quantity")

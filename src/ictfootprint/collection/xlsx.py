@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -26,6 +27,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from ictfootprint.collection import template, xlsxpackage
+from ictfootprint.collection.findings import findings_per_rule
 from ictfootprint.collection.raw import Cell, Notice, RawFile, RawValue
 from ictfootprint.collection.xlsxpackage import (
     DAMAGE,
@@ -104,6 +106,7 @@ def read_xlsx(data: bytes, name: str) -> RawFile:
             wb.close()
     raw.values = reader.values
     raw.notices.extend(reader.notices)
+    raw.notices.extend(reader.left_out())
     return raw
 
 
@@ -135,6 +138,9 @@ class _SheetReader:
     values: list[RawValue] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     merged: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # notices made per rule: beyond findings_per_rule they are counted, not kept
+    made: Counter[str] = field(default_factory=Counter)
+    limit: int = field(default_factory=findings_per_rule)
 
     def where(self) -> Location:
         return Location(file=self.file, sheet=self.sheet)
@@ -144,7 +150,23 @@ class _SheetReader:
         return Cell(Location(self.file, self.sheet, row, letter, name), f"{letter}{row}")
 
     def notice(self, rule: str, message: str, at: Cell, found: str, expected: str) -> None:
-        self.notices.append(Notice(rule, "error", message, at, found=found, expected=expected))
+        self.made[rule] += 1
+        if self.made[rule] <= self.limit:
+            self.notices.append(Notice(rule, "error", message, at, found=found, expected=expected))
+
+    def left_out(self) -> list[Notice]:
+        """One stand-in per rule for the notices counted but not kept (see ``FindingLog``)."""
+        return [
+            Notice(
+                rule,
+                "error",
+                f"... and {n - self.limit:,} more",
+                Cell(self.where()),
+                omitted=n - self.limit,
+            )
+            for rule, n in self.made.items()
+            if n > self.limit
+        ]
 
     def header(
         self, rows: Iterator[tuple[int, tuple[Any, ...]]], key: Callable[[Any], str | int | None]

@@ -1,11 +1,13 @@
 """The zip package of a submitted workbook, examined before anything parses it.
 
 :func:`open_package` refuses what must not be opened: not a zip, a damaged zip, an OLE file
-(encrypted or legacy .xls), a zip bomb (sizes read from the zip directory, nothing unpacked),
-macros. :func:`package_parts` and :func:`scan_sheet` then read what the package declares (sheets
-and their visibility, custom properties, external links, a sheet's size and merged ranges) with
-defusedxml, which refuses DTDs and entities; :func:`package_notices` and :func:`data_sheet` turn
-that into workbook-level warnings and the choice of the sheet to read.
+(encrypted or legacy .xls), a zip bomb (the sizes the zip directory declares are capped; then
+every member is decompressed, streamed, and refused as soon as it produces more than it
+declares, so no later read can unpack more than the cap), a shared-strings table too large to
+hold, macros. :func:`package_parts` and :func:`scan_sheet` then read what the package declares
+(sheets and their visibility, custom properties, external links, a sheet's size and merged
+ranges) with defusedxml, which refuses DTDs and entities; :func:`package_notices` and
+:func:`data_sheet` turn that into workbook-level warnings and the choice of the sheet to read.
 """
 
 from __future__ import annotations
@@ -13,45 +15,29 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-import zlib
 from dataclasses import dataclass
 from typing import Final
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 from xml.sax import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
 
 # defusedxml ships no type information (and types-defusedxml is not a dev dependency)
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
-from defusedxml.sax import parseString  # type: ignore[import-untyped]
+from defusedxml.sax import parse  # type: ignore[import-untyped]
 from openpyxl.utils import range_boundaries
 
 from ictfootprint.collection import template
 from ictfootprint.collection.raw import Cell, Notice
+from ictfootprint.collection.xlsxmembers import DAMAGE as DAMAGE
+from ictfootprint.collection.xlsxmembers import check_shared_strings, mentions, verify_member
+from ictfootprint.collection.xlsxmembers import damaged as damaged
 from ictfootprint.errors import InputError, Location
 
 MAX_UNCOMPRESSED: Final = 200 * 1024 * 1024  # bytes, all members together
 MAX_RATIO: Final = 200  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR: Final = 1024 * 1024
 MAX_CELLS: Final = 1_000_000  # in the data sheet
-
 OLE_MAGIC: Final = bytes.fromhex("D0CF11E0A1B11AE1")
-
-# What openpyxl and zipfile raise on a damaged or malformed part. The file is untrusted, so any
-# of these means "damaged workbook" to the submitter, never a traceback.
-DAMAGE: Final = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    OSError,
-    KeyError,
-    ValueError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    ParseError,
-    DefusedXmlException,
-)
 
 
 @dataclass(frozen=True)
@@ -109,7 +95,12 @@ def open_package(data: bytes, name: str) -> zipfile.ZipFile:
     names = {n.lower() for n in zf.namelist()}
     if "[content_types].xml" not in names or "_rels/.rels" not in names:
         raise InputError("not an xlsx workbook", where, expected="an .xlsx file", found="a zip")
-    types = _read(zf, "[Content_Types].xml", name).lower()
+    for info in infos:
+        verify_member(data, info, name)
+    # from here on every member is known to unpack to exactly its declared size
+    content_types = _read(zf, "[Content_Types].xml", name)
+    check_shared_strings(zf, content_types, name)
+    types = content_types.lower()
     if any(n.endswith("vbaproject.bin") for n in names) or b"macroenabled" in types:
         raise InputError("macro-enabled workbook (.xlsm): save it as .xlsx without macros", where)
     if b"macrosheet" in types:  # Excel 4.0 (XLM) macros live in macro sheets, not in VBA
@@ -219,10 +210,11 @@ def scan_sheet(zf: zipfile.ZipFile, sheet: Sheet, name: str) -> list[str]:
     openpyxl's read-only worksheets do not expose merged cells, so they are read here, with a
     full parse only when the sheet mentions any.
     """
-    xml = _read(zf, str(sheet.path), name)
-    scan = _SheetScan(whole=b"mergeCell" in xml)
+    path = str(sheet.path)
+    scan = _SheetScan(whole=mentions(zf, path, b"mergeCell", name))
     try:
-        parseString(xml, scan, forbid_dtd=True)
+        with zf.open(path) as stream:  # streamed: the sheet is never held whole
+            parse(stream, scan, forbid_dtd=True)
     except _Stop:
         pass
     except DAMAGE as exc:
@@ -295,12 +287,6 @@ def _kind(data: bytes) -> str:
     except (UnicodeDecodeError, IndexError):
         return "binary data"
     return f"text starting {first[:30]!r}" if first.isprintable() else "binary data"
-
-
-def damaged(name: str, exc: BaseException) -> InputError:
-    """The one-line error for a workbook that cannot be unpacked or parsed."""
-    detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:160]
-    return InputError("truncated or damaged workbook", Location(file=name), found=detail)
 
 
 def too_many(name: str, sheet: str, found: str) -> InputError:
