@@ -15,7 +15,7 @@ from sqlalchemy import event
 from ictfootprint import __version__, web
 from ictfootprint.api import exports, problems, reads, writes
 from ictfootprint.api.cache import DataVersion, ReadCache
-from ictfootprint.api.guard import Guard
+from ictfootprint.api.guard import Guard, RateLimiter
 from ictfootprint.api.settings import Settings
 from ictfootprint.store import Store
 
@@ -49,6 +49,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store
     app.state.cache = ReadCache(settings.cache_entries)
     app.state.versions = DataVersion(store, settings.data_version_seconds)
+    # one limiter for the guard in front and for authentication behind it, which charges the
+    # address for every token that fails
+    limiter = (
+        RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None
+    )
+    app.state.limiter = limiter
     problems.install(app, web.error_page)
     app.include_router(reads.router)
     app.include_router(exports.router)
@@ -62,7 +68,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             connection.exec_driver_sql("SELECT 1")
         return JSONResponse({"status": "ok", "version": __version__})
 
-    app.add_middleware(Guard, settings=settings)
+    app.add_middleware(Guard, settings=settings, limiter=limiter)
     return app
 
 
