@@ -275,12 +275,13 @@ def test_a_foreign_host_header_is_refused_in_the_error_shape(world: World) -> No
 
 
 def test_the_default_allowed_hosts_are_the_bind_address_and_loopback() -> None:
-    from ictfootprint.cli.serve import allowed_hosts
+    from ictfootprint.cli.serve import default_allowed_hosts as hosts
 
-    assert allowed_hosts(Settings.default(), "127.0.0.1") == "127.0.0.1,localhost,[::1]"
-    assert allowed_hosts(Settings.default(), "10.0.0.5") == "10.0.0.5,localhost,127.0.0.1,[::1]"
+    assert hosts(Settings.default(), "127.0.0.1") == "127.0.0.1,localhost,[::1]"
+    assert hosts(Settings.default(), "10.0.0.5") == "10.0.0.5,localhost,127.0.0.1,[::1]"
+    assert hosts(Settings.default(), "::1") == "[::1],localhost,127.0.0.1"
     configured = Settings.default(allowed_hosts="data.example.org")
-    assert allowed_hosts(configured, "10.0.0.5") == "data.example.org"
+    assert hosts(configured, "10.0.0.5") == "data.example.org"
 
 
 # item 20 and issue 12 -----------------------------------------------------------------------
