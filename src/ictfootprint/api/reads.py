@@ -4,11 +4,11 @@ coverage, the company benchmark, and open-data exports. The same for every calle
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 
 from ictfootprint.api.cache import cached
 from ictfootprint.api.problems import responses
@@ -19,6 +19,7 @@ from ictfootprint.api.schemas import (
     EntityOut,
     EntityPage,
     IndicatorOut,
+    IndicatorPage,
     ObservationOut,
     ObservationPage,
     TargetOut,
@@ -29,6 +30,7 @@ from ictfootprint.errors import InputError, Location, NotFoundError
 from ictfootprint.model import ENTITY_ID, Method
 from ictfootprint.reference.catalogue import catalogue, indicator
 from ictfootprint.reference.countries import country, region_members
+from ictfootprint.reference.loader import defaults
 from ictfootprint.store import Store
 
 # a token sent with a public read must still be valid: a client is never quietly served as
@@ -36,10 +38,19 @@ from ictfootprint.store import Store
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(principal)])
 JSON: Final = "application/json"
 REFERENCE_MAX_AGE: Final = 3600
-_INDICATORS = TypeAdapter(list[IndicatorOut])
+# the most the schema offers; a server may be configured to allow fewer (then 400)
+MAX_PAGE: Final = int(defaults()["api"]["max_page_size"])
+# an empty parameter (``year=``, as a form with nothing chosen sends) means "no filter"
+EMPTY: Final = "An empty value (`year=`) means no filter."
+NoFilter = Literal[""]
 
 Limit = Annotated[
-    int | None, Query(ge=1, description="Rows per page (default and maximum set by the server).")
+    int | None,
+    Query(
+        ge=1,
+        le=MAX_PAGE,
+        description="Rows per page (default and maximum set by the server).",
+    ),
 ]
 Offset = Annotated[int, Query(ge=0, le=10**9, description="Rows to skip.")]
 Year = Annotated[int, Query(ge=1900, le=2200)]
@@ -86,14 +97,27 @@ def published_entity(store: Store, entity_id: str) -> Any:
     return entity
 
 
-@router.get("/indicators", response_model=list[IndicatorOut], tags=["reference"])
-async def indicators(request: Request) -> Response:
-    """The indicator catalogue, with names and definitions in the six UN languages."""
-    return await cached(
-        request,
-        lambda: (_INDICATORS.dump_json([IndicatorOut.of(i) for i in catalogue().values()]), JSON),
-        max_age=REFERENCE_MAX_AGE,
-    )
+@router.get(
+    "/indicators", response_model=IndicatorPage, tags=["reference"], responses=responses(400)
+)
+async def indicators(request: Request, limit: Limit = None, offset: Offset = 0) -> Response:
+    """The indicator catalogue, with names and definitions in the six UN languages, paged
+    like every list."""
+    size = page_limit(request, limit)
+
+    def render() -> tuple[bytes, str]:
+        every = list(catalogue().values())
+        return _json(
+            IndicatorPage(
+                total=len(every),
+                limit=size,
+                offset=offset,
+                next=next_url(request, len(every), size, offset),
+                items=[IndicatorOut.of(i) for i in every[offset : offset + size]],
+            )
+        )
+
+    return await cached(request, render, max_age=REFERENCE_MAX_AGE)
 
 
 @router.get(
@@ -187,29 +211,14 @@ class ObservationFilters:
 
 
 async def observation_filters(
-    entity: Annotated[
-        list[str] | None, Query(max_length=64, description="Entity id (repeatable).")
-    ] = None,
-    country: Annotated[
-        list[str] | None,
-        Query(description="ISO 3166-1 code of the area a value belongs to (repeatable)."),
-    ] = None,
-    region: Annotated[
-        str | None,
-        Query(max_length=20, description="001, an M49 region (150) or an ITU region (ITU-EUR)."),
-    ] = None,
-    indicator: Annotated[
-        list[str] | None, Query(max_length=64, description="Indicator id (repeatable).")
-    ] = None,
-    year: Annotated[
-        list[Annotated[int, Query(ge=1900, le=2200)]] | None,
-        Query(description="Year (repeatable)."),
-    ] = None,
-    method: Annotated[
-        list[Method] | None, Query(description="How the value came to be (repeatable).")
-    ] = None,
+    entity: list[str] | None = None,
+    country: list[str] | None = None,
+    region: str | None = None,
+    indicator: list[str] | None = None,
+    year: list[int] | None = None,
+    method: list[Method] | None = None,
 ) -> ObservationFilters:
-    """The filters from the query string (async: no worker thread for a few lookups)."""
+    """The filters, checked (async: no worker thread for a few lookups)."""
     countries: set[str] | None = None
     if country:
         countries = {country_code(c) for c in country}
@@ -220,7 +229,53 @@ async def observation_filters(
         if item not in catalogue():
             raise InputError("unknown indicator", Location(field="indicator"), found=item[:64])
     return ObservationFilters(
-        entity, countries, indicator, year, [m.value for m in method] if method else None
+        entity or None,
+        countries,
+        indicator or None,
+        year or None,
+        [m.value for m in method] if method else None,
+    )
+
+
+YearOrEmpty = Annotated[int, Field(ge=1900, le=2200)] | NoFilter
+
+
+async def query_filters(
+    entity: Annotated[
+        list[Annotated[str, Field(max_length=64)]] | None,
+        Query(description=f"Entity id (repeatable). {EMPTY}"),
+    ] = None,
+    country: Annotated[
+        list[Annotated[str, Field(max_length=10)]] | None,
+        Query(description=f"ISO 3166-1 code of the area a value belongs to (repeatable). {EMPTY}"),
+    ] = None,
+    region: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            description=f"001, an M49 region (150) or an ITU region (ITU-EUR). {EMPTY}",
+        ),
+    ] = None,
+    indicator: Annotated[
+        list[Annotated[str, Field(max_length=64)]] | None,
+        Query(description=f"Indicator id (repeatable). {EMPTY}"),
+    ] = None,
+    year: Annotated[
+        list[YearOrEmpty] | None, Query(description=f"Year (repeatable). {EMPTY}")
+    ] = None,
+    method: Annotated[
+        list[Method | NoFilter] | None,
+        Query(description=f"How the value came to be (repeatable). {EMPTY}"),
+    ] = None,
+) -> ObservationFilters:
+    """The filters from the query string, empty values left out."""
+    return await observation_filters(
+        entity=[e for e in entity or () if e],
+        country=[c for c in country or () if c],
+        region=region or None,
+        indicator=[i for i in indicator or () if i],
+        year=[y for y in year or () if isinstance(y, int)],
+        method=[m for m in method or () if isinstance(m, Method)],
     )
 
 
@@ -228,7 +283,7 @@ def country_code(code: str) -> str:
     return country(code[:10]).iso3
 
 
-Filters = Annotated[ObservationFilters, Depends(observation_filters)]
+Filters = Annotated[ObservationFilters, Depends(query_filters)]
 
 
 @router.get(

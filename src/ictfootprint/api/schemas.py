@@ -133,6 +133,10 @@ class EntityPage(Page):
     items: list[EntityOut]
 
 
+class IndicatorPage(Page):
+    items: list[IndicatorOut]
+
+
 class ObservationPage(Page):
     items: list[ObservationOut]
 
