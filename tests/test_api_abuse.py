@@ -261,9 +261,7 @@ def test_a_same_origin_sign_in_works(world: World) -> None:
 # item 19 ------------------------------------------------------------------------------------
 def test_a_foreign_host_header_is_refused_in_the_error_shape(world: World) -> None:
     settings = Settings.default(db="sqlite://", rate_limit_per_minute=0)
-    app = create_app(
-        settings.replace(allowed_hosts="ictfootprint.example,localhost"), world.store
-    )
+    app = create_app(settings.replace(allowed_hosts="ictfootprint.example,localhost"), world.store)
     client = TestClient(app, base_url="http://ictfootprint.example")
     assert client.get("/api/v1/indicators").status_code == 200
     assert client.get("/api/v1/indicators", headers={"Host": "localhost:8000"}).status_code == 200

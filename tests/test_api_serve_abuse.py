@@ -25,7 +25,7 @@ from ictfootprint.cli.serve import uvicorn_config
 from ictfootprint.model import Entity, EntityKind
 from ictfootprint.store import Store
 from ictfootprint.store.schema import audit_log
-from test_api_server import Server, small_file
+from test_api_server import Server, _free_port, small_file
 
 ENTITY = "load-op"
 FORGED = "6.6.6.6"
@@ -99,9 +99,7 @@ def test_a_configured_proxy_is_believed(
     seeded: tuple[str, str], servers: list[Server], tmp_path: Path
 ) -> None:
     db, token = seeded
-    server = serve(
-        servers, db, tmp_path, "--rate-limit", "0", "--forwarded-allow-ips", "127.0.0.1"
-    )
+    server = serve(servers, db, tmp_path, "--rate-limit", "0", "--forwarded-allow-ips", "127.0.0.1")
     assert submit_origin(server, db, token, 2).startswith(FORGED + ":")
 
 
@@ -136,8 +134,7 @@ class Threaded:
         def fails() -> None:
             raise RuntimeError("a defect with a secret in its message")
 
-        with socket_port() as port:
-            self.port = port
+        self.port = _free_port()
         self.server = uvicorn.Server(
             uvicorn_config(app, Settings.default(), host="127.0.0.1", port=self.port)
         )
@@ -156,18 +153,6 @@ class Threaded:
     def __exit__(self, *_exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=30)
-
-
-class socket_port:  # noqa: N801 - used as a context manager like a function
-    def __enter__(self) -> int:
-        import socket
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        return int(self.sock.getsockname()[1])
-
-    def __exit__(self, *_exc: object) -> None:
-        self.sock.close()
 
 
 def test_after_a_500_the_keep_alive_connection_still_answers(

@@ -39,7 +39,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         version=__version__,
         description=DESCRIPTION,
         license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
-        responses=problems.responses(422, 429, 503),
+        # any request may be refused before it reaches an operation: a NUL in the URL or
+        # a foreign Host (400), too many (429), too slow (503)
+        responses=problems.responses(400, 422, 429, 503),
         # FastAPI's /docs and /redoc pages load their scripts from a CDN; nothing here may
         # fetch from the network, so the schema is served as JSON only
         docs_url=None,

@@ -194,7 +194,8 @@ def _as_page(
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error statuses an operation can answer."""
     text = {
-        400: "The request's values are wrong (what and where in the body).",
+        400: "The request's values are wrong (what and where in the body), its URL holds a "
+        "NUL character, or its Host is not one this server answers for.",
         401: "No token, or a token that is unknown, expired or revoked.",
         403: "The token's role may not do this.",
         404: "No such record, or not one this token may see.",
