@@ -8,7 +8,7 @@ from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter, WithJsonSchema
 
 from ictfootprint.api.cache import cached
 from ictfootprint.api.problems import responses
@@ -31,6 +31,7 @@ from ictfootprint.model import ENTITY_ID, Method
 from ictfootprint.reference.catalogue import catalogue, indicator
 from ictfootprint.reference.countries import country, region_members
 from ictfootprint.reference.loader import defaults
+from ictfootprint.reference.pathways import pathways
 from ictfootprint.store import Store
 
 # a token sent with a public read must still be valid: a client is never quietly served as
@@ -43,6 +44,9 @@ MAX_PAGE: Final = int(defaults()["api"]["max_page_size"])
 # an empty parameter (``year=``, as a form with nothing chosen sends) means "no filter"
 EMPTY: Final = "An empty value (`year=`) means no filter."
 NoFilter = Literal[""]
+# what the schema offers, so that clients (and schemathesis) know the catalogue; the server
+# still checks, with a message that says what it expected
+INDICATOR_IDS: Final = {"type": "string", "enum": ["", *sorted(catalogue())]}
 
 Limit = Annotated[
     int | None,
@@ -257,7 +261,7 @@ async def query_filters(
         ),
     ] = None,
     indicator: Annotated[
-        list[Annotated[str, Field(max_length=64)]] | None,
+        list[Annotated[str, Field(max_length=64), WithJsonSchema(INDICATOR_IDS)]] | None,
         Query(description=f"Indicator id (repeatable). {EMPTY}"),
     ] = None,
     year: Annotated[
@@ -347,7 +351,9 @@ async def trajectories(
         Query(alias="id", min_length=1, max_length=64, description="Entity, area or sub-sector."),
     ] = "001",
     scope: Annotated[str, Query(max_length=20)] = "1+2-location",
-    pathway: Annotated[str, Query(max_length=64)] = "l1470-sector",
+    pathway: Annotated[
+        str, Query(max_length=64, json_schema_extra={"enum": sorted(pathways())})
+    ] = "l1470-sector",
     target_year: Annotated[int, Query(ge=2000, le=2100)] = 2030,
 ) -> Response:
     """Actual emissions against a pathway (L.1470 by default): gap, projection, reduction

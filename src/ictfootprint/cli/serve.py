@@ -31,11 +31,13 @@ def serve_command(
     access_log: bool = typer.Option(True, help="Log every request."),
     allowed_hosts: str | None = typer.Option(
         None,
+        envvar="ICTFOOTPRINT_API_ALLOWED_HOSTS",
         help="Host names to answer for, comma-separated (default: the listening address, "
         "localhost, 127.0.0.1, [::1]).",
     ),
     forwarded_allow_ips: str | None = typer.Option(
         None,
+        envvar="ICTFOOTPRINT_API_TRUSTED_PROXIES",
         help="Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed, "
         "comma-separated (default: none).",
     ),
