@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ictfootprint.api.cache import cached
 from ictfootprint.api.downloads import attachment
+from ictfootprint.api.filters import Filters
 from ictfootprint.api.problems import responses
-from ictfootprint.api.reads import REFERENCE_MAX_AGE, Filters, store_of
+from ictfootprint.api.reads import REFERENCE_MAX_AGE, store_of
 from ictfootprint.api.security import principal
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(principal)])
