@@ -249,7 +249,7 @@ async def trajectories(
     ] = "001",
     scope: Annotated[str, Query(max_length=20)] = "1+2-location",
     pathway: Annotated[
-        str, Query(max_length=64, json_schema_extra={"enum": sorted(pathways())})
+        str, Query(max_length=64, description="A shipped pathway: " + ", ".join(pathways()))
     ] = "l1470-sector",
     target_year: Annotated[int, Query(ge=2000, le=2100)] = 2030,
 ) -> Response:
