@@ -66,6 +66,7 @@ class Server:
     db: str
     folder: Path
     workers: int = 2
+    options: list[str] = field(default_factory=lambda: ["--rate-limit", "0"])
     port: int = field(default_factory=_free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -91,8 +92,7 @@ class Server:
             str(self.port),
             "--workers",
             str(self.workers),
-            "--rate-limit",
-            "0",
+            *self.options,
             "--no-access-log",
         ]
         env = {k: v for k, v in os.environ.items() if not k.startswith("ICTFOOTPRINT_")}

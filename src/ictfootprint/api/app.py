@@ -15,7 +15,7 @@ from sqlalchemy import event
 from ictfootprint import __version__, web
 from ictfootprint.api import exports, problems, reads, writes
 from ictfootprint.api.cache import DataVersion, ReadCache
-from ictfootprint.api.guard import Guard
+from ictfootprint.api.guard import Guard, RateLimiter
 from ictfootprint.api.settings import Settings
 from ictfootprint.store import Store
 
@@ -39,7 +39,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         version=__version__,
         description=DESCRIPTION,
         license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
-        responses=problems.responses(422, 429, 503),
+        # any request may be refused before it reaches an operation: a NUL in the URL or
+        # a foreign Host (400), too many (429), too slow (503)
+        responses=problems.responses(400, 422, 429, 503),
         # FastAPI's /docs and /redoc pages load their scripts from a CDN; nothing here may
         # fetch from the network, so the schema is served as JSON only
         docs_url=None,
@@ -49,6 +51,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store
     app.state.cache = ReadCache(settings.cache_entries)
     app.state.versions = DataVersion(store, settings.data_version_seconds)
+    # one limiter for the guard in front and for authentication behind it, which charges the
+    # address for every token that fails
+    limiter = (
+        RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None
+    )
+    app.state.limiter = limiter
     problems.install(app, web.error_page)
     app.include_router(reads.router)
     app.include_router(exports.router)
@@ -62,7 +70,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             connection.exec_driver_sql("SELECT 1")
         return JSONResponse({"status": "ok", "version": __version__})
 
-    app.add_middleware(Guard, settings=settings)
+    app.add_middleware(Guard, settings=settings, limiter=limiter)
     return app
 
 

@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ictfootprint.api.cache import cached
+from ictfootprint.api.downloads import attachment
+from ictfootprint.api.filters import Filters
 from ictfootprint.api.problems import responses
-from ictfootprint.api.reads import REFERENCE_MAX_AGE, Filters, store_of
+from ictfootprint.api.reads import REFERENCE_MAX_AGE, store_of
 from ictfootprint.api.security import principal
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(principal)])
@@ -51,7 +53,7 @@ async def export_observations(
         _total, rows = filters.query(store)
         named = {e.id: e for e in store.entities()}
         body = export([obs for obs, _area in rows], named, fmt)
-        disposition = f'attachment; filename="ictfootprint-observations{EXTENSIONS[fmt]}"'
+        disposition = attachment(f"ictfootprint-observations{EXTENSIONS[fmt]}", "observations")
         return body, MEDIA_TYPES[fmt], {"Content-Disposition": disposition}
 
     return await cached(request, render)

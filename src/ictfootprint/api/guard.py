@@ -1,14 +1,23 @@
 """Limits every request passes before the application sees it, in one ASGI layer (fast):
 
+0. the **host name** must be one of ``allowed_hosts`` (when set; ``serve`` always sets it),
+   so that links and cookies are never made for a name an attacker chose;
 1. a **rate limit** per token (per client address for anonymous requests): a token bucket
-   refilled at ``rate_limit_per_minute``; over it, 429 with ``Retry-After``;
+   refilled at ``rate_limit_per_minute``; over it, 429 with ``Retry-After``. Only a header of
+   the form of our tokens (``Bearer ifp_`` and 43 characters) gets a bucket of its own; any
+   other ``Authorization`` counts on the address, and every token that fails authentication
+   charges the address's *failure* bucket: once that is empty, the address's token requests
+   are refused here, before they cost a database lookup. The address is the TCP peer's unless
+   uvicorn was told to trust the peer as a proxy (``trusted_proxies``);
 2. a **size limit** on request bodies: uploads (``/submissions``) up to the collection's file
    limit, anything else up to 1 MiB, declared by ``Content-Length`` (a body without one is
    411), refused with 413 before a byte of it is read;
 3. a **time limit**: a request that has not started answering within
    ``request_timeout_seconds`` is answered 503 (PostgreSQL statements of the API's engine are
    cancelled at the same limit, so the database does not go on working for nobody);
-4. headers that keep browsers from guessing types or framing the responses.
+4. headers that keep browsers from guessing types or framing the responses;
+5. an unexpected exception is logged with its traceback and answered 500 in the one error
+   shape, with those headers, on a connection that stays open.
 
 The buckets live in the worker's memory: with N workers a token may get up to N times the rate.
 """
@@ -17,7 +26,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import math
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -36,6 +47,8 @@ SMALL_BODY: Final = 2**20
 MULTIPART_OVERHEAD: Final = 64 * 2**10
 MAX_BUCKETS: Final = 100_000
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
+TOKEN_HEADER: Final = re.compile(rb"[Bb]earer +(ifp_[A-Za-z0-9_-]{43}) *")
+log = logging.getLogger("ictfootprint.api")
 SECURITY_HEADERS: Final = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -66,46 +79,85 @@ class RateLimiter:
         wait = 0.0 if allowed else (1.0 - level) / self.refill
         return allowed, int(level), wait
 
+    def spent(self, key: str) -> float:
+        """Seconds until ``key`` may take one again (0: it may now), taking nothing."""
+        if key not in self.buckets:
+            return 0.0
+        level, then = self.buckets[key]
+        level = min(self.capacity, level + (self.clock() - then) * self.refill)
+        return 0.0 if level >= 1.0 else (1.0 - level) / self.refill
+
+
+def client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
 
 def caller_key(scope: Scope) -> str:
+    """A token's own bucket for a header shaped like one of our tokens; the address's for
+    everything else (no header, another scheme, junk)."""
     for name, value in scope.get("headers", ()):
         if name == b"authorization":
-            return "t:" + hashlib.sha256(value).hexdigest()[:24]
-    client = scope.get("client")
-    return "a:" + (client[0] if client else "unknown")
+            shaped = TOKEN_HEADER.fullmatch(value)
+            if shaped is not None:
+                return "t:" + hashlib.sha256(shaped.group(1)).hexdigest()[:24]
+            break
+    return "a:" + client_address(scope)
+
+
+def failure_key(address: str) -> str:
+    """The bucket that tokens failing authentication from ``address`` empty."""
+    return "f:" + address
+
+
+def host_allowed(scope: Scope, allowed: frozenset[str]) -> bool:
+    """The request's ``Host`` (port left off) is one of ``allowed``, or under a ``*.`` name."""
+    value = next((v for k, v in scope.get("headers", ()) if k == b"host"), b"")
+    host = value.decode("latin-1").strip().lower()
+    if host.startswith("["):
+        host = host[: host.find("]") + 1]
+    else:
+        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if not host:
+        return False
+    return host in allowed or any(
+        name.startswith("*.") and host.endswith(name[1:]) for name in allowed
+    )
 
 
 STATIC_PREFIX = "/static/"
 
 
 class Guard:
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, limiter: RateLimiter | None) -> None:
         self.app = app
         self.settings = settings
-        self.limiter = (
-            RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None
-        )
+        self.limiter = limiter
+        self.hosts = settings.host_names()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.hosts and not host_allowed(scope, self.hosts):
+            await _answer(send, 400, "this server does not answer for this host name")
+            return
         quota: list[tuple[bytes, bytes]] = []
         # the dashboard's static files (script, styles, map) cost nothing and are cached by
         # browsers; counting them would spend a page's quota on its own assets
         if self.limiter is not None and not scope["path"].startswith(STATIC_PREFIX):
-            allowed, remaining, wait = self.limiter.take(caller_key(scope))
+            key = caller_key(scope)
+            failing = self.limiter.spent(failure_key(client_address(scope)))
+            if key.startswith("t:") and failing:
+                await _too_many(send, failing)
+                return
+            allowed, remaining, wait = self.limiter.take(key)
             quota = [
                 (b"x-ratelimit-limit", str(self.settings.rate_limit_per_minute).encode()),
                 (b"x-ratelimit-remaining", str(remaining).encode()),
             ]
             if not allowed:
-                await _answer(
-                    send,
-                    429,
-                    "too many requests for this token or address",
-                    [(b"retry-after", str(max(1, math.ceil(wait))).encode())],
-                )
+                await _too_many(send, wait)
                 return
         if b"%00" in scope.get("raw_path", b"") or b"%00" in scope.get("query_string", b""):
             await _answer(send, 400, "the URL holds a NUL character")
@@ -135,6 +187,12 @@ class Guard:
         except TimeoutError:
             if not started:
                 await _answer(send, 503, "the request took longer than the time limit")
+        except Exception:
+            # past FastAPI's handlers, Starlette would answer a bare text 500 and re-raise,
+            # and uvicorn would close the connection: the client's next request on it fails
+            log.exception("internal error on %s %s", scope["method"], scope["path"])
+            if not started:
+                await _answer(send, 500, "the server could not complete this request")
 
     def _body_refusal(self, scope: Scope) -> tuple[int, str] | None:
         limit = (
@@ -156,6 +214,15 @@ class Guard:
         if size > limit:
             return 413, f"the request body is larger than the limit of {limit // 2**20} MiB"
         return None
+
+
+async def _too_many(send: Send, wait: float) -> None:
+    await _answer(
+        send,
+        429,
+        "too many requests for this token or address",
+        [(b"retry-after", str(max(1, math.ceil(wait))).encode())],
+    )
 
 
 async def _answer(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -141,12 +142,17 @@ def allowed_methods(request: Request) -> list[str]:
 def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     first = exc.errors()[0] if exc.errors() else {"msg": "invalid request", "loc": ()}
-    place = [str(p) for p in first.get("loc", ())]
+    # a value that may be one of several types (a year, or "" for no filter) has pydantic
+    # name the type in its location: the client needs the field, not our union's members
+    place = [str(p) for p in first.get("loc", ()) if not UNION_MEMBER.fullmatch(str(p))]
     where = {"field": ".".join(place[1:]) or place[0]} if place else None
     given = first.get("input")
     found = None if given is None or isinstance(given, dict | list) else str(given)
     message = f"{place[0]}: {first['msg']}" if place else str(first["msg"])
     return problem(422, message, location=where, found=found)
+
+
+UNION_MEMBER: Final = re.compile(r"[a-z-]+\[.*\]|(constrained-)?(int|float|str)|bool")
 
 
 def _unstorable(_request: Request, exc: Exception) -> JSONResponse:
@@ -188,7 +194,8 @@ def _as_page(
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error statuses an operation can answer."""
     text = {
-        400: "The request's values are wrong (what and where in the body).",
+        400: "The request's values are wrong (what and where in the body), its URL holds a "
+        "NUL character, or its Host is not one this server answers for.",
         401: "No token, or a token that is unknown, expired or revoked.",
         403: "The token's role may not do this.",
         404: "No such record, or not one this token may see.",

@@ -3,7 +3,6 @@ coverage, the company benchmark, and open-data exports. The same for every calle
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
@@ -11,6 +10,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, TypeAdapter
 
 from ictfootprint.api.cache import cached
+from ictfootprint.api.filters import Filters
+from ictfootprint.api.filters import ObservationFilters as ObservationFilters
+from ictfootprint.api.filters import observation_filters as observation_filters
 from ictfootprint.api.problems import responses
 from ictfootprint.api.schemas import (
     AggregatesOut,
@@ -19,6 +21,7 @@ from ictfootprint.api.schemas import (
     EntityOut,
     EntityPage,
     IndicatorOut,
+    IndicatorPage,
     ObservationOut,
     ObservationPage,
     TargetOut,
@@ -26,9 +29,10 @@ from ictfootprint.api.schemas import (
 )
 from ictfootprint.api.security import principal
 from ictfootprint.errors import InputError, Location, NotFoundError
-from ictfootprint.model import ENTITY_ID, Method
+from ictfootprint.model import ENTITY_ID
 from ictfootprint.reference.catalogue import catalogue, indicator
-from ictfootprint.reference.countries import country, region_members
+from ictfootprint.reference.loader import defaults
+from ictfootprint.reference.pathways import pathways
 from ictfootprint.store import Store
 
 # a token sent with a public read must still be valid: a client is never quietly served as
@@ -36,10 +40,16 @@ from ictfootprint.store import Store
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(principal)])
 JSON: Final = "application/json"
 REFERENCE_MAX_AGE: Final = 3600
-_INDICATORS = TypeAdapter(list[IndicatorOut])
+# the most the schema offers; a server may be configured to allow fewer (then 400)
+MAX_PAGE: Final = int(defaults()["api"]["max_page_size"])
 
 Limit = Annotated[
-    int | None, Query(ge=1, description="Rows per page (default and maximum set by the server).")
+    int | None,
+    Query(
+        ge=1,
+        le=MAX_PAGE,
+        description="Rows per page (default and maximum set by the server).",
+    ),
 ]
 Offset = Annotated[int, Query(ge=0, le=10**9, description="Rows to skip.")]
 Year = Annotated[int, Query(ge=1900, le=2200)]
@@ -86,14 +96,27 @@ def published_entity(store: Store, entity_id: str) -> Any:
     return entity
 
 
-@router.get("/indicators", response_model=list[IndicatorOut], tags=["reference"])
-async def indicators(request: Request) -> Response:
-    """The indicator catalogue, with names and definitions in the six UN languages."""
-    return await cached(
-        request,
-        lambda: (_INDICATORS.dump_json([IndicatorOut.of(i) for i in catalogue().values()]), JSON),
-        max_age=REFERENCE_MAX_AGE,
-    )
+@router.get(
+    "/indicators", response_model=IndicatorPage, tags=["reference"], responses=responses(400)
+)
+async def indicators(request: Request, limit: Limit = None, offset: Offset = 0) -> Response:
+    """The indicator catalogue, with names and definitions in the six UN languages, paged
+    like every list."""
+    size = page_limit(request, limit)
+
+    def render() -> tuple[bytes, str]:
+        every = list(catalogue().values())
+        return _json(
+            IndicatorPage(
+                total=len(every),
+                limit=size,
+                offset=offset,
+                next=next_url(request, len(every), size, offset),
+                items=[IndicatorOut.of(i) for i in every[offset : offset + size]],
+            )
+        )
+
+    return await cached(request, render, max_age=REFERENCE_MAX_AGE)
 
 
 @router.get(
@@ -164,73 +187,6 @@ async def entity_targets(request: Request, entity_id: Id) -> Response:
     return await cached(request, render)
 
 
-@dataclass(frozen=True)
-class ObservationFilters:
-    """The filters shared by the observation list and its exports, checked."""
-
-    entity: list[str] | None
-    countries: set[str] | None
-    indicator: list[str] | None
-    year: list[int] | None
-    method: list[str] | None
-
-    def query(self, store: Store, limit: int | None = None, offset: int = 0) -> Any:
-        return store.published_page(
-            entity_ids=self.entity,
-            countries=sorted(self.countries) if self.countries is not None else None,
-            indicator_ids=self.indicator,
-            years=self.year,
-            methods=self.method,
-            limit=limit,
-            offset=offset,
-        )
-
-
-async def observation_filters(
-    entity: Annotated[
-        list[str] | None, Query(max_length=64, description="Entity id (repeatable).")
-    ] = None,
-    country: Annotated[
-        list[str] | None,
-        Query(description="ISO 3166-1 code of the area a value belongs to (repeatable)."),
-    ] = None,
-    region: Annotated[
-        str | None,
-        Query(max_length=20, description="001, an M49 region (150) or an ITU region (ITU-EUR)."),
-    ] = None,
-    indicator: Annotated[
-        list[str] | None, Query(max_length=64, description="Indicator id (repeatable).")
-    ] = None,
-    year: Annotated[
-        list[Annotated[int, Query(ge=1900, le=2200)]] | None,
-        Query(description="Year (repeatable)."),
-    ] = None,
-    method: Annotated[
-        list[Method] | None, Query(description="How the value came to be (repeatable).")
-    ] = None,
-) -> ObservationFilters:
-    """The filters from the query string (async: no worker thread for a few lookups)."""
-    countries: set[str] | None = None
-    if country:
-        countries = {country_code(c) for c in country}
-    if region is not None:
-        members = region_members(region)
-        countries = members if countries is None else countries & members
-    for item in indicator or ():
-        if item not in catalogue():
-            raise InputError("unknown indicator", Location(field="indicator"), found=item[:64])
-    return ObservationFilters(
-        entity, countries, indicator, year, [m.value for m in method] if method else None
-    )
-
-
-def country_code(code: str) -> str:
-    return country(code[:10]).iso3
-
-
-Filters = Annotated[ObservationFilters, Depends(observation_filters)]
-
-
 @router.get(
     "/observations", response_model=ObservationPage, tags=["data"], responses=responses(400)
 )
@@ -292,7 +248,9 @@ async def trajectories(
         Query(alias="id", min_length=1, max_length=64, description="Entity, area or sub-sector."),
     ] = "001",
     scope: Annotated[str, Query(max_length=20)] = "1+2-location",
-    pathway: Annotated[str, Query(max_length=64)] = "l1470-sector",
+    pathway: Annotated[
+        str, Query(max_length=64, description="A shipped pathway: " + ", ".join(pathways()))
+    ] = "l1470-sector",
     target_year: Annotated[int, Query(ge=2000, le=2100)] = 2030,
 ) -> Response:
     """Actual emissions against a pathway (L.1470 by default): gap, projection, reduction

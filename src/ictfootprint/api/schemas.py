@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from ictfootprint.assess.targets import KINDS, STATUSES
 from ictfootprint.model import Entity, StoredObservation
-from ictfootprint.reference.catalogue import Indicator
+from ictfootprint.reference.catalogue import SCOPES, Indicator
 
 
 def _utc(value: datetime) -> datetime:
@@ -133,6 +134,10 @@ class EntityPage(Page):
     items: list[EntityOut]
 
 
+class IndicatorPage(Page):
+    items: list[IndicatorOut]
+
+
 class ObservationPage(Page):
     items: list[ObservationOut]
 
@@ -234,14 +239,20 @@ class ReviewOut(Out):
 
 
 class TargetIn(Out):
-    scope: str = Field(max_length=20, description="Combined scope, e.g. 1+2-market.")
+    scope: str = Field(
+        max_length=20,
+        description="Combined scope, e.g. 1+2-market.",
+        json_schema_extra={"enum": list(SCOPES)},
+    )
     base_year: int = Field(ge=1990, le=2100)
     base_value: float | None = Field(default=None, ge=0, description="tCO2e")
     target_year: int = Field(ge=1990, le=2100)
     reduction_percent: float = Field(ge=0, le=100)
-    kind: str = Field(default="absolute", max_length=20)
+    kind: str = Field(default="absolute", max_length=20, json_schema_extra={"enum": list(KINDS)})
     net_zero_year: int | None = Field(default=None, ge=1990, le=2100)
-    status: str = Field(default="committed", max_length=20)
+    status: str = Field(
+        default="committed", max_length=20, json_schema_extra={"enum": list(STATUSES)}
+    )
     source: Text = Field(min_length=1, max_length=2000)
     supersedes: int | None = Field(default=None, ge=1)
 

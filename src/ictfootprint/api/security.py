@@ -20,6 +20,7 @@ from typing import Annotated, Final
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from ictfootprint.api.guard import failure_key
 from ictfootprint.api.problems import UNAUTHENTICATED, ApiError
 from ictfootprint.model import Entity, Role, User
 
@@ -92,8 +93,17 @@ async def principal(request: Request) -> Principal:
         return PUBLIC
     user = await run_in_threadpool(request.app.state.store.authenticate, token)
     if user is None:
+        charge_failure(request)
         raise ApiError(401, "unknown, expired or revoked token", headers=UNAUTHENTICATED)
     return Principal.of(user)
+
+
+def charge_failure(request: Request) -> None:
+    """A token that failed: the caller's address pays for it (see ``guard``), so that guessing
+    tokens, each a new one, is limited like any other flood from one address."""
+    limiter = getattr(request.app.state, "limiter", None)
+    if limiter is not None:
+        limiter.take(failure_key(request.client.host if request.client else "unknown"))
 
 
 async def signed_in(who: Annotated[Principal, Depends(principal)]) -> Principal:

@@ -27,6 +27,10 @@ class Settings:
     max_upload_bytes: int = 50 * 2**20
     cache_entries: int = 512
     data_version_seconds: float = 1.0
+    # comma-separated; empty: any host name (``serve`` fills in the address it listens on)
+    allowed_hosts: str = ""
+    # comma-separated addresses whose X-Forwarded-For/-Proto uvicorn believes; empty: none
+    trusted_proxies: str = ""
 
     @classmethod
     def default(cls, **overrides: Any) -> Settings:
@@ -39,6 +43,8 @@ class Settings:
             max_upload_bytes=int(defaults()["collection"]["max_file_megabytes"]) * 2**20,
             cache_entries=int(api["cache_entries"]),
             data_version_seconds=float(api["data_version_seconds"]),
+            allowed_hosts=",".join(api["allowed_hosts"]),
+            trusted_proxies=",".join(api["trusted_proxies"]),
         )
         return base.replace(**{k: v for k, v in overrides.items() if v is not None})
 
@@ -60,6 +66,13 @@ class Settings:
                     "must be 0 or more", Location(field=name), found=str(getattr(self, name))
                 )
 
+    def host_names(self) -> frozenset[str]:
+        """The host names the server answers for, lower case (empty: any)."""
+        return frozenset(_names(self.allowed_hosts))
+
+    def proxies(self) -> list[str]:
+        return _names(self.trusted_proxies)
+
     def to_env(self) -> dict[str, str]:
         """The settings as environment variables, for worker processes."""
         return {
@@ -80,3 +93,7 @@ class Settings:
             default = getattr(blank, f.name)
             found[f.name] = raw if default is None else type(default)(raw)
         return cls.default(**found)
+
+
+def _names(listed: str) -> list[str]:
+    return [name.strip().lower() for name in listed.split(",") if name.strip()]

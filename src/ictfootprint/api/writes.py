@@ -12,6 +12,7 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from pydantic import WithJsonSchema
 
+from ictfootprint.api.downloads import attachment
 from ictfootprint.api.problems import ApiError, responses
 from ictfootprint.api.reads import Limit, Offset, next_url, page_limit
 from ictfootprint.api.schemas import (
@@ -234,11 +235,11 @@ def submission_file(request: Request, who: SignedIn, submission_id: SubmissionId
     """The submitted file, byte for byte as it was received."""
     store = store_for(request, who)
     record, _entity = visible_submission(store, who, submission_id)
-    name = (record.file_name or f"submission-{record.id}").replace('"', "")
+    disposition = attachment(record.file_name, f"submission-{record.id}.{record.format}")
     return Response(
         store.submission_file(submission_id),
         media_type=FILE_TYPES.get(record.format, "application/octet-stream"),
-        headers={**PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'},
+        headers={**PRIVATE, "Content-Disposition": disposition},
     )
 
 

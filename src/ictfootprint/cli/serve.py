@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import socket
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from ictfootprint.cli.options import DB_OPTION
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    from ictfootprint.api.settings import Settings
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
 
 def serve_command(
@@ -21,6 +29,18 @@ def serve_command(
     timeout: float | None = typer.Option(None, min=0.1, help="Seconds a request may take."),
     max_upload_mb: int | None = typer.Option(None, min=1, help="Largest upload, in MiB."),
     access_log: bool = typer.Option(True, help="Log every request."),
+    allowed_hosts: str | None = typer.Option(
+        None,
+        envvar="ICTFOOTPRINT_API_ALLOWED_HOSTS",
+        help="Host names to answer for, comma-separated (default: the listening address, "
+        "localhost, 127.0.0.1, [::1]).",
+    ),
+    forwarded_allow_ips: str | None = typer.Option(
+        None,
+        envvar="ICTFOOTPRINT_API_TRUSTED_PROXIES",
+        help="Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed, "
+        "comma-separated (default: none).",
+    ),
     db: str | None = DB_OPTION,
 ) -> None:
     """Serve the web dashboard (six languages) and the REST API (its OpenAPI 3 schema at
@@ -40,7 +60,10 @@ def serve_command(
         rate_limit_per_minute=rate_limit,
         request_timeout_seconds=timeout,
         max_upload_bytes=max_upload_mb * 2**20 if max_upload_mb else None,
+        allowed_hosts=allowed_hosts,
+        trusted_proxies=forwarded_allow_ips,
     )
+    settings = settings.replace(allowed_hosts=default_allowed_hosts(settings, host))
     Store.open(url).close()  # migrate once, before the workers start
     os.environ.update(settings.to_env())
     backend = url.split("://")[0]
@@ -48,15 +71,14 @@ def serve_command(
         f"ictfootprint ({backend}): dashboard http://{host}:{port}/, "
         f"API http://{host}:{port}/api/v1, schema /openapi.json"
     )
-    config = uvicorn.Config(
+    config = uvicorn_config(
         "ictfootprint.api.app:from_environment",
+        settings,
         factory=True,
         host=host,
         port=port,
         workers=workers,
         access_log=access_log,
-        timeout_keep_alive=5,
-        log_level="info",
     )
     if workers == 1:
         uvicorn.Server(config).run()
@@ -64,6 +86,32 @@ def serve_command(
     from uvicorn.supervisors import Multiprocess
 
     Multiprocess(config, sockets=[_listening_socket(host, port)]).run()
+
+
+def default_allowed_hosts(settings: Settings, host: str) -> str:
+    """The configured host names, or the address listened on and the loopback names."""
+    if settings.allowed_hosts.strip():
+        return settings.allowed_hosts
+    bound = f"[{host}]" if ":" in host else host
+    return ",".join(dict.fromkeys([bound.lower(), *LOOPBACK_NAMES]))
+
+
+def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Config:
+    """How uvicorn runs our app: no ``Server`` header; forwarded headers believed from the
+    configured proxies only (uvicorn's own default believes any loopback peer, so a local
+    client could name any address for the audit trail and the rate limit)."""
+    import uvicorn
+
+    proxies = settings.proxies()
+    return uvicorn.Config(
+        app,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+        server_header=False,
+        timeout_keep_alive=5,
+        log_level="info",
+        **options,
+    )
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:

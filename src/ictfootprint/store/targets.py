@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, insert, select
 
+from ictfootprint.errors import InputError, Location, NotFoundError
 from ictfootprint.model import Target
 from ictfootprint.store.database import now
 from ictfootprint.store.schema import targets
 
 
 def add(connection: Connection, target: Target, actor: str, supersedes: int | None) -> int:
+    if supersedes is not None:
+        _check_supersedes(connection, target.entity_id, supersedes)
     key = connection.execute(
         insert(targets).values(
             **target.model_dump(), recorded_at=now(), recorded_by=actor, supersedes_id=supersedes
@@ -17,6 +20,23 @@ def add(connection: Connection, target: Target, actor: str, supersedes: int | No
     ).inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def _check_supersedes(connection: Connection, entity_id: str, supersedes: int) -> None:
+    """A revision revises a target of its own entity (a missing one was a foreign-key error,
+    and another entity's was taken, hiding that entity's target)."""
+    owner = connection.execute(
+        select(targets.c.entity_id).where(targets.c.id == supersedes)
+    ).scalar_one_or_none()
+    if owner is None:
+        raise NotFoundError(f"no target {supersedes} to supersede (field supersedes)")
+    if owner != entity_id:
+        raise InputError(
+            f"target {supersedes} is not a target of {entity_id}",
+            Location(field="supersedes"),
+            expected=f"the id of a target of {entity_id}",
+            found=f"a target of {owner}",
+        )
 
 
 def current(connection: Connection, entity_id: str) -> list[tuple[int, Target]]:
