@@ -42,6 +42,8 @@ def test_factors_import_and_show(tmp_path: Path, shared_data: Path) -> None:
         "factors",
         "import",
         str(shared_data / "grid_carbon_intensity_owid_2015_2024.csv"),
+        "--source",
+        "Ember (2025); Energy Institute (2025), via Our World in Data; CC BY 4.0",
         "--db",
         db,
     )
@@ -79,7 +81,7 @@ def test_malformed_factor_file_names_file_row_field_and_writes_nothing(tmp_path:
         "DEU,Germany,2020,not-a-number\n"
     )
     db = tmp_path / "f.db"
-    done = run("factors", "import", str(bad), "--db", str(db))
+    done = run("factors", "import", str(bad), "--source", "a test file", "--db", str(db))
     assert done.returncode == 2
     line = done.stderr.strip()
     assert line.startswith(f"error: {bad}, row 3, field 'carbon_intensity_g_per_kwh'")

@@ -7,7 +7,14 @@ from typing import Any
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.cli.options import (
+    EXISTING_DB_OPTION,
+    FORMAT_OPTION,
+    Format,
+    print_json,
+    print_table,
+)
+from ictfootprint.errors import Location
 
 app = typer.Typer(help="Assessments: trajectories against a pathway.", no_args_is_help=True)
 
@@ -23,13 +30,17 @@ def trajectory_command(
     pathway_file: Path | None = typer.Option(None, help="Your own pathway (TOML)."),
     target_year: int = typer.Option(2030, help="Year to project to."),
     last_years: int = typer.Option(5, help="Years in the least-squares trend."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Actual emissions against a pathway: pathway value, gap, on track, projection at the
     target year (least squares over the last N years) and the reduction still needed."""
     from ictfootprint.assess.trajectories import assess_trajectory, load_pathway
+    from ictfootprint.reference.codes import subsector_code
     from ictfootprint.store import Store
+
+    if level == "subsector":
+        key = subsector_code(key, Location(field="id"))
 
     result = assess_trajectory(
         Store.open(db),
@@ -79,14 +90,18 @@ def coverage_command(
     entity: list[str] = typer.Option(..., "--entity", help="Entity or country id (repeatable)."),
     year: list[int] = typer.Option(..., "--year", help="Year (repeatable)."),
     respondent: str | None = typer.Option(None, help="Respondent type (default: inferred)."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Which required indicators are reported, calculated, estimated or missing."""
     from dataclasses import asdict
 
     from ictfootprint.assess.coverage import coverage
+    from ictfootprint.reference.codes import respondent_code
     from ictfootprint.store import Store
+
+    if respondent is not None:
+        respondent = respondent_code(respondent)
 
     result = coverage(Store.open(db), entity, year, respondent_type=respondent)
     if fmt is Format.json:
@@ -117,6 +132,9 @@ def survey_mapping_command(
 ) -> None:
     """A national survey's variables against the catalogue: what maps, what each side lacks."""
     from ictfootprint.assess.coverage import survey_mapping
+    from ictfootprint.reference.codes import respondent_code
+
+    respondent = respondent_code(respondent)
 
     result = survey_mapping(survey, respondent)
     if fmt is Format.json:
@@ -136,7 +154,7 @@ def survey_mapping_command(
 def targets_command(
     entity: str = typer.Option(..., help="Entity id."),
     year: int | None = typer.Option(None, help="Reference year (default: this year)."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Progress against each target, and the implied temperature rise (CDP-WWF v1)."""

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.cli.options import (
+    DB_OPTION,
+    EXISTING_DB_OPTION,
+    FORMAT_OPTION,
+    Format,
+    print_json,
+    print_table,
+)
 
 ENGINE_OPTION = typer.Option("duckdb", "--engine", help="duckdb (in process) or spark.")
 
@@ -55,7 +62,7 @@ def aggregate_command(
     year: int = typer.Option(..., help="Reporting year."),
     regions: str = typer.Option("itu", "--regions", help="itu (ITU regions) or m49."),
     engine: str = ENGINE_OPTION,
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Sector totals (Scope 1 + Scope 2 location-based of in-sector entities) by area and

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.cli.options import (
+    DB_OPTION,
+    EXISTING_DB_OPTION,
+    FORMAT_OPTION,
+    Format,
+    print_json,
+    print_table,
+)
 from ictfootprint.model import Entity, EntityKind
 
 app = typer.Typer(help="Reporting entities: add and list.", no_args_is_help=True)
@@ -31,6 +38,7 @@ def add_command(
     from pydantic import ValidationError
 
     from ictfootprint.errors import from_validation
+    from ictfootprint.reference.codes import subsector_code
     from ictfootprint.store import Store
 
     try:
@@ -39,7 +47,7 @@ def add_command(
             name=name,
             kind=kind,
             country=country,
-            subsectors=tuple(subsector or ()),
+            subsectors=tuple(subsector_code(s) for s in subsector or ()),
             countries_of_operation=tuple(operates_in or ()),
             lei=lei,
         )
@@ -67,7 +75,7 @@ def import_command(
 
 
 @app.command("list")
-def list_command(db: str | None = DB_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+def list_command(db: str | None = EXISTING_DB_OPTION, fmt: Format = FORMAT_OPTION) -> None:
     """List entities."""
     from ictfootprint.store import Store
 

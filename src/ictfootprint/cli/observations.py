@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.cli.options import (
+    EXISTING_DB_OPTION,
+    FORMAT_OPTION,
+    Format,
+    print_json,
+    print_table,
+)
 
 app = typer.Typer(
     help="Read observations: current values and revision history.", no_args_is_help=True
@@ -17,7 +23,7 @@ def list_command(
     indicator: list[str] = typer.Option(None, "--indicator", help="Indicator id (repeatable)."),
     year: list[int] = typer.Option(None, "--year", help="Year (repeatable)."),
     method: list[str] = typer.Option(None, "--method", help="reported, calculated, estimated."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List the current revision of every matching observation."""
@@ -55,11 +61,11 @@ def list_command(
 
 @app.command("history")
 def history_command(
-    entity: str = typer.Argument(...),
-    indicator: str = typer.Argument(...),
-    year: int = typer.Argument(...),
+    entity: str = typer.Argument(..., help="Entity id."),
+    indicator: str = typer.Argument(..., help="Indicator id (ictfootprint catalogue)."),
+    year: int = typer.Argument(..., help="Year of the value."),
     country: str | None = typer.Option(None, help="Country of the series, if split by country."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Every revision of one series, oldest first: nothing is ever overwritten."""
@@ -67,6 +73,14 @@ def history_command(
 
     store = Store.open(db)
     rows = store.observation_history(entity, indicator, year, country=country)
+    if not rows:
+        from ictfootprint.errors import NotFoundError
+
+        where = f" in {country}" if country else ""
+        raise NotFoundError(
+            f"no such record: {entity} {indicator} {year}{where} has no value "
+            "(ictfootprint observations list shows what is stored)"
+        )
     if fmt is Format.json:
         print_json([r.model_dump(mode="json") for r in rows])
         return

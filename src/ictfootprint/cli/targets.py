@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.cli.options import (
+    EXISTING_DB_OPTION,
+    FORMAT_OPTION,
+    Format,
+    print_json,
+    print_table,
+)
 
 app = typer.Typer(help="Entity targets: add and list.", no_args_is_help=True)
 
@@ -22,7 +28,7 @@ def add_command(
     status: str = typer.Option("committed", help="committed or validated (by the SBTi)."),
     source: str = typer.Option(..., help="Where the target is published."),
     supersedes: int | None = typer.Option(None, help="Id of the target this one revises."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
 ) -> None:
     """Record a target (a revision supersedes the earlier one, which is kept)."""
     from ictfootprint.assess.targets import new_target
@@ -46,7 +52,9 @@ def add_command(
 
 @app.command("list")
 def list_command(
-    entity: str = typer.Argument(...), db: str | None = DB_OPTION, fmt: Format = FORMAT_OPTION
+    entity: str = typer.Argument(...),
+    db: str | None = EXISTING_DB_OPTION,
+    fmt: Format = FORMAT_OPTION,
 ) -> None:
     """The entity's current targets."""
     from ictfootprint.store import Store

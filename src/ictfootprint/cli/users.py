@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.cli.options import (
+    DB_OPTION,
+    EXISTING_DB_OPTION,
+    FORMAT_OPTION,
+    Format,
+    print_json,
+    print_table,
+)
 
 users_app = typer.Typer(
     help="Users of the REST API (submitter, reviewer, admin): add, list, change, disable.",
@@ -48,7 +55,7 @@ def set_command(
     country: list[str] = typer.Option(
         None, "--country", help="Replace the user's countries (repeatable)."
     ),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
 ) -> None:
     """Change a user's role, entities or countries; what is not given is kept."""
     from ictfootprint.store import Store
@@ -63,7 +70,7 @@ def set_command(
 
 
 @users_app.command("disable")
-def disable_command(name: str = typer.Argument(...), db: str | None = DB_OPTION) -> None:
+def disable_command(name: str = typer.Argument(...), db: str | None = EXISTING_DB_OPTION) -> None:
     """Disable a user: kept on record, its tokens stop working at once."""
     from ictfootprint.store import Store
 
@@ -72,7 +79,7 @@ def disable_command(name: str = typer.Argument(...), db: str | None = DB_OPTION)
 
 
 @users_app.command("list")
-def list_command(db: str | None = DB_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+def list_command(db: str | None = EXISTING_DB_OPTION, fmt: Format = FORMAT_OPTION) -> None:
     """List users."""
     from ictfootprint.store import Store
 
@@ -97,7 +104,7 @@ def create_token_command(
     days: int | None = typer.Option(
         None, help="Lifetime in days (default and maximum: [api] in defaults.toml)."
     ),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
 ) -> None:
     """Create a token: printed alone on stdout, this once; only its hash is stored."""
     from ictfootprint.store import Store
@@ -114,7 +121,7 @@ def create_token_command(
 @tokens_app.command("list")
 def list_tokens_command(
     user: str | None = typer.Option(None, help="Only this user's tokens."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List tokens by prefix (the tokens themselves are not stored)."""
@@ -145,7 +152,7 @@ def list_tokens_command(
 @tokens_app.command("revoke")
 def revoke_token_command(
     token_id: int = typer.Argument(..., metavar="ID", help="Token id (see tokens list)."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
 ) -> None:
     """Revoke a token: it stops working at once; the record of it is kept."""
     from ictfootprint.store import Store
