@@ -11,12 +11,17 @@ from ictfootprint.cli.options import (
     EXISTING_DB_OPTION,
     FORMAT_OPTION,
     Format,
+    command_group,
     print_json,
     print_table,
 )
 from ictfootprint.errors import Location
 
-app = typer.Typer(help="Assessments: trajectories against a pathway.", no_args_is_help=True)
+app = command_group(
+    "Assessments: trajectory (against a pathway), coverage (of the data asked for), "
+    "survey-mapping (a national survey against the catalogue), targets (progress and implied "
+    "temperature), net-impact (ITU-T L.1480) and benchmark (companies ranked)."
+)
 
 
 @app.command("trajectory")

@@ -14,15 +14,14 @@ from ictfootprint.cli.options import (
     LANG_OPTION,
     Format,
     Lang,
+    command_group,
     output_file,
     print_json,
     print_table,
     write_output,
 )
 
-review_app = typer.Typer(
-    help="Review submissions: list, show, accept, reject.", no_args_is_help=True
-)
+review_app = command_group("Review submissions: list, show, accept, reject.")
 
 
 def template_command(

@@ -11,22 +11,32 @@ from ictfootprint.cli.options import (
     EXISTING_DB_OPTION,
     FORMAT_OPTION,
     Format,
+    command_group,
     print_json,
     print_table,
 )
 from ictfootprint.model import Entity, EntityKind
+from ictfootprint.reference.catalogue import SUBSECTORS
 
-app = typer.Typer(help="Reporting entities: add and list.", no_args_is_help=True)
+SUBSECTOR_HELP = f"ICT sub-sector (repeatable): {', '.join(SUBSECTORS)} (- or _ alike)."
+
+app = command_group("Reporting entities: add one, import many from a CSV file, list.")
 
 
 @app.command("add")
 def add_command(
     entity_id: str = typer.Argument(..., metavar="ID", help="Stable id, e.g. fr-operator-1."),
     name: str = typer.Option(..., help="Display name."),
-    kind: EntityKind = typer.Option(EntityKind.COMPANY, help="company, facility, organisation."),
+    kind: EntityKind = typer.Option(
+        EntityKind.COMPANY,
+        help="What reports: company, facility or organisation; or an area that statistics and "
+        "totals are attached to: country, region or world.",
+    ),
     country: str = typer.Option(..., help="Country of incorporation (ISO 3166 code)."),
     subsector: list[str] = typer.Option(
-        None, "--subsector", help="ICT sub-sector (repeatable): mobile_network, data_centre, ..."
+        None,
+        "--subsector",
+        help=SUBSECTOR_HELP,
     ),
     operates_in: list[str] = typer.Option(
         None, "--operates-in", help="Country of operation (repeatable)."

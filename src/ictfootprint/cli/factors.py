@@ -11,13 +11,15 @@ from ictfootprint.cli.options import (
     EXISTING_DB_OPTION,
     FORMAT_OPTION,
     Format,
+    command_group,
     print_json,
     print_table,
 )
 from ictfootprint.reference.countries import country, regions
 
-app = typer.Typer(
-    help="Grid emission factors: import published files, show what is used.", no_args_is_help=True
+app = command_group(
+    "Grid emission factors: import a published file, show the factor used for an area and "
+    "year, list the datasets."
 )
 
 
@@ -102,7 +104,9 @@ def show_command(
 def datasets_command(
     db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
-    all_versions: bool = typer.Option(False, "--all-versions"),
+    all_versions: bool = typer.Option(
+        False, "--all-versions", help="Every imported version, not only the newest of each."
+    ),
 ) -> None:
     """List factor datasets (the newest version of each, or every version)."""
     from ictfootprint.store import Store

@@ -8,12 +8,13 @@ from ictfootprint.cli.options import (
     EXISTING_DB_OPTION,
     FORMAT_OPTION,
     Format,
+    command_group,
     print_json,
     print_table,
 )
 
-app = typer.Typer(
-    help="Read observations: current values and revision history.", no_args_is_help=True
+app = command_group(
+    "Read observations: list the current values, or the history of every revision of one."
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 from enum import StrEnum
@@ -11,6 +12,31 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
+
+
+class HelpGroup(TyperGroup):
+    """A command group whose listing gives each command's whole first paragraph.
+
+    Click cuts a command's description to the terminal's width ("... the"); a short help set
+    here from the first paragraph is wrapped instead, never cut mid-sentence.
+    """
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:  # typer's vendored click types
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and command.short_help is None and command.help:
+            first = inspect.cleandoc(command.help).split("\n\n")[0]
+            command.short_help = " ".join(first.split())
+        return command
+
+
+def command_group(help: str, **settings: Any) -> typer.Typer:
+    """A group of commands: plain help (Typer's rich help shows a ``<bool>`` placeholder on
+    every flag and keeps a docstring's line breaks), whole descriptions, help when run bare."""
+    return typer.Typer(
+        help=help, no_args_is_help=True, rich_markup_mode=None, cls=HelpGroup, **settings
+    )
+
 
 DB_HELP = (
     "Database: a SQLite file path or a URL (postgresql://user@host/db). "

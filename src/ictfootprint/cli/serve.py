@@ -13,7 +13,7 @@ def serve_command(
     host: str = typer.Option(
         "127.0.0.1", help="Address to listen on (put a TLS proxy in front to expose it)."
     ),
-    port: int = typer.Option(8000, min=1, max=65535),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
     workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
     rate_limit: int | None = typer.Option(
         None, min=0, help="Requests a minute per token or address (0: no limit)."

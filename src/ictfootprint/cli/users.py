@@ -9,17 +9,16 @@ from ictfootprint.cli.options import (
     EXISTING_DB_OPTION,
     FORMAT_OPTION,
     Format,
+    command_group,
     print_json,
     print_table,
 )
 
-users_app = typer.Typer(
-    help="Users of the REST API (submitter, reviewer, admin): add, list, change, disable.",
-    no_args_is_help=True,
+users_app = command_group(
+    "Users of the REST API (submitter, reviewer, admin): add, set (change role, entities or "
+    "countries), disable, list."
 )
-tokens_app = typer.Typer(
-    help="API tokens: create (shown once), list, revoke.", no_args_is_help=True
-)
+tokens_app = command_group("API tokens: create (shown once), list, revoke.")
 
 ROLE_HELP = "submitter (sends data for its entities), reviewer (for its countries) or admin."
 
