@@ -5,6 +5,7 @@ written or stored."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -173,3 +174,54 @@ def test_factors_import_of_a_user_file_requires_its_source(tmp_path: Path) -> No
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["source"] == "Our ministry, 2021 survey"
+
+
+# -- number formats in tables --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("demo") / "ictfootprint-demo.db")
+    done = run("demo", "--db", db)
+    assert done.returncode == 0, done.stderr
+    return db
+
+
+NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$")
+
+
+def table_cells(output: str) -> list[list[str]]:
+    return [
+        [cell.strip() for cell in line.split("│")[1:-1]]
+        for line in output.splitlines()
+        if line.startswith("│")
+    ]
+
+
+def test_aggregate_table_formats_every_figure_alike(demo_db: str) -> None:
+    done = run("aggregate", "--level", "country", "--year", "2023", "--db", demo_db)
+    assert done.returncode == 0, done.stderr
+    header = done.stdout.split("┃")
+    assert any("(tCO2e)" in h for h in header)  # units in the headers
+    rows = table_cells(done.stdout)
+    assert rows
+    figures = [cell for row in rows for cell in row[2:6] if cell]
+    assert figures
+    for cell in figures:
+        assert NUMBER.match(cell), cell  # thousands separators, never "1800.0"
+        assert not cell.endswith(".0"), cell
+        digits = cell.replace(",", "").replace("-", "").lstrip("0.").replace(".", "")
+        assert len(digits) <= max(4, len(cell.split(".")[0].replace(",", ""))), cell
+
+
+def test_figure_keeps_meaningful_digits() -> None:
+    from ictfootprint.cli.options import figure
+
+    assert [figure(v) for v in (7400.0, 1800.0, 53.846974, 14531185.5, 0.5, -2.25)] == [
+        "7,400",
+        "1,800",
+        "53.85",
+        "14,531,186",
+        "0.5",
+        "-2.25",
+    ]

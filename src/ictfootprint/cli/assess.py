@@ -33,6 +33,11 @@ def trajectory_command(
     scope: str = typer.Option("1+2-location", help="Combined scope, e.g. 1+2-market."),
     pathway: str = typer.Option("l1470-sector", help="Pathway id (ictfootprint pathways)."),
     pathway_file: Path | None = typer.Option(None, help="Your own pathway (TOML)."),
+    base_year: int | None = typer.Option(
+        None,
+        help="Year the pathway starts from (default: the pathway's own, e.g. 2020 for L.1470; "
+        "the first year with a value for an annual pathway such as sbti-aca-1.5c).",
+    ),
     target_year: int = typer.Option(2030, help="Year to project to."),
     last_years: int = typer.Option(5, help="Years in the least-squares trend."),
     db: str | None = EXISTING_DB_OPTION,
@@ -55,6 +60,7 @@ def trajectory_command(
         pathway=load_pathway(pathway, pathway_file),
         target_year=target_year,
         last_years=last_years,
+        base_year=base_year,
     )
     if fmt is Format.json:
         print_json(result.as_dict())
@@ -62,13 +68,13 @@ def trajectory_command(
     t = result.trajectory
     print_table(
         f"{level} {key}, {scope}, against {t.pathway_name} (base {t.base_year})",
-        ["year", "actual tCO2e", "pathway", "gap", "gap %", "on track"],
+        ["year", "actual (tCO2e)", "pathway (tCO2e)", "gap (tCO2e)", "gap (%)", "on track"],
         [
             [
                 p.year,
-                "" if p.actual is None else f"{p.actual:,.1f}",
-                f"{p.pathway:,.1f}",
-                "" if p.gap is None else f"{p.gap:,.1f}",
+                p.actual,
+                p.pathway,
+                p.gap,
                 p.gap_percent,
                 "" if p.on_track is None else ("yes" if p.on_track else "no"),
             ]

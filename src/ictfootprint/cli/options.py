@@ -155,10 +155,13 @@ def print_json(data: Any) -> None:
 
 
 def print_table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
-    """A table; measured figures (floats) are formatted by :func:`figure` and right-aligned;
-    ints (years, ids, counts) are printed as they are."""
+    """A table; measured figures (floats) are formatted by :func:`figure`, ints (years, ids,
+    counts) are printed as they are; numeric columns are right-aligned."""
     table = Table(title=title, title_justify="left")
-    numeric = [any(isinstance(row[i], float) for row in rows) for i in range(len(columns))]
+    numeric = [
+        any(isinstance(row[i], int | float) and not isinstance(row[i], bool) for row in rows)
+        for i in range(len(columns))
+    ]
     for column, right in zip(columns, numeric, strict=True):
         table.add_column(column, justify="right" if right else "left")
     for row in rows:
