@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import AsyncIterator
+from typing import Any
 
 import typer
 
@@ -49,7 +51,7 @@ def serve_command(
         f"API http://{host}:{port}/api/v1, schema /openapi.json"
     )
     config = uvicorn.Config(
-        "ictfootprint.api.app:from_environment",
+        "ictfootprint.cli.serve:serving_app",
         factory=True,
         host=host,
         port=port,
@@ -58,12 +60,52 @@ def serve_command(
         timeout_keep_alive=5,
         log_level="info",
     )
-    if workers == 1:
-        uvicorn.Server(config).run()
-        return
-    from uvicorn.supervisors import Multiprocess
+    try:
+        if workers == 1:
+            uvicorn.Server(config).run()
+        else:
+            from uvicorn.supervisors import Multiprocess
 
-    Multiprocess(config, sockets=[_listening_socket(host, port)]).run()
+            Multiprocess(config, sockets=[_listening_socket(host, port)]).run()
+    finally:
+        _checkpoint(url)
+
+
+def serving_app() -> Any:
+    """The app of one worker (``from_environment``) that closes its database connections when
+    it shuts down: a SQLite database's ``-wal`` and ``-shm`` files go with the last one."""
+    from contextlib import asynccontextmanager
+
+    from ictfootprint.api.app import from_environment
+
+    app = from_environment()
+    lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def closing(app_: Any) -> AsyncIterator[Any]:
+        async with lifespan(app_) as state:
+            yield state
+        app.state.store.close()
+
+    app.router.lifespan_context = closing
+    return app
+
+
+def _checkpoint(url: str) -> None:
+    """Fold a SQLite database's write-ahead log back into it and remove ``-wal``/``-shm``
+    (closing the last connection does; a worker killed before its shutdown left them)."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    connection = sqlite3.connect(parsed.database, timeout=30)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
