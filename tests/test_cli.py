@@ -67,6 +67,7 @@ def test_factors_import_and_show(tmp_path: Path, shared_data: Path) -> None:
 def test_bad_input_is_one_line_with_status_2(
     tmp_path: Path, args: tuple[str, ...], expected: str
 ) -> None:
+    Store.open(str(tmp_path / "x.db")).close()
     done = run(*args, "--db", str(tmp_path / "x.db")) if args[0] == "factors" else run(*args)
     assert done.returncode == 2
     assert expected in done.stderr

@@ -123,6 +123,12 @@ def test_read_command_refuses_the_default_database_when_there_is_none(tmp_path: 
     assert list(tmp_path.iterdir()) == []
 
 
+def test_export_structure_needs_no_database(tmp_path: Path) -> None:
+    done = run("export", "--structure", "--out", str(tmp_path / "dsd.xml"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dsd.xml"]
+
+
 def test_write_command_creates_the_database(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     add_operator(str(db))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ictfootprint.cli.options import EXISTING_DB_OPTION, output_file, write_output
+from ictfootprint.cli.options import DB_HELP, existing_database, output_file, write_output
 from ictfootprint.model import Method
 
 
@@ -37,7 +37,12 @@ def export_command(
         help="Write the SDMX-ML 2.1 structure (DSD, codelists, dataflow) of the SDMX-CSV "
         "export instead of data.",
     ),
-    db: str | None = EXISTING_DB_OPTION,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        envvar="ICTFOOTPRINT_DB",
+        help=DB_HELP + " It must exist (--structure reads none).",
+    ),
 ) -> None:
     """Export the current observations: CSV, XLSX, Parquet, JSON or SDMX-CSV 2.0.
 
@@ -60,7 +65,7 @@ def export_command(
             )
         from ictfootprint.store import Store
 
-        store = Store.open(db)
+        store = Store.open(existing_database(db))  # reads only: a missing database is an error
         observations = store.current_observations(
             entity_ids=entity or None,
             indicator_ids=indicator or None,

@@ -47,7 +47,7 @@ DB_HELP = (
 DB_OPTION = typer.Option(None, "--db", envvar="ICTFOOTPRINT_DB", help=DB_HELP)
 
 
-def _existing_database(value: str | None) -> str | None:
+def existing_database(value: str | None) -> str | None:
     """A command that only reads (or changes existing records) must not create an empty
     database where a path was mistyped: it refuses a SQLite file that does not exist."""
     from ictfootprint.errors import InputError, Location
@@ -75,7 +75,7 @@ EXISTING_DB_OPTION = typer.Option(
     "--db",
     envvar="ICTFOOTPRINT_DB",
     help=DB_HELP + " It must exist: this command does not create one.",
-    callback=_existing_database,
+    callback=existing_database,
 )
 
 
