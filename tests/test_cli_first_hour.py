@@ -146,8 +146,17 @@ def test_mobile_network_with_a_hyphen_is_accepted(tmp_path: Path) -> None:
         "--subsector", "mobile-network", "--db", db,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    many = tmp_path / "operators.csv"
+    many.write_text(
+        "id,name,kind,country,subsectors\nop-2,Two,company,FRA,mobile-network;Data-Centre\n"
+    )
+    done = run("entities", "import", str(many), "--db", db)
+    assert done.returncode == 0, done.stderr
     listed = json.loads(run("entities", "list", "--db", db, "--format", "json").stdout)
-    assert listed[0]["subsectors"] == ["mobile_network"]
+    assert [e["subsectors"] for e in listed] == [
+        ["mobile_network"],
+        ["mobile_network", "data_centre"],
+    ]
     hyphen = run("catalogue", "--subsector", "mobile-network", "--format", "json")
     underscore = run("catalogue", "--subsector", "mobile_network", "--format", "json")
     assert hyphen.returncode == 0 and json.loads(hyphen.stdout) == json.loads(underscore.stdout)
