@@ -92,7 +92,7 @@ def history_command(
             [
                 r.revision,
                 r.recorded_at,
-                r.value if r.value is not None else r.value_text,
+                f"{r.value:,}" if r.value is not None else r.value_text,  # exact: revisions
                 r.unit,
                 f"{r.value_received} {r.unit_received or ''}",
                 r.method.value,
