@@ -101,11 +101,14 @@ def _checkpoint(url: str) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return
-    connection = sqlite3.connect(parsed.database, timeout=30)
-    try:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
+    try:  # best effort: never hide why the server stopped
+        connection = sqlite3.connect(parsed.database, timeout=30)
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        pass
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
