@@ -42,6 +42,8 @@ def test_factors_import_and_show(tmp_path: Path, shared_data: Path) -> None:
         "factors",
         "import",
         str(shared_data / "grid_carbon_intensity_owid_2015_2024.csv"),
+        "--source",
+        "Ember (2025); Energy Institute (2025), via Our World in Data; CC BY 4.0",
         "--db",
         db,
     )
@@ -65,6 +67,7 @@ def test_factors_import_and_show(tmp_path: Path, shared_data: Path) -> None:
 def test_bad_input_is_one_line_with_status_2(
     tmp_path: Path, args: tuple[str, ...], expected: str
 ) -> None:
+    Store.open(str(tmp_path / "x.db")).close()
     done = run(*args, "--db", str(tmp_path / "x.db")) if args[0] == "factors" else run(*args)
     assert done.returncode == 2
     assert expected in done.stderr
@@ -79,7 +82,7 @@ def test_malformed_factor_file_names_file_row_field_and_writes_nothing(tmp_path:
         "DEU,Germany,2020,not-a-number\n"
     )
     db = tmp_path / "f.db"
-    done = run("factors", "import", str(bad), "--db", str(db))
+    done = run("factors", "import", str(bad), "--source", "a test file", "--db", str(db))
     assert done.returncode == 2
     line = done.stderr.strip()
     assert line.startswith(f"error: {bad}, row 3, field 'carbon_intensity_g_per_kwh'")

@@ -155,3 +155,64 @@ def test_cli(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["pathway_id"] == "l1470-sector" and data["projection"]["projected"] == 746.0
+
+
+def test_base_year_moves_an_annual_pathway(tmp_path: Path) -> None:
+    result = assess_trajectory(
+        _store(tmp_path),
+        level="entity",
+        key="co",
+        scope="1+2-market",
+        pathway=pathway("sbti-aca-1.5c"),
+        base_year=2021,
+    )
+    t = result.trajectory
+    assert (t.base_year, t.base_value) == (2021, 950.0)
+    assert {p.year: p.pathway for p in t.points}[2025] == pytest.approx(950.0 * (1 - 4 * 0.042))
+    assert min(p.year for p in t.points) == 2021
+
+
+def test_a_missing_base_year_says_which_data_would_fix_it(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    with pytest.raises(InputError) as raised:
+        assess_trajectory(
+            store,
+            level="entity",
+            key="co",
+            scope="1+2-market",
+            pathway=pathway("l1470-sector"),
+            base_year=2019,
+        )
+    message = raised.value.one_line()
+    assert "l1470-sector is defined from 2020" in message
+    no_2020 = {y: v for y, v in SERIES.items() if y != 2020}
+    store = Store.open(str(tmp_path / "later.db"))
+    store.add_entity(Entity(id="co", name="Co", kind=EntityKind.COMPANY, country="FRA"))
+    store.record_observations(
+        [
+            Observation(
+                entity_id="co",
+                indicator_id="ghg_s1s2_market",
+                year=year,
+                value=value,
+                unit="tCO2e",
+                method=Method.REPORTED,
+                source="fixture",
+                country="FRA",
+            )
+            for year, value in no_2020.items()
+        ]
+    )
+    with pytest.raises(InputError) as raised:
+        assess_trajectory(
+            store, level="entity", key="co", scope="1+2-market", pathway=pathway("l1470-sector")
+        )
+    message = raised.value.one_line()
+    assert "base year 2020" in message
+    assert "ghg_s1s2_market" in message and "ghg_scope1" in message
+    assert "ghg_scope2_market" in message and "2021, 2022, 2023, 2024" in message
+    with pytest.raises(InputError, match="--base-year"):
+        assess_trajectory(
+            store, level="entity", key="co", scope="1+2-market", pathway=pathway("sbti-aca-1.5c"),
+            base_year=2020,
+        )  # fmt: skip

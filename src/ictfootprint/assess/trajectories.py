@@ -139,12 +139,24 @@ def assess_trajectory(
     last_years: int = 5,
     first_year: int = 2015,
     last_year: int = 2030,
+    base_year: int | None = None,
 ) -> Assessment:
+    """``level``/``key``'s series for ``scope`` against ``pathway`` from ``base_year`` (default:
+    the pathway's own base year, else the first year with a value); a pathway of fixed points
+    is defined from its own base year only. A base year without a value is an error naming
+    the indicators that would give one."""
     if level not in LEVELS:
         raise InputError(
             "unknown level", Location(field="level"), expected=", ".join(LEVELS), found=level
         )
     pathway.check_scope(scope)  # before any data: another scope is an error, not a mix
+    if base_year is not None and pathway.kind == "points" and base_year != pathway.base_year:
+        raise InputError(
+            f"pathway {pathway.id} is defined from {pathway.base_year}: its base year cannot move",
+            Location(field="base_year"),
+            expected=f"{pathway.base_year}, or an annual pathway such as sbti-aca-1.5c",
+            found=str(base_year),
+        )
     if level == "entity":
         if store.find_entity(key) is None:
             raise InputError("unknown entity", Location(field="id"), found=key)
@@ -160,7 +172,14 @@ def assess_trajectory(
         series = area_series(store, level, key, range(first_year, last_year + 1))
     if not series:
         raise InputError(f"no {scope} values for {level} {key}", Location(field="id"), found=key)
-    result = trajectory(series, pathway, scope=scope, unit="tCO2e", until=target_year)
+    start = base_year if base_year is not None else (pathway.base_year or min(series))
+    if start not in series:
+        raise _missing_base_year(level, key, scope, pathway, start, series)
+    if base_year is not None:
+        series = {y: v for y, v in series.items() if y >= base_year}
+    result = trajectory(
+        series, pathway, scope=scope, unit="tCO2e", base_year=start, until=target_year
+    )
     target = next((p.pathway for p in result.points if p.year == target_year), None)
     projection = project(series, target_year, last_years) if len(series) >= 2 else None
     required = (
@@ -169,3 +188,24 @@ def assess_trajectory(
         else None
     )
     return Assessment(level, key, result, projection, required)
+
+
+def _missing_base_year(
+    level: str, key: str, scope: str, pathway: Pathway, year: int, series: dict[int, float]
+) -> InputError:
+    """The error for a base year without a value: what to report, or which option to use."""
+    if level == "entity":
+        total, parts = _scope_indicators()[scope]
+        needed = f"report {total}, or {' and '.join(parts)}, for {year}"
+    else:
+        needed = (
+            f"the in-sector entities of {key} need ghg_scope1 and ghg_scope2_location for {year}"
+        )
+    if pathway.kind == "annual-linear":
+        needed += ", or choose a year with a value (--base-year)"
+    return InputError(
+        f"no {scope} value for {level} {key} in the base year {year} of {pathway.id}: {needed}",
+        Location(field="base_year"),
+        expected=f"a value for {year}",
+        found="values for " + ", ".join(str(y) for y in sorted(series)),
+    )

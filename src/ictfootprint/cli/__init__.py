@@ -25,14 +25,14 @@ from ictfootprint.cli import (
     targets,
     users,
 )
+from ictfootprint.cli.options import command_group
 from ictfootprint.errors import IctFootprintError, InputError, NotFoundError
 
-app = typer.Typer(
+app = command_group(
     name="ictfootprint",
     help="Measure the ICT sector's environmental footprint: energy, GHG (Scope 1, 2, 3) and "
     "resources, from one company's disclosure to a country's total and the world's "
     "(ITU-T L.1472, L.1470, L.1450, L.1420, L.1480).",
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )

@@ -7,9 +7,21 @@ from typing import Any
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.cli.options import (
+    EXISTING_DB_OPTION,
+    FORMAT_OPTION,
+    Format,
+    command_group,
+    print_json,
+    print_table,
+)
+from ictfootprint.errors import Location
 
-app = typer.Typer(help="Assessments: trajectories against a pathway.", no_args_is_help=True)
+app = command_group(
+    "Assessments: trajectory (against a pathway), coverage (of the data asked for), "
+    "survey-mapping (a national survey against the catalogue), targets (progress and implied "
+    "temperature), net-impact (ITU-T L.1480) and benchmark (companies ranked)."
+)
 
 
 @app.command("trajectory")
@@ -21,15 +33,24 @@ def trajectory_command(
     scope: str = typer.Option("1+2-location", help="Combined scope, e.g. 1+2-market."),
     pathway: str = typer.Option("l1470-sector", help="Pathway id (ictfootprint pathways)."),
     pathway_file: Path | None = typer.Option(None, help="Your own pathway (TOML)."),
+    base_year: int | None = typer.Option(
+        None,
+        help="Year the pathway starts from (default: the pathway's own, e.g. 2020 for L.1470; "
+        "the first year with a value for an annual pathway such as sbti-aca-1.5c).",
+    ),
     target_year: int = typer.Option(2030, help="Year to project to."),
     last_years: int = typer.Option(5, help="Years in the least-squares trend."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Actual emissions against a pathway: pathway value, gap, on track, projection at the
     target year (least squares over the last N years) and the reduction still needed."""
     from ictfootprint.assess.trajectories import assess_trajectory, load_pathway
+    from ictfootprint.reference.codes import subsector_code
     from ictfootprint.store import Store
+
+    if level == "subsector":
+        key = subsector_code(key, Location(field="id"))
 
     result = assess_trajectory(
         Store.open(db),
@@ -39,6 +60,7 @@ def trajectory_command(
         pathway=load_pathway(pathway, pathway_file),
         target_year=target_year,
         last_years=last_years,
+        base_year=base_year,
     )
     if fmt is Format.json:
         print_json(result.as_dict())
@@ -46,13 +68,13 @@ def trajectory_command(
     t = result.trajectory
     print_table(
         f"{level} {key}, {scope}, against {t.pathway_name} (base {t.base_year})",
-        ["year", "actual tCO2e", "pathway", "gap", "gap %", "on track"],
+        ["year", "actual (tCO2e)", "pathway (tCO2e)", "gap (tCO2e)", "gap (%)", "on track"],
         [
             [
                 p.year,
-                "" if p.actual is None else f"{p.actual:,.1f}",
-                f"{p.pathway:,.1f}",
-                "" if p.gap is None else f"{p.gap:,.1f}",
+                p.actual,
+                p.pathway,
+                p.gap,
                 p.gap_percent,
                 "" if p.on_track is None else ("yes" if p.on_track else "no"),
             ]
@@ -79,14 +101,18 @@ def coverage_command(
     entity: list[str] = typer.Option(..., "--entity", help="Entity or country id (repeatable)."),
     year: list[int] = typer.Option(..., "--year", help="Year (repeatable)."),
     respondent: str | None = typer.Option(None, help="Respondent type (default: inferred)."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Which required indicators are reported, calculated, estimated or missing."""
     from dataclasses import asdict
 
     from ictfootprint.assess.coverage import coverage
+    from ictfootprint.reference.codes import respondent_code
     from ictfootprint.store import Store
+
+    if respondent is not None:
+        respondent = respondent_code(respondent)
 
     result = coverage(Store.open(db), entity, year, respondent_type=respondent)
     if fmt is Format.json:
@@ -117,6 +143,9 @@ def survey_mapping_command(
 ) -> None:
     """A national survey's variables against the catalogue: what maps, what each side lacks."""
     from ictfootprint.assess.coverage import survey_mapping
+    from ictfootprint.reference.codes import respondent_code
+
+    respondent = respondent_code(respondent)
 
     result = survey_mapping(survey, respondent)
     if fmt is Format.json:
@@ -136,7 +165,7 @@ def survey_mapping_command(
 def targets_command(
     entity: str = typer.Option(..., help="Entity id."),
     year: int | None = typer.Option(None, help="Reference year (default: this year)."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Progress against each target, and the implied temperature rise (CDP-WWF v1)."""

@@ -9,17 +9,19 @@ import typer
 
 from ictfootprint.cli.options import (
     DB_OPTION,
+    EXISTING_DB_OPTION,
     FORMAT_OPTION,
     LANG_OPTION,
     Format,
     Lang,
+    command_group,
+    output_file,
     print_json,
     print_table,
+    write_output,
 )
 
-review_app = typer.Typer(
-    help="Review submissions: list, show, accept, reject.", no_args_is_help=True
-)
+review_app = command_group("Review submissions: list, show, accept, reject.")
 
 
 def template_command(
@@ -32,11 +34,11 @@ def template_command(
     output: Path = typer.Option(..., "-o", "--output", help="File to write."),
 ) -> None:
     """Write a data-collection template for a respondent type, in one of six languages."""
-    from ictfootprint.collection.template import write_template
+    from ictfootprint.collection.template import template_bytes
     from ictfootprint.errors import InputError, Location
-    from ictfootprint.reference.respondents import respondent as respondent_named
+    from ictfootprint.reference.codes import respondent_code
 
-    respondent_named(respondent)
+    respondent = respondent_code(respondent)
     if file_format not in ("xlsx", "csv"):
         raise InputError(
             "unknown template format",
@@ -44,7 +46,9 @@ def template_command(
             expected="xlsx or csv",
             found=file_format,
         )
-    write_template(respondent, lang.value, _years(years), file_format, output)
+    output_file(output, "output")
+    data = template_bytes(respondent, lang.value, _years(years), file_format)
+    write_output(output, data, "output")
     typer.echo(f"wrote {output} ({respondent}, {lang.value}, {file_format})")
 
 
@@ -97,6 +101,12 @@ def submit_command(
     from ictfootprint.errors import InputError, Location
     from ictfootprint.store import Store
 
+    if annotate is not None:  # before anything is stored: a bad path is bad input, not a rejection
+        output_file(annotate, "annotate")
+    if respondent is not None:
+        from ictfootprint.reference.codes import respondent_code
+
+        respondent = respondent_code(respondent)
     try:
         size = file.stat().st_size
     except OSError as exc:
@@ -127,7 +137,9 @@ def submit_command(
             for f in result.report["findings"]
         ]
         omitted = result.report.get("omitted") or {}
-        annotate.write_bytes(annotate_xlsx(file.read_bytes(), findings, omitted=omitted))
+        write_output(
+            annotate, annotate_xlsx(file.read_bytes(), findings, omitted=omitted), "annotate"
+        )
     if fmt is Format.json:
         print_json(result.as_dict())
     else:
@@ -201,7 +213,7 @@ def _print_report(
 def review_list(
     status: str | None = typer.Option(None, help="received, validated, accepted, rejected."),
     entity: str | None = typer.Option(None, help="Only this entity's submissions."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List submissions (the review queue: --status validated)."""
@@ -233,7 +245,7 @@ def review_list(
 @review_app.command("show")
 def review_show(
     submission: int = typer.Argument(..., help="Submission id."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Show a submission: its status history and its validation report."""
@@ -255,7 +267,7 @@ def review_show(
 def review_accept(
     submission: int = typer.Argument(..., help="Submission id."),
     comment: str | None = typer.Option(None, help="Reviewer's comment."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
 ) -> None:
     """Accept a validated submission: its values become current (new revisions), all or none."""
     from ictfootprint.store import Store
@@ -271,7 +283,7 @@ def review_accept(
 def review_reject(
     submission: int = typer.Argument(..., help="Submission id."),
     comment: str = typer.Option(..., help="Why (the submitter reads it)."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
 ) -> None:
     """Reject a validated submission; it is kept with its report and your reason."""
     from ictfootprint.store import Store

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.cli.options import (
+    DB_OPTION,
+    EXISTING_DB_OPTION,
+    FORMAT_OPTION,
+    Format,
+    print_json,
+    print_table,
+)
 
 ENGINE_OPTION = typer.Option("duckdb", "--engine", help="duckdb (in process) or spark.")
 
@@ -37,10 +44,7 @@ def compute_command(
                 r["entity_id"],
                 r["country"],
                 r["year"],
-                *[
-                    ("" if r.get(c) is None or r.get(c) != r.get(c) else f"{r[c]:,.6g}")
-                    for c in columns
-                ],
+                *[_float(r.get(c)) for c in columns],
             ]
             for r in run.rows
         ],
@@ -55,7 +59,7 @@ def aggregate_command(
     year: int = typer.Option(..., help="Reporting year."),
     regions: str = typer.Option("itu", "--regions", help="itu (ITU regions) or m49."),
     engine: str = ENGINE_OPTION,
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Sector totals (Scope 1 + Scope 2 location-based of in-sector entities) by area and
@@ -70,33 +74,42 @@ def aggregate_command(
         print_json(asdict(totals))
         return
     print_table(
-        f"ICT sector, {level} level, {year} (tCO2e; Scope 3 beside, not in the total)",
+        f"ICT sector, {level} level, {year}: Scope 1 + 2 location-based of in-sector entities "
+        "(Scope 3 beside, not in the total)",
         [
             "area",
             "sub-sector",
-            "S1+S2 (location)",
-            "Scope 1",
-            "Scope 2 loc.",
-            "Scope 3 beside",
+            "S1+S2 location (tCO2e)",
+            "Scope 1 (tCO2e)",
+            "Scope 2 location (tCO2e)",
+            "Scope 3 beside (tCO2e)",
             "entities",
             "incomplete",
-            "lines coverage %",
+            "mobile lines coverage (%)",
         ],
         [
             [
                 r["area_name"],
                 r["subsector"],
-                f"{r['s1s2_location']:,.1f}",
-                r["scope1"],
-                r["scope2_location"],
-                r["scope3_beside"],
+                _float(r["s1s2_location"]),
+                _float(r["scope1"]),
+                _float(r["scope2_location"]),
+                _float(r["scope3_beside"]),
                 r["entities"],
                 r["entities_incomplete"],
-                r["mobile_lines_coverage_percent"],
+                _float(r["mobile_lines_coverage_percent"]),
             ]
             for r in totals.rows
         ],
     )
+
+
+def _float(value: object) -> float | None:
+    """A figure for :func:`print_table` (which formats every float alike); None stays blank."""
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if number != number else number
 
 
 def estimate_command(
@@ -132,7 +145,7 @@ def estimate_command(
         f"Estimates ({run.method})",
         ["entity", "indicator", "year", "value", "source"],
         [
-            [e["entity_id"], e["indicator_id"], e["year"], f"{e['value']:,.6g}", e["source"]]
+            [e["entity_id"], e["indicator_id"], e["year"], _float(e["value"]), e["source"]]
             for e in run.estimates
         ],
     )

@@ -134,6 +134,7 @@ def _print_summary(run: FootprintRun, db: str) -> None:
         typer.echo(
             "Some factors are from another year (factor-year-proxy): the shipped default set has "
             "one recent year per country. Import a yearly series for exact years:\n"
-            f"  ictfootprint factors import grid_carbon_intensity.csv --db {db}"
+            "  ictfootprint factors import examples/grid_carbon_intensity.csv "
+            f'--source "Ember (2025), via Our World in Data; CC BY 4.0" --db {db}'
         )
     typer.echo(f"Explore: ictfootprint observations list --db {db} --method calculated")

@@ -6,20 +6,37 @@ from pathlib import Path
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.cli.options import (
+    DB_OPTION,
+    EXISTING_DB_OPTION,
+    FORMAT_OPTION,
+    Format,
+    command_group,
+    print_json,
+    print_table,
+)
 from ictfootprint.model import Entity, EntityKind
+from ictfootprint.reference.catalogue import SUBSECTORS
 
-app = typer.Typer(help="Reporting entities: add and list.", no_args_is_help=True)
+SUBSECTOR_HELP = f"ICT sub-sector (repeatable): {', '.join(SUBSECTORS)} (- or _ alike)."
+
+app = command_group("Reporting entities: add one, import many from a CSV file, list.")
 
 
 @app.command("add")
 def add_command(
     entity_id: str = typer.Argument(..., metavar="ID", help="Stable id, e.g. fr-operator-1."),
     name: str = typer.Option(..., help="Display name."),
-    kind: EntityKind = typer.Option(EntityKind.COMPANY, help="company, facility, organisation."),
+    kind: EntityKind = typer.Option(
+        EntityKind.COMPANY,
+        help="What reports: company, facility or organisation; or an area that statistics and "
+        "totals are attached to: country, region or world.",
+    ),
     country: str = typer.Option(..., help="Country of incorporation (ISO 3166 code)."),
     subsector: list[str] = typer.Option(
-        None, "--subsector", help="ICT sub-sector (repeatable): mobile_network, data_centre, ..."
+        None,
+        "--subsector",
+        help=SUBSECTOR_HELP,
     ),
     operates_in: list[str] = typer.Option(
         None, "--operates-in", help="Country of operation (repeatable)."
@@ -31,6 +48,7 @@ def add_command(
     from pydantic import ValidationError
 
     from ictfootprint.errors import from_validation
+    from ictfootprint.reference.codes import subsector_code
     from ictfootprint.store import Store
 
     try:
@@ -39,7 +57,7 @@ def add_command(
             name=name,
             kind=kind,
             country=country,
-            subsectors=tuple(subsector or ()),
+            subsectors=tuple(subsector_code(s) for s in subsector or ()),
             countries_of_operation=tuple(operates_in or ()),
             lei=lei,
         )
@@ -67,7 +85,7 @@ def import_command(
 
 
 @app.command("list")
-def list_command(db: str | None = DB_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+def list_command(db: str | None = EXISTING_DB_OPTION, fmt: Format = FORMAT_OPTION) -> None:
     """List entities."""
     from ictfootprint.store import Store
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION
+from ictfootprint.cli.options import DB_HELP, existing_database, output_file, write_output
 from ictfootprint.model import Method
 
 
@@ -37,7 +37,12 @@ def export_command(
         help="Write the SDMX-ML 2.1 structure (DSD, codelists, dataflow) of the SDMX-CSV "
         "export instead of data.",
     ),
-    db: str | None = DB_OPTION,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        envvar="ICTFOOTPRINT_DB",
+        help=DB_HELP + " It must exist (--structure reads none).",
+    ),
 ) -> None:
     """Export the current observations: CSV, XLSX, Parquet, JSON or SDMX-CSV 2.0.
 
@@ -47,6 +52,8 @@ def export_command(
     from ictfootprint.errors import InputError, Location
     from ictfootprint.export import BINARY_FORMATS, export_observations, sdmx_structure
 
+    if out is not None:
+        output_file(out, "out")
     if structure:
         data = sdmx_structure()
     else:
@@ -58,7 +65,7 @@ def export_command(
             )
         from ictfootprint.store import Store
 
-        store = Store.open(db)
+        store = Store.open(existing_database(db))  # reads only: a missing database is an error
         observations = store.current_observations(
             entity_ids=entity or None,
             indicator_ids=indicator or None,
@@ -70,6 +77,6 @@ def export_command(
     if out is None:
         typer.echo(data, nl=False)
         return
-    out.write_bytes(data)
+    write_output(out, data, "out")
     what = "SDMX structure" if structure else f"{fmt.value} export"
     typer.echo(f"wrote {what} to {out} ({len(data):,} bytes)", err=True)

@@ -6,11 +6,20 @@ from pathlib import Path
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.cli.options import (
+    DB_OPTION,
+    EXISTING_DB_OPTION,
+    FORMAT_OPTION,
+    Format,
+    command_group,
+    print_json,
+    print_table,
+)
 from ictfootprint.reference.countries import country, regions
 
-app = typer.Typer(
-    help="Grid emission factors: import published files, show what is used.", no_args_is_help=True
+app = command_group(
+    "Grid emission factors: import a published file, show the factor used for an area and "
+    "year, list the datasets."
 )
 
 
@@ -23,12 +32,24 @@ def import_command(
     dataset: str | None = typer.Option(
         None, help="Dataset name (default: the format). Each import is a new version."
     ),
-    source: str | None = typer.Option(None, help="Citation to record (default: the format's)."),
+    source: str | None = typer.Option(
+        None,
+        help="Where the file comes from, recorded with every factor: publisher, title, "
+        "version or date, licence (required: a file's origin cannot be guessed).",
+    ),
     db: str | None = DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Import a factor file whole, or nothing: a bad row stops it with file, row and field."""
+    from ictfootprint.errors import InputError, Location
     from ictfootprint.store import Store
+
+    if not (source or "").strip():
+        raise InputError(
+            "the file's origin is not stated: every factor is recorded with its source",
+            Location(file=str(file), field="source"),
+            expected='--source "publisher, title, version or date, licence"',
+        )
 
     store = Store.open(db)
     result = store.import_factor_file(file, fmt=file_format, dataset=dataset, citation=source)
@@ -60,7 +81,7 @@ def show_command(
     area: str = typer.Argument(..., help="ISO 3166 country code (FRA, FR, 250) or region code."),
     year: int = typer.Argument(..., help="Year of the activity."),
     dataset: str | None = typer.Option(None, help="Use only this dataset."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Show the grid factor used for an area and year, with its unit and source."""
@@ -81,9 +102,11 @@ def show_command(
 
 @app.command("datasets")
 def datasets_command(
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
-    all_versions: bool = typer.Option(False, "--all-versions"),
+    all_versions: bool = typer.Option(
+        False, "--all-versions", help="Every imported version, not only the newest of each."
+    ),
 ) -> None:
     """List factor datasets (the newest version of each, or every version)."""
     from ictfootprint.store import Store

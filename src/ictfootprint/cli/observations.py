@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.cli.options import (
+    EXISTING_DB_OPTION,
+    FORMAT_OPTION,
+    Format,
+    command_group,
+    print_json,
+    print_table,
+)
 
-app = typer.Typer(
-    help="Read observations: current values and revision history.", no_args_is_help=True
+app = command_group(
+    "Read observations: list the current values, or the history of every revision of one."
 )
 
 
@@ -17,7 +24,7 @@ def list_command(
     indicator: list[str] = typer.Option(None, "--indicator", help="Indicator id (repeatable)."),
     year: list[int] = typer.Option(None, "--year", help="Year (repeatable)."),
     method: list[str] = typer.Option(None, "--method", help="reported, calculated, estimated."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List the current revision of every matching observation."""
@@ -55,11 +62,11 @@ def list_command(
 
 @app.command("history")
 def history_command(
-    entity: str = typer.Argument(...),
-    indicator: str = typer.Argument(...),
-    year: int = typer.Argument(...),
+    entity: str = typer.Argument(..., help="Entity id."),
+    indicator: str = typer.Argument(..., help="Indicator id (ictfootprint catalogue)."),
+    year: int = typer.Argument(..., help="Year of the value."),
     country: str | None = typer.Option(None, help="Country of the series, if split by country."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Every revision of one series, oldest first: nothing is ever overwritten."""
@@ -67,6 +74,14 @@ def history_command(
 
     store = Store.open(db)
     rows = store.observation_history(entity, indicator, year, country=country)
+    if not rows:
+        from ictfootprint.errors import NotFoundError
+
+        where = f" in {country}" if country else ""
+        raise NotFoundError(
+            f"no such record: {entity} {indicator} {year}{where} has no value "
+            "(ictfootprint observations list shows what is stored)"
+        )
     if fmt is Format.json:
         print_json([r.model_dump(mode="json") for r in rows])
         return
@@ -77,7 +92,7 @@ def history_command(
             [
                 r.revision,
                 r.recorded_at,
-                r.value if r.value is not None else r.value_text,
+                f"{r.value:,}" if r.value is not None else r.value_text,  # exact: revisions
                 r.unit,
                 f"{r.value_received} {r.unit_received or ''}",
                 r.method.value,

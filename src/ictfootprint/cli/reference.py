@@ -29,6 +29,10 @@ def catalogue_command(
     ),
 ) -> None:
     """List the indicator catalogue: id, name, unit, levels, sub-sectors, scope, standard."""
+    from ictfootprint.reference.codes import subsector_code
+
+    if subsector is not None:
+        subsector = subsector_code(subsector)
     selected = [
         i
         for i in catalogue().values()

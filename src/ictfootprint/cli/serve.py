@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -21,7 +22,7 @@ def serve_command(
     host: str = typer.Option(
         "127.0.0.1", help="Address to listen on (put a TLS proxy in front to expose it)."
     ),
-    port: int = typer.Option(8000, min=1, max=65535),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
     workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
     rate_limit: int | None = typer.Option(
         None, min=0, help="Requests a minute per token or address (0: no limit)."
@@ -72,7 +73,7 @@ def serve_command(
         f"API http://{host}:{port}/api/v1, schema /openapi.json"
     )
     config = uvicorn_config(
-        "ictfootprint.api.app:from_environment",
+        "ictfootprint.cli.serve:serving_app",
         settings,
         factory=True,
         host=host,
@@ -80,12 +81,55 @@ def serve_command(
         workers=workers,
         access_log=access_log,
     )
-    if workers == 1:
-        uvicorn.Server(config).run()
-        return
-    from uvicorn.supervisors import Multiprocess
+    try:
+        if workers == 1:
+            uvicorn.Server(config).run()
+        else:
+            from uvicorn.supervisors import Multiprocess
 
-    Multiprocess(config, sockets=[_listening_socket(host, port)]).run()
+            Multiprocess(config, sockets=[_listening_socket(host, port)]).run()
+    finally:
+        _checkpoint(url)
+
+
+def serving_app() -> Any:
+    """The app of one worker (``from_environment``) that closes its database connections when
+    it shuts down: a SQLite database's ``-wal`` and ``-shm`` files go with the last one."""
+    from contextlib import asynccontextmanager
+
+    from ictfootprint.api.app import from_environment
+
+    app = from_environment()
+    lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def closing(app_: Any) -> AsyncIterator[Any]:
+        async with lifespan(app_) as state:
+            yield state
+        app.state.store.close()
+
+    app.router.lifespan_context = closing
+    return app
+
+
+def _checkpoint(url: str) -> None:
+    """Fold a SQLite database's write-ahead log back into it and remove ``-wal``/``-shm``
+    (closing the last connection does; a worker killed before its shutdown left them)."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    try:  # best effort: never hide why the server stopped
+        connection = sqlite3.connect(parsed.database, timeout=30)
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        pass
 
 
 def default_allowed_hosts(settings: Settings, host: str) -> str:

@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.cli.options import (
+    EXISTING_DB_OPTION,
+    FORMAT_OPTION,
+    Format,
+    command_group,
+    print_json,
+    print_table,
+)
 
-app = typer.Typer(help="Entity targets: add and list.", no_args_is_help=True)
+app = command_group("Entity targets: add and list.")
 
 
 @app.command("add")
 def add_command(
     entity: str = typer.Argument(..., help="Entity id."),
     scope: str = typer.Option(..., help="Combined scope, e.g. 1+2-market."),
-    base_year: int = typer.Option(...),
-    target_year: int = typer.Option(...),
+    base_year: int = typer.Option(..., help="Year the reduction is measured from."),
+    target_year: int = typer.Option(..., help="Year the reduction is to be reached."),
     reduction: float = typer.Option(..., help="Reduction from the base year, in %."),
     base_value: float | None = typer.Option(None, help="Base-year emissions (tCO2e)."),
     kind: str = typer.Option("absolute", help="absolute or intensity."),
-    net_zero_year: int | None = typer.Option(None),
+    net_zero_year: int | None = typer.Option(None, help="Year of the net-zero commitment, if any."),
     status: str = typer.Option("committed", help="committed or validated (by the SBTi)."),
     source: str = typer.Option(..., help="Where the target is published."),
     supersedes: int | None = typer.Option(None, help="Id of the target this one revises."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
 ) -> None:
     """Record a target (a revision supersedes the earlier one, which is kept)."""
     from ictfootprint.assess.targets import new_target
@@ -46,7 +53,9 @@ def add_command(
 
 @app.command("list")
 def list_command(
-    entity: str = typer.Argument(...), db: str | None = DB_OPTION, fmt: Format = FORMAT_OPTION
+    entity: str = typer.Argument(...),
+    db: str | None = EXISTING_DB_OPTION,
+    fmt: Format = FORMAT_OPTION,
 ) -> None:
     """The entity's current targets."""
     from ictfootprint.store import Store

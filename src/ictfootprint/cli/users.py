@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from ictfootprint.cli.options import DB_OPTION, FORMAT_OPTION, Format, print_json, print_table
+from ictfootprint.cli.options import (
+    DB_OPTION,
+    EXISTING_DB_OPTION,
+    FORMAT_OPTION,
+    Format,
+    command_group,
+    print_json,
+    print_table,
+)
 
-users_app = typer.Typer(
-    help="Users of the REST API (submitter, reviewer, admin): add, list, change, disable.",
-    no_args_is_help=True,
+users_app = command_group(
+    "Users of the REST API (submitter, reviewer, admin): add, set (change role, entities or "
+    "countries), disable, list."
 )
-tokens_app = typer.Typer(
-    help="API tokens: create (shown once), list, revoke.", no_args_is_help=True
-)
+tokens_app = command_group("API tokens: create (shown once), list, revoke.")
 
 ROLE_HELP = "submitter (sends data for its entities), reviewer (for its countries) or admin."
 
@@ -48,7 +54,7 @@ def set_command(
     country: list[str] = typer.Option(
         None, "--country", help="Replace the user's countries (repeatable)."
     ),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
 ) -> None:
     """Change a user's role, entities or countries; what is not given is kept."""
     from ictfootprint.store import Store
@@ -63,7 +69,7 @@ def set_command(
 
 
 @users_app.command("disable")
-def disable_command(name: str = typer.Argument(...), db: str | None = DB_OPTION) -> None:
+def disable_command(name: str = typer.Argument(...), db: str | None = EXISTING_DB_OPTION) -> None:
     """Disable a user: kept on record, its tokens stop working at once."""
     from ictfootprint.store import Store
 
@@ -72,7 +78,7 @@ def disable_command(name: str = typer.Argument(...), db: str | None = DB_OPTION)
 
 
 @users_app.command("list")
-def list_command(db: str | None = DB_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+def list_command(db: str | None = EXISTING_DB_OPTION, fmt: Format = FORMAT_OPTION) -> None:
     """List users."""
     from ictfootprint.store import Store
 
@@ -97,7 +103,7 @@ def create_token_command(
     days: int | None = typer.Option(
         None, help="Lifetime in days (default and maximum: [api] in defaults.toml)."
     ),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
 ) -> None:
     """Create a token: printed alone on stdout, this once; only its hash is stored."""
     from ictfootprint.store import Store
@@ -114,7 +120,7 @@ def create_token_command(
 @tokens_app.command("list")
 def list_tokens_command(
     user: str | None = typer.Option(None, help="Only this user's tokens."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List tokens by prefix (the tokens themselves are not stored)."""
@@ -145,7 +151,7 @@ def list_tokens_command(
 @tokens_app.command("revoke")
 def revoke_token_command(
     token_id: int = typer.Argument(..., metavar="ID", help="Token id (see tokens list)."),
-    db: str | None = DB_OPTION,
+    db: str | None = EXISTING_DB_OPTION,
 ) -> None:
     """Revoke a token: it stops working at once; the record of it is kept."""
     from ictfootprint.store import Store

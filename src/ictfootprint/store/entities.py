@@ -8,28 +8,24 @@ from sqlalchemy import Connection, insert, select
 
 from ictfootprint.errors import InputError, Location, NotFoundError
 from ictfootprint.model import Entity
-from ictfootprint.reference.catalogue import SUBSECTORS
+from ictfootprint.reference.codes import subsector_code
 from ictfootprint.reference.countries import country
 from ictfootprint.store.database import now
 from ictfootprint.store.schema import entities
 
 
 def check(entity: Entity) -> Entity:
-    """Normalise country codes to ISO alpha-3 and check sub-sector codes."""
+    """Normalise country codes to ISO alpha-3 and sub-sector codes to the catalogue's spelling
+    (``mobile-network`` → ``mobile_network``)."""
     home = country(entity.country, Location(field="country")).iso3 if entity.country else None
     operating = tuple(
         country(code, Location(field="countries_of_operation")).iso3
         for code in entity.countries_of_operation
     )
-    for subsector in entity.subsectors:
-        if subsector not in SUBSECTORS:
-            raise InputError(
-                "unknown sub-sector",
-                Location(field="subsector"),
-                expected=", ".join(SUBSECTORS),
-                found=subsector,
-            )
-    return entity.model_copy(update={"country": home, "countries_of_operation": operating})
+    subsectors = tuple(subsector_code(s, Location(field="subsector")) for s in entity.subsectors)
+    return entity.model_copy(
+        update={"country": home, "countries_of_operation": operating, "subsectors": subsectors}
+    )
 
 
 def add(connection: Connection, entity: Entity) -> Entity:
