@@ -94,7 +94,7 @@ def test_web_upload_at_the_time_limit_is_never_answered_503_and_then_stored(
 
 
 def test_validation_runs_in_a_worker_process(world: World) -> None:
-    client = _client(world, validation_workers=1)
+    client = _client(world, validation_workers=1, validation_in_process_kilobytes=0)
     response = client.post(
         "/api/v1/submissions",
         headers=world.headers("sub-a"),
@@ -112,7 +112,7 @@ def test_validation_runs_in_a_worker_process(world: World) -> None:
 
 
 def test_an_unusable_file_through_a_worker_is_a_clear_report_not_a_500(world: World) -> None:
-    client = _client(world, validation_workers=1)
+    client = _client(world, validation_workers=1, validation_in_process_kilobytes=0)
     response = client.post(
         "/api/v1/submissions",
         headers=world.headers("sub-a"),

@@ -28,6 +28,7 @@ class Settings:
     cache_entries: int = 512
     data_version_seconds: float = 1.0
     validation_workers: int = 2
+    validation_in_process_kilobytes: int = 256
 
     @classmethod
     def default(cls, **overrides: Any) -> Settings:
@@ -41,6 +42,7 @@ class Settings:
             cache_entries=int(api["cache_entries"]),
             data_version_seconds=float(api["data_version_seconds"]),
             validation_workers=int(api["validation_workers"]),
+            validation_in_process_kilobytes=int(api["validation_in_process_kilobytes"]),
         )
         return base.replace(**{k: v for k, v in overrides.items() if v is not None})
 
@@ -61,6 +63,7 @@ class Settings:
             "cache_entries",
             "data_version_seconds",
             "validation_workers",
+            "validation_in_process_kilobytes",
         ):
             if getattr(self, name) < 0:
                 raise InputError(

@@ -2,11 +2,13 @@
 
 **Other requests stay fast.** Reading and validating a large file is CPU work that holds the
 GIL: run in the server's threads it slows every other request of the worker (a public read
-took up to 2.8 s). It runs instead in a small pool of worker processes per app (started on
-the first upload, ``spawn``ed: no fork of a process with threads and open connections), at
-most ``validation_workers`` at once; more uploads wait their turn. A worker receives the
-bytes and the reading options, opens the database itself (read only: earlier values, grid
-factors) and sends back the report and the values; the server process stores them.
+took up to 2.8 s). A file larger than ``validation_in_process_kilobytes`` runs instead in a
+small pool of worker processes per app (started on the first such upload, ``spawn``ed: no
+fork of a process with threads and open connections), at most ``validation_workers`` at
+once; more wait their turn. Smaller files take milliseconds: less than handing them over. A
+worker receives the bytes and the reading options, opens the database itself (read only:
+earlier values, grid factors) and sends back the report and the values; the server process
+stores them.
 
 **Finish and answer.** A request still running at the time limit is answered 503 by the
 guard (``api/guard.py``). An upload checks its deadline once its file is validated: if the
@@ -57,9 +59,10 @@ def examine_in_worker(url: str, upload: Upload) -> Examined | tuple[str, dict[st
 class Validations:
     """The app's pool of validation processes, created on first use."""
 
-    def __init__(self, url: str, workers: int) -> None:
+    def __init__(self, url: str, workers: int, in_process_bytes: int = 0) -> None:
         self.url = url
         self.workers = workers
+        self.in_process_bytes = in_process_bytes
         self._pool: Executor | None = None
         self._lock = threading.Lock()
 
@@ -77,7 +80,7 @@ class Validations:
             return self._pool
 
     async def examine(self, store: Store, upload: Upload) -> Examined:
-        if self.in_process:
+        if self.in_process or len(upload.data) <= self.in_process_bytes:
             return await run_in_threadpool(examine, store, upload)
         future = self.pool().submit(examine_in_worker, self.url, upload)
         outcome = await asyncio.wrap_future(future)
@@ -99,7 +102,12 @@ def validations(request: Request) -> Validations:
     state = request.app.state
     found: Validations | None = getattr(state, "validations", None)
     if found is None:
-        found = state.validations = Validations(state.store.url, state.settings.validation_workers)
+        settings = state.settings
+        found = state.validations = Validations(
+            state.store.url,
+            settings.validation_workers,
+            settings.validation_in_process_kilobytes * 1024,
+        )
     return found
 
 
