@@ -17,6 +17,7 @@ from api_world import World, build_world, pending_file
 from ictfootprint.api.app import create_app
 from ictfootprint.api.settings import Settings
 from ictfootprint.api.uploads import validations
+from ictfootprint.store.submissions import PUBLIC_ID
 
 OP_A = "illustrative-op-a"
 
@@ -132,3 +133,28 @@ def test_an_unusable_file_through_a_worker_is_a_clear_report_not_a_500(world: Wo
     assert again.status_code == 200 and again.json()["identical_to"] == body["submission"]
     assert validations  # the app's pool is made on first use (api.uploads.validations)
     client.app.state.validations.close()  # type: ignore[attr-defined]
+
+
+def test_api_names_submissions_by_public_id_only(world: World) -> None:
+    """Sequential ids told a submitter how much others submit (issue 13, 19)."""
+    client = world.client
+    sub_a = world.headers("sub-a")
+    response = client.post(
+        "/api/v1/submissions",
+        headers=sub_a,
+        data={"entity": OP_A},
+        files={"file": ("ok.csv", pending_file(), "text/csv")},
+    )
+    assert response.status_code == 201
+    public = response.json()["submission"]
+    assert re.fullmatch(PUBLIC_ID, public)
+    assert response.headers["location"] == f"/api/v1/submissions/{public}"
+    local = world.store.submission(public).id
+    assert client.get(f"/api/v1/submissions/{local}", headers=sub_a).status_code == 422
+    listed = client.get("/api/v1/submissions", headers=sub_a).json()["items"]
+    assert listed and all(re.fullmatch(PUBLIC_ID, item["id"]) for item in listed)
+    shown = client.get(f"/api/v1/submissions/{public}", headers=sub_a).json()
+    assert shown["id"] == public and shown["report"]["values"] == 1
+    schema = client.get("/openapi.json").json()
+    parameter = schema["paths"]["/api/v1/submissions/{submission_id}"]["get"]["parameters"][0]
+    assert parameter["schema"]["type"] == "string" and parameter["schema"]["pattern"] == PUBLIC_ID
