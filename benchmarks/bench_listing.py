@@ -9,7 +9,10 @@ and for a submitter of another entity, who sees none. Prints p50 and max of ``--
 requests each.
 
 Issue 13: 7.5-9.4 s for every caller before (the list read and parsed every report), goal
-under 100 ms. Lists now read summary columns only (counts stored at insert, migration 0005).
+under 100 ms. Lists now read summary columns only (counts stored at insert, reports in their
+own table, migration 0005). Measured on 2 shared, busy cores, SQLite, 300 MB, before (commit
+c2ecb2d, 3 requests): p50 26.7 s as admin, 32.7 s as a submitter who sees nothing; after
+(20 requests): p50 10.1 ms as admin (max 452 ms, the first), 3.8 ms as the other.
 """
 
 from __future__ import annotations

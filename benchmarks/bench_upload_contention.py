@@ -12,6 +12,11 @@ other. Prints p50/p99/max of the reads in each phase and the uploads' times.
 Run it with the ``src`` of the version to measure first on ``PYTHONPATH``. Before, the
 validation ran in the server's threads and held the GIL: the reads waited for it. Now it runs
 in worker processes (``[api] validation_workers``), and the server process only stores.
+
+Measured on 2 shared, busy cores, 1 server worker, 3 uploads of 0.9 MB (20,000 rows):
+before (commit c2ecb2d): alone p50 14.6 ms, p99 48.3 ms; during uploads p50 32.3 ms, p99
+620 ms, max 1,117 ms (266 reads). After: alone p50 4.7 ms, p99 24.2 ms; during uploads p50
+4.5 ms, p99 84.1 ms, max 890 ms (1,811 reads; the max while the pool's processes start).
 """
 
 from __future__ import annotations
