@@ -31,6 +31,8 @@ class Settings:
     allowed_hosts: str = ""
     # comma-separated addresses whose X-Forwarded-For/-Proto uvicorn believes; empty: none
     trusted_proxies: str = ""
+    validation_workers: int = 2
+    validation_in_process_kilobytes: int = 256
 
     @classmethod
     def default(cls, **overrides: Any) -> Settings:
@@ -45,6 +47,8 @@ class Settings:
             data_version_seconds=float(api["data_version_seconds"]),
             allowed_hosts=",".join(api["allowed_hosts"]),
             trusted_proxies=",".join(api["trusted_proxies"]),
+            validation_workers=int(api["validation_workers"]),
+            validation_in_process_kilobytes=int(api["validation_in_process_kilobytes"]),
         )
         return base.replace(**{k: v for k, v in overrides.items() if v is not None})
 
@@ -60,7 +64,13 @@ class Settings:
                 raise InputError(
                     "must be positive", Location(field=name), found=str(getattr(self, name))
                 )
-        for name in ("rate_limit_per_minute", "cache_entries", "data_version_seconds"):
+        for name in (
+            "rate_limit_per_minute",
+            "cache_entries",
+            "data_version_seconds",
+            "validation_workers",
+            "validation_in_process_kilobytes",
+        ):
             if getattr(self, name) < 0:
                 raise InputError(
                     "must be 0 or more", Location(field=name), found=str(getattr(self, name))

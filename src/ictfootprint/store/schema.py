@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -41,6 +42,7 @@ metadata = MetaData(
 APPEND_ONLY: Final = (
     "submissions",
     "submission_files",
+    "submission_reports",
     "observations",
     "factor_datasets",
     "emission_factors",
@@ -74,15 +76,37 @@ submissions = Table(
     Column("content_sha256", String(64), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("received_by", String(100), nullable=False),
-    Column("report", JSON),
     Column("supersedes_id", Integer, ForeignKey("submissions.id")),
     Column("respondent", String(40)),
     Column("encoding", String(30)),
     Column("locale", String(60)),
+    # the id shown outside (API, dashboard): random, so that ids say nothing of how much
+    # others submit; always written by the store (nullable only for the migration's sake)
+    Column("public_id", String(16)),
+    # the declared reading options (encoding, locale, respondent), canonical: the same bytes
+    # read otherwise are another submission, which names the earlier one it re-reads
+    Column("read_as", String(200), nullable=False, server_default=""),
+    Column("rereads_id", Integer, ForeignKey("submissions.id")),
+    # what a list shows, so that listing never reads a report
+    Column("value_count", Integer),
+    Column("error_count", Integer),
+    Column("warning_count", Integer),
+    Column("unusable", Boolean, nullable=False, server_default=false()),
+    # one submission per entity, file, format and reading (a resubmission is identical)
+    Index(None, "entity_id", "content_sha256", "format", "read_as", unique=True),
+    Index(None, "public_id", unique=True),
+)
+
+#: A submission's report and its normalised values, apart from its row: a report can weigh
+#: hundreds of megabytes, and SQLite reads a row's columns in order, walking a large value's
+#: overflow pages to reach those after it; a list of submissions never comes here.
+submission_reports = Table(
+    "submission_reports",
+    metadata,
+    Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+    Column("report", JSON),
     # the normalised observations, waiting for review; written as revisions on acceptance
     Column("payload", JSON),
-    # one submission per entity and file (a resubmitted file is recognised as identical)
-    Index(None, "entity_id", "content_sha256", unique=True),
 )
 
 # The file exactly as received: nothing sent is ever lost.
