@@ -61,6 +61,29 @@ def _date(context: Context, value: Any) -> str:
     return i18n.date(value, context["lang"])
 
 
+@pass_context
+def _scope(context: Context, code: str | None) -> str:
+    return i18n.scope_name(code, context["lang"])
+
+
+@pass_context
+def _unit(context: Context, unit: str | None) -> str:
+    return i18n.unit_name(unit, context["lang"])
+
+
+@pass_context
+def _listing(context: Context, items: Any) -> str:
+    return i18n.listing([str(i) for i in items], context["lang"])
+
+
+@pass_context
+def _pathway_source(context: Context, trajectory: Mapping[str, Any]) -> str:
+    return i18n.pathway_source(
+        str(trajectory.get("pathway_id", "")), str(trajectory.get("pathway_source", "")),
+        context["lang"],
+    )
+
+
 def _json_script(value: Any) -> Markup:
     """JSON safe inside ``<script type="application/json">`` (no ``</script>`` breakout)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -105,6 +128,10 @@ def environment() -> Environment:
         pct=_percent,
         date=_date,
         json_script=_json_script,
+        scope=_scope,
+        unit=_unit,
+        listing=_listing,
+        pathway_source=_pathway_source,
     )
     env.globals.update(
         languages=[(code, i18n.autonym(code)) for code in i18n.LANGUAGES],
