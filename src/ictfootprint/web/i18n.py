@@ -27,9 +27,9 @@ from typing import Final
 
 from babel import Locale, negotiate_locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
@@ -131,9 +131,7 @@ def sort_key(text: str, lang: str) -> tuple[str, str]:
     ['Équateur', 'France', 'Kenya']
     """
     del lang  # one rule serves our six scripts; kept so that a real collation can replace it
-    bare = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return bare.casefold(), text
 
 

@@ -23,7 +23,7 @@ from ictfootprint.api.reads import (
     store_of,
 )
 from ictfootprint.errors import NotFoundError
-from ictfootprint.model import ENTITY_ID, EntityKind, Method
+from ictfootprint.model import ENTITY_ID, Method
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import countries, region_members, regions
 from ictfootprint.store import Store

@@ -79,7 +79,8 @@ def _listing(context: Context, items: Any) -> str:
 @pass_context
 def _pathway_source(context: Context, trajectory: Mapping[str, Any]) -> str:
     return i18n.pathway_source(
-        str(trajectory.get("pathway_id", "")), str(trajectory.get("pathway_source", "")),
+        str(trajectory.get("pathway_id", "")),
+        str(trajectory.get("pathway_source", "")),
         context["lang"],
     )
 
