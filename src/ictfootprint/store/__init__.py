@@ -227,6 +227,11 @@ class Store(Accounts):
         with self.engine.connect() as connection:
             return _submissions.all_submissions(connection, status=status, entity_id=entity_id)
 
+    def submission_values(self, submission_id: int) -> list[dict[str, Any]]:
+        """The values a submission would publish when accepted (its checked payload)."""
+        with self.engine.connect() as connection:
+            return _submissions.payload(connection, submission_id)
+
     def submission_file(self, submission_id: int) -> bytes:
         with self.engine.connect() as connection:
             return _submissions.content(connection, submission_id)

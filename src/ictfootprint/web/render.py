@@ -85,6 +85,13 @@ def _pathway_source(context: Context, trajectory: Mapping[str, Any]) -> str:
     )
 
 
+@pass_context
+def _finding(context: Context, finding: Mapping[str, Any]) -> str:
+    from ictfootprint.web.findings import finding_message
+
+    return finding_message(dict(finding), context["lang"])
+
+
 def _json_script(value: Any) -> Markup:
     """JSON safe inside ``<script type="application/json">`` (no ``</script>`` breakout)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -133,6 +140,7 @@ def environment() -> Environment:
         unit=_unit,
         listing=_listing,
         pathway_source=_pathway_source,
+        finding=_finding,
     )
     env.globals.update(
         languages=[(code, i18n.autonym(code)) for code in i18n.LANGUAGES],

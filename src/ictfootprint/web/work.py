@@ -22,7 +22,7 @@ from ictfootprint.api.writes import check_reviewable, store_for, visible_submiss
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import ENTITY_ID
 from ictfootprint.store import Store
-from ictfootprint.web import cells, session
+from ictfootprint.web import cells, review, session
 from ictfootprint.web.pages import Lang, names
 from ictfootprint.web.render import HTML, PAGE_HEADERS, here, html
 
@@ -187,6 +187,8 @@ async def submission_page(
             "entity": entity,
             "report": report,
             "excerpt": excerpt,
+            "changes": review.value_changes(store, submission_id, entity.id),
+            "completeness": _completeness(report, lang),
             "may_review": can_review(who, entity) and record.status == "validated",
         }
 
@@ -222,6 +224,51 @@ async def _review(
     done = "accepted" if action == "accept" else "rejected"
     return RedirectResponse(
         f"/{lang}/submissions/{submission_id}?done={done}", status_code=303, headers=PRIVATE
+    )
+
+
+def _completeness(report: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """The report's completeness, with the respondent type's name in ``lang``."""
+    from ictfootprint.reference.respondents import respondents
+
+    found = report.get("completeness")
+    if not found:
+        return None
+    kinds = respondents()
+    kind = found.get("respondent") or ""
+    return {
+        **found,
+        "respondent_name": kinds[kind].name(lang) if kind in kinds else kind,
+        "missing": {int(y): ids for y, ids in (found.get("missing") or {}).items()},
+    }
+
+
+@router.get("/{lang:lang}/submissions/{submission_id}/file")
+async def submission_file(request: Request, lang: Lang, submission_id: SubmissionId) -> Response:
+    """The file as received, for whoever may see the submission."""
+    who = await required_user(request)
+
+    def load() -> tuple[bytes, str, str]:
+        store = acting(request, who)
+        record, _entity = visible_submission(store, who, submission_id)
+        name = record.file_name or f"submission-{submission_id}.{record.format}"
+        return store.submission_file(submission_id), name, record.format
+
+    data, name, file_format = await run_in_threadpool(load)
+    media = {
+        "csv": "text/csv; charset=utf-8",
+        "json": "application/json",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }.get(file_format, "application/octet-stream")
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:100] or "file"
+    return Response(
+        data,
+        media_type=media,
+        headers={
+            **PRIVATE,
+            "Content-Disposition": f'attachment; filename="{safe}"',
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
