@@ -22,7 +22,7 @@ from ictfootprint.api.writes import check_reviewable, store_for, visible_submiss
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import ENTITY_ID
 from ictfootprint.store import Store
-from ictfootprint.web import cells, review, session
+from ictfootprint.web import cells, i18n, review, session
 from ictfootprint.web.pages import Lang, names
 from ictfootprint.web.render import HTML, PAGE_HEADERS, here, html
 
@@ -58,6 +58,26 @@ async def required_user(request: Request) -> Principal:
     if who is None:
         raise ApiError(401, "sign in first: this page needs an API token")
     return who
+
+
+@router.get("/{lang:lang}/templates")
+async def templates_page(request: Request, lang: Lang) -> Response:
+    """The form an operator downloads a template with (the file comes from the API)."""
+    from ictfootprint.reference.respondents import respondents
+
+    kinds = sorted(respondents().values(), key=lambda r: r.name(lang).casefold())
+    body = html(
+        "templates.html",
+        lang,
+        here(request),
+        section="templates",
+        respondents=kinds,
+        languages_offered=[(code, i18n.autonym(code)) for code in i18n.LANGUAGES],
+        **names(lang),
+    )
+    return Response(
+        body, media_type=HTML, headers={**PAGE_HEADERS, "Cache-Control": "public, max-age=3600"}
+    )
 
 
 @router.get("/{lang:lang}/signin")
