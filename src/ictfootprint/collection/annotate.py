@@ -2,7 +2,8 @@
 
 The submitter gets back their own file: cells with an error are filled red, cells with only
 warnings amber, and each carries a comment with the rule, message, expected and found. A last
-sheet, "validation report", lists every finding (also those that point at no cell).
+sheet, "validation report" (named in the template's language), lists every finding (also
+those that point at no cell).
 """
 
 from __future__ import annotations
@@ -27,6 +28,20 @@ from ictfootprint.collection.findings import Finding, Severity
 from ictfootprint.collection.xlsxpackage import DAMAGE, damaged, open_package
 
 REPORT_SHEET: Final = "validation report"
+# the report sheet in the template's language (a sheet name is at most 31 characters)
+REPORT_SHEETS: Final = {
+    "en": REPORT_SHEET,
+    "fr": "rapport de validation",
+    "es": "informe de validación",
+    "ru": "отчёт о проверке",
+    "zh": "验证报告",
+    "ar": "تقرير التحقق",
+}
+
+
+def report_sheet_name(lang: str | None) -> str:
+    """The report sheet's name in the workbook's language (English when it has none)."""
+    return REPORT_SHEETS.get(lang or "en", REPORT_SHEET)
 REPORT_COLUMNS: Final = (
     "rule",
     "severity",
@@ -117,10 +132,14 @@ def _describe(finding: Finding) -> str:
 
 
 def _report(wb: Workbook, findings: Sequence[Finding]) -> None:
-    title = REPORT_SHEET
+    from ictfootprint.collection.template import PROP_LANGUAGE
+
+    props = {p.name: getattr(p, "value", None) for p in wb.custom_doc_props.props}
+    base = report_sheet_name(str(props.get(PROP_LANGUAGE) or "en"))
+    title = base
     number = 2
     while title in wb.sheetnames:
-        title = f"{REPORT_SHEET} ({number})"
+        title = f"{base} ({number})"
         number += 1
     ws = wb.create_sheet(title)
     ws.append(list(REPORT_COLUMNS))
