@@ -42,6 +42,8 @@ REPORT_SHEETS: Final = {
 def report_sheet_name(lang: str | None) -> str:
     """The report sheet's name in the workbook's language (English when it has none)."""
     return REPORT_SHEETS.get(lang or "en", REPORT_SHEET)
+
+
 REPORT_COLUMNS: Final = (
     "rule",
     "severity",

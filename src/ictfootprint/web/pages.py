@@ -74,6 +74,8 @@ def names(lang: str) -> dict[str, Any]:
             return known[code].name(lang)
         if code in areas:
             return areas[code].name(lang)
+        if code in ("WORLD", "001"):  # the world entity and its M49 code
+            return i18n.translator(lang).gettext("World")
         return code
 
     def indicator(indicator_id: str) -> str:
