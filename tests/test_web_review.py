@@ -99,3 +99,27 @@ def test_offending_cells_were_labelled_a_to_j_not_by_the_sheets_headers() -> Non
     assert [h["text"] for h in part["header"]] == ["Indicator", "Unit", "2023", "Source"]
     assert [h["letter"] for h in part["header"]] == ["A", "B", "C", "D"]
     assert part["rows"][0]["bad"] == {2}
+
+
+BAD = (
+    "indicator,year,value,unit,country,source\n"
+    "ghg_scope1,2024,1.234.5,tCO2e,FRA,web test\n"
+    "energy_electricity,2024,-5,MWh,FRA,web test\n"
+)
+
+
+def test_arabic_findings_were_english_and_scrambled(world: World) -> None:
+    """Regression: findings showed the collection's English message in every language, and
+    in Arabic its quoted parts were reordered by the bidirectional algorithm."""
+    result = submit(world.store, BAD.encode(), "bad-ar.csv", "illustrative-op-a")
+    client = signed_in(world, "sub-a")
+    page = client.get(f"/ar/submissions/{result.submission_id}").text
+    report = page[page.index('class="report"') :]
+    report = report[: report.index("</table>")]
+    assert "كمية سالبة" in report  # range-non-negative, in Arabic
+    english = client.get(f"/en/submissions/{result.submission_id}").text
+    messages = re.findall(r"<td>([^<]*?)(?: \(|</td>)", english)
+    assert not any("negative value" in m for m in re.findall(r"<td>([^<]+)", report))
+    assert messages  # the English page keeps the collection's own wording
+    # what was found stays data, isolated from the Arabic around it
+    assert '<bdi dir="auto">-5</bdi>' in report

@@ -162,6 +162,8 @@ UNITS: Final = {
     "gCO2e/kWh": "gCO2e/kWh",
 }
 NO_UNIT: Final = _("no unit")
+# unit words that are words, in the reader's language
+UNIT_WORDS: Final = {"count": _("count"), "hectare": _("hectare")}
 # pathways' citations, by pathway id (the reference data carries them in English)
 PATHWAY_SOURCES: Final = {
     "l1470-sector": _(
@@ -198,6 +200,8 @@ def unit_name(unit: str | None, lang: str) -> str:
         return ""
     if unit == "dimensionless":
         return translator(lang).gettext(NO_UNIT)
+    if unit in UNIT_WORDS:
+        return translator(lang).gettext(UNIT_WORDS[unit])
     return UNITS.get(unit, unit.replace("^2", "²").replace("^3", "³"))
 
 

@@ -92,6 +92,13 @@ def _finding(context: Context, finding: Mapping[str, Any]) -> str:
     return finding_message(dict(finding), context["lang"])
 
 
+@pass_context
+def _source(context: Context, text: str | None) -> Markup:
+    from ictfootprint.web.sources import source_html
+
+    return source_html(text, context["lang"])
+
+
 def _json_script(value: Any) -> Markup:
     """JSON safe inside ``<script type="application/json">`` (no ``</script>`` breakout)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -141,6 +148,7 @@ def environment() -> Environment:
         listing=_listing,
         pathway_source=_pathway_source,
         finding=_finding,
+        source=_source,
     )
     env.globals.update(
         languages=[(code, i18n.autonym(code)) for code in i18n.LANGUAGES],
