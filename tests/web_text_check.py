@@ -18,6 +18,7 @@ import re
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 from babel.messages.pofile import read_po
 
@@ -33,8 +34,8 @@ MIN_SINGLE_WORD = 5  # a lone short word ("Year", "Unit") is flagged only inside
 class _Visible(HTMLParser):
     """Text a reader sees, skipping script/style/template and anything in another language."""
 
-    HIDDEN = {"script", "style", "template", "noscript"}
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    HIDDEN: ClassVar = {"script", "style", "template", "noscript"}
+    VOID: ClassVar = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"}
 
     def __init__(self, lang: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -71,9 +72,9 @@ def _fragments(text: str) -> list[str]:
         for piece in re.split(r"[.:;!?()\[\]«»“”\"]|, ", part):
             piece = piece.strip(" ,-–/·")
             words = re.findall(r"[A-Za-z][A-Za-z'\-]*", piece)
-            if len(words) >= 2 or (len(words) == 1 and len(words[0]) >= MIN_SINGLE_WORD):
-                if re.fullmatch(r"[A-Za-z0-9'\-+ ,/&]+", piece):
-                    found.append(piece)
+            wanted = len(words) >= 2 or (len(words) == 1 and len(words[0]) >= MIN_SINGLE_WORD)
+            if wanted and re.fullmatch(r"[A-Za-z0-9'\-+ ,/&]+", piece):
+                found.append(piece)
     return found
 
 

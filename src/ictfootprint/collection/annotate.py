@@ -136,7 +136,8 @@ def _describe(finding: Finding) -> str:
 def _report(wb: Workbook, findings: Sequence[Finding]) -> None:
     from ictfootprint.collection.template import PROP_LANGUAGE
 
-    props = {p.name: getattr(p, "value", None) for p in wb.custom_doc_props.props}
+    custom = wb.custom_doc_props  # type: ignore[attr-defined]  # missing from the stubs
+    props = {p.name: getattr(p, "value", None) for p in custom.props}
     base = report_sheet_name(str(props.get(PROP_LANGUAGE) or "en"))
     title = base
     number = 2

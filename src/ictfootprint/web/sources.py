@@ -25,7 +25,8 @@ TOOL: Final = r"(?P<tool>ictfootprint [0-9][\w.+-]*)"
 PATTERNS: Final = (
     (
         re.compile(
-            rf"^{TOOL}: sum of Scope 1 \+ Scope 2 \(location-based\) of (?P<num>\d+) in-sector entities$"
+            rf"^{TOOL}: sum of Scope 1 \+ Scope 2 \(location-based\) of (?P<num>\d+) "
+            r"in-sector entities$"
         ),
         _("%(tool)s: sum of Scope 1 + Scope 2 (location-based) over in-sector entities: %(num)s"),
     ),
