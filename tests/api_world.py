@@ -45,17 +45,18 @@ class World:
     store: Store
     client: TestClient
     tokens: dict[str, str]
-    pending: dict[str, int] = field(default_factory=dict)
+    pending: dict[str, str] = field(default_factory=dict)
 
     def headers(self, role: str) -> dict[str, str]:
         return {} if role == "public" else {"Authorization": f"Bearer {self.tokens[role]}"}
 
-    def new_pending(self, entity_id: str, value: float | None = None) -> int:
-        """A fresh validated submission (by default of a value that may become public)."""
+    def new_pending(self, entity_id: str, value: float | None = None) -> str:
+        """A fresh validated submission (by default of a value that may become public): its
+        public id, the one the API and the pages use."""
         chosen = value if value is not None else 1000.0 + next(_serial)
         result = submit(self.store, pending_file(chosen), "pending.csv", entity_id)
         assert result.status == "validated", result.report
-        return result.submission_id
+        return result.public_id
 
 
 def build_world(db_url: str, **settings: object) -> World:

@@ -165,11 +165,16 @@ def test_submit_review_and_audit(world: World) -> None:
 
     audit = client.get("/api/v1/audit", headers=world.headers("admin"), params={"limit": 1000})
     rows = audit.json()["items"]
+    # the audit names the local id (the store's) and the public one (the API's)
     submitted = next(
-        r for r in rows if r["action"] == "submit" and r["object_id"] == str(submission)
+        r for r in rows if r["action"] == "submit" and r["detail"]["public_id"] == submission
     )
     accepted = next(
-        r for r in rows if r["action"] == "accept" and r["object_id"] == str(submission)
+        r
+        for r in rows
+        if r["action"] == "accept"
+        and r["object_id"] == submitted["object_id"]
+        and r["detail"]["public_id"] == submission
     )
     assert submitted["actor"] == "api:sub-a" and accepted["actor"] == "api:rev-fra"
     assert submitted["origin"].startswith("testclient:")

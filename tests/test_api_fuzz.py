@@ -21,7 +21,7 @@ import schemathesis
 from api_world import World, build_world
 from ictfootprint.api.app import create_app
 from ictfootprint.api.settings import Settings
-from ictfootprint.store import Store
+from ictfootprint.store import Store, submissions
 
 ROLES: Final = ("public", "sub-a", "rev-fra", "admin")
 MIN_REQUESTS: Final = 1000
@@ -37,6 +37,9 @@ REQUIRED_CHECKS: Final = (
     "allow_header_conformance",
 )
 
+# the world's submissions get these public ids, in order (random ones elsewhere)
+FUZZ_IDS = tuple(f"fuzz{n:08d}" for n in range(1, 31))
+
 CONFIG = schemathesis.Config.from_dict(
     {
         "seed": 1472,
@@ -44,7 +47,7 @@ CONFIG = schemathesis.Config.from_dict(
         # half the time, ids that exist in the world, so that operations get past their 404s
         "dictionaries": {
             "entities": {"values": ["illustrative-op-a", "illustrative-op-b", "pending-op"]},
-            "submissions": {"values": [1, 2, 3]},
+            "submissions": {"values": list(FUZZ_IDS)},
             "indicators": {"values": ["ghg_scope1", "energy_electricity"]},
         },
         "parameters": {
@@ -95,7 +98,11 @@ class CountingApp:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder: Path = tmp_path_factory.mktemp("fuzz")
-    world = build_world(f"sqlite:///{folder / 'api.db'}")
+    known = iter(FUZZ_IDS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(submissions, "new_public_id", lambda: next(known))
+        world = build_world(f"sqlite:///{folder / 'api.db'}")
+    assert set(world.pending.values()) <= set(FUZZ_IDS)
     # a thousand requests in seconds from one address: the rate limit must be off
     assert world.client.app.state.settings.rate_limit_per_minute == 0
     yield world

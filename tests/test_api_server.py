@@ -324,7 +324,7 @@ def test_200_concurrent_submissions_are_each_stored_once_and_whole(
     for outcome in outcomes:
         record = stored[outcome.sha256]
         assert outcome.body is not None
-        assert outcome.body["submission"] == record["row"].id
+        assert outcome.body["submission"] == record["row"].public_id
         assert outcome.body["status"] == "validated"
         assert bytes(record["file"].content) == outcome.content
         assert_whole(outcome.sha256, record)
@@ -352,7 +352,7 @@ def test_a_server_killed_mid_batch_leaves_every_submission_whole_or_absent(
     assert set(stored) <= set(sent)
     for outcome in created:
         assert outcome.body is not None
-        assert stored[outcome.sha256]["row"].id == outcome.body["submission"]
+        assert stored[outcome.sha256]["row"].public_id == outcome.body["submission"]
         assert bytes(stored[outcome.sha256]["file"].content) == outcome.content
 
     again = serve(servers, seeded.db, tmp_path, workers=2)

@@ -193,7 +193,9 @@ def test_decimal_comma_declared_or_detected_never_guessed(store: Store) -> None:
     unsure = submit(store, ambiguous.encode(), "amb.csv", "op-1")
     assert _rules(unsure) == [("number-format", "error", 2, "value")]
     declared = submit(store, ambiguous.encode(), "amb.csv", "op-1", locale="fr")
-    assert declared.identical_to is not None  # same bytes: recognised, not re-read
+    # the same bytes read with a declared locale: a new submission that re-reads the first
+    assert (declared.identical_to, declared.rereads) == (None, unsure.submission_id)
+    assert declared.status == "validated", declared.report
     semicolons = "indicator;year;value;unit\nenergy_diesel;2022;1,234;L\n"
     french = submit(store, semicolons.encode(), "fr2.csv", "op-1", locale="fr")
     store.accept_submission(french.submission_id)

@@ -284,4 +284,4 @@ def test_a_reviewer_of_another_country_cannot_see_the_submission(world: World) -
 
 def test_signed_out_pages_ask_to_sign_in(world: World) -> None:
     assert "API token" in world.client.get("/en/submissions").text
-    assert world.client.get("/en/submissions/1").status_code == 401
+    assert world.client.get("/en/submissions/AAAAAAAAAAAA").status_code == 401

@@ -82,7 +82,7 @@ def test_no_english_left_on_the_signed_in_pages(world: World, lang: str) -> None
     bad = submit(world.store, BAD_CSV.encode(), f"bad-{lang}.csv", "illustrative-op-a")
     pending = world.new_pending("illustrative-op-a")
     found = {}
-    for path in ("/submissions", f"/submissions/{bad.submission_id}", f"/submissions/{pending}"):
+    for path in ("/submissions", f"/submissions/{bad.public_id}", f"/submissions/{pending}"):
         answer = client.get(f"/{lang}{path}")
         assert answer.status_code == 200, path
         left = english_left(visible_text(answer.text, lang), lang)

@@ -7,7 +7,9 @@
    411), refused with 413 before a byte of it is read;
 3. a **time limit**: a request that has not started answering within
    ``request_timeout_seconds`` is answered 503 (PostgreSQL statements of the API's engine are
-   cancelled at the same limit, so the database does not go on working for nobody);
+   cancelled at the same limit, so the database does not go on working for nobody). The
+   deadline is in the scope (``ictfootprint.deadline``): an upload lifts it when it starts
+   storing, so that a 503 always means "not stored" (``api/uploads.py``);
 4. headers that keep browsers from guessing types or framing the responses.
 
 The buckets live in the worker's memory: with N workers a token may get up to N times the rate.
@@ -130,7 +132,8 @@ class Guard:
             await send(message)
 
         try:
-            async with asyncio.timeout(self.settings.request_timeout_seconds):
+            async with asyncio.timeout(self.settings.request_timeout_seconds) as deadline:
+                scope["ictfootprint.deadline"] = deadline
                 await self.app(scope, receive, send_with_headers)
         except TimeoutError:
             if not started:

@@ -190,11 +190,19 @@ class SubmissionEvent(Out):
 
 
 class SubmissionOut(Out):
-    id: int
+    id: str = Field(description="The submission's public id (random, 12 characters).")
     entity: str
     file: str | None
     format: str
     sha256: str
+    read_as: str = Field(
+        description="The declared reading options (encoding, locale, respondent), if any."
+    )
+    rereads: str | None = Field(
+        description="The earlier submission of the same file that this one reads again "
+        "with other options."
+    )
+    unusable: bool = Field(description="The file could not be read at all.")
     received_at: Time
     received_by: str
     respondent: str | None
@@ -211,10 +219,17 @@ class SubmissionPage(Page):
 
 
 class SubmitOut(Out):
-    submission: int
+    submission: str = Field(description="The submission's public id.")
     status: str = Field(description="validated (waits for review) or rejected (see report).")
-    identical_to: int | None = Field(
-        description="Set when the same file was already submitted for this entity."
+    identical_to: str | None = Field(
+        description="Set when the same file was already submitted for this entity, read the "
+        "same way (format, encoding, locale, respondent): the earlier submission, whose "
+        "outcome this is."
+    )
+    rereads: str | None = Field(
+        default=None,
+        description="Set when the same file was submitted before with other reading "
+        "options: the earlier submission this one reads again.",
     )
     report: dict[str, Any]
 

@@ -27,6 +27,7 @@ class Settings:
     max_upload_bytes: int = 50 * 2**20
     cache_entries: int = 512
     data_version_seconds: float = 1.0
+    validation_workers: int = 2
 
     @classmethod
     def default(cls, **overrides: Any) -> Settings:
@@ -39,6 +40,7 @@ class Settings:
             max_upload_bytes=int(defaults()["collection"]["max_file_megabytes"]) * 2**20,
             cache_entries=int(api["cache_entries"]),
             data_version_seconds=float(api["data_version_seconds"]),
+            validation_workers=int(api["validation_workers"]),
         )
         return base.replace(**{k: v for k, v in overrides.items() if v is not None})
 
@@ -54,7 +56,12 @@ class Settings:
                 raise InputError(
                     "must be positive", Location(field=name), found=str(getattr(self, name))
                 )
-        for name in ("rate_limit_per_minute", "cache_entries", "data_version_seconds"):
+        for name in (
+            "rate_limit_per_minute",
+            "cache_entries",
+            "data_version_seconds",
+            "validation_workers",
+        ):
             if getattr(self, name) < 0:
                 raise InputError(
                     "must be 0 or more", Location(field=name), found=str(getattr(self, name))

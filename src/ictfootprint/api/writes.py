@@ -11,6 +11,7 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from pydantic import WithJsonSchema
+from starlette.concurrency import run_in_threadpool
 
 from ictfootprint.api.problems import ApiError, responses
 from ictfootprint.api.reads import Limit, Offset, next_url, page_limit
@@ -40,7 +41,7 @@ from ictfootprint.api.security import (
 from ictfootprint.errors import ConflictError, Location, NotFoundError
 from ictfootprint.model import ENTITY_ID, Entity
 from ictfootprint.store import Store
-from ictfootprint.store.submissions import SubmissionRecord
+from ictfootprint.store.submissions import PUBLIC_ID, SubmissionRecord
 
 router = APIRouter(prefix="/api/v1")
 PRIVATE: Final = {"Cache-Control": "private, no-store"}
@@ -50,7 +51,15 @@ FILE_TYPES: Final = {
     "json": "application/json",
 }
 FORMAT: Final = "^(csv|xlsx|json)$"
-SubmissionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+SubmissionId = Annotated[
+    str,
+    Path(
+        min_length=12,
+        max_length=12,
+        pattern=PUBLIC_ID,
+        description="The submission's public id (random, 12 characters).",
+    ),
+]
 EntityId = Annotated[str, Path(min_length=1, max_length=64, pattern=ENTITY_ID)]
 
 
@@ -73,7 +82,7 @@ def private(model: Any, status_code: int = 200, headers: dict[str, str] | None =
 
 
 def visible_submission(
-    store: Store, who: Principal, submission_id: int
+    store: Store, who: Principal, submission_id: str
 ) -> tuple[SubmissionRecord, Entity]:
     """The submission if the caller may see it; 404 otherwise, as if it did not exist."""
     try:
@@ -87,7 +96,10 @@ def visible_submission(
 
 
 def summary(record: SubmissionRecord, *, with_report: bool = False) -> SubmissionOut:
+    """The API's view of a submission: public ids only (the local ids are sequential)."""
     data = record.summary()
+    data.update(id=record.public_id, rereads=record.rereads_public_id)
+    del data["public_id"]
     if with_report:
         data["report"] = record.report
     return SubmissionOut(**data)
@@ -116,7 +128,7 @@ def me(who: SignedIn) -> Response:
         **responses(400, 401, 403, 404, 413),
     },
 )
-def submit_file(
+async def submit_file(
     request: Request,
     who: SignedIn,
     entity: Annotated[
@@ -142,20 +154,31 @@ def submit_file(
 ) -> Response:
     """Submit a file for one entity: it is read safely, every value normalised and checked,
     and the file stored with its report whatever the outcome. A validated submission waits
-    for a reviewer; its values are published only when accepted."""
-    from ictfootprint.collection.service import submit
+    for a reviewer; its values are published only when accepted.
+
+    The same file for the same entity read the same way (format, `encoding`, `locale`,
+    `respondent`) is recognised: 200 with `identical_to` and the earlier outcome. The same
+    bytes with other reading options are a new submission whose `rereads` names the earlier
+    one (e.g. `locale=fr` for a file whose `1,234` was ambiguous).
+
+    Time limit: the file is validated first (in a worker process); if the request's time
+    limit has passed by then, nothing is stored and the answer is 503. Once storing has
+    begun the request is answered with the outcome however long it takes: a 503 always means
+    that nothing was stored, and the same request may be sent again."""
+    from ictfootprint.api.uploads import submit_upload
 
     store = store_for(request, who)
-    target = store.find_entity(entity)
+    target = await run_in_threadpool(store.find_entity, entity)
     if target is None or not can_submit(who, target):
         if who.role == "admin":
             raise NotFoundError(f"no entity {entity!r} (add it first: ictfootprint entities add)")
         raise forbid("this token may not submit for this entity")
     limit = request.app.state.settings.max_upload_bytes
-    data = file.file.read(limit + 1)
+    data = await file.read(limit + 1)
     if len(data) > limit:
         raise ApiError(413, f"the file is larger than the limit of {limit // 2**20} MiB")
-    result = submit(
+    result = await submit_upload(
+        request,
         store,
         data,
         file.filename or "upload",
@@ -165,10 +188,16 @@ def submit_file(
         locale=locale,
         respondent=respondent,
     )
-    out = SubmitOut(**result.as_dict())
+    out = SubmitOut(
+        submission=result.public_id,
+        status=result.status,
+        identical_to=result.public_id if result.identical_to is not None else None,
+        rereads=result.rereads_public_id,
+        report=result.report,
+    )
     if result.identical_to is not None:
         return private(out)
-    return private(out, 201, {"Location": f"/api/v1/submissions/{result.submission_id}"})
+    return private(out, 201, {"Location": f"/api/v1/submissions/{result.public_id}"})
 
 
 @router.get(
@@ -189,12 +218,9 @@ def list_submissions(
     first, without their reports."""
     size = page_limit(request, limit)
     store = store_for(request, who)
-    named = {e.id: e for e in store.entities()}
-    shown = [
-        r
-        for r in reversed(store.submissions(status=status, entity_id=entity))
-        if r.entity_id in named and can_see_submissions_of(who, named[r.entity_id])
-    ]
+    visible = {e.id for e in store.entities() if can_see_submissions_of(who, e)}
+    # summaries only, of the entities the caller may see: no report is read
+    shown = list(reversed(store.submissions(status=status, entity_id=entity, entity_ids=visible)))
     return private(
         SubmissionPage(
             total=len(shown),
@@ -234,15 +260,15 @@ def submission_file(request: Request, who: SignedIn, submission_id: SubmissionId
     """The submitted file, byte for byte as it was received."""
     store = store_for(request, who)
     record, _entity = visible_submission(store, who, submission_id)
-    name = (record.file_name or f"submission-{record.id}").replace('"', "")
+    name = (record.file_name or f"submission-{record.public_id}").replace('"', "")
     return Response(
-        store.submission_file(submission_id),
+        store.submission_file(record.id),
         media_type=FILE_TYPES.get(record.format, "application/octet-stream"),
         headers={**PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
-def check_reviewable(store: Store, who: Principal, submission_id: int) -> None:
+def check_reviewable(store: Store, who: Principal, submission_id: str) -> None:
     """The caller may review this submission now (404 unseen, 403 not its reviewer, 409
     already reviewed); the API's endpoints and the dashboard's forms share it."""
     record, entity = visible_submission(store, who, submission_id)
@@ -255,7 +281,7 @@ def check_reviewable(store: Store, who: Principal, submission_id: int) -> None:
         )
 
 
-def _reviewable(request: Request, who: Principal, submission_id: int) -> Store:
+def _reviewable(request: Request, who: Principal, submission_id: str) -> Store:
     store = store_for(request, who)
     check_reviewable(store, who, submission_id)
     return store

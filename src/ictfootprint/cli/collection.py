@@ -215,14 +215,16 @@ def review_list(
 
 @review_app.command("show")
 def review_show(
-    submission: int = typer.Argument(..., help="Submission id."),
+    submission: str = typer.Argument(
+        ..., help="Submission id: the local number, or the public id the API and web show."
+    ),
     db: str | None = DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Show a submission: its status history and its validation report."""
     from ictfootprint.store import Store
 
-    record = Store.open(db).submission(submission)
+    record = Store.open(db).submission(int(submission) if submission.isdecimal() else submission)
     if fmt is Format.json:
         print_json({**record.summary(), "report": record.report})
         return

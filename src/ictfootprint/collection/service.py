@@ -12,6 +12,7 @@ or not: nothing sent is lost. A validated submission waits for a reviewer
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from dataclasses import dataclass
 from typing import Any, Final
@@ -39,13 +40,20 @@ _OLE: Final = bytes.fromhex("d0cf11e0a1b11ae1")
 
 @dataclass(frozen=True)
 class SubmitResult:
-    """What happened to a file: its submission, status and report, and the exit status."""
+    """What happened to a file: its submission, status and report, and the exit status.
+
+    ``submission_id`` is the local id (the CLI's), ``public_id`` the one the API and the
+    dashboard show. ``rereads`` names the earlier submission of the same bytes that this one
+    reads again with other declared options."""
 
     submission_id: int
     status: str
     report: dict[str, Any]
     unusable: bool = False
     identical_to: int | None = None
+    public_id: str = ""
+    rereads: int | None = None
+    rereads_public_id: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -57,10 +65,49 @@ class SubmitResult:
     def as_dict(self) -> dict[str, Any]:
         return {
             "submission": self.submission_id,
+            "public_id": self.public_id,
             "status": self.status,
             "identical_to": self.identical_to,
+            "rereads": self.rereads,
             "report": self.report,
         }
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A received file, checked and identified but not read yet."""
+
+    data: bytes
+    name: str
+    entity_id: str
+    fmt: str
+    sha256: str
+    encoding: str | None
+    locale: str | None
+    respondent: str | None
+
+    @property
+    def read_as(self) -> str:
+        """The declared reading options, canonical: part of the submission's identity."""
+        options = (("encoding", _encoding_name(self.encoding)), ("locale", self.locale))
+        declared = (*options, ("respondent", self.respondent))
+        return ";".join(f"{k}={v}" for k, v in declared if v)
+
+
+@dataclass(frozen=True)
+class Examined:
+    """What reading and validating an upload found: plain data, so that it can come back
+    from a worker process."""
+
+    report: dict[str, Any]
+    payload: list[dict[str, Any]] | None
+    respondent: str | None
+    encoding: str | None
+    unusable: bool = False
+
+    @property
+    def status(self) -> str:
+        return "rejected" if self.report.get("errors") else "validated"
 
 
 def max_bytes() -> int:
@@ -79,6 +126,34 @@ def submit(
     respondent: str | None = None,
 ) -> SubmitResult:
     """Validate and store one file for one entity (see the module docstring)."""
+    upload = receive(
+        store,
+        data,
+        name,
+        entity_id,
+        file_format=file_format,
+        encoding=encoding,
+        locale=locale,
+        respondent=respondent,
+    )
+    if isinstance(upload, SubmitResult):
+        return upload
+    return record(store, upload, examine(store, upload))
+
+
+def receive(
+    store: Store,
+    data: bytes,
+    name: str,
+    entity_id: str,
+    *,
+    file_format: str | None = None,
+    encoding: str | None = None,
+    locale: str | None = None,
+    respondent: str | None = None,
+) -> Upload | SubmitResult:
+    """Check what comes with a file (entity, size, options) and identify it: the result of
+    the earlier submission when the same file was already sent, read the same way."""
     entity = store.find_entity(entity_id)
     if entity is None:
         raise InputError(
@@ -95,20 +170,48 @@ def submit(
         )
     if respondent is not None:
         respondent_named(respondent)
-    fmt = _format(data, name, file_format)
-    declared = declared_format(locale) if locale else None
-    sha256 = hashlib.sha256(data).hexdigest()
-    earlier = store.identical_submission(entity.id, sha256)
-    if earlier is not None:
-        record = store.submission(earlier)
-        return SubmitResult(earlier, record.status, record.report or {}, identical_to=earlier)
+    if locale:
+        declared_format(locale)
+    upload = Upload(
+        data,
+        name,
+        entity.id,
+        _format(data, name, file_format),
+        hashlib.sha256(data).hexdigest(),
+        encoding,
+        locale or None,
+        respondent,
+    )
+    earlier = store.identical_submission(entity.id, upload.sha256, upload.fmt, upload.read_as)
+    return upload if earlier is None else _identical(store, earlier)
+
+
+def _identical(store: Store, earlier: int) -> SubmitResult:
+    """The outcome of the earlier submission, told again (the same exit status)."""
+    found = store.submission(earlier)
+    return SubmitResult(
+        earlier,
+        found.status,
+        found.report or {},
+        unusable=found.unusable,
+        identical_to=earlier,
+        public_id=found.public_id,
+        rereads=found.rereads,
+        rereads_public_id=found.rereads_public_id,
+    )
+
+
+def examine(store: Store, upload: Upload) -> Examined:
+    """Read and validate an upload (the long part; stores nothing)."""
+    entity = store.entity(upload.entity_id)
+    declared = declared_format(upload.locale) if upload.locale else None
     try:
-        raw = _read(data, name, fmt, encoding)
+        raw = _read(upload.data, upload.name, upload.fmt, upload.encoding)
     except InputError as error:
         report = Report(
-            name,
-            fmt,
-            sha256,
+            upload.name,
+            upload.fmt,
+            upload.sha256,
             entity.id,
             findings=[
                 Finding(
@@ -123,45 +226,45 @@ def submit(
                 )
             ],
         )
-        return _stored(store, report, data, None, respondent, encoding, unusable=True)
-    report, payload = validate(store, raw, entity, declared=declared, respondent=respondent)
-    kind = report.completeness.respondent if report.completeness else respondent
-    return _stored(store, report, data, payload, kind, raw.encoding)
+        return Examined(report.as_dict(), None, upload.respondent, upload.encoding, True)
+    report, payload = validate(store, raw, entity, declared=declared, respondent=upload.respondent)
+    kind = report.completeness.respondent if report.completeness else upload.respondent
+    return Examined(report.as_dict(), payload if not report.errors else None, kind, raw.encoding)
 
 
-def _stored(
-    store: Store,
-    report: Report,
-    data: bytes,
-    payload: list[dict[str, Any]] | None,
-    respondent: str | None,
-    encoding: str | None,
-    *,
-    unusable: bool = False,
-) -> SubmitResult:
-    """Store the submission whatever its outcome (values only when it validated)."""
-    status = "rejected" if report.errors else "validated"
-    report_dict = report.as_dict()
+def record(store: Store, upload: Upload, examined: Examined) -> SubmitResult:
+    """Store the submission whatever its outcome (values only when it validated); a file
+    already stored meanwhile (sent twice at once) gives the earlier one's result."""
+    rereads = store.latest_reading(upload.entity_id, upload.sha256)
+    status = examined.status
     try:
         submission_id = store.create_submission(
-            entity_id=report.entity_id,
-            file_name=report.file,
-            fmt=report.format,
-            sha256=report.sha256,
-            content=data,
-            report=report_dict,
-            payload=payload if status == "validated" else None,
-            respondent=respondent,
-            encoding=encoding,
-            locale=report.locale,
+            entity_id=upload.entity_id,
+            file_name=upload.name,
+            fmt=upload.fmt,
+            sha256=upload.sha256,
+            content=upload.data,
+            report=examined.report,
+            payload=examined.payload if status == "validated" else None,
+            respondent=examined.respondent,
+            encoding=examined.encoding,
+            locale=examined.report.get("locale"),
             status=status,
+            read_as=upload.read_as,
+            rereads=rereads,
+            unusable=examined.unusable,
         )
     except DuplicateSubmission as same:  # the same file, sent twice at once
-        record = store.submission(same.earlier)
-        return SubmitResult(
-            same.earlier, record.status, record.report or {}, identical_to=same.earlier
-        )
-    return SubmitResult(submission_id, status, report_dict, unusable=unusable)
+        return _identical(store, same.earlier)
+    return SubmitResult(
+        submission_id,
+        status,
+        examined.report,
+        unusable=examined.unusable,
+        public_id=store.public_id(submission_id),
+        rereads=rereads,
+        rereads_public_id=store.public_id(rereads) if rereads is not None else None,
+    )
 
 
 def validate(
@@ -250,6 +353,16 @@ def _format(data: bytes, name: str, declared: str | None) -> str:
     if suffix == "json" or head[:1] in (b"{", b"["):
         return "json"
     return "csv"
+
+
+def _encoding_name(encoding: str | None) -> str | None:
+    """``UTF-8``, ``utf8`` and ``utf_8`` are one encoding (an unknown name stays as given)."""
+    if not encoding:
+        return None
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return encoding.lower()
 
 
 def _read(data: bytes, name: str, fmt: str, encoding: str | None) -> RawFile:

@@ -8,7 +8,7 @@ For example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -186,61 +186,105 @@ class Store(Accounts):
     # submissions ------------------------------------------------------------------------------
     def create_submission(self, **fields: Any) -> int:
         """Store a received file with its report (and values when validated), atomically.
-        The same file for the same entity, sent twice at once, is stored once: the second
-        raises :class:`DuplicateSubmission` naming the first."""
+        The same file for the same entity read the same way, sent twice at once, is stored
+        once: the second raises :class:`DuplicateSubmission` naming the first."""
         try:
             return self._create_submission(fields)
         except IntegrityError:
-            earlier = self.identical_submission(fields["entity_id"], fields["sha256"])
+            earlier = self.identical_submission(
+                fields["entity_id"], fields["sha256"], fields["fmt"], fields.get("read_as", "")
+            )
             if earlier is None:
                 raise
             raise DuplicateSubmission(earlier) from None
 
     def _create_submission(self, fields: dict[str, Any]) -> int:
+        public_id = _submissions.new_public_id()
         with self.transaction() as connection:
-            submission_id = _submissions.create(connection, actor=self.actor, **fields)
+            submission_id = _submissions.create(
+                connection, actor=self.actor, public_id=public_id, **fields
+            )
             self.audit(
                 connection,
                 "submit",
                 "submission",
                 str(submission_id),
                 {
+                    "public_id": public_id,
                     "entity": fields["entity_id"],
                     "file": fields["file_name"],
                     "sha256": fields["sha256"],
                     "status": fields["status"],
+                    "read_as": fields.get("read_as", ""),
+                    "rereads": fields.get("rereads"),
                 },
             )
         return submission_id
 
-    def identical_submission(self, entity_id: str, sha256: str) -> int | None:
+    def identical_submission(
+        self, entity_id: str, sha256: str, fmt: str, read_as: str = ""
+    ) -> int | None:
+        """The earlier submission of these bytes for this entity in this format, read with
+        the same declared options (``read_as``), if any."""
         with self.engine.connect() as connection:
-            return _submissions.identical(connection, entity_id, sha256)
+            return _submissions.identical(connection, entity_id, sha256, fmt, read_as)
 
-    def submission(self, submission_id: int) -> SubmissionRecord:
+    def latest_reading(self, entity_id: str, sha256: str) -> int | None:
+        """The latest submission of these bytes for this entity, however read."""
         with self.engine.connect() as connection:
+            return _submissions.latest_reading(connection, entity_id, sha256)
+
+    def submission(self, submission_id: int | str) -> SubmissionRecord:
+        """A submission by its local id (an int) or its public id (a text)."""
+        with self.engine.connect() as connection:
+            if isinstance(submission_id, str):
+                submission_id = _submissions.local_id(connection, submission_id)
             return _submissions.get(connection, submission_id)
 
-    def submissions(
-        self, *, status: str | None = None, entity_id: str | None = None
-    ) -> list[SubmissionRecord]:
+    def public_id(self, submission_id: int) -> str:
+        """The public id of the submission with this local id."""
         with self.engine.connect() as connection:
-            return _submissions.all_submissions(connection, status=status, entity_id=entity_id)
+            return _submissions.public_id(connection, submission_id)
 
-    def submission_values(self, submission_id: int) -> list[dict[str, Any]]:
+    def submissions(
+        self,
+        *,
+        status: str | None = None,
+        entity_id: str | None = None,
+        entity_ids: Collection[str] | None = None,
+    ) -> list[SubmissionRecord]:
+        """Summaries, without reports (see ``store.submissions.all_submissions``)."""
+        with self.engine.connect() as connection:
+            return _submissions.all_submissions(
+                connection, status=status, entity_id=entity_id, entity_ids=entity_ids
+            )
+
+    def submission_values(self, submission_id: int | str) -> list[dict[str, Any]]:
         """The values a submission would publish when accepted (its checked payload)."""
         with self.engine.connect() as connection:
+            if isinstance(submission_id, str):
+                submission_id = _submissions.local_id(connection, submission_id)
             return _submissions.payload(connection, submission_id)
 
-    def submission_file(self, submission_id: int) -> bytes:
+    def submission_file(self, submission_id: int | str) -> bytes:
         with self.engine.connect() as connection:
-            return _submissions.content(connection, submission_id)
+            return _submissions.content(connection, self._local(connection, submission_id))
 
-    def accept_submission(self, submission_id: int, comment: str | None = None) -> RecordResult:
+    @staticmethod
+    def _local(connection: Any, submission_id: int | str) -> int:
+        if isinstance(submission_id, str):
+            return _submissions.local_id(connection, submission_id)
+        return submission_id
+
+    def accept_submission(
+        self, submission_id: int | str, comment: str | None = None
+    ) -> RecordResult:
         """Accept a validated submission: its values become current revisions, all or none."""
-        with _reviewed_once(submission_id), self.transaction() as connection:
+        given = submission_id
+        with _reviewed_once(given), self.transaction() as connection:
+            submission_id = self._local(connection, given)
             record = _submissions.get(connection, submission_id)
-            _require_status(record, "validated", "accepted")
+            _require_status(record, "validated", "accepted", given)
             entity = _entities.get(connection, record.entity_id)
             # data of an illustrative (fictitious) entity is marked so on every value
             flags = ["illustrative"] if entity is not None and entity.illustrative else []
@@ -261,17 +305,30 @@ class Store(Accounts):
                 "accept",
                 "submission",
                 str(submission_id),
-                {"written": len(result.written), "unchanged": result.unchanged, "comment": comment},
+                {
+                    "public_id": record.public_id,
+                    "written": len(result.written),
+                    "unchanged": result.unchanged,
+                    "comment": comment,
+                },
             )
         return result
 
-    def reject_submission(self, submission_id: int, comment: str) -> None:
+    def reject_submission(self, submission_id: int | str, comment: str) -> None:
         """Reject a validated submission; it is kept, with its report and the reason."""
-        with _reviewed_once(submission_id), self.transaction() as connection:
+        given = submission_id
+        with _reviewed_once(given), self.transaction() as connection:
+            submission_id = self._local(connection, given)
             record = _submissions.get(connection, submission_id)
-            _require_status(record, "validated", "rejected")
+            _require_status(record, "validated", "rejected", given)
             _submissions.add_event(connection, submission_id, "rejected", self.actor, comment)
-            self.audit(connection, "reject", "submission", str(submission_id), {"comment": comment})
+            self.audit(
+                connection,
+                "reject",
+                "submission",
+                str(submission_id),
+                {"public_id": record.public_id, "comment": comment},
+            )
 
     # targets ----------------------------------------------------------------------------------
     def add_target(self, target: Target, *, supersedes: int | None = None) -> int:
@@ -302,7 +359,7 @@ class Store(Accounts):
 
 
 @contextmanager
-def _reviewed_once(submission_id: int) -> Iterator[None]:
+def _reviewed_once(submission_id: int | str) -> Iterator[None]:
     """A review racing another one loses at a unique index of the database (the same
     submission reviewed twice: uq_submission_events_reviewed; the same values written by two
     acceptances: the series revision) and is rolled back whole, with a clear message."""
@@ -316,11 +373,10 @@ def _reviewed_once(submission_id: int) -> Iterator[None]:
         ) from None
 
 
-def _require_status(record: SubmissionRecord, status: str, action: str) -> None:
+def _require_status(record: SubmissionRecord, status: str, action: str, given: int | str) -> None:
     if record.status != status:
         raise ConflictError(
-            f"submission {record.id} is {record.status}: only a {status} submission can be "
-            f"{action}",
+            f"submission {given} is {record.status}: only a {status} submission can be {action}",
             Location(field="submission"),
         )
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -81,8 +82,21 @@ submissions = Table(
     Column("locale", String(60)),
     # the normalised observations, waiting for review; written as revisions on acceptance
     Column("payload", JSON),
-    # one submission per entity and file (a resubmitted file is recognised as identical)
-    Index(None, "entity_id", "content_sha256", unique=True),
+    # the id shown outside (API, dashboard): random, so that ids say nothing of how much
+    # others submit; always written by the store (nullable only for the migration's sake)
+    Column("public_id", String(16)),
+    # the declared reading options (encoding, locale, respondent), canonical: the same bytes
+    # read otherwise are another submission, which names the earlier one it re-reads
+    Column("read_as", String(200), nullable=False, server_default=""),
+    Column("rereads_id", Integer, ForeignKey("submissions.id")),
+    # what a list shows, so that listing never reads a report
+    Column("value_count", Integer),
+    Column("error_count", Integer),
+    Column("warning_count", Integer),
+    Column("unusable", Boolean, nullable=False, server_default=false()),
+    # one submission per entity, file, format and reading (a resubmission is identical)
+    Index(None, "entity_id", "content_sha256", "format", "read_as", unique=True),
+    Index(None, "public_id", unique=True),
 )
 
 # The file exactly as received: nothing sent is ever lost.

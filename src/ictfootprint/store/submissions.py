@@ -2,13 +2,19 @@
 
 A submission row and its file are written once; its status (received → validated → accepted
 or rejected) is the latest of its append-only events, each with who, when and why.
+
+Each has two ids: the local integer ``id`` (the CLI's, an administrator's tool) and a random
+``public_id`` (the API's and the dashboard's: sequential ids would tell a submitter how much
+others submit). Lists read summary columns only, never a report, a payload or a file.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Connection, func, insert, select
 
@@ -16,9 +22,17 @@ from ictfootprint.errors import ConflictError, Location, NotFoundError
 from ictfootprint.store.database import now
 from ictfootprint.store.schema import submission_events, submission_files, submissions
 
+#: What a public id looks like (``secrets.token_urlsafe(9)``: 12 characters, 72 random bits).
+PUBLIC_ID: Final = "^[A-Za-z0-9_-]{12}$"
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(9)
+
 
 class DuplicateSubmission(ConflictError):
-    """The same file for the same entity is already stored (sent twice at once)."""
+    """The same file for the same entity, read the same way, is already stored (sent twice
+    at once)."""
 
     def __init__(self, earlier: int) -> None:
         super().__init__(f"identical to submission {earlier}", Location(field="file"))
@@ -35,7 +49,10 @@ class Event:
 
 @dataclass(frozen=True)
 class SubmissionRecord:
+    """One submission. ``report`` is ``None`` in lists (they never read reports)."""
+
     id: int
+    public_id: str
     entity_id: str
     file_name: str | None
     format: str
@@ -44,6 +61,13 @@ class SubmissionRecord:
     received_by: str
     respondent: str | None
     report: dict[str, Any] | None
+    values: int | None = None
+    errors: int | None = None
+    warnings: int | None = None
+    unusable: bool = False
+    read_as: str = ""
+    rereads: int | None = None
+    rereads_public_id: str | None = None
     events: tuple[Event, ...] = field(default=())
 
     @property
@@ -51,20 +75,23 @@ class SubmissionRecord:
         return self.events[-1].status if self.events else "received"
 
     def summary(self) -> dict[str, Any]:
-        report = self.report or {}
         return {
             "id": self.id,
+            "public_id": self.public_id,
             "entity": self.entity_id,
             "file": self.file_name,
             "format": self.format,
             "sha256": self.content_sha256,
+            "read_as": self.read_as,
+            "rereads": self.rereads,
             "received_at": self.received_at.isoformat(),
             "received_by": self.received_by,
             "respondent": self.respondent,
             "status": self.status,
-            "values": report.get("values"),
-            "errors": report.get("errors"),
-            "warnings": report.get("warnings"),
+            "values": self.values,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "unusable": self.unusable,
             "events": [
                 {"status": e.status, "at": e.at.isoformat(), "by": e.actor, "comment": e.comment}
                 for e in self.events
@@ -87,11 +114,22 @@ def create(
     locale: str | None,
     status: str,
     actor: str,
+    read_as: str = "",
+    rereads: int | None = None,
+    unusable: bool = False,
+    public_id: str | None = None,
 ) -> int:
     """Store a received file, its report and values, and its first events (one transaction)."""
     at = now()
     key = connection.execute(
         insert(submissions).values(
+            public_id=public_id or new_public_id(),
+            read_as=read_as,
+            rereads_id=rereads,
+            value_count=report.get("values"),
+            error_count=report.get("errors"),
+            warning_count=report.get("warnings"),
+            unusable=unusable,
             entity_id=entity_id,
             file_name=file_name,
             format=fmt,
@@ -133,17 +171,72 @@ def add_event(
     )
 
 
-def identical(connection: Connection, entity_id: str, sha256: str) -> int | None:
-    """The earlier submission of exactly this content for this entity, if any."""
+def identical(
+    connection: Connection, entity_id: str, sha256: str, fmt: str, read_as: str
+) -> int | None:
+    """The earlier submission of exactly this content for this entity, read the same way."""
     return connection.execute(
         select(func.min(submissions.c.id)).where(
+            submissions.c.entity_id == entity_id,
+            submissions.c.content_sha256 == sha256,
+            submissions.c.format == fmt,
+            submissions.c.read_as == read_as,
+        )
+    ).scalar()
+
+
+def latest_reading(connection: Connection, entity_id: str, sha256: str) -> int | None:
+    """The latest submission of this content for this entity, however it was read."""
+    return connection.execute(
+        select(func.max(submissions.c.id)).where(
             submissions.c.entity_id == entity_id, submissions.c.content_sha256 == sha256
         )
     ).scalar()
 
 
+def local_id(connection: Connection, public_id: str) -> int:
+    """The local id of the submission with this public id."""
+    found = connection.execute(
+        select(submissions.c.id).where(submissions.c.public_id == public_id)
+    ).scalar()
+    if found is None:
+        raise NotFoundError(f"no submission {public_id}")
+    return int(found)
+
+
+def public_id(connection: Connection, submission_id: int) -> str:
+    found = connection.execute(
+        select(submissions.c.public_id).where(submissions.c.id == submission_id)
+    ).scalar()
+    if found is None:
+        raise NotFoundError(f"no submission {submission_id}")
+    return str(found)
+
+
+_REREAD = submissions.alias("reread")
+_RENAMED: Final = ("rereads_id", "value_count", "error_count", "warning_count")
+# a summary: every column but the (possibly huge) report and payload
+_SUMMARY = [c for c in submissions.c if c.name not in ("report", "payload", *_RENAMED)]
+_COLUMNS = (
+    *_SUMMARY,
+    submissions.c.rereads_id.label("rereads"),
+    submissions.c.value_count.label("values"),
+    submissions.c.error_count.label("errors"),
+    submissions.c.warning_count.label("warnings"),
+    _REREAD.c.public_id.label("rereads_public_id"),
+)
+
+
+def _summaries() -> Any:
+    return select(*_COLUMNS).select_from(
+        submissions.outerjoin(_REREAD, _REREAD.c.id == submissions.c.rereads_id)
+    )
+
+
 def get(connection: Connection, submission_id: int) -> SubmissionRecord:
-    row = connection.execute(select(submissions).where(submissions.c.id == submission_id)).first()
+    row = connection.execute(
+        _summaries().add_columns(submissions.c.report).where(submissions.c.id == submission_id)
+    ).first()
     if row is None:
         raise NotFoundError(f"no submission {submission_id}")
     return _record(row, _events(connection, [submission_id]).get(submission_id, ()))
@@ -162,8 +255,10 @@ def _events(connection: Connection, ids: list[int]) -> dict[int, tuple[Event, ..
 
 
 def _record(row: Any, events: tuple[Event, ...]) -> SubmissionRecord:
+    fields = row._mapping
     return SubmissionRecord(
         id=row.id,
+        public_id=row.public_id,
         entity_id=row.entity_id,
         file_name=row.file_name,
         format=row.format,
@@ -171,18 +266,34 @@ def _record(row: Any, events: tuple[Event, ...]) -> SubmissionRecord:
         received_at=row.received_at,
         received_by=row.received_by,
         respondent=row.respondent,
-        report=row.report,
+        report=fields.get("report"),
+        values=row.values,
+        errors=row.errors,
+        warnings=row.warnings,
+        unusable=bool(row.unusable),
+        read_as=row.read_as,
+        rereads=row.rereads,
+        rereads_public_id=row.rereads_public_id,
         events=events,
     )
 
 
 def all_submissions(
-    connection: Connection, *, status: str | None = None, entity_id: str | None = None
+    connection: Connection,
+    *,
+    status: str | None = None,
+    entity_id: str | None = None,
+    entity_ids: Collection[str] | None = None,
 ) -> list[SubmissionRecord]:
-    columns = [c for c in submissions.c if c.name != "payload"]
-    query = select(*columns).order_by(submissions.c.id)
+    """Summaries (no report, payload or file), oldest first; ``entity_ids`` limits them to
+    those entities (an empty collection: none, without a query)."""
+    if entity_ids is not None and not entity_ids:
+        return []
+    query = _summaries().order_by(submissions.c.id)
     if entity_id is not None:
         query = query.where(submissions.c.entity_id == entity_id)
+    if entity_ids is not None:
+        query = query.where(submissions.c.entity_id.in_(sorted(entity_ids)))
     rows = connection.execute(query).all()
     events = _events(connection, [r.id for r in rows])
     records = [_record(r, events.get(r.id, ())) for r in rows]

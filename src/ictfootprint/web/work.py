@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, File, Form, Path, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from ictfootprint.api.problems import ApiError
 from ictfootprint.api.security import Principal, can_review, can_submit
-from ictfootprint.api.writes import check_reviewable, store_for, visible_submission
+from ictfootprint.api.uploads import submit_upload
+from ictfootprint.api.writes import SubmissionId, check_reviewable, store_for, visible_submission
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import ENTITY_ID
 from ictfootprint.store import Store
@@ -28,7 +29,6 @@ from ictfootprint.web.render import HTML, PAGE_HEADERS, here, html
 
 router = APIRouter(include_in_schema=False)
 PRIVATE: Final = {**PAGE_HEADERS, "Cache-Control": "private, no-store"}
-SubmissionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 CsrfField = Annotated[str, Form(max_length=128)]
 Comment = Annotated[str, Form(max_length=2000)]
 LOCALES: Final = ("", "en_US", "fr_FR", "es_ES", "ru_RU", "zh_CN", "ar_EG", "de_DE")
@@ -153,27 +153,27 @@ async def submit_file(
     csrf: CsrfField = "",
     locale: Annotated[str, Form(max_length=20, pattern="^[A-Za-z_]*$")] = "",
 ) -> Response:
-    from ictfootprint.collection.service import submit
-
     who = await required_user(request)
     session.check_csrf(request, csrf)
     limit = request.app.state.settings.max_upload_bytes
 
-    def run() -> int:
+    async def run() -> str:
         store = acting(request, who)
-        target = store.find_entity(entity)
+        target = await run_in_threadpool(store.find_entity, entity)
         if target is None or not can_submit(who, target):
             raise ApiError(403, "you may not submit for this entity", field="entity")
-        data = file.file.read(limit + 1)
+        data = await file.read(limit + 1)
         if len(data) > limit:
             raise ApiError(413, f"the file is larger than the limit of {limit // 2**20} MiB")
         if not data:
             raise InputError("the file is empty", Location(file=file.filename or "upload"))
-        result = submit(store, data, file.filename or "upload", entity, locale=locale or None)
-        return result.identical_to or result.submission_id
+        # validated in a worker process, never answered 503 once stored (api/uploads.py)
+        name = file.filename or "upload"
+        result = await submit_upload(request, store, data, name, entity, locale=locale or None)
+        return result.public_id
 
     try:
-        submission_id = await run_in_threadpool(run)
+        submission_id = await run()
     except InputError as exc:
         # the file could not be read at all: say why on the form, nothing was stored
         context = await run_in_threadpool(_workbench, request, who)
@@ -201,13 +201,13 @@ async def submission_page(
         store = acting(request, who)
         record, entity = visible_submission(store, who, submission_id)
         report = record.report or {}
-        excerpt = cells.offending_rows(store.submission_file(submission_id), record.format, report)
+        excerpt = cells.offending_rows(store.submission_file(record.id), record.format, report)
         return {
             "record": record,
             "entity": entity,
             "report": report,
             "excerpt": excerpt,
-            "changes": review.value_changes(store, submission_id, entity.id),
+            "changes": review.value_changes(store, record.id, entity.id),
             "completeness": _completeness(report, lang),
             "may_review": can_review(who, entity) and record.status == "validated",
         }
@@ -225,7 +225,7 @@ async def submission_page(
 
 
 async def _review(
-    request: Request, lang: str, submission_id: int, csrf: str, action: str, comment: str
+    request: Request, lang: str, submission_id: str, csrf: str, action: str, comment: str
 ) -> Response:
     who = await required_user(request)
     session.check_csrf(request, csrf)
@@ -272,7 +272,7 @@ async def submission_file(request: Request, lang: Lang, submission_id: Submissio
         store = acting(request, who)
         record, _entity = visible_submission(store, who, submission_id)
         name = record.file_name or f"submission-{submission_id}.{record.format}"
-        return store.submission_file(submission_id), name, record.format
+        return store.submission_file(record.id), name, record.format
 
     data, name, file_format = await run_in_threadpool(load)
     media = {
