@@ -75,7 +75,10 @@ def trajectory(
             base * pathway.share(year, start if pathway.kind != "points" else None), places
         )
         value = actual.get(year)
-        gap = None if value is None else round(value - path_value, places)
+        # compared at the stored resolution: a sum's binary noise (13134464.666000001 against
+        # 13134464.666) is neither a gap nor off track; + 0.0 turns a -0.0 into 0.0
+        stored = None if value is None else round(value, places)
+        gap = None if stored is None else round(stored - path_value, places) + 0.0
         points.append(
             TrajectoryPoint(
                 year=year,
@@ -84,8 +87,8 @@ def trajectory(
                 gap=gap,
                 gap_percent=None
                 if gap is None or path_value == 0
-                else round(100 * gap / path_value, 2),
-                on_track=None if value is None else value <= path_value,
+                else round(100 * gap / path_value, 2) + 0.0,
+                on_track=None if stored is None else stored <= path_value,
             )
         )
     return Trajectory(

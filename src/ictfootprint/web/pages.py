@@ -27,8 +27,8 @@ from ictfootprint.model import ENTITY_ID, Method
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import countries, region_members, regions
 from ictfootprint.store import Store
-from ictfootprint.web import i18n, profiles
-from ictfootprint.web.render import HTML, PAGE_HEADERS, here, html
+from ictfootprint.web import i18n, profiles, worldmap
+from ictfootprint.web.render import HTML, PAGE_HEADERS, figure, here, html
 
 
 class LanguageConvertor(Convertor[str]):
@@ -48,6 +48,8 @@ register_url_convertor("lang", LanguageConvertor())
 router = APIRouter(include_in_schema=False)
 Lang = Annotated[str, Path()]
 YearQuery = Annotated[int | None, Query(ge=1900, le=2200)]
+# a year a form may send empty (`year=`): empty is "no year chosen", not an error
+OptionalYear = Annotated[str, Query(pattern=r"^(|\d{4})$")]
 EXPLORE_PAGE: Final = 50
 
 
@@ -95,26 +97,53 @@ def root(request: Request) -> RedirectResponse:
 async def home(
     request: Request,
     lang: Lang,
-    indicator: Annotated[str, Query(max_length=64)] = profiles.MAP_DEFAULT,
-    year: YearQuery = None,
+    indicator: Annotated[str, Query(max_length=64)] = "",
+    year: OptionalYear = "",
 ) -> Response:
-    if indicator not in profiles.map_indicators():
+    chosen_indicator = indicator or worldmap.MAP_DEFAULT
+    if chosen_indicator not in catalogue() or "national" not in catalogue()[chosen_indicator].levels:
         raise NotFoundError(f"no indicator with national values {indicator[:64]!r}")
 
     def build() -> dict[str, Any]:
         store = store_of(request)
-        values = profiles.country_values(store, indicator, year)
+        values = worldmap.country_values(store, chosen_indicator, _year(year))
         world = profiles.trajectory(store, "world", "001")
+        with_data, without_data = worldmap.map_indicators(store)
         return {
             **names(lang),
             "values": values,
-            "map_indicators": profiles.map_indicators(),
+            "map_indicators": with_data,
+            "map_indicators_empty": without_data,
+            "map_spec": _map_spec(lang, values),
             "world": world,
             "latest": profiles.latest_year(world["points"]) if world else None,
-            "coverage": profiles.world_coverage(store, values),
+            "coverage": worldmap.world_coverage(store, values),
         }
 
     return await public_page(request, lang, "home.html", build)
+
+
+def _map_spec(lang: str, values: worldmap.CountryValues) -> dict[str, Any]:
+    """What site.js draws: each country's value, class colour and address, every country's
+    name (so that one without data says so by name), all formatted here, not in the script."""
+    known = countries()
+    return {
+        "type": "map",
+        "lang": lang,
+        "unit": values.unit,
+        "indicator": names(lang)["indicator_name"](values.indicator),
+        "geo": "/static/vendor/countries-110m.json",
+        "nodata": i18n.translator(lang).gettext("no data"),
+        "nodataColour": values.no_data,
+        "data": [r["numeric"] for r in values.rows],
+        "iso3": [r["iso3"] for r in values.rows],
+        "values": [r["value"] for r in values.rows],
+        "texts": [figure(r["value"], values.unit, lang) for r in values.rows],
+        "colours": [r["colour"] for r in values.rows],
+        "names": [known[r["iso3"]].name(lang) for r in values.rows],
+        "links": [f"/{lang}/countries/{r['iso3']}" for r in values.rows],
+        "countries": {c.numeric: c.name(lang) for c in known.values() if c.numeric},
+    }
 
 
 @router.get("/{lang:lang}/countries")
@@ -282,9 +311,10 @@ async def indicator_page(
 async def explore(
     request: Request,
     lang: Lang,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    offset: Annotated[str, Query(pattern=r"^\d{0,10}$")] = "",
 ) -> Response:
     params = request.query_params
+    start = int(offset or 0)
     filters = await observation_filters(
         entity=[e for e in params.getlist("entity") if e] or None,
         country=[c for c in params.getlist("country") if c] or None,
@@ -293,34 +323,62 @@ async def explore(
         year=[int(y) for y in params.getlist("year") if y.isdigit()] or None,
         method=[Method(m) for m in params.getlist("method") if m in set(Method)] or None,
     )
+    # the filters as chosen, empty ones left out: what every link of the page carries on
+    chosen = {
+        k: [v for v in params.getlist(k) if v]
+        for k in params
+        if k != "offset" and any(params.getlist(k))
+    }
 
     def build() -> dict[str, Any]:
         store = store_of(request)
-        total, rows = filters.query(store, EXPLORE_PAGE, offset)
-        chosen = {k: v for k, v in params.multi_items() if k != "offset" and v}
+        total, rows = filters.query(store, EXPLORE_PAGE, start)
         return {
             **names(lang),
             "total": total,
             "rows": rows,
-            "offset": offset,
+            "offset": start,
             "page": EXPLORE_PAGE,
-            "chosen": chosen,
-            "filters": _filter_choices(store, filters),
+            "filters": _filter_choices(store, filters, lang),
             "methods": [m.value for m in Method],
-            "regions": sorted(regions().values(), key=lambda r: r.code),
-            "params": {k: params.getlist(k) for k in params if k != "offset"},
+            "region_groups": _region_groups(),
+            "params": chosen,
         }
 
     return await public_page(request, lang, "explore.html", build)
 
 
-def _filter_choices(store: Store, filters: ObservationFilters) -> dict[str, Any]:
-    """What the explorer's selects offer: published entities and the countries they are in."""
+def _year(text: str) -> int | None:
+    return int(text) if text else None
+
+
+_AREA_KINDS: Final = (EntityKind.COUNTRY, EntityKind.REGION, EntityKind.WORLD)
+REGION_GROUPS: Final = (
+    ("UN M49", ("world", "m49_region", "m49_subregion", "m49_intermediate_region")),
+    ("ITU regions", ("itu_region",)),
+    ("Other groups", ("group",)),
+)
+
+
+def _region_groups() -> list[tuple[str, list[Any]]]:
+    """The explorer's regions by scheme (M49 and ITU both have an "Africa"), in the reference
+    data's order (a region, then its sub-regions)."""
+    found = list(regions().values())
+    return [(label, [r for r in found if r.kind in kinds]) for label, kinds in REGION_GROUPS]
+
+
+def _filter_choices(store: Store, filters: ObservationFilters, lang: str) -> dict[str, Any]:
+    """What the explorer's selects offer: published entities (by name, in the page's language
+    for countries and regions) and the countries they are in."""
     ids = store.published_entity_ids()
     entities = [e for e in store.entities() if e.id in ids]
     areas = sorted({e.country or e.id for e in entities if (e.country or e.id) in countries()})
+    area_name = names(lang)["area_name"]
     return {
         "entities": entities,
+        "entity_names": {
+            e.id: area_name(e.id) if e.kind in _AREA_KINDS else e.name for e in entities
+        },
         "countries": areas,
         "selected_countries": sorted(filters.countries or ()),
         "region_members": region_members,

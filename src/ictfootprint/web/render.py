@@ -4,18 +4,23 @@ every page carries (a strict Content-Security-Policy: scripts and data from this
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import math
 from collections.abc import Mapping
 from functools import cache
 from typing import Any, Final
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
+from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
 
 from ictfootprint import __version__
+from ictfootprint.units import convert
 from ictfootprint.web import i18n
 
 HTML: Final = "text/html; charset=utf-8"
@@ -29,6 +34,84 @@ CSP: Final = (
 # same-origin referrers (the API's default is none): a form's POST then carries our Origin,
 # which the CSRF check compares; no other site ever learns a page's address
 PAGE_HEADERS: Final = {"Content-Security-Policy": CSP, "Referrer-Policy": "same-origin"}
+# units a headline figure may be scaled through (pint converts), smallest first
+SCALES: Final = (
+    ("gCO2e", "kgCO2e", "tCO2e", "ktCO2e", "MtCO2e", "GtCO2e"),
+    ("Wh", "kWh", "MWh", "GWh", "TWh", "PWh"),
+)
+SIGNIFICANT_DIGITS: Final = 3
+
+
+def scaled(value: float, unit: str) -> tuple[float, str]:
+    """``value`` in the unit of its family that puts it between 1 and 999 (through pint);
+    a unit of no family, or a zero, stays as it is.
+
+    >>> scaled(14_531_185.5, "tCO2e"), scaled(2_400_000.0, "MWh")
+    ((14.5311855, 'MtCO2e'), (2.4, 'TWh'))
+    """
+    ladder = next((units for units in SCALES if unit in units), None)
+    if ladder is None or value == 0 or not math.isfinite(value):
+        return value, unit
+    best = value, unit
+    for candidate in ladder:
+        converted = convert(value, unit, candidate).value
+        best = converted, candidate
+        if abs(round(converted, 12)) < 999.5:
+            break
+    return best
+
+
+def figure(value: float | None, unit: str | None, lang: str, to: str | None = None) -> str:
+    """A headline figure: three significant digits, its unit scaled (``14.5 MtCO2e``), or in
+    the unit ``to`` (the chart's beside it), in the language's conventions; the exact value
+    is the table's job.
+
+    >>> figure(14_531_185.5, "tCO2e", "fr"), figure(2_400_000.0, "MWh", "en", to="GWh")
+    ('14,5\xa0MtCO2e', '2,400\xa0GWh')
+    """
+    if value is None:
+        return ""
+    if unit and to:
+        shown, shown_unit = convert(value, unit, to).value, to
+    else:
+        shown, shown_unit = scaled(value, unit) if unit else (value, "")
+    text = rounded(shown, lang)
+    return f"{text}\u00a0{shown_unit}" if shown_unit else text
+
+
+def series_unit(values: list[float | None], unit: str) -> str:
+    """The unit a chart of ``values`` is drawn in: the one that puts its largest between 1
+    and 999 (the headline beside the chart uses it too)."""
+    found = [abs(v) for v in values if v is not None]
+    return scaled(max(found), unit)[1] if found else unit
+
+
+def trajectory_view(t: Mapping[str, Any]) -> dict[str, Any]:
+    """A trajectory (``Assessment.as_dict()``) as its chart draws it: years, actual and
+    pathway in :func:`series_unit` (through pint)."""
+    points = t["points"]
+    unit = series_unit([p["actual"] for p in points] + [p["pathway"] for p in points], t["unit"])
+
+    def shown(value: float | None) -> float | None:
+        return None if value is None else convert(value, t["unit"], unit).value
+
+    return {
+        "unit": unit,
+        "x": [p["year"] for p in points],
+        "actual": [shown(p["actual"]) for p in points],
+        "pathway": [shown(p["pathway"]) for p in points],
+    }
+
+
+def rounded(value: float, lang: str, digits: int = SIGNIFICANT_DIGITS) -> str:
+    """``value`` to ``digits`` significant digits (never ``-0``), the language's way."""
+    if value == 0 or not math.isfinite(value):
+        return i18n.number(0.0 if value == 0 else value, lang, 0)
+    magnitude = math.floor(math.log10(abs(value)))
+    places = digits - 1 - magnitude
+    decimals = max(0, places)
+    value = round(value, places) + 0.0
+    return format_decimal(value, format="#,##0" + ("." + "#" * decimals if decimals else ""), locale=lang)
 
 
 @pass_context
@@ -53,7 +136,56 @@ def _significant(context: Context, value: float | None) -> str:
 
 @pass_context
 def _percent(context: Context, value: float | None) -> str:
-    return i18n.percent(value, context["lang"])
+    # at the format's own resolution (0.1 %), so that a tiny negative never shows as -0.0 %
+    return i18n.percent(None if value is None else round(value, 3) + 0.0, context["lang"])
+
+
+@pass_context
+def _figure(
+    context: Context, value: float | None, unit: str | None, to: str | None = None
+) -> str:
+    return figure(value, unit, context["lang"], to)
+
+
+@pass_context
+def _rounded(context: Context, value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
+    return rounded(value, context["lang"], digits)
+
+
+@pass_context
+def _chart_csv(context: Context, spec: Mapping[str, Any]) -> str:
+    """A chart's data as a CSV ``data:`` address, for its download link: the very numbers
+    the chart draws, exact, with the unit in the header (UTF-8 with a BOM for Excel)."""
+    gettext = i18n.translator(context["lang"]).gettext
+    unit = spec.get("unit") or ""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if spec.get("type") == "map":
+        writer.writerow(
+            [gettext("Country"), "ISO 3166-1", f"{spec.get('indicator', '')} ({unit})".strip()]
+        )
+        for name, iso3, value in zip(spec["names"], spec["iso3"], spec["values"], strict=True):
+            writer.writerow([_cell(name), iso3, _number_cell(value)])
+    else:
+        series = spec.get("series", [])
+        x = spec.get("x", [])
+        first = spec.get("xName") or (
+            gettext("Year") if all(isinstance(v, int) for v in x) else gettext("Category")
+        )
+        writer.writerow([first, *(f"{s['name']} ({unit})" for s in series)])
+        for n, label in enumerate(x):
+            writer.writerow([_cell(str(label)), *(_number_cell(s["data"][n]) for s in series)])
+    return "data:text/csv;charset=utf-8," + quote("\ufeff" + out.getvalue())
+
+
+def _number_cell(value: Any) -> str:
+    # twelve significant digits: the value, without the binary noise of a conversion
+    return "" if value is None else f"{float(value):.12g}"
+
+
+def _cell(text: str) -> str:
+    # a text cell that a spreadsheet would read as a formula gets a leading quote (as exports)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @pass_context
@@ -120,10 +252,10 @@ def query(params: Mapping[str, Any], **changes: Any) -> str:
     merged = {**params, **changes}
     pairs: list[tuple[str, str]] = []
     for key, value in merged.items():
-        if value is None or value == "":
-            continue
+        # an empty parameter means no filter: a link never carries one (`year=&method=`)
         for item in value if isinstance(value, list | tuple) else [value]:
-            pairs.append((key, str(item)))
+            if item is not None and item != "":
+                pairs.append((key, str(item)))
     return "?" + urlencode(pairs) if pairs else ""
 
 
@@ -141,6 +273,9 @@ def environment() -> Environment:
         num=_number,
         sig=_significant,
         pct=_percent,
+        figure=_figure,
+        rounded=_rounded,
+        csv_uri=_chart_csv,
         date=_date,
         json_script=_json_script,
         scope=_scope,
@@ -154,6 +289,7 @@ def environment() -> Environment:
         languages=[(code, i18n.autonym(code)) for code in i18n.LANGUAGES],
         version=__version__,
         query=query,
+        trajectory_view=trajectory_view,
     )
     return env
 

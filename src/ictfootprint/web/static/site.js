@@ -1,11 +1,22 @@
 /* ictfootprint dashboard: draws each chart from the JSON spec the page carries, with the
    ECharts library and the world geometry this server ships (nothing from another host).
-   Every chart has its data table beside it; without script the table is all there is. */
+   Every chart has its data table beside it; without script the table is all there is (open,
+   the chart's box hidden): once a chart is drawn, its box shows and its table folds.
+   The chart library (1 MB) is loaded only on a page that has a chart.
+   Right-to-left pages: time runs right to left as in the tables beside the charts (the x axis
+   inverted, the value axis on the right), with whole numbers on the axis (see axisFormat);
+   tooltips are right-to-left runs. The map keeps its geography. */
 (function () {
   "use strict";
   var PALETTE = ["#0a4f96", "#b35900", "#1e6b34", "#6a3d9a", "#a4161a"];
-  var MAP_COLOURS = ["#deebf7", "#9ecae1", "#4292c6", "#08519c", "#08306b"];
+  var RLM = "\u200f";
   var geometry = null;
+  var self = document.currentScript;
+  var version = self ? (self.src.split("?")[1] || "") : "";
+
+  function rtl() { return document.documentElement.dir === "rtl"; }
+
+  function isolated(text) { return rtl() ? RLM + text + RLM : text; }
 
   function numberFormat(lang, value) {
     var size = Math.abs(value);
@@ -13,21 +24,39 @@
     return new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(value);
   }
 
+  /* Compact axis labels ("21K", "2.1万") except on right-to-left pages: the SVG text is laid
+     out left to right whatever its marks, and "21 ألف" would read "thousand 21"; there the
+     labels are whole numbers ("21,000"), which read the same in both directions. */
   function axisFormat(lang) {
-    var format = new Intl.NumberFormat(lang, { notation: "compact", maximumFractionDigits: 2 });
+    var options = rtl() ? { maximumFractionDigits: 2 } : { notation: "compact", maximumFractionDigits: 2 };
+    var format = new Intl.NumberFormat(lang, options);
     return function (value) { return format.format(value); };
   }
 
+  function loadScript(name) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = "/static/vendor/" + name + (version ? "?" + version : "");
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error(name + " did not load")); };
+      document.head.appendChild(script);
+    });
+  }
+
   function base(spec) {
+    var right = rtl();
     return {
       animation: false,
       color: PALETTE,
       textStyle: { fontFamily: "system-ui, 'Noto Sans', 'Noto Sans Arabic', 'Noto Sans CJK SC', sans-serif", color: "#1b1b1b" },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "–" : numberFormat(spec.lang, v) + " " + spec.unit; } },
-      legend: { top: 0, textStyle: { color: "#1b1b1b" } },
-      grid: { left: 16, right: 24, top: 40, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: spec.x, axisLabel: { color: "#1b1b1b" } },
-      yAxis: { type: "value", name: spec.unit, nameTextStyle: { color: "#1b1b1b" }, axisLabel: { color: "#1b1b1b", formatter: axisFormat(spec.lang) } }
+      // the legend below the plot, the unit above it: they never meet, even 390 px wide
+      legend: { bottom: 0, textStyle: { color: "#1b1b1b" } },
+      grid: { left: 12, right: 12, top: 36, bottom: 36, containLabel: true },
+      xAxis: { type: "category", data: spec.x, inverse: right, axisLabel: { color: "#1b1b1b", hideOverlap: true } },
+      yAxis: { type: "value", name: spec.unit, position: right ? "right" : "left",
+               nameTextStyle: { color: "#1b1b1b", align: right ? "right" : "left" },
+               axisLabel: { color: "#1b1b1b", formatter: axisFormat(spec.lang) } }
     };
   }
 
@@ -48,30 +77,28 @@
     return option;
   }
 
+  /* Colours, classes and figures come from the server (banded, with a "no data" class); a
+     country without a value says so by name. The legend is the page's, beside the map. */
   function map(spec) {
-    var values = spec.values.filter(function (v) { return v != null; });
     var data = spec.data.map(function (id, i) {
-      return { name: id, value: spec.values[i], label: spec.names[i], link: spec.links[i] };
+      return { name: id, value: spec.values[i], label: spec.names[i], text: spec.texts[i],
+               link: spec.links[i], itemStyle: { areaColor: spec.colours[i] } };
     });
     return {
       animation: false,
-      textStyle: { fontFamily: "system-ui, 'Noto Sans', sans-serif", color: "#1b1b1b" },
+      textStyle: { fontFamily: "system-ui, 'Noto Sans', 'Noto Sans Arabic', 'Noto Sans CJK SC', sans-serif", color: "#1b1b1b" },
       tooltip: {
         trigger: "item",
         formatter: function (p) {
-          if (!p.data) { return spec.nodata; }
-          return p.data.label + ": " + numberFormat(spec.lang, p.data.value) + " " + spec.unit;
+          var name = (p.data && p.data.label) || spec.countries[p.name] || "";
+          if (!p.data || p.data.text == null) { return isolated(name ? name + ": " + spec.nodata : spec.nodata); }
+          return isolated(name + ": " + p.data.text);
         }
-      },
-      visualMap: {
-        type: "continuous", min: 0, max: Math.max.apply(null, values.concat([0])) || 1,
-        inRange: { color: MAP_COLOURS }, left: 8, bottom: 8, calculable: false,
-        text: [numberFormat(spec.lang, Math.max.apply(null, values.concat([0]))) + " " + spec.unit, "0"],
-        textStyle: { color: "#1b1b1b" }
       },
       series: [{
         type: "map", map: "world", roam: false, data: data,
-        itemStyle: { areaColor: "#eceff3", borderColor: "#5c6670", borderWidth: 0.5 },
+        left: 0, right: 0, top: 0, bottom: 0,
+        itemStyle: { areaColor: spec.nodataColour, borderColor: "#5c6670", borderWidth: 0.5 },
         emphasis: { label: { show: false }, itemStyle: { areaColor: "#ffbf47" } },
         select: { disabled: true }
       }]
@@ -121,12 +148,9 @@
   function draw(figure) {
     var spec = JSON.parse(figure.querySelector(".chart-spec").textContent);
     var canvas = figure.querySelector(".chart-canvas");
-    if (typeof echarts === "undefined") {
-      figure.querySelector("details").open = true;
-      canvas.hidden = true;
-      return;
-    }
     var start = function () {
+      canvas.hidden = false;
+      figure.querySelector("details").open = false;
       var chart = echarts.init(canvas, null, { renderer: "svg" });
       var builders = { line: line, bar: bar, map: map };
       chart.setOption(builders[spec.type](spec));
@@ -137,13 +161,19 @@
     };
     if (spec.type === "map") {
       canvas.classList.add("map");
-      loadGeometry(spec.geo).then(start);
-    } else {
-      start();
+      return loadGeometry(spec.geo).then(start);
     }
+    start();
+    return Promise.resolve();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    Array.prototype.forEach.call(document.querySelectorAll("figure.chart"), draw);
+    var figures = Array.prototype.slice.call(document.querySelectorAll("figure.chart"));
+    if (!figures.length) { return; }
+    var maps = figures.some(function (f) { return JSON.parse(f.querySelector(".chart-spec").textContent).type === "map"; });
+    var library = loadScript("echarts.min.js");
+    if (maps) { library = library.then(function () { return loadScript("topojson-client.min.js"); }); }
+    // without the library (blocked, offline) the tables stay open: that is the fallback
+    library.then(function () { figures.forEach(draw); });
   });
 })();

@@ -1,0 +1,218 @@
+"""The world map on the home page: each country's value of one indicator, in banded classes.
+
+The sector's emissions (``national_ict_ghg``) come from the very computation the world headline
+and its L.1470 chart use, the sector totals (:mod:`ictfootprint.compute.sector`: Scope 1 + 2
+location-based of in-sector entities, best value available), so a company accepted in a new
+country shows on the map, in its table and in the count of countries the moment the headline
+rises. Other indicators are the countries' own published values.
+
+Classes are fixed at the server, not a continuous scale: quantile breaks rounded to two
+significant digits (as Our World in Data's maps band theirs), a sequential palette whose
+lightest class stands apart from the no-data grey (contrast ≥ 1.5:1), and a legend that names
+"no data". Values are shown in one unit chosen so the largest is between 1 and 999.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from ictfootprint.model import EntityKind
+from ictfootprint.reference.catalogue import catalogue
+from ictfootprint.reference.countries import countries
+from ictfootprint.store import Store
+from ictfootprint.units import convert
+from ictfootprint.web.render import scaled
+
+MAP_DEFAULT: Final = "national_ict_ghg"
+# the sector's Scope 1 + 2 location-based: the headline's own computation
+SECTOR_INDICATOR: Final = "national_ict_ghg"
+SECTOR_INPUTS: Final = ("ghg_scope1", "ghg_scope2_location")
+SECTOR_SOURCE: Final = (
+    "sum of the Scope 1 + 2 (location-based) of the country's in-sector reporting entities"
+)
+# ColorBrewer Blues, lightest to darkest; the lightest is dark enough to stand 1.5:1 from
+# NO_DATA (see tests/test_web_map.py), each class 1.3:1 or more from the next
+PALETTE: Final = ("#9ecae1", "#5da2d0", "#2b7bba", "#0b559f", "#08306b")
+NO_DATA: Final = "#f2f2f2"
+CLASSES: Final = 5
+
+
+def map_indicators(store: Store) -> tuple[list[str], list[str]]:
+    """Indicators with national values, as (those with published data, those without yet)."""
+    national = [i.id for i in catalogue().values() if "national" in i.levels]
+    known = countries()
+    areas = [e.id for e in store.entities() if e.kind is EntityKind.COUNTRY and e.id in known]
+    found: set[str] = set()
+    if areas:
+        _total, rows = store.published_page(entity_ids=areas, indicator_ids=national)
+        found = {obs.indicator_id for obs, _area in rows if obs.value is not None}
+    if _sector_years(store):
+        found.add(SECTOR_INDICATOR)
+    return [i for i in national if i in found], [i for i in national if i not in found]
+
+
+@dataclass
+class Band:
+    low: float
+    high: float
+    colour: str
+
+
+@dataclass
+class CountryValues:
+    """One indicator's national values for the chosen year, in one display unit."""
+
+    indicator: str
+    unit: str | None
+    years: list[int]
+    year: int | None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    bands: list[Band] = field(default_factory=list)
+    no_data: str = NO_DATA
+
+
+def country_values(store: Store, indicator_id: str, year: int | None) -> CountryValues:
+    """The map's data: each country's value for ``year`` (the latest year when None)."""
+    if indicator_id == SECTOR_INDICATOR:
+        years = _sector_years(store)
+        chosen = year if year in years else (years[-1] if years else None)
+        found = _sector_rows(store, chosen) if chosen is not None else []
+    else:
+        known = countries()
+        _total, published = store.published_page(indicator_ids=[indicator_id])
+        national = [o for o, _a in published if o.entity_id in known and o.value is not None]
+        years = sorted({obs.year for obs in national})
+        chosen = year if year in years else (years[-1] if years else None)
+        found = [
+            {
+                "iso3": obs.entity_id,
+                "value": float(obs.value or 0.0),
+                "unit": obs.unit or catalogue()[indicator_id].unit,
+                "method": str(obs.method),
+                "source": obs.source,
+                "flags": list(obs.quality_flags),
+            }
+            for obs in national
+            if obs.year == chosen
+        ]
+    unit = _display_unit(found) or catalogue()[indicator_id].unit or None
+    rows = []
+    for row in sorted(found, key=lambda r: -float(r["value"])):
+        value = float(row["value"])
+        if unit and row["unit"] != unit:
+            value = convert(value, row["unit"], unit).value
+        rows.append({**row, "value": value, "unit": unit, "numeric": countries()[row["iso3"]].numeric})
+    result = CountryValues(indicator_id, unit, years, chosen, rows, bands([r["value"] for r in rows]))
+    for row in rows:
+        row["colour"] = colour_of(row["value"], result.bands)
+    return result
+
+
+def _display_unit(rows: list[dict[str, Any]]) -> str | None:
+    """The unit that puts the largest value between 1 and 999 (all rows share a unit)."""
+    if not rows:
+        return None
+    largest = max(rows, key=lambda r: abs(float(r["value"])))
+    return scaled(float(largest["value"]), str(largest["unit"]))[1]
+
+
+def _sector_years(store: Store) -> list[int]:
+    _total, rows = store.published_page(indicator_ids=list(SECTOR_INPUTS))
+    return sorted({obs.year for obs, _area in rows})
+
+
+def _sector_rows(store: Store, year: int) -> list[dict[str, Any]]:
+    from ictfootprint.compute.sector import sector_totals
+
+    totals = sector_totals(store, level="country", year=year)
+    by_country: dict[str, float] = {}
+    for row in totals.rows:
+        if row["s1s2_location"] is not None:
+            by_country[row["area"]] = by_country.get(row["area"], 0.0) + float(row["s1s2_location"])
+    return [
+        {
+            "iso3": iso3,
+            "value": value,
+            "unit": totals.unit,
+            "method": "calculated",
+            "source": SECTOR_SOURCE,
+            "flags": [],
+        }
+        for iso3, value in by_country.items()
+    ]
+
+
+def bands(values: list[float], classes: int = CLASSES) -> list[Band]:
+    """Quantile classes with edges rounded to two significant digits, lowest from 0.
+
+    >>> [(b.low, b.high) for b in bands([9.48, 16.5, 74.1])]
+    [(0.0, 14.0), (14.0, 36.0), (36.0, 75.0)]
+    """
+    found = sorted(values)
+    if not found:
+        return []
+    distinct = len(set(found))
+    count = max(1, min(classes, distinct))
+    low = 0.0 if found[0] >= 0 else -_nice(-found[0], up=True)
+    high = _nice(found[-1], up=True) if found[-1] > 0 else 0.0
+    edges = [low]
+    for k in range(1, count):
+        cut = _nice(_quantile(found, k / count), up=False)
+        if edges[-1] < cut < high:
+            edges.append(cut)
+    edges.append(max(high, edges[-1]))
+    picks = _spread(len(edges) - 1)
+    return [Band(edges[i], edges[i + 1], PALETTE[picks[i]]) for i in range(len(edges) - 1)]
+
+
+def colour_of(value: float, found: list[Band]) -> str:
+    for band in found:
+        if value < band.high:
+            return band.colour
+    return found[-1].colour if found else NO_DATA
+
+
+def _spread(count: int) -> list[int]:
+    """``count`` palette positions, evenly from lightest to darkest."""
+    if count <= 1:
+        return [len(PALETTE) // 2]
+    return [round(i * (len(PALETTE) - 1) / (count - 1)) for i in range(count)]
+
+
+def _quantile(ordered: list[float], share: float) -> float:
+    position = share * (len(ordered) - 1)
+    below = math.floor(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+
+
+def _nice(value: float, *, up: bool) -> float:
+    """``value`` rounded to two significant digits (up, or to the nearest)."""
+    if value == 0:
+        return 0.0
+    step = 10 ** (math.floor(math.log10(abs(value))) - 1)
+    count = math.ceil(value / step) if up else round(value / step)
+    return float(f"{count * step:.12g}")
+
+
+@dataclass
+class Coverage:
+    """How much of the world the published data covers."""
+
+    countries_with_values: int
+    countries_total: int
+    entities: int
+    years: list[int]
+
+
+def world_coverage(store: Store, values: CountryValues) -> Coverage:
+    ids = store.published_entity_ids()
+    areas = {EntityKind.COUNTRY, EntityKind.REGION, EntityKind.WORLD}
+    return Coverage(
+        countries_with_values=len(values.rows),
+        countries_total=sum(1 for c in countries().values() if c.itu_member),
+        entities=sum(1 for e in store.entities() if e.id in ids and e.kind not in areas),
+        years=values.years,
+    )
