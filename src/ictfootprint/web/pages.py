@@ -23,7 +23,7 @@ from ictfootprint.api.reads import (
     store_of,
 )
 from ictfootprint.errors import NotFoundError
-from ictfootprint.model import ENTITY_ID, Method
+from ictfootprint.model import ENTITY_ID, EntityKind, Method
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import countries, region_members, regions
 from ictfootprint.store import Store
@@ -101,7 +101,10 @@ async def home(
     year: OptionalYear = "",
 ) -> Response:
     chosen_indicator = indicator or worldmap.MAP_DEFAULT
-    if chosen_indicator not in catalogue() or "national" not in catalogue()[chosen_indicator].levels:
+    if (
+        chosen_indicator not in catalogue()
+        or "national" not in catalogue()[chosen_indicator].levels
+    ):
         raise NotFoundError(f"no indicator with national values {indicator[:64]!r}")
 
     def build() -> dict[str, Any]:
