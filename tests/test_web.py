@@ -125,9 +125,11 @@ def test_the_map_carries_each_countrys_value_and_link(world: World) -> None:
     )
     assert spec is not None
     data = spec.group(1)
-    # India 2022: 69,876.9 tCO2e = 0.0698769 MtCO2e; ISO numeric 356
-    assert '"356"' in data and "0.06987" in data and "/en/countries/IND" in data
-    assert "0.0699" in page  # the table behind the map, in the page's unit (MtCO2e)
+    # India 2022: 69,876.9 tCO2e = 69.8769 ktCO2e (the unit that puts the largest value
+    # between 1 and 999); ISO numeric 356
+    assert '"356"' in data and "69.876" in data and "/en/countries/IND" in data
+    assert '"unit":"ktCO2e"' in data and '"69.9\u00a0ktCO2e"' in data  # the tooltip's figure
+    assert "69.88" in page  # the table behind the map, in the map's unit
 
 
 def test_errors_are_pages_in_the_pages_language(world: World) -> None:

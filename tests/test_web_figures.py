@@ -40,9 +40,7 @@ def links(page: str, pattern: str) -> list[str]:
 
 def test_download_links_after_filter_carry_no_empty_parameters(world: World) -> None:
     # what the form sends when only a country is chosen
-    page = world.client.get(
-        "/en/explore?country=KEN&region=&entity=&indicator=&year=&method="
-    )
+    page = world.client.get("/en/explore?country=KEN&region=&entity=&indicator=&year=&method=")
     assert page.status_code == 200
     found = links(page.text, "/api/v1/exports/observations")
     assert len(found) == 3
@@ -145,14 +143,20 @@ def test_accepting_a_company_in_a_new_country_changes_headline_map_and_count(
     world = build_world(f"sqlite:///{tmp_path / 'new-country.db'}")
     compute_footprint(world.store)
     world.store.add_entity(
-        Entity(id="new-br-op", name="Novo Operador (fictitious)", kind=EntityKind.COMPANY,
-               country="BRA", subsectors=["mobile_network"], illustrative=True)
+        Entity(
+            id="new-br-op",
+            name="Novo Operador (fictitious)",
+            kind=EntityKind.COMPANY,
+            country="BRA",
+            subsectors=["mobile_network"],
+            illustrative=True,
+        )
     )
     file = (
-        "indicator,year,value,unit,country,source\n"
-        "ghg_scope1,2023,5000,tCO2e,BRA,new country test\n"
-        "ghg_scope2_location,2023,20000,tCO2e,BRA,new country test\n"
-    ).encode()
+        b"indicator,year,value,unit,country,source\n"
+        b"ghg_scope1,2023,5000,tCO2e,BRA,new country test\n"
+        b"ghg_scope2_location,2023,20000,tCO2e,BRA,new country test\n"
+    )
     result = submit(world.store, file, "br.csv", "new-br-op")
     assert result.status == "validated", result.report
     world.store.accept_submission(result.submission_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -112,8 +113,7 @@ def test_arabic_axis_labels_are_numbers_that_read_in_either_direction(
         guarded.goto("/ar/countries/FRA")
         charts_drawn(guarded.page, 2)
         labels = guarded.page.evaluate(
-            "[...document.querySelectorAll('#subsectors-canvas svg text')]"
-            ".map(t => t.textContent)"
+            "[...document.querySelectorAll('#subsectors-canvas svg text')].map(t => t.textContent)"
         )
         numbers = [label for label in labels if label[:1].isdigit()]
         assert "8,000" in numbers, labels
@@ -167,7 +167,7 @@ def test_a_journalist_downloads_the_trend_against_the_pathway(
         with guarded.page.expect_download() as info:
             link.click()
         download = info.value
-        text = open(download.path(), encoding="utf-8-sig").read()
+        text = Path(download.path()).read_text(encoding="utf-8-sig")
         lines = text.splitlines()
         # the unit in the header, the values exact: France 2020, 10,525.655 tCO2e
         assert lines[0].startswith("Year,Actual (") and "L.1470 pathway (" in lines[0], lines[0]
@@ -179,7 +179,11 @@ def test_a_journalist_downloads_the_trend_against_the_pathway(
         guarded.assert_clean()
 
 
-SHOTS = (("/", "map", 2), ("/countries/FRA", "country-FRA", 2), ("/explore?country=KEN", "explore", 0))
+SHOTS = (
+    ("/", "map", 2),
+    ("/countries/FRA", "country-FRA", 2),
+    ("/explore?country=KEN", "explore", 0),
+)
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh", "en"])

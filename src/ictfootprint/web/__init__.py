@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 from functools import lru_cache
+from pathlib import Path
 from typing import Final
 
 import anyio.to_thread
@@ -121,5 +122,4 @@ def _accepts_gzip(headers: Headers) -> bool:
 def _gzipped(full_path: str, mtime_ns: int, size: int) -> bytes:
     """The file gzip-compressed (cached by its path, time and size: a changed file is
     compressed again)."""
-    with open(full_path, "rb") as handle:
-        return gzip.compress(handle.read(), compresslevel=9, mtime=0)
+    return gzip.compress(Path(full_path).read_bytes(), compresslevel=9, mtime=0)

@@ -13,8 +13,8 @@ from functools import cache
 from typing import Any, Final
 from urllib.parse import quote, urlencode
 
-from fastapi import Request
 from babel.numbers import format_decimal
+from fastapi import Request
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -111,7 +111,9 @@ def rounded(value: float, lang: str, digits: int = SIGNIFICANT_DIGITS) -> str:
     places = digits - 1 - magnitude
     decimals = max(0, places)
     value = round(value, places) + 0.0
-    return format_decimal(value, format="#,##0" + ("." + "#" * decimals if decimals else ""), locale=lang)
+    return format_decimal(
+        value, format="#,##0" + ("." + "#" * decimals if decimals else ""), locale=lang
+    )
 
 
 @pass_context
@@ -141,9 +143,7 @@ def _percent(context: Context, value: float | None) -> str:
 
 
 @pass_context
-def _figure(
-    context: Context, value: float | None, unit: str | None, to: str | None = None
-) -> str:
+def _figure(context: Context, value: float | None, unit: str | None, to: str | None = None) -> str:
     return figure(value, unit, context["lang"], to)
 
 

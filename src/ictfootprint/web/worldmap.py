@@ -103,8 +103,12 @@ def country_values(store: Store, indicator_id: str, year: int | None) -> Country
         value = float(row["value"])
         if unit and row["unit"] != unit:
             value = convert(value, row["unit"], unit).value
-        rows.append({**row, "value": value, "unit": unit, "numeric": countries()[row["iso3"]].numeric})
-    result = CountryValues(indicator_id, unit, years, chosen, rows, bands([r["value"] for r in rows]))
+        rows.append(
+            {**row, "value": value, "unit": unit, "numeric": countries()[row["iso3"]].numeric}
+        )
+    result = CountryValues(
+        indicator_id, unit, years, chosen, rows, bands([r["value"] for r in rows])
+    )
     for row in rows:
         row["colour"] = colour_of(row["value"], result.bands)
     return result
