@@ -47,6 +47,13 @@ PATTERNS: Final = (
     ),
     (
         re.compile(
+            r"^sum of the Scope 1 \+ 2 \(location-based\) of the country's in-sector "
+            r"reporting entities$"
+        ),
+        _("sum of the Scope 1 + 2 (location-based) of the country's in-sector reporting entities"),
+    ),
+    (
+        re.compile(
             r"^Illustrative dataset shipped with ictfootprint \(fictitious operators; not real "
             r"data\)$"
         ),
