@@ -182,11 +182,13 @@ def test_operator_downloads_a_template_and_sees_the_offending_cells(
 
 @pytest.mark.parametrize("journey", CASES, ids=IDS, indirect=True)
 def test_reviewer_reads_the_values_and_accepts(journey: Journey, site: Site) -> None:
-    value = 5000 + next(_serial)
+    serial = next(_serial)
+    value = 5000 + serial
+    # each run restates op-a's accepted 2023 Scope 1 and adds a value no run has accepted
     good = (
         "indicator,year,value,unit,country,source\n"
         f"ghg_scope1,2023,{value},tCO2e,FRA,journey test\n"
-        f"ghg_scope1,2025,{value},tCO2e,FRA,journey test\n"
+        f"activity_revenue,{2000 + serial},{value},USD,,journey test\n"
     )
     journey.sign_in(site.tokens["sub-a"])
     journey.page.locator("#entity").select_option("illustrative-op-a")
@@ -201,7 +203,6 @@ def test_reviewer_reads_the_values_and_accepts(journey: Journey, site: Site) -> 
     journey.page.locator(f'a[href="{address}"]').first.click()
     journey.page.wait_for_url(f"**{address}")
     journey.check("submission to review")
-    # 2023 restates op-a's accepted 1,700 tCO2e; 2025 is new
     expect(journey.page.locator("table.changes tr.change-restates")).to_have_count(1)
     expect(journey.page.locator("table.changes tr.change-new")).to_have_count(1)
     assert journey.download("a[href$='/file']") == good.encode()
