@@ -243,3 +243,21 @@ def test_explorer_filters_and_downloads_what_it_sees(journey: Journey) -> None:
     assert values, "the download is empty"
     column = next(i for i, h in enumerate(header) if h in ("country", "area"))
     assert {r[column] for r in values} == {"KEN"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ru", "es", "ar", "zh"])
+def test_benchmark_last_column_was_cut_off_at_1366_px(
+    browser: Browser, site: Site, lang: str
+) -> None:
+    """Regression: the criteria's headers did not wrap, so in French and Russian the table
+    was wider than its box at 1366 px and the last column was cut off."""
+    walk = Journey(browser, site, lang, "desktop")
+    try:
+        walk.goto("/benchmark")
+        box, table = walk.page.evaluate(
+            "(() => { const t = document.querySelector('#benchmark');"
+            " return [t.closest('.scroll').clientWidth, t.scrollWidth]; })()"
+        )
+        assert table <= box, f"{lang}: the table is {table} px in a {box} px box"
+    finally:
+        walk.finish()
