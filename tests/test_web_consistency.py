@@ -95,3 +95,15 @@ def test_based_in_sorted_by_iso_code_not_the_readers_name(world: World) -> None:
     for lang, names in expected.items():
         page = world.client.get(f"/{lang}/benchmark?sort=country&order=asc").text
         assert re.findall(r"</th>\s*<td>([^<]+)</td>", page) == names, lang
+
+
+def test_unit_words_and_scope_codes_were_english_on_other_pages(world: World) -> None:
+    """Regression: "percent", "dimensionless", "m^3" and "1+2-market" as such."""
+    pue = world.client.get("/zh/indicators/dc_pue").text
+    assert "dimensionless" not in pue and "无单位" in pue
+    share = world.client.get("/ar/indicators/energy_electricity_renewable_share").text
+    assert "percent" not in share
+    water = world.client.get("/fr/indicators/resource_water_withdrawal").text
+    assert "m^3" not in water and "m³" in water
+    market = world.client.get("/ru/indicators/ghg_s1s2_market").text
+    assert "1+2-market" not in market and "Охват 1 + 2 (рыночный метод)" in market
