@@ -33,6 +33,7 @@ from ictfootprint.store.schema import (
     audit_log,
     submission_events,
     submission_files,
+    submission_reports,
     submissions,
 )
 
@@ -258,7 +259,9 @@ def stored_submissions(store: Store) -> dict[str, dict[str, Any]]:
     fails on a hash stored twice."""
     with store.engine.connect() as connection:
         rows = connection.execute(
-            select(submissions).where(submissions.c.entity_id == ENTITY)
+            select(submissions, submission_reports.c.report, submission_reports.c.payload)
+            .outerjoin(submission_reports, submission_reports.c.submission_id == submissions.c.id)
+            .where(submissions.c.entity_id == ENTITY)
         ).all()
         ids = [r.id for r in rows]
         files = {

@@ -104,6 +104,7 @@ def _one_row_in_every_append_only_table(store: Store) -> None:
     from ictfootprint.store.schema import (
         submission_events,
         submission_files,
+        submission_reports,
         submissions,
         targets,
     )
@@ -122,6 +123,7 @@ def _one_row_in_every_append_only_table(store: Store) -> None:
             )
         ).inserted_primary_key[0]
         connection.execute(insert(submission_files).values(submission_id=sid, content=b"x", size=1))
+        connection.execute(insert(submission_reports).values(submission_id=sid, report={}))
         connection.execute(
             insert(submission_events).values(submission_id=sid, status="received", at=at, actor="t")
         )
@@ -146,7 +148,7 @@ def test_the_database_refuses_to_rewrite_history(db_url: str, statement: str) ->
     _one_row_in_every_append_only_table(store)
     for table in APPEND_ONLY:
         with pytest.raises(DBAPIError, match="append-only"), store.transaction() as connection:
-            key = "submission_id" if table == "submission_files" else "id"
+            key = "submission_id" if table in ("submission_files", "submission_reports") else "id"
             connection.execute(text(statement.format(table=table, key=key)))
 
 

@@ -42,6 +42,7 @@ metadata = MetaData(
 APPEND_ONLY: Final = (
     "submissions",
     "submission_files",
+    "submission_reports",
     "observations",
     "factor_datasets",
     "emission_factors",
@@ -75,13 +76,10 @@ submissions = Table(
     Column("content_sha256", String(64), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("received_by", String(100), nullable=False),
-    Column("report", JSON),
     Column("supersedes_id", Integer, ForeignKey("submissions.id")),
     Column("respondent", String(40)),
     Column("encoding", String(30)),
     Column("locale", String(60)),
-    # the normalised observations, waiting for review; written as revisions on acceptance
-    Column("payload", JSON),
     # the id shown outside (API, dashboard): random, so that ids say nothing of how much
     # others submit; always written by the store (nullable only for the migration's sake)
     Column("public_id", String(16)),
@@ -97,6 +95,18 @@ submissions = Table(
     # one submission per entity, file, format and reading (a resubmission is identical)
     Index(None, "entity_id", "content_sha256", "format", "read_as", unique=True),
     Index(None, "public_id", unique=True),
+)
+
+#: A submission's report and its normalised values, apart from its row: a report can weigh
+#: hundreds of megabytes, and SQLite reads a row's columns in order, walking a large value's
+#: overflow pages to reach those after it; a list of submissions never comes here.
+submission_reports = Table(
+    "submission_reports",
+    metadata,
+    Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+    Column("report", JSON),
+    # the normalised observations, waiting for review; written as revisions on acceptance
+    Column("payload", JSON),
 )
 
 # The file exactly as received: nothing sent is ever lost.

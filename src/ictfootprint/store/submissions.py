@@ -20,7 +20,12 @@ from sqlalchemy import Connection, func, insert, select
 
 from ictfootprint.errors import ConflictError, Location, NotFoundError
 from ictfootprint.store.database import now
-from ictfootprint.store.schema import submission_events, submission_files, submissions
+from ictfootprint.store.schema import (
+    submission_events,
+    submission_files,
+    submission_reports,
+    submissions,
+)
 
 #: What a public id looks like (``secrets.token_urlsafe(9)``: 12 characters, 72 random bits).
 PUBLIC_ID: Final = "^[A-Za-z0-9_-]{12}$"
@@ -136,8 +141,6 @@ def create(
             content_sha256=sha256,
             received_at=at,
             received_by=actor,
-            report=report,
-            payload=payload,
             respondent=respondent,
             encoding=encoding,
             locale=locale,
@@ -148,6 +151,11 @@ def create(
     connection.execute(
         insert(submission_files).values(
             submission_id=submission_id, content=content, size=len(content)
+        )
+    )
+    connection.execute(
+        insert(submission_reports).values(
+            submission_id=submission_id, report=report, payload=payload
         )
     )
     add_event(connection, submission_id, "received", actor, None, at=at)
@@ -215,8 +223,8 @@ def public_id(connection: Connection, submission_id: int) -> str:
 
 _REREAD = submissions.alias("reread")
 _RENAMED: Final = ("rereads_id", "value_count", "error_count", "warning_count")
-# a summary: every column but the (possibly huge) report and payload
-_SUMMARY = [c for c in submissions.c if c.name not in ("report", "payload", *_RENAMED)]
+# a summary: the row (the report and the payload are apart, in submission_reports)
+_SUMMARY = [c for c in submissions.c if c.name not in _RENAMED]
 _COLUMNS = (
     *_SUMMARY,
     submissions.c.rereads_id.label("rereads"),
@@ -235,7 +243,10 @@ def _summaries() -> Any:
 
 def get(connection: Connection, submission_id: int) -> SubmissionRecord:
     row = connection.execute(
-        _summaries().add_columns(submissions.c.report).where(submissions.c.id == submission_id)
+        _summaries()
+        .add_columns(submission_reports.c.report)
+        .outerjoin(submission_reports, submission_reports.c.submission_id == submissions.c.id)
+        .where(submissions.c.id == submission_id)
     ).first()
     if row is None:
         raise NotFoundError(f"no submission {submission_id}")
@@ -302,7 +313,9 @@ def all_submissions(
 
 def payload(connection: Connection, submission_id: int) -> list[dict[str, Any]]:
     value = connection.execute(
-        select(submissions.c.payload).where(submissions.c.id == submission_id)
+        select(submission_reports.c.payload).where(
+            submission_reports.c.submission_id == submission_id
+        )
     ).scalar()
     return list(value or [])
 
