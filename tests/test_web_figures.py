@@ -52,9 +52,16 @@ def test_download_links_after_filter_carry_no_empty_parameters(world: World) -> 
 
 
 def test_pages_accept_empty_parameters(world: World) -> None:
-    for path in ("/en/?indicator=&year=", "/en/explore?offset=&year=", "/ar/explore?offset="):
+    for path in (
+        "/en/?indicator=&year=",
+        "/en/explore?offset=&year=",
+        "/ar/explore?offset=",
+        "/en/countries/FRA?year=",
+        "/en/benchmark?year=&q=&country=",
+    ):
         assert world.client.get(path).status_code == 200, path
     assert world.client.get("/en/?year=abc").status_code == 422
+    assert world.client.get("/en/?year=1800").status_code == 422
 
 
 def test_regions_of_m49_and_itu_are_told_apart(world: World) -> None:
@@ -271,3 +278,16 @@ def test_static_files_are_sent_gzipped_to_who_accepts_it(world: World, name: str
         assert len(raw) < len(plain.content) / 2.5
     refused = world.client.get(f"/static/{name}", headers={"Accept-Encoding": "gzip;q=0"})
     assert "content-encoding" not in refused.headers
+
+
+def test_map_heading_has_no_latin_punctuation_in_chinese_and_arabic(world: World) -> None:
+    for lang, separator in (("zh", "："), ("ar", "،")):
+        page = world.client.get(f"/{lang}/?year=2023").text
+        heading = re.search(r'<h2 id="map-heading">([^<]+)</h2>', page)
+        assert heading is not None
+        assert ", " not in heading.group(1) and separator in heading.group(1), heading.group(1)
+
+
+def test_home_still_says_the_data_is_illustrative(world: World) -> None:
+    # the notice read the map's first row's flags, which the sector totals do not carry
+    assert "Illustrative data:" in world.client.get("/en/").text

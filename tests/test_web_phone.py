@@ -199,3 +199,55 @@ def test_screenshots_of_the_map_a_country_and_the_explorer(
                 shot = screenshot(guarded.page, f"{name}-{lang}-{size}")
                 assert shot.stat().st_size > 20_000
             guarded.assert_clean()
+
+
+def test_explorer_downloads_after_filter_are_the_filtered_values(
+    base_url: str, browser: Browser
+) -> None:
+    """Pressing Filter sent every empty field (`year=&method=`), which the links carried on
+    and the API refused (422)."""
+    with Guarded(browser, base_url, accept_downloads=True) as guarded:
+        page = guarded.page
+        guarded.goto("/en/explore")
+        page.get_by_label("Country").select_option("KEN")
+        page.get_by_label("Indicator").select_option("ghg_scope1")
+        page.get_by_role("button", name="Filter").click()
+        page.wait_for_url("**/en/explore?*")
+        for name in ("CSV", "XLSX", "SDMX-CSV 2.0"):
+            href = page.get_by_role("link", name=name, exact=True).get_attribute("href") or ""
+            assert "=&" not in href + "&" and "country=KEN" in href, href
+        with page.expect_download() as info:
+            page.get_by_role("link", name="CSV", exact=True).click()
+        rows = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()
+        assert len(rows) > 1 and all(",KEN," in row or ",ghg_scope1," in row for row in rows[1:])
+        assert all(",ghg_scope1," in row for row in rows[1:])
+        guarded.assert_clean()
+
+
+def test_hovering_a_country_without_data_says_no_data(base_url: str, browser: Browser) -> None:
+    """It said "undefined: NaN MtCO2e"."""
+    for lang, expected in (("en", "Brazil: no data"), ("fr", "Brésil: pas de données")):
+        with Guarded(browser, base_url, viewport=DESKTOP) as guarded:
+            guarded.goto(f"/{lang}/")
+            charts_drawn(guarded.page, 2)
+            tip = guarded.page.evaluate(
+                """(name) => {
+                  const canvas = document.getElementById('world-map-canvas');
+                  const chart = echarts.getInstanceByDom(canvas);
+                  chart.dispatchAction({ type: 'showTip', seriesIndex: 0, name: name });
+                  return chart.getOption().tooltip[0].formatter({ name: name, data: undefined });
+                }""",
+                "076",
+            )
+            assert tip.replace("\u200f", "") == expected
+            with_data = guarded.page.evaluate(
+                """() => {
+                  const canvas = document.getElementById('world-map-canvas');
+                  const chart = echarts.getInstanceByDom(canvas);
+                  const item = chart.getOption().series[0].data.find(d => d.name === '356');
+                  return chart.getOption().tooltip[0].formatter({ name: '356', data: item });
+                }"""
+            )
+            assert "NaN" not in with_data and "undefined" not in with_data
+            assert with_data.replace("\u200f", "").endswith("\u00a0ktCO2e"), with_data
+            guarded.assert_clean()

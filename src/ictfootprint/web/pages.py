@@ -13,6 +13,7 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from pydantic import BeforeValidator, Field
 from starlette.convertors import Convertor, register_url_convertor
 
 from ictfootprint.api.cache import cached
@@ -47,9 +48,12 @@ class LanguageConvertor(Convertor[str]):
 register_url_convertor("lang", LanguageConvertor())
 router = APIRouter(include_in_schema=False)
 Lang = Annotated[str, Path()]
-YearQuery = Annotated[int | None, Query(ge=1900, le=2200)]
-# a year a form may send empty (`year=`): empty is "no year chosen", not an error
-OptionalYear = Annotated[str, Query(pattern=r"^(|\d{4})$")]
+# a form sends an unchosen year empty (`year=`): that is "no year chosen", not an error
+YearQuery = Annotated[
+    Annotated[int, Field(ge=1900, le=2200)] | None,
+    BeforeValidator(lambda v: None if v == "" else v),
+    Query(),
+]
 EXPLORE_PAGE: Final = 50
 
 
@@ -98,7 +102,7 @@ async def home(
     request: Request,
     lang: Lang,
     indicator: Annotated[str, Query(max_length=64)] = "",
-    year: OptionalYear = "",
+    year: YearQuery = None,
 ) -> Response:
     chosen_indicator = indicator or worldmap.MAP_DEFAULT
     if (
@@ -109,7 +113,7 @@ async def home(
 
     def build() -> dict[str, Any]:
         store = store_of(request)
-        values = worldmap.country_values(store, chosen_indicator, _year(year))
+        values = worldmap.country_values(store, chosen_indicator, year)
         world = profiles.trajectory(store, "world", "001")
         with_data, without_data = worldmap.map_indicators(store)
         return {
@@ -349,10 +353,6 @@ async def explore(
         }
 
     return await public_page(request, lang, "explore.html", build)
-
-
-def _year(text: str) -> int | None:
-    return int(text) if text else None
 
 
 _AREA_KINDS: Final = (EntityKind.COUNTRY, EntityKind.REGION, EntityKind.WORLD)

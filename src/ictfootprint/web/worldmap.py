@@ -209,14 +209,17 @@ class Coverage:
     countries_total: int
     entities: int
     years: list[int]
+    illustrative: bool  # some published data is the fictitious example, which the page says
 
 
 def world_coverage(store: Store, values: CountryValues) -> Coverage:
     ids = store.published_entity_ids()
     areas = {EntityKind.COUNTRY, EntityKind.REGION, EntityKind.WORLD}
+    published = [e for e in store.entities() if e.id in ids]
     return Coverage(
         countries_with_values=len(values.rows),
         countries_total=sum(1 for c in countries().values() if c.itu_member),
-        entities=sum(1 for e in store.entities() if e.id in ids and e.kind not in areas),
+        entities=sum(1 for e in published if e.kind not in areas),
         years=values.years,
+        illustrative=any(e.illustrative for e in published if e.kind not in areas),
     )
