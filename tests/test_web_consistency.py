@@ -107,3 +107,15 @@ def test_unit_words_and_scope_codes_were_english_on_other_pages(world: World) ->
     assert "m^3" not in water and "m³" in water
     market = world.client.get("/ru/indicators/ghg_s1s2_market").text
     assert "1+2-market" not in market and "Охват 1 + 2 (рыночный метод)" in market
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh"])
+def test_headings_used_latin_commas_in_arabic_and_chinese(world: World, lang: str) -> None:
+    """Regression: "By sub-sector and scope, 2023" kept its ", " in Arabic and Chinese."""
+    for path in ("/", "/countries/FRA", "/benchmark", "/companies/illustrative-op-a"):
+        page = world.client.get(f"/{lang}{path}").text
+        headings = re.findall(r"<(h1|h2|h3|caption|figcaption)[^>]*>(.*?)</\1>", page, re.S)
+        latin = [
+            text for _tag, text in headings if re.search(r"\S, \S", re.sub("<[^>]+>", "", text))
+        ]
+        assert latin == [], (path, latin)
