@@ -162,3 +162,16 @@ def test_refuses_what_the_reader_refuses(name: str) -> None:
     with pytest.raises(InputError) as caught:
         annotate_xlsx((CORPUS / name).read_bytes(), FINDINGS, name)
     assert caught.value.location.file == name
+
+
+def test_a_french_workbook_got_an_english_report_sheet_name() -> None:
+    """Regression: the report sheet of an annotated French template was "validation report"."""
+    from ictfootprint.collection.annotate import report_sheet_name
+
+    data = template_bytes("telecom-operator", "fr", [2023], "xlsx")
+    book = load_workbook(io.BytesIO(annotate_xlsx(data, [])))
+    assert book.sheetnames[-1] == report_sheet_name("fr") == "rapport de validation"
+    english = load_workbook(
+        io.BytesIO(annotate_xlsx(template_bytes("telecom-operator", "en", [2023], "xlsx"), []))
+    )
+    assert english.sheetnames[-1] == REPORT_SHEET

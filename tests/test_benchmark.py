@@ -378,3 +378,59 @@ def test_duplicate_entity_in_a_ranking_is_refused() -> None:
         rank([FIXTURE[0], replace(FIXTURE[0], year=2023)])
     assert caught.value.location.field == "entity_id"
     assert "op-c" in caught.value.message
+
+
+# --- the benchmark read from the store --------------------------------------------------------
+
+
+def _store_company(db_url: str) -> Any:
+    from ictfootprint.model import Entity, EntityKind, Observation
+    from ictfootprint.store import Store
+
+    store = Store.open(db_url, actor="test")
+    store.add_entity(
+        Entity(id="green-op", name="Green Operator", kind=EntityKind.COMPANY, country="FRA")
+    )
+    rows = [
+        # electricity in two countries, renewables reported where they were bought
+        ("energy_electricity", 60_000.0, "MWh", "FRA"),
+        ("energy_electricity", 40.0, "GWh", "KEN"),
+        ("energy_electricity_renewable", 57_000.0, "MWh", "FRA"),
+        ("energy_electricity_renewable", 38_000.0, "MWh", "KEN"),
+        ("ghg_scope1", 1000.0, "tCO2e", "FRA"),
+    ]
+    store.record_observations(
+        [
+            Observation(
+                entity_id="green-op",
+                indicator_id=indicator,
+                year=2023,
+                value=value,
+                unit=unit,
+                method="reported",
+                source="test",
+                country=country,
+            )
+            for indicator, value, unit, country in rows
+        ]
+    )
+    return store
+
+
+def test_renewable_criterion_was_zero_for_companies_reporting_mwh_not_the_share(
+    db_url: str,
+) -> None:
+    """Regression: companies report renewable and total electricity (MWh), rarely the share;
+    the benchmark read only ``energy_electricity_renewable_share`` and scored them 0."""
+    from ictfootprint.assess.benchmark_store import companies_from_store
+
+    store = _store_company(db_url)
+    try:
+        (company_year,) = companies_from_store(store, 2023)
+    finally:
+        store.close()
+    # by hand: (57,000 + 38,000) MWh / (60,000 + 40,000) MWh = 95 %
+    assert company_year.renewable_share_percent == pytest.approx(95.0)
+    # 95 % of the criterion's 15 points
+    breakdown = {c.criterion: c for c in score(company_year).criteria}
+    assert breakdown["renewable_electricity"].points == pytest.approx(15.0 * 0.95)

@@ -136,7 +136,10 @@ def test_errors_are_pages_in_the_pages_language(world: World) -> None:
     missing = world.client.get("/fr/countries/XYZ")
     assert missing.status_code == 404 and 'lang="fr"' in missing.text
     wrong = world.client.get("/es/explore?indicator=no_such_indicator")
-    assert wrong.status_code == 400 and "unknown indicator" in wrong.text
+    # in the page's language, with the value at fault as data (the API's English stays out)
+    assert wrong.status_code == 400 and "no_such_indicator" in wrong.text
+    assert "unknown indicator" not in wrong.text
+    assert "unknown indicator" in world.client.get("/en/explore?indicator=no_such_indicator").text
     assert world.client.get("/de/").status_code == 404  # not one of our languages
     assert world.client.get("/en/?year=abc").status_code == 422
     # values under review are never on a public page

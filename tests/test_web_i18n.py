@@ -74,3 +74,26 @@ def test_only_arabic_is_right_to_left() -> None:
         "ltr",
         "ltr",
     ]
+
+
+def test_every_validation_rule_has_a_translatable_message() -> None:
+    """Findings are translated by rule id on the pages: a new rule needs its message here."""
+    import ictfootprint.collection.service  # noqa: F401  (registers the data rules)
+    from ictfootprint.collection.registry import RULES
+    from ictfootprint.web.findings import RULE_MESSAGES, finding_message
+
+    assert set(RULES) - set(RULE_MESSAGES) == set()
+    finding = {"rule": "range-non-negative", "message": "negative value"}
+    assert finding_message(finding, "en") == "negative value"  # English keeps its detail
+    assert finding_message(finding, "fr") == "Quantité négative"
+    unknown = {"rule": "no-such-rule", "message": "something odd"}
+    assert finding_message(unknown, "ar") == "something odd"
+
+
+def test_scopes_units_and_lists_are_written_the_languages_way() -> None:
+    assert i18n.scope_name("1+2-market", "fr") == "Scopes 1 + 2 (fondé sur le marché)"
+    assert i18n.scope_name("3.11", "zh") == "范围3，第11类"
+    assert i18n.unit_name("percent", "ar") == "%" and i18n.unit_name("m^3", "en") == "m³"
+    assert i18n.unit_name("dimensionless", "ru") == "без единицы"
+    assert i18n.listing(["2021", "2022", "2023"], "zh") == "2021、2022和2023"
+    assert "،" in i18n.listing(["a", "b", "c"], "ar") or " و" in i18n.listing(["a", "b"], "ar")

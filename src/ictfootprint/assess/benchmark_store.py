@@ -14,19 +14,25 @@ means):
   value, else ``none``;
 - disclosure completeness: the share of its respondent type's required indicators published
   for ``year`` (:func:`ictfootprint.assess.coverage.coverage`);
-- renewable share: ``energy_electricity_renewable_share``; net-zero year: the earliest of its
-  targets' and ``target_net_zero_year``.
+- renewable share: ``energy_electricity_renewable_share`` where reported, else renewable over
+  total electricity (``energy_electricity_renewable`` / ``energy_electricity``) summed over
+  every country the company reported for ``year``, the same ratio as the country pages';
+- net-zero year: the earliest of its targets' and ``target_net_zero_year``.
 """
 
 from __future__ import annotations
 
-from ictfootprint.assess.benchmark import TARGETS, VERIFICATION, CompanyYear
+from ictfootprint.assess.benchmark import PERCENT, TARGETS, VERIFICATION, CompanyYear
 from ictfootprint.assess.coverage import coverage
 from ictfootprint.assess.trajectories import entity_series
 from ictfootprint.model import EntityKind, StoredObservation, Target
 from ictfootprint.store import Store
 from ictfootprint.store.observations import best_available
+from ictfootprint.units import convert
 
+ELECTRICITY = "energy_electricity"
+RENEWABLE = "energy_electricity_renewable"
+RENEWABLE_SHARE = "energy_electricity_renewable_share"
 SCOPE3_CATEGORIES = tuple(f"ghg_scope3_c{n:02d}" for n in range(1, 16))
 SBTI_STATUS = {"committed": "committed", "targets_set": "validated"}
 
@@ -68,7 +74,7 @@ def _company_year(
         s1s2_market=series.get(year),
         s1s2_market_base=series.get(base_year) if base_year is not None else None,
         base_year=base_year,
-        renewable_share_percent=_number(by_indicator, "energy_electricity_renewable_share"),
+        renewable_share_percent=_renewable_share(values),
         net_zero_year=_net_zero(targets, by_indicator),
     )
 
@@ -93,9 +99,25 @@ def _verified(by_indicator: dict[str, StoredObservation]) -> str:
     return "none"
 
 
-def _number(by_indicator: dict[str, StoredObservation], indicator_id: str) -> float | None:
-    obs = by_indicator.get(indicator_id)
-    return obs.value if obs is not None else None
+def _renewable_share(values: list[StoredObservation]) -> float | None:
+    """The reported share, else Σ renewable / Σ electricity over the year's countries.
+
+    Companies report MWh far more often than the share: reading the share alone scored every
+    such company 0 on the criterion while the country page showed its real share.
+    """
+    reported = [
+        o.value for o in values if o.indicator_id == RENEWABLE_SHARE and o.value is not None
+    ]
+    if reported:
+        return reported[0]
+    sums = {ELECTRICITY: 0.0, RENEWABLE: 0.0}
+    for obs in values:
+        if obs.indicator_id in sums and obs.value is not None and obs.unit is not None:
+            sums[obs.indicator_id] += convert(obs.value, obs.unit, "MWh").value
+    if sums[ELECTRICITY] <= 0 or not any(o.indicator_id == RENEWABLE for o in values):
+        return None
+    # a renewable figure above the total is a reporting error the validation flags: cap it
+    return min(sums[RENEWABLE] / sums[ELECTRICITY] * PERCENT, PERCENT)
 
 
 def _net_zero(targets: list[Target], by_indicator: dict[str, StoredObservation]) -> int | None:

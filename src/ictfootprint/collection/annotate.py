@@ -2,8 +2,9 @@
 
 The submitter gets back their own file: cells with an error are filled red, cells with only
 warnings amber, and each carries a comment with the rule, message, expected and found. A last
-sheet, "validation report", lists every finding (also those that point at no cell) that the
-report lists, then, for a rule with more findings than a report lists, how many more there are.
+sheet, "validation report" (named in the template's language), lists every finding (also
+those that point at no cell) that the report lists, then, for a rule with more findings than a
+report lists, how many more there are.
 """
 
 from __future__ import annotations
@@ -28,6 +29,22 @@ from ictfootprint.collection.findings import Finding, Severity
 from ictfootprint.collection.xlsxpackage import DAMAGE, damaged, open_package
 
 REPORT_SHEET: Final = "validation report"
+# the report sheet in the template's language (a sheet name is at most 31 characters)
+REPORT_SHEETS: Final = {
+    "en": REPORT_SHEET,
+    "fr": "rapport de validation",
+    "es": "informe de validación",
+    "ru": "отчёт о проверке",
+    "zh": "验证报告",
+    "ar": "تقرير التحقق",
+}
+
+
+def report_sheet_name(lang: str | None) -> str:
+    """The report sheet's name in the workbook's language (English when it has none)."""
+    return REPORT_SHEETS.get(lang or "en", REPORT_SHEET)
+
+
 REPORT_COLUMNS: Final = (
     "rule",
     "severity",
@@ -129,10 +146,15 @@ def _describe(finding: Finding) -> str:
 
 
 def _report(wb: Workbook, findings: Sequence[Finding], omitted: Mapping[str, int]) -> None:
-    title = REPORT_SHEET
+    from ictfootprint.collection.template import PROP_LANGUAGE
+
+    custom = wb.custom_doc_props  # type: ignore[attr-defined]  # missing from the stubs
+    props = {p.name: getattr(p, "value", None) for p in custom.props}
+    base = report_sheet_name(str(props.get(PROP_LANGUAGE) or "en"))
+    title = base
     number = 2
     while title in wb.sheetnames:
-        title = f"{REPORT_SHEET} ({number})"
+        title = f"{base} ({number})"
         number += 1
     ws = wb.create_sheet(title)
     ws.append(list(REPORT_COLUMNS))

@@ -259,6 +259,13 @@ class Store(Accounts):
                 connection, status=status, entity_id=entity_id, entity_ids=entity_ids
             )
 
+    def submission_values(self, submission_id: int | str) -> list[dict[str, Any]]:
+        """The values a submission would publish when accepted (its checked payload)."""
+        with self.engine.connect() as connection:
+            if isinstance(submission_id, str):
+                submission_id = _submissions.local_id(connection, submission_id)
+            return _submissions.payload(connection, submission_id)
+
     def submission_file(self, submission_id: int | str) -> bytes:
         with self.engine.connect() as connection:
             return _submissions.content(connection, self._local(connection, submission_id))

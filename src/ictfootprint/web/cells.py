@@ -14,8 +14,10 @@ MAX_ROWS: Final = 40
 def offending_rows(data: bytes, file_format: str, report: dict[str, Any]) -> list[dict[str, Any]]:
     """For each sheet, its header and the rows that have an error, with the bad columns.
 
-    ``[{"sheet": None, "header": [...], "rows": [{"row": 3, "cells": [...], "bad": {1}}]}]``
-    (CSV has no sheet). Empty when the file cannot be read again or has no row-level error.
+    ``[{"sheet": None, "header": [{"text": "value", "letter": "C"}, ...],
+    "rows": [{"row": 3, "cells": [...], "bad": {1}}]}]`` (CSV has no sheet). The header is the
+    sheet's own header row (a template's is not on row 1), with each column's letter kept
+    beside. Empty when the file cannot be read again or has no row-level error.
     """
     wanted: dict[str | None, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     for finding in report.get("findings", []):
@@ -70,7 +72,9 @@ def _csv(
             rows[number] = record
         if len(rows) >= MAX_ROWS or number > max(bad, default=0):
             break
-    return [{"sheet": None, "header": header, "rows": _marked(header, rows, bad)}] if rows else []
+    if not rows:
+        return []
+    return [{"sheet": None, "header": _labelled(header), "rows": _marked(header, rows, bad)}]
 
 
 def _xlsx(data: bytes, wanted: dict[str | None, dict[int, set[str]]]) -> list[dict[str, Any]]:
@@ -84,24 +88,38 @@ def _xlsx(data: bytes, wanted: dict[str | None, dict[int, set[str]]]) -> list[di
                 continue
             sheet = book[sheet_name]
             header: list[str] = []
+            best = 0
             rows: dict[int, list[str]] = {}
-            last = max(bad)
+            first, last = min(bad), max(bad)
             for number, record in enumerate(sheet.iter_rows(values_only=True), start=1):
                 values = ["" if v is None else str(v) for v in record]
                 if number in bad:
                     rows[number] = values
+                elif number < first:
+                    # a template's header is not on row 1: the row above the data with the
+                    # most cells, all text, is the header (a title row has one cell)
+                    filled = [v for v in record if v is not None and str(v).strip()]
+                    if len(filled) >= max(best, 2) and all(isinstance(v, str) for v in filled):
+                        header, best = values, len(filled)
                 if number >= last or len(rows) >= MAX_ROWS:
                     break
             if rows:
-                # a template's header is not on row 1: the sheet's column letters say where
-                width = max(len(r) for r in rows.values())
-                header = [_letter(i) for i in range(width)]
+                width = max(len(header), *(len(r) for r in rows.values()))
+                header = header + [""] * (width - len(header))
                 found.append(
-                    {"sheet": sheet_name, "header": header, "rows": _marked(header, rows, bad)}
+                    {
+                        "sheet": sheet_name,
+                        "header": _labelled(header),
+                        "rows": _marked(header, rows, bad),
+                    }
                 )
         return found
     finally:
         book.close()
+
+
+def _labelled(header: list[str]) -> list[dict[str, str]]:
+    return [{"text": text, "letter": _letter(i)} for i, text in enumerate(header)]
 
 
 def _letter(index: int) -> str:

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import unicodedata
 from functools import cache
 from importlib.resources import files
 from typing import Final
 
 from babel import Locale, negotiate_locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -33,7 +35,7 @@ from babel.support import NullTranslations, Translations
 
 from ictfootprint.reference.catalogue import LANGUAGES
 
-__all__ = ["LANGUAGES", "direction", "negotiate", "number", "translator"]
+__all__ = ["LANGUAGES", "direction", "negotiate", "number", "sort_key", "translator"]
 DEFAULT: Final = "en"
 DOMAIN: Final = "messages"
 
@@ -119,3 +121,93 @@ def date(value: dt.date | dt.datetime | str | None, lang: str) -> str:
     if isinstance(value, dt.datetime):
         return format_datetime(value, "medium", locale=lang)
     return format_date(value, "long", locale=lang)
+
+
+def sort_key(text: str, lang: str) -> tuple[str, str]:
+    """A key that sorts names as a reader of ``lang`` expects well enough without ICU: by the
+    letters (accents and case set aside, so Élysée sorts with E), then by the exact text.
+
+    >>> sorted(["Kenya", "Équateur", "France"], key=lambda t: sort_key(t, "fr"))
+    ['Équateur', 'France', 'Kenya']
+    """
+    del lang  # one rule serves our six scripts; kept so that a real collation can replace it
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return bare.casefold(), text
+
+
+def _(message: str) -> str:
+    """Marks a msgid for scripts/i18n.py; the page translates it when it shows it."""
+    return message
+
+
+# GHG scopes as the reference data writes them (``1+2-market``), as a reader says them
+SCOPES: Final = {
+    "1": _("Scope 1"),
+    "2-location": _("Scope 2 (location-based)"),
+    "2-market": _("Scope 2 (market-based)"),
+    "1+2": _("Scope 1 + 2"),
+    "1+2-location": _("Scope 1 + 2 (location-based)"),
+    "1+2-market": _("Scope 1 + 2 (market-based)"),
+    "1+2+3-location": _("Scope 1 + 2 + 3 (location-based)"),
+    "1+2+3-market": _("Scope 1 + 2 + 3 (market-based)"),
+    "3": _("Scope 3"),
+}
+SCOPE3_CATEGORY: Final = _("Scope 3, category %(number)s")
+# unit words pint writes that a reader should not see as such
+UNITS: Final = {
+    "percent": "%",
+    "m^3": "m³",
+    "m^2": "m²",
+    "km^2": "km²",
+    "gCO2e/kWh": "gCO2e/kWh",
+}
+NO_UNIT: Final = _("no unit")
+# unit words that are words, in the reader's language
+UNIT_WORDS: Final = {"count": _("count"), "hectare": _("hectare")}
+# pathways' citations, by pathway id (the reference data carries them in English)
+PATHWAY_SOURCES: Final = {
+    "l1470-sector": _(
+        "ITU-T Recommendation L.1470 (01/2020), GHG emissions trajectories for the ICT sector "
+        "compatible with the UNFCCC Paris Agreement"
+    ),
+}
+
+
+def pathway_source(pathway_id: str, text: str, lang: str) -> str:
+    """A pathway's citation in ``lang`` (the reference data's English text when unknown)."""
+    if pathway_id in PATHWAY_SOURCES:
+        return translator(lang).gettext(PATHWAY_SOURCES[pathway_id])
+    return text
+
+
+def scope_name(code: str | None, lang: str) -> str:
+    """``1+2-market`` → "Scope 1 + 2 (market-based)" in ``lang``; an unknown code as is."""
+    if not code:
+        return ""
+    gettext = translator(lang).gettext
+    if code in SCOPES:
+        return gettext(SCOPES[code])
+    head, _dot, category = code.partition(".")
+    if head == "3" and category.isdigit():
+        return gettext(SCOPE3_CATEGORY) % {"number": category}
+    return code
+
+
+def unit_name(unit: str | None, lang: str) -> str:
+    """A unit as a reader writes it: ``percent`` → %, ``m^3`` → m³, ``dimensionless`` → a
+    word in ``lang`` (pint's names are not meant for readers)."""
+    if not unit:
+        return ""
+    if unit == "dimensionless":
+        return translator(lang).gettext(NO_UNIT)
+    if unit in UNIT_WORDS:
+        return translator(lang).gettext(UNIT_WORDS[unit])
+    return UNITS.get(unit, unit.replace("^2", "²").replace("^3", "³"))
+
+
+def listing(items: list[str], lang: str) -> str:
+    """Items joined the language's way: "a, b and c", «a、b和c», «a، وb»."""
+    parts = [str(i) for i in items]
+    if not parts:
+        return ""
+    return format_list(parts, style="standard", locale=lang)

@@ -55,7 +55,6 @@ YearQuery = Annotated[
     Query(),
 ]
 EXPLORE_PAGE: Final = 50
-BENCHMARK_COLUMNS: Final = ("rank", "name", "country", "score")
 
 
 async def public_page(
@@ -81,6 +80,8 @@ def names(lang: str) -> dict[str, Any]:
             return known[code].name(lang)
         if code in areas:
             return areas[code].name(lang)
+        if code in ("WORLD", "001"):  # the world entity and its M49 code
+            return i18n.translator(lang).gettext("World")
         return code
 
     def indicator(indicator_id: str) -> str:
@@ -156,16 +157,11 @@ def _map_spec(lang: str, values: worldmap.CountryValues) -> dict[str, Any]:
 async def country_index(request: Request, lang: Lang) -> Response:
     def build() -> dict[str, Any]:
         store = store_of(request)
-        ids = store.published_entity_ids()
-        with_data: dict[str, int] = {}
-        for entity in store.entities():
-            code = entity.id if entity.kind is EntityKind.COUNTRY else entity.country
-            if entity.id in ids and code in countries():
-                with_data[code] = with_data.get(code, 0) + (entity.kind is not EntityKind.COUNTRY)
+        with_data = {c: len(ids) for c, ids in profiles.entities_by_country(store).items()}
         known = countries()
         rows = sorted(
             ({"iso3": c, "name": known[c].name(lang), "entities": n} for c, n in with_data.items()),
-            key=lambda r: str(r["name"]),
+            key=lambda r: i18n.sort_key(str(r["name"]), lang),
         )
         return {**names(lang), "rows": rows}
 
@@ -188,13 +184,6 @@ async def country_profile(
         observations = profiles.country_observations(store, code)
         years, matrix = profiles.coverage_matrix(observations)
         chosen = year if year in years else (years[-1] if years else None)
-        entities = {
-            e.id: e
-            for e in store.entities()
-            if e.country == code
-            and e.kind not in (EntityKind.COUNTRY, EntityKind.REGION, EntityKind.WORLD)
-            and e.id in store.published_entity_ids()
-        }
         return {
             **names(lang),
             "country": countries()[code],
@@ -206,7 +195,7 @@ async def country_profile(
             "intensities": profiles.intensities(observations, code),
             "matrix": matrix,
             "sources": profiles.sources(observations),
-            "entities": sorted(entities.values(), key=lambda e: e.name),
+            "entities": profiles.country_entities(store, observations, code),
         }
 
     return await public_page(request, lang, "country.html", build)
@@ -222,12 +211,13 @@ async def company_profile(
         store = store_of(request)
         entity = published_entity(store, entity_id)
         _total, rows = store.published_page(entity_ids=[entity.id])
+        targets = [t for _id, t in store.targets(entity.id)]
         return {
             **names(lang),
             "entity": entity,
             "series": profiles.company_series([obs for obs, _area in rows]),
-            "trajectory": profiles.trajectory(store, "entity", entity.id),
-            "targets": [t for _id, t in store.targets(entity.id)],
+            "trajectory": profiles.company_trajectory(store, entity.id, targets),
+            "targets": targets,
         }
 
     return await public_page(request, lang, "company.html", build)
@@ -238,25 +228,25 @@ async def benchmark(
     request: Request,
     lang: Lang,
     year: YearQuery = None,
-    sort: Annotated[str, Query(pattern="^(rank|name|country|score)$")] = "rank",
-    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    sort: Annotated[str, Query(pattern=f"^({'|'.join(profiles.benchmark_columns())})$")] = "rank",
+    order: Annotated[str, Query(pattern="^(|asc|desc)$")] = "",
     q: Annotated[str, Query(max_length=100)] = "",
     country: Annotated[str, Query(max_length=3)] = "",
 ) -> Response:
-    from ictfootprint.assess.benchmark import CRITERIA, rank
-    from ictfootprint.assess.benchmark_store import companies_from_store
+    from ictfootprint.assess.benchmark import CRITERIA
+
+    direction = order or profiles.first_order(sort)
 
     def build() -> dict[str, Any]:
         store = store_of(request)
         _total, rows = store.published_page(indicator_ids=["ghg_scope1"])
         years = sorted({obs.year for obs, _area in rows})
         chosen = year if year in years else (years[-1] if years else None)
-        ranked = [r.as_dict() for r in rank(companies_from_store(store, chosen))] if chosen else []
-        found = {e.id: e for e in store.entities()}
-        for row in ranked:
-            row["country"] = found[row["entity_id"]].country or ""
-            row["criteria"] = {c["criterion"]: c for c in row["criteria"]}
-        countries_shown = sorted({r["country"] for r in ranked if r["country"]})
+        ranked = profiles.benchmark_rows(store, chosen, lang)
+        countries_shown = sorted(
+            {r["country"] for r in ranked if r["country"]},
+            key=lambda c: i18n.sort_key(names(lang)["area_name"](c), lang),
+        )
         needle = q.strip().casefold()
         shown = [
             r
@@ -264,7 +254,7 @@ async def benchmark(
             if (not needle or needle in r["name"].casefold() or needle in r["entity_id"])
             and (not country or r["country"] == country.upper())
         ]
-        shown.sort(key=lambda r: (r[sort] is None, r[sort]), reverse=order == "desc")
+        profiles.sort_benchmark(shown, sort, direction, lang)
         return {
             **names(lang),
             "year": chosen,
@@ -273,7 +263,8 @@ async def benchmark(
             "total": len(ranked),
             "criteria": CRITERIA,
             "sort": sort,
-            "order": order,
+            "order": direction,
+            "first_order": {c: profiles.first_order(c) for c in profiles.benchmark_columns()},
             "q": q,
             "country": country.upper(),
             "countries_shown": countries_shown,

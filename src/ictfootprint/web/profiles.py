@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ictfootprint.model import EntityKind, StoredObservation
+from ictfootprint.model import Entity, EntityKind, StoredObservation
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import countries
 from ictfootprint.store import Store
@@ -81,8 +81,11 @@ def country_values(store: Store, indicator_id: str, year: int | None) -> Country
     )
 
 
-def trajectory(store: Store, level: str, key: str) -> dict[str, Any] | None:
-    """Actual emissions against L.1470 (``None`` when there is no base-year value)."""
+def trajectory(
+    store: Store, level: str, key: str, scope: str = "1+2-location"
+) -> dict[str, Any] | None:
+    """Actual emissions of ``scope`` against L.1470 (``None`` without a base-year value).
+    Sector totals exist location-based only; an entity's series may be market-based."""
     from ictfootprint.assess.trajectories import assess_trajectory, load_pathway
     from ictfootprint.errors import InputError
 
@@ -91,7 +94,7 @@ def trajectory(store: Store, level: str, key: str) -> dict[str, Any] | None:
             store,
             level=level,
             key=key,
-            scope="1+2-location",
+            scope=scope,
             pathway=load_pathway("l1470-sector", None),
         )
     except InputError:
@@ -100,6 +103,19 @@ def trajectory(store: Store, level: str, key: str) -> dict[str, Any] | None:
     if not any(point["actual"] is not None for point in data["points"]):
         return None
     return data
+
+
+def company_trajectory(store: Store, entity_id: str, targets: list[Any]) -> dict[str, Any] | None:
+    """The company against L.1470 on the basis of its targets: market-based when a target is
+    (as the benchmark's trend is), else location-based; the other basis when only it has data.
+    The result's ``scope`` says which, for the chart's label."""
+    market_first = any(str(t.scope).endswith("market") for t in targets) or not targets
+    order = ("1+2-market", "1+2-location") if market_first else ("1+2-location", "1+2-market")
+    for scope in order:
+        found = trajectory(store, "entity", entity_id, scope)
+        if found is not None:
+            return found
+    return None
 
 
 def latest_year(points: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -142,6 +158,38 @@ def country_observations(store: Store, iso3: str) -> list[StoredObservation]:
     return [obs for obs, _area in rows]
 
 
+def country_entities(
+    store: Store, observations: list[StoredObservation], iso3: str
+) -> list[Entity]:
+    """The in-sector entities behind the country's figures: every company or facility with a
+    published value in the country, wherever it is based (a data-centre operator based in
+    India with a site in France counts in France).
+
+    The same set the sector totals add up, so that the page lists every entity behind a bar,
+    and the same rule as :func:`entities_by_country` (the country list's counts).
+    """
+    contributing = {obs.entity_id for obs in observations}
+    return sorted(
+        (e for e in store.entities() if e.kind.value not in _AREAS and e.id in contributing),
+        key=lambda e: (e.name.casefold(), e.id),
+    )
+
+
+def entities_by_country(store: Store) -> dict[str, set[str]]:
+    """Country → the in-sector entities with a published value there (see above)."""
+    in_sector = {e.id for e in store.entities() if e.kind.value not in _AREAS}
+    known = countries()
+    found: dict[str, set[str]] = defaultdict(set)
+    _total, rows = store.published_page()
+    for obs, area in rows:
+        code = obs.country or area
+        if obs.entity_id in known:
+            found[obs.entity_id]  # a country with national values only still has a page
+        elif code in known and obs.entity_id in in_sector:
+            found[code].add(obs.entity_id)
+    return found
+
+
 def subsector_totals(store: Store, iso3: str, year: int) -> list[dict[str, Any]]:
     """The country's sector totals for one year, by sub-sector (Scope 3 beside, never in)."""
     from ictfootprint.compute.sector import sector_totals
@@ -173,7 +221,6 @@ def intensities(observations: list[StoredObservation], iso3: str) -> list[dict[s
         electricity = sums.get((ELECTRICITY, year))
         if not electricity:
             continue
-        basis = f"sum over the country's reporting entities, {year}"
         if (RENEWABLE, year) in sums:
             share = convert(sums[(RENEWABLE, year)] / electricity, "dimensionless", "percent").value
             shown.append(
@@ -183,7 +230,8 @@ def intensities(observations: list[StoredObservation], iso3: str) -> list[dict[s
                     share,
                     "percent",
                     "calculated",
-                    f"{RENEWABLE} / {ELECTRICITY}: {basis}",
+                    None,
+                    derived=(RENEWABLE, ELECTRICITY),
                 )
             )
         if (SCOPE2, year) in sums:
@@ -196,16 +244,26 @@ def intensities(observations: list[StoredObservation], iso3: str) -> list[dict[s
                     rate,
                     "gCO2e/kWh",
                     "calculated",
-                    f"{SCOPE2} / {ELECTRICITY}: {basis}",
+                    None,
+                    derived=(SCOPE2, ELECTRICITY),
                 )
             )
     return sorted(shown, key=lambda f: (f["indicator"], f["year"]))
 
 
 def _figure(
-    indicator: str, year: int, value: float, unit: str, method: str, source: str | None
+    indicator: str,
+    year: int,
+    value: float,
+    unit: str,
+    method: str,
+    source: str | None,
+    derived: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
+    """A ratio; ``derived`` (numerator, denominator) when the dashboard computed it from the
+    sums over the country's entities (the page says so in the reader's language)."""
     return {
+        "derived": derived,
         "indicator": indicator,
         "year": year,
         "value": value,
@@ -264,3 +322,57 @@ def company_series(observations: list[StoredObservation]) -> dict[str, list[dict
         )
     order = list(catalogue())
     return {k: series[k] for k in sorted(series, key=order.index)}
+
+
+BENCHMARK_FIXED: Final = ("rank", "name", "country", "score")
+# what a first click on a column header shows: the best first for a score or a criterion, A to
+# Z for names, rank 1 first
+FIRST_ORDER: Final = {"rank": "asc", "name": "asc", "country": "asc", "score": "desc"}
+
+
+def benchmark_columns() -> tuple[str, ...]:
+    from ictfootprint.assess.benchmark import CRITERIA
+
+    return BENCHMARK_FIXED + CRITERIA
+
+
+def first_order(column: str) -> str:
+    return FIRST_ORDER.get(column, "desc")
+
+
+def benchmark_rows(store: Store, year: int | None, lang: str) -> list[dict[str, Any]]:
+    """The ranked companies of ``year``, each with its country and its country's name in
+    ``lang`` (what the "Based in" column shows, and sorts by)."""
+    from ictfootprint.assess.benchmark import rank
+    from ictfootprint.assess.benchmark_store import companies_from_store
+
+    if year is None:
+        return []
+    found = {e.id: e for e in store.entities()}
+    known = countries()
+    rows = [r.as_dict() for r in rank(companies_from_store(store, year))]
+    for row in rows:
+        code = found[row["entity_id"]].country or ""
+        row["country"] = code
+        row["country_name"] = known[code].name(lang) if code in known else code
+        row["criteria"] = {c["criterion"]: c for c in row["criteria"]}
+    return rows
+
+
+def sort_benchmark(rows: list[dict[str, Any]], column: str, order: str, lang: str) -> None:
+    """Sort in place by ``column`` (a fixed column or a criterion's points); missing last."""
+    from ictfootprint.web.i18n import sort_key
+
+    def key(row: dict[str, Any]) -> Any:
+        if column == "name":
+            return sort_key(row["name"], lang)
+        if column == "country":
+            return sort_key(row["country_name"], lang)
+        if column in BENCHMARK_FIXED:
+            return row[column]
+        return row["criteria"][column]["points"]
+
+    present = [r for r in rows if key(r) is not None]
+    missing = [r for r in rows if key(r) is None]
+    present.sort(key=lambda r: (key(r), r["rank"]), reverse=order == "desc")
+    rows[:] = present + missing

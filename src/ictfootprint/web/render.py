@@ -193,6 +193,44 @@ def _date(context: Context, value: Any) -> str:
     return i18n.date(value, context["lang"])
 
 
+@pass_context
+def _scope(context: Context, code: str | None) -> str:
+    return i18n.scope_name(code, context["lang"])
+
+
+@pass_context
+def _unit(context: Context, unit: str | None) -> str:
+    return i18n.unit_name(unit, context["lang"])
+
+
+@pass_context
+def _listing(context: Context, items: Any) -> str:
+    return i18n.listing([str(i) for i in items], context["lang"])
+
+
+@pass_context
+def _pathway_source(context: Context, trajectory: Mapping[str, Any]) -> str:
+    return i18n.pathway_source(
+        str(trajectory.get("pathway_id", "")),
+        str(trajectory.get("pathway_source", "")),
+        context["lang"],
+    )
+
+
+@pass_context
+def _finding(context: Context, finding: Mapping[str, Any]) -> str:
+    from ictfootprint.web.findings import finding_message
+
+    return finding_message(dict(finding), context["lang"])
+
+
+@pass_context
+def _source(context: Context, text: str | None) -> Markup:
+    from ictfootprint.web.sources import source_html
+
+    return source_html(text, context["lang"])
+
+
 def _json_script(value: Any) -> Markup:
     """JSON safe inside ``<script type="application/json">`` (no ``</script>`` breakout)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -240,6 +278,12 @@ def environment() -> Environment:
         csv_uri=_chart_csv,
         date=_date,
         json_script=_json_script,
+        scope=_scope,
+        unit=_unit,
+        listing=_listing,
+        pathway_source=_pathway_source,
+        finding=_finding,
+        source=_source,
     )
     env.globals.update(
         languages=[(code, i18n.autonym(code)) for code in i18n.LANGUAGES],

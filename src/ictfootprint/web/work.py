@@ -23,7 +23,7 @@ from ictfootprint.api.writes import SubmissionId, check_reviewable, store_for, v
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import ENTITY_ID
 from ictfootprint.store import Store
-from ictfootprint.web import cells, session
+from ictfootprint.web import cells, i18n, review, session
 from ictfootprint.web.pages import Lang, names
 from ictfootprint.web.render import HTML, PAGE_HEADERS, here, html
 
@@ -58,6 +58,26 @@ async def required_user(request: Request) -> Principal:
     if who is None:
         raise ApiError(401, "sign in first: this page needs an API token")
     return who
+
+
+@router.get("/{lang:lang}/templates")
+async def templates_page(request: Request, lang: Lang) -> Response:
+    """The form an operator downloads a template with (the file comes from the API)."""
+    from ictfootprint.reference.respondents import respondents
+
+    kinds = sorted(respondents().values(), key=lambda r: r.name(lang).casefold())
+    body = html(
+        "templates.html",
+        lang,
+        here(request),
+        section="templates",
+        respondents=kinds,
+        languages_offered=[(code, i18n.autonym(code)) for code in i18n.LANGUAGES],
+        **names(lang),
+    )
+    return Response(
+        body, media_type=HTML, headers={**PAGE_HEADERS, "Cache-Control": "public, max-age=3600"}
+    )
 
 
 @router.get("/{lang:lang}/signin")
@@ -187,6 +207,8 @@ async def submission_page(
             "entity": entity,
             "report": report,
             "excerpt": excerpt,
+            "changes": review.value_changes(store, record.id, entity.id),
+            "completeness": _completeness(report, lang),
             "may_review": can_review(who, entity) and record.status == "validated",
         }
 
@@ -222,6 +244,51 @@ async def _review(
     done = "accepted" if action == "accept" else "rejected"
     return RedirectResponse(
         f"/{lang}/submissions/{submission_id}?done={done}", status_code=303, headers=PRIVATE
+    )
+
+
+def _completeness(report: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """The report's completeness, with the respondent type's name in ``lang``."""
+    from ictfootprint.reference.respondents import respondents
+
+    found = report.get("completeness")
+    if not found:
+        return None
+    kinds = respondents()
+    kind = found.get("respondent") or ""
+    return {
+        **found,
+        "respondent_name": kinds[kind].name(lang) if kind in kinds else kind,
+        "missing": {int(y): ids for y, ids in (found.get("missing") or {}).items()},
+    }
+
+
+@router.get("/{lang:lang}/submissions/{submission_id}/file")
+async def submission_file(request: Request, lang: Lang, submission_id: SubmissionId) -> Response:
+    """The file as received, for whoever may see the submission."""
+    who = await required_user(request)
+
+    def load() -> tuple[bytes, str, str]:
+        store = acting(request, who)
+        record, _entity = visible_submission(store, who, submission_id)
+        name = record.file_name or f"submission-{submission_id}.{record.format}"
+        return store.submission_file(record.id), name, record.format
+
+    data, name, file_format = await run_in_threadpool(load)
+    media = {
+        "csv": "text/csv; charset=utf-8",
+        "json": "application/json",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }.get(file_format, "application/octet-stream")
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:100] or "file"
+    return Response(
+        data,
+        media_type=media,
+        headers={
+            **PRIVATE,
+            "Content-Disposition": f'attachment; filename="{safe}"',
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
