@@ -169,3 +169,11 @@ def test_information_and_rates_still_convert() -> None:
     assert convert(1, "kB", "B").value == pytest.approx(1000)
     assert convert(8, "bit", "byte").value == pytest.approx(1)
     assert convert(2.5, "kWh/line", "MWh/line").value == pytest.approx(0.0025)
+
+
+def test_a_unit_of_100000_characters_is_refused_before_pint_reads_it() -> None:
+    """Regression: pint's parser spent minutes on a 100,000-character unit (the API's time
+    limit answered 503 while a thread went on parsing)."""
+    with pytest.raises(UnitError, match="unit too long") as caught:
+        parse_unit("M" * 100_000)
+    assert caught.value.found is not None and len(caught.value.found) <= 65

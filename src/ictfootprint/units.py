@@ -131,6 +131,10 @@ def _gwp_context(reg: pint.UnitRegistry[Any], set_name: str, species: tuple[str,
     return context
 
 
+#: The longest unit text read: "kg CO2e / (MWh * year)" is 22 characters.
+MAX_UNIT_LENGTH: Final = 64
+
+
 def parse_unit(text: str, where: Location | None = None) -> pint.Unit:
     """Parse a unit string; a clear :class:`UnitError` if it is empty, unknown or ambiguous.
 
@@ -141,6 +145,15 @@ def parse_unit(text: str, where: Location | None = None) -> pint.Unit:
     if text is None or not str(text).strip():
         raise UnitError("missing unit", where, expected="a unit such as MWh or tCO2e", found="")
     stripped = str(text).strip()
+    if len(stripped) > MAX_UNIT_LENGTH:
+        # pint's parser is far slower than linear on long garbage: 100,000 characters took
+        # minutes, holding a server thread; no real unit is a tenth of this bound
+        raise UnitError(
+            "unit too long",
+            where,
+            expected=f"at most {MAX_UNIT_LENGTH} characters, e.g. MWh or tCO2e",
+            found=stripped[:MAX_UNIT_LENGTH] + "…",
+        )
     for token in _TOKEN.findall(stripped):
         if token in AMBIGUOUS:
             raise UnitError(
