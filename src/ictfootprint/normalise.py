@@ -13,6 +13,7 @@ from ictfootprint.errors import InputError, Location
 from ictfootprint.model import Method, Observation
 from ictfootprint.reference.catalogue import SUBSECTORS, catalogue
 from ictfootprint.reference.catalogue import indicator as catalogue_indicator
+from ictfootprint.reference.codes import subsector_code
 from ictfootprint.reference.countries import countries
 from ictfootprint.reference.countries import country as country_of
 from ictfootprint.reference.loader import defaults
@@ -57,12 +58,8 @@ def normalised_fields(
         known = countries().get(country)
         iso3 = known.iso3 if known else country_of(country, _at(where, "country")).iso3
     if subsector is not None and subsector not in SUBSECTORS:
-        raise InputError(
-            "unknown sub-sector",
-            _at(where, "subsector"),
-            expected=", ".join(SUBSECTORS),
-            found=subsector,
-        )
+        # ``mobile-network`` or ``Mobile_Network`` in a file is the code the CLI accepts too
+        subsector = subsector_code(subsector, _at(where, "subsector"))
     received = received if received is not None else _text_of(value)
     fields: dict[str, Any] = {
         "indicator_id": entry.id,
