@@ -283,3 +283,37 @@ def test_template_properties_from_the_file_are_not_trusted() -> None:
     wb.save(buffer)
     raw = read_xlsx(buffer.getvalue(), "t.xlsx")  # falls back to the sheet named "data"
     assert raw.language == "xx" and raw.values == []
+
+
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+    + b"".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(9)
+    )
+    + b"]>"
+)
+XXE = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+
+
+@pytest.mark.parametrize(
+    ("member", "doctype"),
+    [("docProps/core.xml", LAUGHS), ("docProps/app.xml", XXE), ("xl/styles.xml", LAUGHS)],
+)
+def test_a_dtd_in_a_part_openpyxl_parses_with_lxml_is_refused_not_a_traceback(
+    member: str, doctype: bytes
+) -> None:
+    """Regression: a billion laughs in docProps/core.xml reached openpyxl, which parses the
+    document properties with lxml (not defusedxml): lxml's amplification guard raised an
+    XMLSyntaxError that no handler caught (a traceback in the CLI, a 500 in the API)."""
+
+    def with_dtd(name: str, body: bytes) -> bytes:
+        if name != member:
+            return body
+        return doctype + (body.split(b"?>", 1)[-1] if body.startswith(b"<?xml") else body)
+
+    data = make_xlsx_corpus.with_members(
+        template_bytes("telecom-operator", "en", [2023], "xlsx"), with_dtd, {}
+    )
+    with pytest.raises(InputError, match="declares a DTD") as refused:
+        read_xlsx(data, "laughs.xlsx")
+    assert member in refused.value.one_line()

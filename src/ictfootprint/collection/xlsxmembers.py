@@ -53,8 +53,14 @@ DAMAGE: Final = (
     AttributeError,
     IndexError,
     ParseError,
+    SyntaxError,  # lxml's XMLSyntaxError, which openpyxl's parsers raise
     DefusedXmlException,
 )
+# A DTD has no place in a workbook (Excel and LibreOffice never write one); refused in every
+# XML part before openpyxl reads any, since openpyxl parses some parts (docProps/core.xml) with
+# lxml, not defusedxml, and an entity there is XXE or a billion laughs.
+_DTD: Final = b"<!DOCTYPE"
+_XML_PART: Final = re.compile(r".*\.(xml|rels|vml)")
 
 
 def verify_member(data: bytes, info: zipfile.ZipInfo, name: str) -> None:
@@ -90,6 +96,8 @@ def verify_member(data: bytes, info: zipfile.ZipInfo, name: str) -> None:
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != info.file_size or zlib.crc32(packed) != info.CRC:
             raise damaged(name, zipfile.BadZipFile(f"bad stored member {member}"))
+        if _XML_PART.fullmatch(member.lower()) and _DTD in bytes(packed):
+            raise _dtd(name, member)
         return
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise InputError(
@@ -98,8 +106,10 @@ def verify_member(data: bytes, info: zipfile.ZipInfo, name: str) -> None:
             expected="deflate (as Excel and LibreOffice write)",
             found=f"zip compression method {info.compress_type}",
         )
+    xml = bool(_XML_PART.fullmatch(member.lower()))
     unpack = zlib.decompressobj(-zlib.MAX_WBITS)
     produced, crc, offset = 0, 0, 0
+    tail = b""  # the end of the last chunk, so that a DTD cut in two is still seen
     pending: bytes | memoryview = b""
     try:
         while not unpack.eof:
@@ -113,10 +123,23 @@ def verify_member(data: bytes, info: zipfile.ZipInfo, name: str) -> None:
             if produced > info.file_size:
                 raise _lying(name, member, info.file_size)
             crc = zlib.crc32(out, crc)
+            if xml:
+                if _DTD in tail + out[: len(_DTD)] or _DTD in out:
+                    raise _dtd(name, member)
+                tail = out[-len(_DTD) :]
     except zlib.error as exc:
         raise damaged(name, exc) from None
     if not unpack.eof or produced != info.file_size or crc != info.CRC:
         raise damaged(name, zipfile.BadZipFile(f"{member} does not match its zip directory"))
+
+
+def _dtd(name: str, member: str) -> InputError:
+    return InputError(
+        f"workbook part {member} declares a DTD (XML entities are refused)",
+        Location(file=name),
+        expected="a workbook as Excel or LibreOffice saves it (no <!DOCTYPE>)",
+        found="<!DOCTYPE",
+    )
 
 
 def _lying(name: str, member: str, declared: int) -> InputError:
