@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -42,6 +43,7 @@ from playwright.sync_api import (
     Route,
     WebError,
     WebSocketRoute,
+    sync_playwright,
 )
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -298,3 +300,44 @@ def screenshot(page: Page, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=path, full_page=True)
     return path
+
+
+@dataclass
+class Site:
+    """A served illustrative world: its address, and a token for each user of api_world.USERS."""
+
+    base_url: str
+    tokens: dict[str, str]
+
+
+@contextlib.contextmanager
+def illustrative_site(folder: Path, *, users: bool = True) -> Iterator[Site]:
+    """``ictfootprint serve`` on the illustrative data with its footprint computed, and (by
+    default) a user and token of every role."""
+    from api_world import USERS
+    from ictfootprint.examples import load_illustrative
+    from ictfootprint.footprint import compute_footprint
+    from ictfootprint.store import Store
+
+    url = f"sqlite:///{folder / 'site.db'}"
+    store = Store.open(url, actor="test-setup")
+    load_illustrative(store)
+    compute_footprint(store)
+    tokens = {}
+    for name, (role, entities, countries) in USERS.items() if users else ():
+        store.add_user(name, role, entities=entities, countries=countries)
+        tokens[name] = store.create_token(name, label="browser tests").token
+    store.close()
+    with serve(url) as base_url:
+        yield Site(base_url, tokens)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium (see :func:`launch`) for as long as the block runs."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -7,17 +7,12 @@ acceptance changes the public page. Screenshots go to artifacts/screenshots/."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from api_world import USERS
-from browser_support import Guarded, launch, screenshot, serve
-from ictfootprint.examples import load_illustrative
-from ictfootprint.footprint import compute_footprint
-from ictfootprint.store import Store
+from browser_support import Guarded, Site, chromium, illustrative_site, screenshot
 from ictfootprint.web.i18n import LANGUAGES
 
 PAGES = (
@@ -45,33 +40,16 @@ CONTRAST = (JS / "contrast.js").read_text()  # WCAG 2.1 AA text contrast failure
 LABELS = (JS / "labels.js").read_text()  # form controls and images without a name
 
 
-@dataclass
-class Site:
-    base_url: str
-    tokens: dict[str, str]
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('site') / 'site.db'}"
-    store = Store.open(url, actor="test-setup")
-    load_illustrative(store)
-    compute_footprint(store)
-    tokens = {}
-    for name, (role, entities, countries) in USERS.items():
-        store.add_user(name, role, entities=entities, countries=countries)
-        tokens[name] = store.create_token(name, label="browser tests").token
-    store.close()
-    with serve(url) as base_url:
-        yield Site(base_url, tokens)
+    with illustrative_site(tmp_path_factory.mktemp("site")) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 def charts_drawn(page: Page, count: int) -> None:

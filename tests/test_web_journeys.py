@@ -17,19 +17,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Download, Page, Response, expect, sync_playwright
+from playwright.sync_api import Browser, Download, Page, Response, expect
 
-from api_world import USERS
-from browser_support import Guarded, launch, serve
-from ictfootprint.examples import load_illustrative
-from ictfootprint.footprint import compute_footprint
-from ictfootprint.store import Store
+from browser_support import Guarded, Site, chromium, illustrative_site
 from web_text_check import english_left, visible_text
 
 SCREENS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -45,33 +40,16 @@ FRANCE_2020 = 10525.655  # France's ICT Scope 1 + 2 location-based, 2020, tCO2e 
 _serial = count(1)
 
 
-@dataclass
-class Site:
-    base_url: str
-    tokens: dict[str, str]
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('journeys') / 'site.db'}"
-    store = Store.open(url, actor="test-setup")
-    load_illustrative(store)
-    compute_footprint(store)
-    tokens = {}
-    for name, (role, entities, countries) in USERS.items():
-        store.add_user(name, role, entities=entities, countries=countries)
-        tokens[name] = store.create_token(name, label="journey tests").token
-    store.close()
-    with serve(url) as base_url:
-        yield Site(base_url, tokens)
+    with illustrative_site(tmp_path_factory.mktemp("site")) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 class Journey:

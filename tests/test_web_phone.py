@@ -12,12 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from browser_support import Guarded, launch, screenshot, serve
-from ictfootprint.examples import load_illustrative
-from ictfootprint.footprint import compute_footprint
-from ictfootprint.store import Store
+from browser_support import Guarded, chromium, illustrative_site, screenshot
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -39,21 +36,14 @@ CHARTS = {"/": 2, "/countries/FRA": 2, "/companies/illustrative-op-a": 1}
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('phone') / 'phone.db'}"
-    store = Store.open(url, actor="test-setup")
-    load_illustrative(store)
-    compute_footprint(store)
-    store.close()
-    with serve(url) as address:
-        yield address
+    with illustrative_site(tmp_path_factory.mktemp("phone"), users=False) as served:
+        yield served.base_url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 def charts_drawn(page: Page, count: int) -> None:
