@@ -705,7 +705,7 @@ def xlsx_cases() -> list[Case]:
         Case(
             "xlsx_billion_laughs_in_properties.xlsx",
             lambda: _with_doctype(
-                _long_good(), "docProps/core.xml", LAUGHS, b"&j;", tag=b"/1.1/\">"
+                _long_good(), "docProps/core.xml", LAUGHS, b"&j;", tag=b'/1.1/">'
             ),
             NOT_VALID,
         ),
