@@ -81,7 +81,7 @@ def test_a_file_name_outside_ascii_or_with_quotes_downloads_instead_of_500(
 ) -> None:
     result = submit(world.store, pending_file(), name, OP_A)
     response = world.client.get(
-        f"/api/v1/submissions/{result.submission_id}/file", headers=world.headers("sub-a")
+        f"/api/v1/submissions/{result.public_id}/file", headers=world.headers("sub-a")
     )
     assert response.status_code == 200, response.text
     disposition = response.headers["content-disposition"]

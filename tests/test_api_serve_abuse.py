@@ -70,10 +70,12 @@ def submit_origin(server: Server, db: str, token: str, number: int) -> str:
     assert response.status_code == 201, response.text
     store = Store.open(db, actor="test")
     try:
+        # the API names a submission by its public id; the audit trail by its local number
+        local = store.submission(response.json()["submission"]).id
         with store.engine.connect() as connection:
             row = connection.execute(
                 select(audit_log.c.origin)
-                .where(audit_log.c.object_id == str(response.json()["submission"]))
+                .where(audit_log.c.object_id == str(local))
                 .where(audit_log.c.action == "submit")
             ).one()
     finally:
