@@ -1,6 +1,6 @@
-"""What the pages show, assembled from published data: the world map, the world and a country
-against the L.1470 pathway, a country's profile and a company's. Pure reads of the store and the
-reference data; the pages (``web/pages.py``) only lay them out.
+"""What the pages show, assembled from published data: the world and a country against the
+L.1470 pathway, a country's profile and a company's (the world map is ``web/worldmap.py``).
+Pure reads of the store and the reference data; the pages (``web/pages.py``) only lay them out.
 
 Every figure keeps its unit, method and source. Ratios the dashboard derives itself (a
 country's renewable share, the carbon intensity of the sector's electricity) are labelled
@@ -10,7 +10,6 @@ country's renewable share, the carbon intensity of the sector's electricity) are
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ictfootprint.model import Entity, EntityKind, StoredObservation
@@ -19,7 +18,6 @@ from ictfootprint.reference.countries import countries
 from ictfootprint.store import Store
 from ictfootprint.units import convert
 
-MAP_DEFAULT: Final = "national_ict_ghg"
 SUBSECTOR_ORDER: Final = ("mobile_network", "fixed_network", "data_centre", "devices", "other")
 # what a country's intensities are derived from (sums over its in-sector entities)
 ELECTRICITY: Final = "energy_electricity"
@@ -35,50 +33,6 @@ RATIOS: Final = (
     "sector_electricity_share",
     "sector_data_coverage",
 )
-
-
-def map_indicators() -> list[str]:
-    """Indicators with national values, which the world map can show."""
-    return [i.id for i in catalogue().values() if "national" in i.levels]
-
-
-@dataclass
-class CountryValues:
-    """One indicator's published national values: every year's, by country."""
-
-    indicator: str
-    unit: str | None
-    years: list[int]
-    year: int | None
-    rows: list[dict[str, Any]] = field(default_factory=list)  # the chosen year's
-
-
-def country_values(store: Store, indicator_id: str, year: int | None) -> CountryValues:
-    """The map's data: the value of each country (its own, national-level observation)."""
-    known = countries()
-    _total, rows = store.published_page(indicator_ids=[indicator_id])
-    national = [obs for obs, _area in rows if obs.entity_id in known]
-    years = sorted({obs.year for obs in national})
-    chosen = year if year in years else (years[-1] if years else None)
-    shown = sorted((obs for obs in national if obs.year == chosen), key=lambda o: -(o.value or 0.0))
-    return CountryValues(
-        indicator=indicator_id,
-        unit=shown[0].unit if shown else catalogue()[indicator_id].unit or None,
-        years=years,
-        year=chosen,
-        rows=[
-            {
-                "iso3": obs.entity_id,
-                "numeric": known[obs.entity_id].numeric,
-                "value": obs.value,
-                "unit": obs.unit,
-                "method": obs.method,
-                "source": obs.source,
-                "flags": list(obs.quality_flags),
-            }
-            for obs in shown
-        ],
-    )
 
 
 def trajectory(
@@ -121,32 +75,6 @@ def company_trajectory(store: Store, entity_id: str, targets: list[Any]) -> dict
 def latest_year(points: list[dict[str, Any]]) -> dict[str, Any] | None:
     with_data = [p for p in points if p["actual"] is not None]
     return with_data[-1] if with_data else None
-
-
-@dataclass
-class Coverage:
-    """How much of the world the published data covers."""
-
-    countries_with_values: int
-    countries_total: int
-    entities: int
-    by_kind: dict[str, int]
-    years: list[int]
-
-
-def world_coverage(store: Store, values: CountryValues) -> Coverage:
-    ids = store.published_entity_ids()
-    kinds: dict[str, int] = defaultdict(int)
-    for entity in store.entities():
-        if entity.id in ids:
-            kinds[entity.kind.value] += 1
-    return Coverage(
-        countries_with_values=len(values.rows),
-        countries_total=sum(1 for c in countries().values() if c.itu_member),
-        entities=sum(n for kind, n in kinds.items() if kind not in _AREAS),
-        by_kind=dict(kinds),
-        years=values.years,
-    )
 
 
 _AREAS: Final = {EntityKind.COUNTRY.value, EntityKind.REGION.value, EntityKind.WORLD.value}
