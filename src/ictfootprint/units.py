@@ -232,6 +232,20 @@ def units_for(canonical: str) -> tuple[str, ...]:
     return (canonical, *same)
 
 
+def likely_units(unit: str, canonical: str) -> str:
+    """What an unknown unit was probably meant to be: the indicator's units, and the one that
+    matches ignoring case and spaces.
+
+    >>> likely_units("kwh", "MWh")
+    "a unit of MWh's kind: MWh, kWh, GWh, TWh, GJ, TJ; did you mean kWh?"
+    """
+    offered = units_for(canonical)
+    key = unit.replace(" ", "").casefold()
+    likely = [u for u in offered if u.replace(" ", "").casefold() == key]
+    text = f"a unit of {canonical}'s kind: " + ", ".join(offered[:6])
+    return f"{text}; did you mean {likely[0]}?" if likely else text
+
+
 @dataclass(frozen=True)
 class Converted:
     """A converted value, with the GWP set used where a species changed (else ``None``)."""

@@ -21,27 +21,15 @@ from ictfootprint.collection.numbers import (
     is_not_available,
     parse_number,
 )
-from ictfootprint.collection.raw import RawValue
+from ictfootprint.collection.raw import FIELDS, RawValue
 from ictfootprint.errors import InputError
 from ictfootprint.model import Method
 from ictfootprint.normalise import MagnitudeError, normalised_fields
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.loader import defaults
-from ictfootprint.units import units_for
+from ictfootprint.units import likely_units
 
 INPUT_METHODS = {m.value: m for m in (Method.REPORTED, Method.ESTIMATED, Method.STATISTICAL)}
-_TEXT_FIELDS = (
-    "indicator",
-    "year",
-    "value",
-    "unit",
-    "entity_id",
-    "method",
-    "source",
-    "comment",
-    "country",
-    "subsector",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +204,7 @@ def check_values(
                 rule = "value-magnitude"
             expected = error.expected
             if rule == "unit-known" and expected is None:
-                expected = _likely_units(raw.unit or "", entry.unit)
+                expected = likely_units(raw.unit or "", entry.unit)
             findings.add(
                 _finding(
                     rule, raw, field, error.message, expected=expected, found=error.found, year=year
@@ -272,7 +260,7 @@ def _characters(raw: RawValue) -> Finding | None:
     )
     if refused_character(row) is None:
         return None
-    for field in _TEXT_FIELDS:
+    for field in FIELDS:
         text = getattr(raw, field)
         where = refused_character(text) if isinstance(text, str) else None
         if where is not None:
@@ -305,16 +293,6 @@ def _digit_notes(raw: RawValue, year: int) -> list[Finding]:
                 )
             )
     return notes
-
-
-def _likely_units(unit: str, canonical: str) -> str:
-    """What an unknown unit was probably meant to be: the indicator's units, and the one that
-    matches ignoring case and spaces (``kwh`` → ``kWh``)."""
-    offered = units_for(canonical)
-    key = unit.replace(" ", "").casefold()
-    likely = [u for u in offered if u.replace(" ", "").casefold() == key]
-    text = f"a unit of {canonical}'s kind: " + ", ".join(offered[:6])
-    return f"{text}; did you mean {likely[0]}?" if likely else text
 
 
 def _required(raw: RawValue) -> Finding | None:

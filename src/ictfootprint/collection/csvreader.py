@@ -21,24 +21,12 @@ from typing import Final
 
 from ictfootprint.collection.encoding import decode
 from ictfootprint.collection.findings import findings_per_rule
-from ictfootprint.collection.raw import Cell, Notice, RawFile, RawValue, RowCells
+from ictfootprint.collection.raw import FIELDS, Cell, Notice, RawFile, RawValue, RowCells
 from ictfootprint.errors import InputError, Location
 from ictfootprint.reference.loader import defaults
 
 REQUIRED: Final = ("indicator", "year", "value", "unit")
 OPTIONAL: Final = ("entity_id", "method", "source", "comment", "country", "subsector", "name")
-_FIELDS: Final = (
-    "indicator",
-    "year",
-    "value",
-    "unit",
-    "entity_id",
-    "method",
-    "source",
-    "comment",
-    "country",
-    "subsector",
-)
 # a line and its end (\r\n, \r or \n, as csv and universal newlines read them), or a last
 # line without one
 _LINE: Final = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -74,7 +62,7 @@ def read_csv(data: bytes, name: str, *, encoding: str | None = None) -> RawFile:
     if len(set(header)) != len(header):
         raise InputError("a column appears twice", Location(file=name, row=1))
     result = RawFile(name, "csv", hashlib.sha256(data).hexdigest(), encoding=used)
-    positions: dict[str, int] = {f: header.index(f) for f in _FIELDS if f in header}
+    positions: dict[str, int] = {f: header.index(f) for f in FIELDS if f in header}
     fields = tuple(positions)  # one tuple for every row's cells
     shared: dict[str, str] = {}
     wrong, limit = 0, findings_per_rule()

@@ -16,23 +16,13 @@ import reprlib
 from itertools import accumulate
 from typing import Any, Final
 
-from ictfootprint.collection.raw import Cell, Notice, RawFile, RawValue, RowCells
+from ictfootprint.collection.raw import TEXT_FIELDS, Cell, Notice, RawFile, RawValue, RowCells
 from ictfootprint.errors import InputError, Location
 
 #: Deepest nesting of arrays and objects read (a submission needs 3: {"values": [{...}]}).
 MAX_DEPTH: Final = 32
 #: Longest integer read as an integer; a longer one is read as a float (and refused as a value).
 MAX_DIGITS: Final = 40
-_TEXT: Final = (
-    "indicator",
-    "unit",
-    "entity_id",
-    "method",
-    "source",
-    "comment",
-    "country",
-    "subsector",
-)
 _ESCAPE: Final = re.compile(rb"\\.", re.DOTALL)
 _DEPTH: Final = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _NOT_BRACKET: Final = bytes(b for b in range(256) if b not in _DEPTH)
@@ -142,7 +132,7 @@ def read_json(data: bytes, name: str) -> RawFile:
 
 
 def _value(entry: dict[Any, Any], name: str, index: int, result: RawFile, where: Cell) -> RawValue:
-    cells = RowCells(name, index, (*_TEXT, "year", "value"))
+    cells = RowCells(name, index, (*TEXT_FIELDS, "year", "value"))
     for key in entry.get(_TWICE, ()):
         result.notices.append(
             Notice(
@@ -155,7 +145,7 @@ def _value(entry: dict[Any, Any], name: str, index: int, result: RawFile, where:
             )
         )
     text: dict[str, str | None] = {}
-    for field in _TEXT:
+    for field in TEXT_FIELDS:
         raw = entry.get(field)
         if raw is not None and not isinstance(raw, str):
             result.notices.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Final
 
 from ictfootprint.errors import Location
 
@@ -45,6 +46,22 @@ class RowCells(Mapping[str, Cell]):
 
     def __len__(self) -> int:
         return len(self.fields)
+
+
+#: The text fields of a value as found, beside ``year`` and ``value`` (the optional columns of
+#: the long format, the keys of a JSON entry).
+TEXT_FIELDS: Final = (
+    "indicator",
+    "unit",
+    "entity_id",
+    "method",
+    "source",
+    "comment",
+    "country",
+    "subsector",
+)
+#: Every field a reader hands over, in the long format's column order.
+FIELDS: Final = ("indicator", "year", "value", *TEXT_FIELDS[1:])
 
 
 @dataclass(frozen=True, slots=True)
