@@ -38,6 +38,8 @@ AMBIGUOUS: Final = {
     "MT": "'t' (tonne) or 'Mt' (megatonne)",
     "ton": "'t' (metric tonne), 'short_ton' or 'long_ton'",
     "tons": "'t' (metric tonne), 'short_ton' or 'long_ton'",
+    "MBtu": "'kBtu' (a thousand Btu, as the gas trade writes MBtu) or 'MMBtu' (a million Btu)",
+    "MBTU": "'kBtu' (a thousand Btu, as the gas trade writes MBtu) or 'MMBtu' (a million Btu)",
 }
 _IDENTIFIER: Final = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _TOKEN: Final = re.compile(r"(?<![°\w])[A-Za-z_µ][\w]*")
@@ -185,6 +187,13 @@ _OFFERED: Final = (
     "TJ",
     "PJ",
     "toe",
+    "ktoe",
+    "Mtoe",
+    "tce",
+    "ktce",
+    "Mtce",
+    "MMBtu",
+    "therm",
     "kgCO2e",
     "tCO2e",
     "ktCO2e",
