@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
@@ -26,7 +26,7 @@ from typing import Any, Final, cast
 
 import pint
 
-from ictfootprint.errors import Location, ReferenceDataError, UnitError
+from ictfootprint.errors import InputError, Location, ReferenceDataError, UnitError
 from ictfootprint.reference.gwp import GWP_SETS, gwp_set, gwp_set_name, species_name
 
 _MASS_PREFIXES: Final = "g|kg|t|kt|Mt|Gt"
@@ -41,13 +41,13 @@ AMBIGUOUS: Final = {
     "MBtu": "'kBtu' (a thousand Btu, as the gas trade writes MBtu) or 'MMBtu' (a million Btu)",
     "MBTU": "'kBtu' (a thousand Btu, as the gas trade writes MBtu) or 'MMBtu' (a million Btu)",
 }
-_IDENTIFIER: Final = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+_IDENTIFIER: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _TOKEN: Final = re.compile(r"(?<![°\w])[A-Za-z_µ][\w]*")
 
 
 def _species_with_units() -> tuple[str, ...]:
-    """IPCC species that can be units: plain identifiers (``CH4``, ``HFC134a``, ``SF6``)."""
-    names = gwp_set("AR6").values.keys() | gwp_set("AR4").values.keys()
+    """IPCC species that can be units: plain identifiers (``CH4``, ``CH4_fossil``, ``SF6``)."""
+    names = {name for set_name in GWP_SETS for name in gwp_set(set_name).values}
     return tuple(sorted(n for n in names if _IDENTIFIER.match(n) and n not in {"CO2"}))
 
 
@@ -56,11 +56,15 @@ def _preprocessor(species: tuple[str, ...]) -> Any:
     glued = re.compile(rf"(?<![\w°])({_MASS_PREFIXES})\s*({joined})(?!\w)")
     # In emissions accounting "kt" is a kilotonne; pint's default reads it as a knot.
     kilotonne = re.compile(r"(?<![\w°])kt(?!\w)")
+    # "CH4 fossil", "CH4-non-fossil" → the unit names CH4_fossil, CH4_non_fossil
+    non_fossil = re.compile(r"\bCH4[\s_-]*non[\s_-]*fossil\b", re.IGNORECASE)
+    fossil = re.compile(r"\bCH4[\s_-]*fossil\b", re.IGNORECASE)
 
     def split(text: str) -> str:
         text = text.replace("³", "**3").replace("²", "**2")
         text = re.sub(r"Sb[\s-]?eq\b", "Sbeq", text)
         text = re.sub(r"CO2[\s-]?eq(uivalent)?\b", "CO2e", text)
+        text = fossil.sub("CH4_fossil", non_fossil.sub("CH4_non_fossil", text))
         # "tCO2e" → "t CO2e", "kgCH4" → "kg CH4", "tC" → "t carbon"
         text = glued.sub(
             lambda m: f"{m.group(1)} {'carbon' if m.group(2) == 'C' else m.group(2)}", text
@@ -258,11 +262,14 @@ def likely_units(unit: str, canonical: str) -> str:
 
 @dataclass(frozen=True)
 class Converted:
-    """A converted value, with the GWP set used where a species changed (else ``None``)."""
+    """A converted value, with the GWP set used where a species changed (else ``None``), and
+    the GWP values used with their IPCC tables (``GWP100 AR6: CH4 fossil 29.8 (IPCC AR6 WG1
+    Table 7.15)``)."""
 
     value: float
     unit: str
     gwp_set: str | None = None
+    gwp: str | None = field(default=None, repr=False)
 
 
 def convert(
@@ -288,8 +295,8 @@ def convert(
     except UnitError as exc:
         raise UnitError(exc.message, where or exc.location, exc.expected, exc.found) from None
     if scale is not None:
-        factor, set_name = scale
-        return Converted(value * factor, to_unit, set_name)
+        factor, set_name, used = scale
+        return Converted(value * factor, to_unit, set_name, used)
     # an offset unit (°C ↔ K): no single factor, let pint do it
     reg = registry()
     converted = reg.Quantity(value, parse_unit(from_unit)).to(parse_unit(to_unit))
@@ -297,8 +304,11 @@ def convert(
 
 
 @lru_cache(maxsize=4096)
-def _scale(from_unit: str, to_unit: str, set_name: str) -> tuple[float, str | None] | None:
-    """The factor (and GWP set, when the gas changes) of a conversion, computed once per pair.
+def _scale(
+    from_unit: str, to_unit: str, set_name: str
+) -> tuple[float, str | None, str | None] | None:
+    """The factor (and GWP set and values, when the gas changes) of a conversion, computed once
+    per pair.
 
     ``None`` for offset units, which have no single factor. Bulk loads convert the same few
     unit pairs hundreds of thousands of times; pint's per-call cost would dominate them.
@@ -310,7 +320,9 @@ def _scale(from_unit: str, to_unit: str, set_name: str) -> tuple[float, str | No
         zero = reg.Quantity(0.0, source).to(target).magnitude
         if zero != 0:
             return None
-        return float(reg.Quantity(1.0, source).to(target).magnitude), None
+        return float(reg.Quantity(1.0, source).to(target).magnitude), None, None
+    species = _species_of(source) + _species_of(target)
+    _require_gwp(species, set_name)
     try:
         with reg.context(set_name):
             factor = reg.Quantity(1.0, source).to(target).magnitude
@@ -321,7 +333,24 @@ def _scale(from_unit: str, to_unit: str, set_name: str) -> tuple[float, str | No
             expected=f"a unit of the same kind as {to_unit}",
             found=from_unit,
         ) from exc
-    return float(factor), set_name
+    return float(factor), set_name, gwp_set(set_name).describe(species) if species else None
+
+
+def _species_of(unit: pint.Unit) -> list[str]:
+    """The GHG species (other than CO2e) a unit is a mass of: ``kg CH4_fossil`` → CH4_fossil."""
+    dimensions = (str(d) for d in unit.dimensionality)
+    return [d[5:-1] for d in dimensions if d.startswith("[ghg_")]
+
+
+def _require_gwp(species: list[str], set_name: str) -> None:
+    """A species that the GWP set has no value for (fossil methane in AR4) is named, with what
+    to write instead, rather than reported as a unit of another kind."""
+    for name in species:
+        try:
+            gwp_set(set_name).of(name)
+        except InputError as error:  # naming the species and the sets that have it
+            where = Location(field="unit")
+            raise UnitError(error.message, where, error.expected, name) from None
 
 
 def co2e(value: float, gas: str, mass_unit: str = "kg", *, gwp: str | None = None) -> Converted:
@@ -332,8 +361,8 @@ def co2e(value: float, gas: str, mass_unit: str = "kg", *, gwp: str | None = Non
     """
     set_name = gwp_set_name(gwp)
     mass_t = convert(value, mass_unit, "t").value
-    factor = gwp_set(set_name).of(gas)
-    return Converted(mass_t * factor, "tCO2e", set_name)
+    gases = gwp_set(set_name)
+    return Converted(mass_t * gases.of(gas), "tCO2e", set_name, gases.describe([gas]))
 
 
 def round_figure(value: float, unit: str, decimals: dict[str, int]) -> float:

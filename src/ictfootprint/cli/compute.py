@@ -51,6 +51,8 @@ def compute_command(
     )
     for flag in run.flags:
         typer.echo(f"flag: {flag}")
+    if run.gwp:
+        typer.echo(run.gwp)
     typer.echo(f"stored {run.written} calculated observations ({run.unchanged} already current)")
 
 

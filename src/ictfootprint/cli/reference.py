@@ -130,7 +130,14 @@ def convert_command(
     """Convert a value between units with the program's unit registry."""
     result = convert(value, from_unit, to_unit, gwp=gwp)
     if fmt is Format.json:
-        print_json({"value": result.value, "unit": result.unit, "gwp_set": result.gwp_set})
+        print_json(
+            {
+                "value": result.value,
+                "unit": result.unit,
+                "gwp_set": result.gwp_set,
+                "gwp": result.gwp,
+            }
+        )
         return
-    suffix = f"  (GWP: {result.gwp_set})" if result.gwp_set else ""
+    suffix = f"  ({result.gwp})" if result.gwp else ""
     typer.echo(f"{result.value:.12g} {result.unit}{suffix}")

@@ -3,7 +3,10 @@
 ``ictfootprint compute --activity DIR`` reads the files below (CSV or Parquet, by name; each
 optional except that Scope 2 needs ``electricity``), checks them, computes with the chosen
 engine and writes every figure back as a ``calculated`` observation per entity, country and
-year, with its lineage: the input files' SHA-256, the factor datasets and the GWP set.
+year, with its lineage: the input files' SHA-256, the factor datasets, the GWP set and each GWP
+value used with its IPCC table ("GWP100 AR6: CH4 27.9 (IPCC AR6 WG1 Table 7.SM.7), ...").
+Fuel combustion converts its CH4 and N2O with the set's single CH4 and N2O values; a gas in
+``refrigerants`` may be any IPCC species, e.g. ``CH4_fossil`` for a leak of natural gas.
 
 =================  =========================================================================
 file               columns
@@ -35,7 +38,7 @@ from ictfootprint.compute.scope2 import location_based_by_site, location_based_h
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import Method, Observation, ResolvedFactor
 from ictfootprint.reference.countries import countries
-from ictfootprint.reference.gwp import gwp_set_name
+from ictfootprint.reference.gwp import gwp_set, gwp_set_name
 from ictfootprint.store import Store
 from ictfootprint.units import convert
 
@@ -64,6 +67,8 @@ _NON_NEGATIVE: Final = {
     "equipment": "count",
 }
 KEYS: Final = ["entity_id", "country", "year"]
+#: The gases stationary combustion converts to CO2e besides CO2 (IPCC 2006 factors per TJ).
+COMBUSTION_GASES: Final = ("CH4", "N2O")
 
 
 @dataclass
@@ -76,6 +81,7 @@ class ActivityRun:
     flags: list[str] = field(default_factory=list)
     written: int = 0
     unchanged: int = 0
+    gwp: str | None = None  # the GWP values used, with their tables (None: no gas converted)
 
 
 def find_files(folder: Path) -> dict[str, Path]:
@@ -166,6 +172,7 @@ def compute_activity(
     set_name = gwp_set_name(gwp)
     parts: list[pd.DataFrame] = []
     grid_used: dict[tuple[str, int], ResolvedFactor] = {}
+    gases: dict[tuple[str, str, int], set[str]] = {}  # entity, country, year → gases converted
     if "electricity" in tables:
         parts.append(_electricity(store, backend, tables, run, grid_used))
     if "fuels" in tables:
@@ -179,10 +186,11 @@ def compute_activity(
                 tables["fuels"], table(backend, factors[["fuel", "unit", "factor"]], "fuel_factors")
             ).to_pandas()
         )
+        _note_gases(gases, tables["fuels"], COMBUSTION_GASES)
     if "refrigerants" in tables:
-        gases = tables["refrigerants"].select("gas").distinct().to_pandas().gas
+        names = tables["refrigerants"].select("gas").distinct().to_pandas().gas
         try:
-            factors = scope1.refrigerant_factors(gases, set_name)
+            factors = scope1.refrigerant_factors(names, set_name)
         except InputError as error:
             raise error.at(file=str(files["refrigerants"])) from None
         parts.append(
@@ -190,14 +198,28 @@ def compute_activity(
                 tables["refrigerants"], table(backend, factors[["gas", "factor"]], "gas_factors")
             ).to_pandas()
         )
+        _note_gases(gases, tables["refrigerants"], None)
     if "equipment" in tables:
         years = sorted({int(y) for p in parts for y in p.year}) or _equipment_years(tables)
         parts.append(embodied.annualised(tables["equipment"], years).to_pandas())
     combined = _combine(parts)
     run.rows = [{str(k): v for k, v in r.items()} for r in combined.to_dict(orient="records")]
+    if gases:
+        run.gwp = gwp_set(set_name).describe(set().union(*gases.values()))
     if write:
-        _write(store, run, combined, grid_used, set_name)
+        _write(store, run, combined, grid_used, set_name, gases)
     return run
+
+
+def _note_gases(
+    gases: dict[tuple[str, str, int], set[str]], rows: Any, fixed: tuple[str, ...] | None
+) -> None:
+    """Remember which gases each entity-country-year converts: ``fixed`` ones for every row,
+    else the row's ``gas`` column."""
+    columns = [*KEYS] if fixed else [*KEYS, "gas"]
+    for row in rows.select(*columns).distinct().to_pandas().itertuples(index=False):
+        key = (str(row.entity_id), str(row.country), int(row.year))
+        gases.setdefault(key, set()).update(fixed or (str(row.gas),))
 
 
 def _equipment_years(tables: dict[str, Any]) -> list[int]:
@@ -306,6 +328,7 @@ def _write(
     combined: pd.DataFrame,
     grid_used: dict[tuple[str, int], ResolvedFactor],
     set_name: str,
+    gases: dict[tuple[str, str, int], set[str]],
 ) -> None:
     # the engine goes in the lineage, not the source: the same inputs give the same figures
     # on DuckDB and Spark, and a re-run on the other engine writes nothing new
@@ -331,8 +354,11 @@ def _write(
                     flags.append("residual-mix-missing:grid-factor-used")
                 if row.get("instruments_capped"):
                     flags.append("instruments-exceed-consumption:capped")
-            if column.startswith("scope1") or column == "scope1":
+            if column.startswith("scope1"):
                 lineage["gwp_set"] = set_name
+                used = gases.get((row["entity_id"], row["country"], int(row["year"])))
+                if used:
+                    lineage["gwp"] = gwp_set(set_name).describe(used)
             batch.append(
                 Observation(
                     entity_id=row["entity_id"],
