@@ -82,6 +82,10 @@ def test_a_submission_reports_scope1_in_kg_of_fossil_methane(tmp_path: Path) -> 
     (stored,) = store.current_observations(entity_ids=["op-1"])
     # the default set is AR5: 1 t of fossil methane × 30
     assert (stored.value, stored.unit, stored.gwp_set) == (30.0, "tCO2e", "AR5GWP100")
+    assert stored.lineage["gwp"] == (
+        "GWP100 AR5: CH4 fossil 30 (IPCC AR5 WG1 Table 8.A.1 note: 28 + 2 for the CO2 of "
+        "fossil methane's oxidation)"
+    )
 
 
 def _activity(tmp_path: Path) -> Path:

@@ -44,9 +44,10 @@ def normalised_fields(
     """The canonical fields of one received value (no model built: the bulk path's core).
 
     Returns ``indicator_id, value, unit, value_text, value_received, unit_received, country,
-    subsector, gwp_set``; raises :class:`InputError` at ``where`` (with the field) otherwise.
-    A mass of another gas (t CH4) given for a CO2e indicator is converted with the GWP set,
-    which is returned as ``gwp_set``.
+    subsector, gwp_set, lineage``; raises :class:`InputError` at ``where`` (with the field)
+    otherwise. A mass of another gas (t CH4) given for a CO2e indicator is converted with the
+    GWP set, returned as ``gwp_set``, and the lineage names the value used and its IPCC table
+    (``{"gwp": "GWP100 AR5: CH4 fossil 30 (...)"}``; ``None`` when no gas was converted).
     """
     where = where or Location()
     entry = catalogue().get(indicator_id) or catalogue_indicator(
@@ -71,6 +72,7 @@ def normalised_fields(
         "country": iso3,
         "subsector": subsector,
         "gwp_set": None,
+        "lineage": None,
     }
     if entry.value_type != "quantity":
         fields["value_text"] = str(value).strip()
@@ -103,7 +105,11 @@ def normalised_fields(
             found=f"{received[:40]} {unit or ''}".strip(),
         )
     fields.update(
-        value=converted.value, unit=entry.unit, unit_received=unit, gwp_set=converted.gwp_set
+        value=converted.value,
+        unit=entry.unit,
+        unit_received=unit,
+        gwp_set=converted.gwp_set,
+        lineage={"gwp": converted.gwp} if converted.gwp else None,
     )
     return fields
 
@@ -133,6 +139,8 @@ def observation(
         where=where,
         gwp=str(gwp) if gwp else None,
     )
+    if fields["lineage"] is None:
+        del fields["lineage"]
     return Observation(
         entity_id=entity_id, year=year, method=method, source=source, **fields, **extra
     )

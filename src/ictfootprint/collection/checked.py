@@ -54,6 +54,7 @@ class Checked:
     subsector: str | None
     comment: str | None
     gwp_set: str | None
+    lineage: dict[str, Any] | None  # the GWP value used, where a gas was converted
 
     @property
     def key(self) -> tuple[str, int, str | None, str | None]:
@@ -79,6 +80,7 @@ _PAYLOAD = (
     "subsector",
     "comment",
     "gwp_set",
+    "lineage",
 )
 
 
