@@ -166,7 +166,7 @@ def receive(
             "file too large",
             Location(file=name),
             expected=f"at most {max_bytes() // 2**20} MB",
-            found=f"{len(data) / 2**20:.0f} MB",
+            found=f"{len(data) / 2**20:,.0f} MB",
         )
     if respondent is not None:
         respondent_named(respondent)

@@ -80,7 +80,7 @@ def verify_member(data: bytes, info: zipfile.ZipInfo, name: str) -> None:
             f"workbook part {member} too large",
             where,
             expected=f"at most {MAX_WHOLE_PART // 2**20} MB unpacked",
-            found=f"{info.file_size / 2**20:.0f} MB",
+            found=f"{info.file_size / 2**20:,.0f} MB",
         )
     if info.flag_bits & 0x1:
         raise InputError(f"encrypted workbook part {member}: save the workbook unprotected", where)
@@ -143,7 +143,7 @@ def _dtd(name: str, member: str) -> InputError:
 
 
 def _lying(name: str, member: str, declared: int) -> InputError:
-    limit = f"{declared / 2**20:.1f} MB" if declared >= 2**20 else f"{declared:,} bytes"
+    limit = f"{declared / 2**20:,.1f} MB" if declared >= 2**20 else f"{declared:,} bytes"
     return InputError(
         f"workbook part {member} decompresses to more than the {limit} its zip directory "
         "declares (zip bomb?)",
@@ -173,7 +173,7 @@ def check_shared_strings(zf: zipfile.ZipFile, content_types: bytes, name: str) -
                 "shared-strings table too large",
                 where,
                 expected=f"at most {MAX_SHARED_STRINGS // 2**20} MB unpacked",
-                found=f"{size / 2**20:.0f} MB",
+                found=f"{size / 2**20:,.0f} MB",
             )
         count, tail = 0, b""
         try:

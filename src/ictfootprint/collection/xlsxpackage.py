@@ -90,7 +90,7 @@ def open_package(data: bytes, name: str) -> zipfile.ZipFile:
                 "workbook member compressed suspiciously well (zip bomb?)",
                 where,
                 expected=f"a compression ratio of at most {MAX_RATIO}",
-                found=f"{ratio:.0f} for {info.filename}",
+                found=f"{ratio:,.0f} for {info.filename}",
             )
     names = {n.lower() for n in zf.namelist()}
     if "[content_types].xml" not in names or "_rels/.rels" not in names:
