@@ -13,6 +13,7 @@ import ibis
 from ibis import _
 
 from ictfootprint.reference.loader import defaults
+from ictfootprint.units import convert
 
 
 def annualised(equipment: Any, years: list[int]) -> Any:
@@ -30,10 +31,11 @@ def annualised(equipment: Any, years: list[int]) -> Any:
         (_.report_year >= _.year) & (_.report_year < _.year + _.lifetime_years)
     )
     per_year = joined.mutate(per=_["count"] / _.lifetime_years)
+    kg_to_t = convert(1.0, "kgCO2e", "tCO2e").value
     return (
         per_year.group_by(["entity_id", "country", per_year.report_year.name("year")])
         .aggregate(
-            embodied_tco2e=(_.per * _.embodied_kgco2e).sum() / 1000,
+            embodied_tco2e=(_.per * _.embodied_kgco2e).sum() * kg_to_t,
             adp_kgsbeq=(_.per * _.adp_kgsbeq).sum(),
             water_m3=(_.per * _.water_m3).sum(),
             units_in_use=_["count"].sum(),

@@ -37,7 +37,8 @@ def combustion_factor(fuel_id: str, unit: str, gwp: str | None = None) -> tuple[
             raise InputError(
                 f"{fuel.id} has no density: give a mass or an energy", where, found=unit
             )
-        mass_gg = convert(1.0, unit, "L").value * fuel.density_kg_per_l * 1e-6
+        mass_kg = convert(1.0, unit, "L").value * fuel.density_kg_per_l
+        mass_gg = convert(mass_kg, "kg", "Gg").value
         tj = mass_gg * fuel.ncv_tj_per_gg
     elif dims == parse_unit("kg").dimensionality:
         tj = convert(1.0, unit, "Gg").value * fuel.ncv_tj_per_gg
@@ -56,7 +57,7 @@ def combustion_factor(fuel_id: str, unit: str, gwp: str | None = None) -> tuple[
         + fuel.ch4_kg_per_tj * gases.of("CH4")
         + fuel.n2o_kg_per_tj * gases.of("N2O")
     )
-    return kg_co2e / 1000, gases.name
+    return convert(kg_co2e, "kgCO2e", "tCO2e").value, gases.name
 
 
 def combustion(fuel_use: Any, factors: Any) -> Any:
