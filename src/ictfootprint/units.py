@@ -7,6 +7,8 @@ Traps other tools fell into, and what we do about them:
 
 * ``C`` — carbon or coulomb? A bare ``C`` is refused as ambiguous; write ``carbon`` (or
   ``tC``/``kgC``) for carbon, ``coulomb`` for charge. ``°C``/``degC`` stay temperature.
+* ``MBtu`` — a thousand Btu to the gas trade (Roman M), a million with SI prefixes: refused as
+  ambiguous; write ``kBtu`` or ``MMBtu``.
 * A plain conversion (``kg CH4`` → ``t CH4``, ``kt CO2e`` → ``Mt CO2e``) never asks for a GWP
   context; only a change of species (``CH4`` → ``CO2e``) does, and the set used is returned
   with the value (:class:`Converted`).
