@@ -1,6 +1,7 @@
 """Data rules: checks on a submission's normalised values together (duplicates, ranges,
-totals against their components, renewable within total, Scope 2 against the grid, year-on-
-year jumps, restatements of accepted values). Importing this module also registers the
+totals against their components, renewable within total, year-on-year jumps, restatements of
+accepted values); the checks across submissions (Scope 2 against the grid, intensities, S1+S2
+against a restated total) are in :mod:`.crosschecks`. Importing this module also registers the
 reading rules (:mod:`.reading_rules`), so ``RULES`` here is the whole registry
 (:mod:`.registry`) from which ``docs/reference/validation-rules.md`` is generated.
 """
@@ -16,7 +17,6 @@ from ictfootprint.collection.checked import Checked
 from ictfootprint.collection.findings import Finding, Severity, findings_per_rule
 from ictfootprint.collection.registry import RULES, Context, Key, Rule, data_rule, run_data_rules
 from ictfootprint.reference.catalogue import catalogue
-from ictfootprint.units import convert
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -187,40 +187,6 @@ def renewable(context: Context) -> Iterable[Finding]:
             )
 
 
-@data_rule("scope2-location-plausible", W, "Scope 2 location-based far from electricity × grid")
-def scope2_plausible(context: Context) -> Iterable[Finding]:
-    """Location-based Scope 2 should be close to electricity × the grid factor of the country
-    and year (the store's factor, as `ictfootprint factors show` gives it). Outside
-    `scope2_location_band_percent` it is flagged, with the expected figure and the factor."""
-    band = float(context.settings["scope2_location_band_percent"]) / 100
-    for key, item in context.by_key.items():
-        if key[0] != "ghg_scope2_location" or item.value is None:
-            continue
-        electricity = context.by_key.get(("energy_electricity", *key[1:]))
-        country = key[2] or context.entity.country
-        if electricity is None or electricity.value is None or country is None:
-            continue
-        factor = context.grid_factor(country, key[1])
-        if factor is None:
-            continue
-        expected = convert(
-            electricity.value * factor.value, f"MWh * ({factor.unit})", "tCO2e"
-        ).value
-        reported = item.value
-        if expected > 0 and abs(reported - expected) / expected > band:
-            yield _finding(
-                "scope2-location-plausible",
-                item,
-                f"Scope 2 location-based {reported:,.6g} tCO2e is "
-                f"{100 * (reported / expected - 1):+.0f} % from electricity "
-                f"({_cell(electricity)}) × grid factor {factor.value:g} {factor.unit} "
-                f"({factor.area} {factor.year}, {factor.dataset}) = {expected:,.6g}",
-                expected=f"{expected:.12g} ± {band * 100:g} %",
-                found=f"{reported:.12g}",
-                related=(_cell(electricity),),
-            )
-
-
 @data_rule("year-on-year", W, "Large change from the previous year")
 def year_on_year(context: Context) -> Iterable[Finding]:
     """A value that changes by more than `year_on_year_percent` from the previous year (in the
@@ -273,6 +239,10 @@ def restatement(context: Context) -> Iterable[Finding]:
             expected=str(shown),
             found=obs.value_received or str(obs.value),
         )
+
+
+# registered after the rules above: the checks across submissions come last in the report
+from ictfootprint.collection import crosschecks  # noqa: E402, F401
 
 
 def missing_by_year(
