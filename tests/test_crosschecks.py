@@ -9,6 +9,9 @@ UZB 1,167.603 (2022), FRA 56.039 (2023); AND (Andorra) has none.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -257,6 +260,27 @@ def test_store_check_lists_accepted_disagreements(store: Store) -> None:
     assert (found.entity_id, found.year, found.combined_id) == ("op-1", 2022, "ghg_s1s2_location")
     assert (found.combined, found.summed, round(found.percent, 2)) == (300_000, 320_000, 6.25)
     assert check_store(store, entity_ids=["nordic"]) == []
+
+
+def test_observations_check_command_lists_them(store: Store, db_url: str) -> None:
+    _send(store, "op-1", FIRST, accept=True)
+
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "ictfootprint", "observations", "check", *args]
+        return subprocess.run(
+            [*command, "--db", db_url], capture_output=True, text=True, check=False
+        )
+
+    clean = check()
+    assert clean.returncode == 0, clean.stderr
+    assert "0 disagree" in clean.stdout
+    _send(store, "op-1", "ghg_scope1,2022,120000,tCO2e,,,,\n", accept=True)
+    table = check("--entity", "op-1")
+    assert table.returncode == 1 and "1 disagree" in table.stdout
+    assert "300,000" in table.stdout and "320,000" in table.stdout and "6.25" in table.stdout
+    (row,) = json.loads(check("--format", "json").stdout)
+    assert (row["entity"], row["combined"], row["sum"]) == ("op-1", 300_000, 320_000)
+    assert "ghg_scope1 120,000 + ghg_scope2_location 200,000 = 320,000" in row["message"]
 
 
 def test_comparison_never_divides_by_zero() -> None:

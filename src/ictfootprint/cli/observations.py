@@ -102,3 +102,41 @@ def history_command(
             for r in rows
         ],
     )
+
+
+@app.command("check")
+def check_command(
+    entity: list[str] = typer.Option(None, "--entity", help="Entity id (repeatable)."),
+    db: str | None = EXISTING_DB_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List the current series whose Scope 1 + Scope 2 contradict the reported S1+2 total.
+
+    The comparison of rule s1s2-consistent, over what is stored (a restated component can
+    leave them apart), within [validation] total_tolerance_percent. Exit status 1 when any
+    disagree."""
+    from ictfootprint.collection.consistency import check_store, shown
+    from ictfootprint.store import Store
+
+    found = check_store(Store.open(db), entity_ids=entity or None)
+    if fmt is Format.json:
+        print_json([d.as_dict() for d in found])
+    else:
+        print_table(
+            f"S1 + S2 against the S1+2 total: {len(found)} disagree",
+            ["entity", "year", "country", "total", "reported", "S1 + S2", "apart %"],
+            [
+                [
+                    d.entity_id,
+                    d.year,
+                    d.country,
+                    d.combined_id,
+                    shown(d.combined),
+                    shown(d.summed),
+                    f"{d.percent:.2f}",
+                ]
+                for d in found
+            ],
+        )
+    if found:
+        raise typer.Exit(1)
