@@ -1,4 +1,5 @@
-"""``ictfootprint observations``: read current values and the revision history of a series."""
+"""``ictfootprint observations``: read current values and the revision history of a series,
+and check the stored series for Scope 1 + Scope 2 contradicting a reported S1+2 total."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from ictfootprint.cli.options import (
 )
 
 app = command_group(
-    "Read observations: list the current values, or the history of every revision of one."
+    "Read observations: list the current values, or the history of every revision of one; "
+    "check the stored S1 + S2 against the reported S1+2 totals."
 )
 
 

@@ -231,10 +231,11 @@ def _history(
     country: str | None,
     sub: str | None,
     settings: Mapping[str, Any],
+    years: list[int],
 ) -> Reference | None:
     numerator, denominator = pair
     ratios: dict[int, float] = {}
-    for y in sorted({k[1] for k in held if k[1] < year}, reverse=True):
+    for y in (y for y in years if y < year):  # latest first
         n = figure(held, numerator, y, country, sub)
         d = figure(held, denominator, y, country, sub)
         r = _ratio(n.value, d.value) if n and d else None
@@ -293,6 +294,7 @@ def intensity_plausible(context: Context) -> Iterable[Finding]:
     wanted = {i for pair in pairs for name in pair for i in (name, *components(name))}
     held = current_values(context, wanted)
     touched = {k[1:] for k in context.by_key if k[0] in wanted}
+    years = sorted({k[1] for k in held}, reverse=True)
     for year, country, sub in sorted(touched, key=lambda k: _order(("", *k))):
         for pair in pairs:
             n = figure(held, pair[0], year, country, sub)
@@ -302,7 +304,7 @@ def intensity_plausible(context: Context) -> Iterable[Finding]:
             ratio = _ratio(n.value, d.value)
             if ratio is None:
                 continue
-            refs = [_history(held, pair, year, country, sub, settings)]
+            refs = [_history(held, pair, year, country, sub, settings, years)]
             if country is None and sub is None:
                 refs.append(_peers(context, pair, year, settings))
             failed = [r for r in refs if r is not None and not r.low <= ratio <= r.high]
