@@ -105,7 +105,9 @@ def rules_md() -> str:
         "",
         "Every finding in a submission's report names one of these rules, its severity, and "
         "where (sheet and cell, or row and column). An error rejects the file; a warning is "
-        "shown to the reviewer and does not. Thresholds come from `[validation]` in "
+        "shown to the reviewer and does not. Figures in messages are written with thousands "
+        "separators and every significant digit (20,365,600, never 2.03656e+07), with their "
+        "unit. Thresholds come from `[validation]` in "
         "`src/ictfootprint/reference/data/defaults.toml`:",
         "",
     ]

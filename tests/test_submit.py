@@ -133,7 +133,8 @@ def test_restatement_becomes_a_second_revision_with_its_reason(store: Store) -> 
     corrected = HEADER + "energy_electricity,2022,1100,MWh,,,meter 7 was missing\n"
     second = submit(store, corrected.encode(), "b.csv", "op-1")
     (finding,) = [f for f in second.report["findings"] if f["rule"] == "restatement"]
-    assert "1000.0 (revision 1)" in finding["message"] and "meter 7" in finding["message"]
+    assert "1,000 MWh (revision 1) with 1,100 MWh, +10 %" in finding["message"]
+    assert "meter 7" in finding["message"]
     store.accept_submission(second.submission_id, "restatement accepted")
     history = store.observation_history("op-1", "energy_electricity", 2022)
     assert [(o.revision, o.value) for o in history] == [(1, 1000.0), (2, 1100.0)]

@@ -17,7 +17,7 @@ from ictfootprint.reference.codes import subsector_code
 from ictfootprint.reference.countries import countries
 from ictfootprint.reference.countries import country as country_of
 from ictfootprint.reference.loader import defaults
-from ictfootprint.units import convert
+from ictfootprint.units import convert, figure_text
 
 
 class MagnitudeError(InputError):
@@ -86,7 +86,9 @@ def normalised_fields(
         raise MagnitudeError(
             "value is not a finite number",
             _at(where, "value"),
-            expected=f"a finite number, at most {bound:g} {entry.unit} in absolute value",
+            expected=(
+                f"a finite number, at most {figure_text(bound)} {entry.unit} in absolute value"
+            ),
             found=received[:40],
         )
     try:
@@ -97,7 +99,7 @@ def normalised_fields(
         raise MagnitudeError(
             f"value beyond any plausible magnitude once converted to {entry.unit}",
             _at(where, "value"),
-            expected=f"at most {bound:g} {entry.unit} in absolute value",
+            expected=f"at most {figure_text(bound)} {entry.unit} in absolute value",
             found=f"{received[:40]} {unit or ''}".strip(),
         )
     fields.update(

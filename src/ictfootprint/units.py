@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Final, cast
@@ -37,6 +38,8 @@ AMBIGUOUS: Final = {
     "MT": "'t' (tonne) or 'Mt' (megatonne)",
     "ton": "'t' (metric tonne), 'short_ton' or 'long_ton'",
     "tons": "'t' (metric tonne), 'short_ton' or 'long_ton'",
+    "MBtu": "'kBtu' (a thousand Btu, as the gas trade writes MBtu) or 'MMBtu' (a million Btu)",
+    "MBTU": "'kBtu' (a thousand Btu, as the gas trade writes MBtu) or 'MMBtu' (a million Btu)",
 }
 _IDENTIFIER: Final = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _TOKEN: Final = re.compile(r"(?<![°\w])[A-Za-z_µ][\w]*")
@@ -184,6 +187,13 @@ _OFFERED: Final = (
     "TJ",
     "PJ",
     "toe",
+    "ktoe",
+    "Mtoe",
+    "tce",
+    "ktce",
+    "Mtce",
+    "MMBtu",
+    "therm",
     "kgCO2e",
     "tCO2e",
     "ktCO2e",
@@ -334,10 +344,33 @@ def round_figure(value: float, unit: str, decimals: dict[str, int]) -> float:
     return round(value, places)
 
 
+def figure_text(value: float) -> str:
+    """A figure as a message prints it: thousands separators, no exponent, no trailing ``.0``,
+    and every significant digit a float holds (15), so two figures that differ read differently.
+
+    ``f"{x:,.6g}"`` printed 20,365,600 as "2.03656e+07": a gap of 66,100 t between a total and
+    its components vanished in the rounding. An ``int`` is printed exactly. For findings,
+    errors, lineage and CLI messages; not for the web pages, which format per locale.
+
+    >>> figure_text(20365600.0), figure_text(5259727.0), figure_text(0.000123)
+    ('20,365,600', '5,259,727', '0.000123')
+    """
+    if isinstance(value, int):
+        return f"{value:,}"
+    if not math.isfinite(value):
+        return str(value)
+    if value == 0:
+        return "0"  # also for -0.0
+    # 15 significant digits: exact for any decimal number a file writes with up to 15 digits,
+    # and short of the float noise past them (0.1 + 0.2 is 0.3, not 0.30000000000000004)
+    return f"{Decimal(f'{value:.15g}'):,f}"
+
+
 __all__ = [
     "Converted",
     "co2e",
     "convert",
+    "figure_text",
     "is_compatible",
     "parse_unit",
     "registry",

@@ -17,11 +17,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.loader import defaults
+from ictfootprint.units import figure_text
 
 if TYPE_CHECKING:
     from ictfootprint.store import Store
@@ -54,15 +54,16 @@ def differs_percent(
 
 
 def shown(value: float) -> str:
-    """A number as a reader checks it: thousands separators, every digit stored (no
-    ``2.03656e+07``). One place, so that it can give way to a shared formatter."""
+    """A stored figure in a message: :func:`ictfootprint.units.figure_text` (thousands
+    separators, every digit), and words for infinity (a value over a zero denominator)."""
     if not math.isfinite(value):
         return "infinite" if value > 0 else ("-infinite" if value < 0 else "not a number")
-    text = format(Decimal(repr(value)), "f")
-    sign = "-" if text.startswith("-") else ""
-    whole, _, fraction = text.lstrip("-").partition(".")
-    fraction = fraction.rstrip("0")
-    return f"{sign}{int(whole):,}" + (f".{fraction}" if fraction else "")
+    return figure_text(value)
+
+
+def signed_percent(change: float) -> str:
+    """A relative change in percent, signed, to three significant digits: "+435 %"."""
+    return f"{'+' if change > 0 else ''}{shown(float(f'{change:.3g}'))} %"
 
 
 def rounded(value: float, digits: int = 6) -> str:

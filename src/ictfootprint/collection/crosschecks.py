@@ -21,6 +21,7 @@ from ictfootprint.collection.consistency import (
     differs_percent,
     rounded,
     shown,
+    signed_percent,
     tolerance_percent,
 )
 from ictfootprint.collection.findings import Finding, Severity
@@ -173,12 +174,12 @@ def scope2_plausible(context: Context) -> Iterable[Finding]:
         if low * (1 - band) <= reported <= high * (1 + band):
             continue
         if low == high and low > 0:
-            off = f"{100 * (reported / low - 1):+.0f} % from"
-            expected = f"{rounded(low)} ± {band * 100:g} %"
+            off = f"{signed_percent(100 * (reported / low - 1))} from"
+            expected = f"{rounded(low)} ± {shown(band * 100)} %"
         elif low == high:
             off, expected = "above", "0"
         else:
-            off = f"outside ±{band * 100:g} % of"
+            off = f"outside ±{shown(band * 100)} % of"
             expected = f"{rounded(low * (1 - band))} to {rounded(high * (1 + band))}"
         product = rounded(low) if low == high else f"{rounded(low)} to {rounded(high)}"
         yield _finding(
@@ -188,7 +189,7 @@ def scope2_plausible(context: Context) -> Iterable[Finding]:
             f"electricity {shown(electricity.value)} MWh ({electricity.where}) × {basis.text} "
             f"= {product} tCO2e",
             expected=expected,
-            found=f"{reported:.12g}",
+            found=shown(reported),
             related=_cells((scope2, electricity), anchor),
         )
 
@@ -250,7 +251,7 @@ def _history(
     return Reference(
         min(ratios.values()) / factor,
         max(ratios.values()) * factor,
-        f"its own earlier years ({listed}) ÷/× {factor:g}",
+        f"its own earlier years ({listed}) ÷/× {shown(factor)}",
     )
 
 
@@ -274,7 +275,7 @@ def _peers(
         median / factor,
         median * factor,
         f"the median of {len(ratios)} peers in {group} in {year} ({rounded(median)}) "
-        f"÷/× {factor:g}",
+        f"÷/× {shown(factor)}",
     )
 
 
@@ -394,9 +395,9 @@ def s1s2_consistent(context: Context) -> Iterable[Finding]:
                 anchor,
                 f"after this submission {year}: {added} = {shown(summed)} tCO2e, but "
                 f"{combined} = {shown(total.value)} tCO2e ({total.where}): {gap:.2f} % apart, "
-                f"more than {limit:g} %. Restate the other figure too, or say why",
-                expected=f"{summed:.12g}",
-                found=f"{total.value:.12g}",
+                f"more than {shown(limit)} %. Restate the other figure too, or say why",
+                expected=shown(summed),
+                found=shown(total.value),
                 related=_cells(present, anchor),
             )
 

@@ -90,8 +90,9 @@ for _id, _sev, _title, _doc in (
         "unit-known",
         E,
         "Unknown or ambiguous unit",
-        "The unit must be known to the unit registry; `C`, `mt`, `MT` and `ton` are refused as "
-        "ambiguous.",
+        "The unit must be known to the unit registry; `C`, `mt`, `MT`, `ton` and `MBtu` are "
+        "refused as ambiguous. Energy may be given in Wh, J, toe, tce (29.3076 GJ, GB/T 2589), "
+        "Btu, MMBtu or therm, with prefixes (GWh, TJ, ktoe, Mtce).",
     ),
     (
         "unit-compatible",

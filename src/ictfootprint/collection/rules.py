@@ -17,6 +17,7 @@ from ictfootprint.collection.checked import Checked
 from ictfootprint.collection.findings import Finding, Severity, findings_per_rule
 from ictfootprint.collection.registry import RULES, Context, Key, Rule, data_rule, run_data_rules
 from ictfootprint.reference.catalogue import catalogue
+from ictfootprint.units import figure_text
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -36,6 +37,11 @@ def _finding(rule: str, item: Checked, message: str, **fields: Any) -> Finding:
 
 def _cell(item: Checked) -> str:
     return item.raw.where.describe()
+
+
+def _percent(change: float) -> str:
+    """A relative change in percent, signed, to three significant digits: "+1.26 %"."""
+    return f"{'+' if change > 0 else ''}{figure_text(float(f'{change:.3g}'))} %"
 
 
 @data_rule("duplicate-in-file", E, "Same value twice in one file")
@@ -92,7 +98,7 @@ def shares(context: Context) -> Iterable[Finding]:
                 item,
                 "share outside 0-100 %",
                 expected="0 to 100",
-                found=f"{obs.value:g} %",
+                found=f"{figure_text(obs.value)} %",
             )
 
 
@@ -107,7 +113,11 @@ def pue(context: Context) -> Iterable[Finding]:
             continue
         if obs.value < low:
             yield _finding(
-                "range-pue", item, "PUE below 1", expected=f">= {low}", found=f"{obs.value:g}"
+                "range-pue",
+                item,
+                "PUE below 1",
+                expected=f">= {figure_text(low)}",
+                found=figure_text(obs.value),
             )
         elif obs.value > high:
             yield Finding.at(
@@ -117,8 +127,8 @@ def pue(context: Context) -> Iterable[Finding]:
                 item.raw.where,
                 indicator=obs.indicator_id,
                 year=obs.year,
-                expected=f"<= {high}",
-                found=f"{obs.value:g}",
+                expected=f"<= {figure_text(high)}",
+                found=figure_text(obs.value),
             )
 
 
@@ -141,26 +151,28 @@ def totals(context: Context) -> Iterable[Finding]:
         reported = total.value
         scale = max(abs(reported), abs(summed), 1e-12)
         cells = tuple(_cell(p) for p in present)
+        unit = entry.unit
         if len(present) == len(parts):
             if abs(reported - summed) / scale > tolerance:
                 yield _finding(
                     "total-components",
                     total,
-                    f"{key[0]} at {_cell(total)} = {reported:,.6g} {entry.unit} differs from "
-                    f"the sum of its components ({', '.join(cells)}) = {summed:,.6g} by "
-                    f"{100 * abs(reported - summed) / scale:.2f} %",
-                    expected=f"{summed:.12g}",
-                    found=f"{reported:.12g}",
+                    f"{key[0]} at {_cell(total)} = {figure_text(reported)} {unit} differs "
+                    f"from the sum of its components ({', '.join(cells)}) = "
+                    f"{figure_text(summed)} {unit} by {figure_text(abs(reported - summed))} "
+                    f"{unit} ({100 * abs(reported - summed) / scale:.2f} %)",
+                    expected=figure_text(summed),
+                    found=figure_text(reported),
                     related=cells,
                 )
         elif summed > reported * (1 + tolerance):
             yield _finding(
                 "total-components",
                 total,
-                f"the components present ({', '.join(cells)}) add up to {summed:,.6g}, more "
-                f"than the total at {_cell(total)} = {reported:,.6g}",
-                expected=f">= {summed:.12g}",
-                found=f"{reported:.12g}",
+                f"the components present ({', '.join(cells)}) add up to {figure_text(summed)} "
+                f"{unit}, more than the total at {_cell(total)} = {figure_text(reported)} {unit}",
+                expected=f">= {figure_text(summed)}",
+                found=figure_text(reported),
                 related=cells,
             )
 
@@ -179,10 +191,10 @@ def renewable(context: Context) -> Iterable[Finding]:
             yield _finding(
                 "renewable-within-total",
                 item,
-                f"renewable electricity {ren:,.6g} MWh above total electricity "
-                f"{tot:,.6g} MWh at {_cell(total)}",
-                expected=f"<= {tot:.12g}",
-                found=f"{ren:.12g}",
+                f"renewable electricity {figure_text(ren)} {item.unit} above total electricity "
+                f"{figure_text(tot)} {total.unit} at {_cell(total)}",
+                expected=f"<= {figure_text(tot)}",
+                found=figure_text(ren),
                 related=(_cell(total),),
             )
 
@@ -200,9 +212,10 @@ def year_on_year(context: Context) -> Iterable[Finding]:
         before = context.by_key.get(previous_key)
         prior: float | None
         if before is not None:
-            prior, where = before.value, _cell(before)
+            prior, unit, where = before.value, before.unit, _cell(before)
         elif previous_key in context.accepted:
-            prior, where = context.accepted[previous_key].value, "the accepted value"
+            accepted = context.accepted[previous_key]
+            prior, unit, where = accepted.value, accepted.unit, "the accepted value"
         else:
             continue
         if prior is None or prior == 0:
@@ -212,9 +225,10 @@ def year_on_year(context: Context) -> Iterable[Finding]:
             yield _finding(
                 "year-on-year",
                 item,
-                f"{change * 100:+.0f} % from {key[1] - 1} ({where}: {prior:,.6g})",
-                expected=f"within ±{limit * 100:g} %",
-                found=f"{value:.12g}",
+                f"{_percent(change * 100)} from {key[1] - 1} ({where}: "
+                f"{_shown(prior, unit, None)})",
+                expected=f"within ±{figure_text(limit * 100)} %",
+                found=_shown(value, item.unit, None),
             )
 
 
@@ -222,7 +236,9 @@ def year_on_year(context: Context) -> Iterable[Finding]:
 def restatement(context: Context) -> Iterable[Finding]:
     """A value different from the one already accepted for the same entity, indicator, year,
     country and sub-sector restates it: on acceptance it becomes a new revision and the old one
-    stays in the history. The reason belongs in the comment column; without one this says so."""
+    stays in the history. The finding names the accepted value and the new one with their unit
+    (and the unit as received) and the change in percent. The reason belongs in the comment
+    column; without one this says so."""
     for key, item in context.by_key.items():
         accepted = context.accepted.get(key)
         obs = item
@@ -231,14 +247,32 @@ def restatement(context: Context) -> Iterable[Finding]:
         ):
             continue
         reason = obs.comment or "no reason given: add one in the comment column"
-        shown = accepted.value if accepted.value is not None else accepted.value_text
+        old, new = (
+            _shown(accepted.value, accepted.unit, accepted.value_text),
+            _shown(obs.value, obs.unit, obs.value_text),
+        )
+        received = f"{obs.value_received or ''} {obs.unit_received or ''}".strip()
+        if obs.value is not None and obs.unit_received and obs.unit_received != obs.unit:
+            new = f"{new} (as received: {received})"
+        if accepted.value and obs.value is not None:
+            new = f"{new}, {_percent(100 * (obs.value / accepted.value - 1))}"
         yield _finding(
             "restatement",
             item,
-            f"restates the accepted value {shown} (revision {accepted.revision}); reason: {reason}",
-            expected=str(shown),
-            found=obs.value_received or str(obs.value),
+            f"restates the accepted value {old} (revision {accepted.revision}) with {new}; "
+            f"reason: {reason}",
+            expected=old,
+            found=received or new,
         )
+
+
+def _shown(value: float | None, unit: str | None, text: str | None) -> str:
+    """A value as a message names it: the figure and its unit, or the text of a category."""
+    if value is None:
+        return repr(text)
+    if unit in (None, "", "dimensionless"):
+        return figure_text(value)
+    return f"{figure_text(value)} {'%' if unit == 'percent' else unit}"
 
 
 # registered after the rules above: the checks across submissions come last in the report
