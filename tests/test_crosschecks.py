@@ -280,7 +280,10 @@ def test_observations_check_command_lists_them(store: Store, db_url: str) -> Non
     assert "300,000" in table.stdout and "320,000" in table.stdout and "6.25" in table.stdout
     (row,) = json.loads(check("--format", "json").stdout)
     assert (row["entity"], row["combined"], row["sum"]) == ("op-1", 300_000, 320_000)
-    assert "ghg_scope1 120,000 + ghg_scope2_location 200,000 = 320,000" in row["message"]
+    assert (
+        "op-1 2022, FRA, mobile_network: ghg_scope1 + ghg_scope2_location = 320,000"
+        in (row["message"])
+    )
 
 
 def test_comparison_never_divides_by_zero() -> None:

@@ -1,10 +1,11 @@
-"""Scope 1 + Scope 2 against a reported S1+2 total: one arithmetic for a submission's
-check (rule ``s1s2-consistent``) and for a check of what the store already holds.
+"""Scope 1 + Scope 2 against a reported S1+2 total, in a submission and in the store.
 
 A restated component (or total) can leave a company's current Scope 1 + Scope 2 contradicting
 its current S1+2 total: each value was plausible in its own submission, the series is not.
-:func:`check_store` lists such series; :func:`differs_percent` is the comparison both use,
-with ``[validation] total_tolerance_percent`` (defaults.toml) as the limit.
+Rule ``s1s2-consistent`` compares a file's values over the accepted ones with
+:func:`differs_percent`; :func:`check_store` lists what is already stored as the sector's
+entity-year frame marks it (its ``conflict`` flag, vectorised, the same formula). Both take
+``[validation] total_tolerance_percent`` (defaults.toml) as the limit.
 
 For example::
 
@@ -83,16 +84,12 @@ class Disagreement:
     subsector: str | None
     combined_id: str
     combined: float
-    parts: dict[str, float]
+    summed: float
     percent: float
     unit: str = "tCO2e"
 
-    @property
-    def summed(self) -> float:
-        return math.fsum(self.parts.values())
-
     def describe(self) -> str:
-        parts = " + ".join(f"{k} {shown(v)}" for k, v in self.parts.items())
+        parts = " + ".join(components(self.combined_id))
         where = "".join(f", {x}" for x in (self.country, self.subsector) if x)
         return (
             f"{self.entity_id} {self.year}{where}: {parts} = {shown(self.summed)} {self.unit}, "
@@ -108,7 +105,7 @@ class Disagreement:
             "subsector": self.subsector,
             "combined_indicator": self.combined_id,
             "combined": self.combined,
-            "components": self.parts,
+            "components": list(components(self.combined_id)),
             "sum": self.summed,
             "unit": self.unit,
             "percent": self.percent,
@@ -116,51 +113,32 @@ class Disagreement:
         }
 
 
-def check_store(
-    store: Store, *, entity_ids: Sequence[str] | None = None, tolerance: float | None = None
-) -> list[Disagreement]:
-    """Every current series of the store whose components (Scope 1, Scope 2) and reported
-    combined total (S1+2) disagree beyond the tolerance. Estimates are left out: they never
-    stand in for a reported figure."""
-    from ictfootprint.store.observations import best_available
+def check_store(store: Store, *, entity_ids: Sequence[str] | None = None) -> list[Disagreement]:
+    """Every current entity row whose components (Scope 1 + Scope 2) and reported combined
+    total (S1+2) disagree beyond ``total_tolerance_percent``: the rows the sector's entity-year
+    frame (:func:`ictfootprint.compute.sector_frame.entity_years`, its rules 1-4: best method,
+    never estimates, the entity's country and first sub-sector where a value has none) marks
+    as a *conflict*, so that this list and the conflicts of the sector totals are one."""
+    from ictfootprint.compute.sector_frame import entity_years
 
-    limit = tolerance_percent() if tolerance is None else tolerance
-    wanted = sorted({i for c in COMBINED for i in (c, *components(c))})
-    values: dict[tuple[str, int, str | None, str | None], dict[str, float]] = {}
-    for obs in best_available(
-        store.current_observations(
-            entity_ids=list(entity_ids) if entity_ids else None,
-            indicator_ids=wanted,
-            methods=["reported", "statistical"],
-        )
-    ):
-        if obs.value is not None and math.isfinite(obs.value):
-            key = (obs.entity_id, obs.year, obs.country, obs.subsector)
-            values.setdefault(key, {})[obs.indicator_id] = obs.value
+    frame = entity_years(
+        store, quantities=list(COMBINED), entity_ids=list(entity_ids) if entity_ids else None
+    )
     found = []
-    for (entity, year, country, subsector), held in sorted(values.items(), key=_order):
-        for combined in COMBINED:
-            parts = components(combined)
-            if combined not in held or any(p not in held for p in parts):
-                continue
-            gap = differs_percent(held[combined], [held[p] for p in parts], tolerance_percent=limit)
-            if gap is not None:
-                found.append(
-                    Disagreement(
-                        entity,
-                        year,
-                        country,
-                        subsector,
-                        combined,
-                        held[combined],
-                        {p: held[p] for p in parts},
-                        gap,
-                        catalogue()[combined].unit or "tCO2e",
-                    )
-                )
-    return found
-
-
-def _order(item: tuple[tuple[str, int, str | None, str | None], Any]) -> tuple[Any, ...]:
-    entity, year, country, subsector = item[0]
-    return (entity, year, country or "", subsector or "")
+    for row in frame[frame["conflict"]].to_dict("records"):
+        combined, summed = float(row["combined_value"]), float(row["components_value"])
+        scale = max(abs(combined), abs(summed))
+        found.append(
+            Disagreement(
+                str(row["entity_id"]),
+                int(row["year"]),
+                str(row["country"]) if row["country"] else None,
+                None if row["subsector"] in (None, "", "unspecified") else str(row["subsector"]),
+                str(row["quantity"]),
+                combined,
+                summed,
+                abs(combined - summed) / scale * 100 if scale else 0.0,
+                catalogue()[str(row["quantity"])].unit or "tCO2e",
+            )
+        )
+    return sorted(found, key=lambda d: (d.entity_id, d.year, d.country or "", d.combined_id))
