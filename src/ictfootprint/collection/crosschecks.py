@@ -3,8 +3,8 @@ already accepted for the entity (and its peers) — Scope 2 against electricity 
 submission brought each, intensities against the entity's history and its peers, and Scope 1 +
 Scope 2 against a reported S1+2 total when one of them is restated.
 
-Numbers in messages go through :func:`.consistency.shown` (stored values, every digit) and
-:func:`.consistency.rounded` (computed ratios and expectations).
+Numbers in messages go through :func:`.consistency.shown` (``units.figure_text``: every
+digit), computed intensities through :func:`.consistency.rounded` (six significant digits).
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def _grid_basis(
             if f
         )
         text = (
-            f"grid factor {rounded(weighted)} tCO2e/MWh weighted by the entity's electricity "
+            f"grid factor {shown(weighted)} tCO2e/MWh weighted by the entity's electricity "
             f"by country in {year} ({parts})"
         )
         return GridBasis(weighted, weighted, text), []
@@ -130,7 +130,7 @@ def _grid_basis(
     text = (
         f"the grid factors of its countries of operation ({named}{unknown}), weights unknown "
         f"(no electricity by country for {year}): any split lies between "
-        f"{rounded(min(known.values()))} and {rounded(max(known.values()))} tCO2e/MWh"
+        f"{shown(min(known.values()))} and {shown(max(known.values()))} tCO2e/MWh"
     )
     return GridBasis(min(known.values()), max(known.values()), text), []
 
@@ -175,13 +175,13 @@ def scope2_plausible(context: Context) -> Iterable[Finding]:
             continue
         if low == high and low > 0:
             off = f"{signed_percent(100 * (reported / low - 1))} from"
-            expected = f"{rounded(low)} ± {shown(band * 100)} %"
+            expected = f"{shown(low)} ± {shown(band * 100)} %"
         elif low == high:
             off, expected = "above", "0"
         else:
             off = f"outside ±{shown(band * 100)} % of"
-            expected = f"{rounded(low * (1 - band))} to {rounded(high * (1 + band))}"
-        product = rounded(low) if low == high else f"{rounded(low)} to {rounded(high)}"
+            expected = f"{shown(low * (1 - band))} to {shown(high * (1 + band))}"
+        product = shown(low) if low == high else f"{shown(low)} to {shown(high)}"
         yield _finding(
             "scope2-location-plausible",
             anchor,

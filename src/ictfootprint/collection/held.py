@@ -68,6 +68,9 @@ class Figure:
         return any(s.item is not None for s in self.sources)
 
     def where(self) -> str:
+        """Where the figure comes from; for a sum, each component's indicator and place."""
+        if len(self.sources) == 1:
+            return self.sources[0].where
         return "; ".join(f"{s.indicator_id} {s.where}" for s in self.sources)
 
 
