@@ -62,9 +62,10 @@ def _factor_lookup(
 def peer_figures(
     store: Store, entity: Entity, checked: list[Checked]
 ) -> dict[str, dict[Key, float]]:
-    """The accepted group figures (no country, no sub-sector) that the intensity rule compares
-    with: of the entities sharing the entity's first sub-sector, for the years of the file's
-    values of an intensity's indicators. Reported and statistical values only."""
+    """The figures the intensity rule compares with: the totals (all countries and
+    sub-sectors) of the entities sharing the entity's first sub-sector, for the years of the
+    file's values of an intensity's indicators, as :func:`.sector_frame.entity_totals` gives
+    them (reported, statistical or calculated; never estimated)."""
     if not entity.subsectors:
         return {}
     pairs = [str(r).partition("/") for r in defaults()["validation"]["intensity_ratios"]]
@@ -80,22 +81,25 @@ def peer_figures(
         for e in store.entities()
         if e.id != entity.id and group in e.subsectors and e.kind in _REPORTERS
     }
+    if not peers:
+        return {}
+    # each peer's own total of all its countries and sub-sectors, a combined figure or the
+    # sum of its components, read as the sector's totals read it (one query, vectorised)
+    from ictfootprint.compute.quantities import Quantity
+    from ictfootprint.compute.sector_frame import entity_totals
+
+    quantities = [Quantity(n, "", known[n].unit or "", known[n].components) for n in sorted(names)]
+    # one bound parameter a peer: SQLite takes 32,766 (a sample of the first, by id, beyond)
+    named = sorted(peers)[:_MAX_PEERS]
+    frame = entity_totals(store, quantities, named, years=years)
     found: dict[str, dict[Key, float]] = {}
-    for obs in best_available(
-        store.current_observations(
-            indicator_ids=wanted, years=years, methods=["reported", "statistical"]
-        )
-    ):
-        group_figure = obs.country is None and obs.subsector is None
-        if obs.entity_id in peers and group_figure and _finite(obs.value):
-            assert obs.value is not None
-            key = (obs.indicator_id, obs.year, None, None)
-            found.setdefault(obs.entity_id, {})[key] = obs.value
+    for row in frame[frame["status"] == "complete"].to_dict("records"):
+        value = float(row["value"])
+        if math.isfinite(value):
+            key = (str(row["quantity"]), int(row["year"]), None, None)
+            found.setdefault(str(row["entity_id"]), {})[key] = value
     return found
 
 
 _REPORTERS: Final = (EntityKind.COMPANY, EntityKind.FACILITY, EntityKind.ORGANISATION)
-
-
-def _finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)
+_MAX_PEERS: Final = 30000
