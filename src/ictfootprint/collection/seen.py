@@ -1,6 +1,6 @@
 """What the data rules see of the store (:class:`.registry.Context`), read in a few queries:
 the entity's accepted current values (every year: its history), the grid factors of every
-country its electricity and Scope 2 are in, and its peers' accepted group figures.
+country its electricity and Scope 2 are in, and its peers' totals.
 """
 
 from __future__ import annotations
