@@ -1,4 +1,5 @@
-"""``ictfootprint observations``: read current values and the revision history of a series."""
+"""``ictfootprint observations``: read current values and the revision history of a series,
+and check the stored series for Scope 1 + Scope 2 contradicting a reported S1+2 total."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from ictfootprint.cli.options import (
 )
 
 app = command_group(
-    "Read observations: list the current values, or the history of every revision of one."
+    "Read observations: list the current values, or the history of every revision of one; "
+    "check the stored S1 + S2 against the reported S1+2 totals."
 )
 
 
@@ -102,3 +104,41 @@ def history_command(
             for r in rows
         ],
     )
+
+
+@app.command("check")
+def check_command(
+    entity: list[str] = typer.Option(None, "--entity", help="Entity id (repeatable)."),
+    db: str | None = EXISTING_DB_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List the current series whose Scope 1 + Scope 2 contradict the reported S1+2 total.
+
+    The comparison of rule s1s2-consistent, over what is stored (a restated component can
+    leave them apart), within [validation] total_tolerance_percent. Exit status 1 when any
+    disagree."""
+    from ictfootprint.collection.consistency import check_store, shown
+    from ictfootprint.store import Store
+
+    found = check_store(Store.open(db), entity_ids=entity or None)
+    if fmt is Format.json:
+        print_json([d.as_dict() for d in found])
+    else:
+        print_table(
+            f"S1 + S2 against the S1+2 total: {len(found)} disagree",
+            ["entity", "year", "country", "total", "reported", "S1 + S2", "apart %"],
+            [
+                [
+                    d.entity_id,
+                    d.year,
+                    d.country,
+                    d.combined_id,
+                    shown(d.combined),
+                    shown(d.summed),
+                    f"{d.percent:.2f}",
+                ]
+                for d in found
+            ],
+        )
+    if found:
+        raise typer.Exit(1)

@@ -21,12 +21,18 @@ Key = tuple[str, int, str | None, str | None]  # indicator, year, country, subse
 
 @dataclass
 class Context:
-    """What data rules see: the submission's values, and what the store already holds."""
+    """What data rules see: the submission's values, and what the store already holds: the
+    entity's accepted current values (every year: its history), grid factors, and its peers'
+    totals for the years of the file."""
 
     entity: Entity
     items: list[Checked]
     accepted: dict[Key, StoredObservation]
     grid_factor: Callable[[str, int], ResolvedFactor | None]
+    # the totals (all countries and sub-sectors, key country and sub-sector None) of the
+    # entity's peers (entities of its first sub-sector), by peer: what the intensity rule
+    # compares with (collection/seen.py)
+    peers: dict[str, dict[Key, float]] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=lambda: dict(defaults()["validation"]))
 
     def __post_init__(self) -> None:

@@ -1,6 +1,7 @@
 """Data rules: checks on a submission's normalised values together (duplicates, ranges,
-totals against their components, renewable within total, Scope 2 against the grid, year-on-
-year jumps, restatements of accepted values). Importing this module also registers the
+totals against their components, renewable within total, year-on-year jumps, restatements of
+accepted values); the checks across submissions (Scope 2 against the grid, intensities, S1+S2
+against a restated total) are in :mod:`.crosschecks`. Importing this module also registers the
 reading rules (:mod:`.reading_rules`), so ``RULES`` here is the whole registry
 (:mod:`.registry`) from which ``docs/reference/validation-rules.md`` is generated.
 """
@@ -16,7 +17,7 @@ from ictfootprint.collection.checked import Checked
 from ictfootprint.collection.findings import Finding, Severity, findings_per_rule
 from ictfootprint.collection.registry import RULES, Context, Key, Rule, data_rule, run_data_rules
 from ictfootprint.reference.catalogue import catalogue
-from ictfootprint.units import convert, figure_text
+from ictfootprint.units import figure_text
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -198,41 +199,6 @@ def renewable(context: Context) -> Iterable[Finding]:
             )
 
 
-@data_rule("scope2-location-plausible", W, "Scope 2 location-based far from electricity × grid")
-def scope2_plausible(context: Context) -> Iterable[Finding]:
-    """Location-based Scope 2 should be close to electricity × the grid factor of the country
-    and year (the store's factor, as `ictfootprint factors show` gives it). Outside
-    `scope2_location_band_percent` it is flagged, with the expected figure and the factor."""
-    band = float(context.settings["scope2_location_band_percent"]) / 100
-    for key, item in context.by_key.items():
-        if key[0] != "ghg_scope2_location" or item.value is None:
-            continue
-        electricity = context.by_key.get(("energy_electricity", *key[1:]))
-        country = key[2] or context.entity.country
-        if electricity is None or electricity.value is None or country is None:
-            continue
-        factor = context.grid_factor(country, key[1])
-        if factor is None:
-            continue
-        expected = convert(
-            electricity.value * factor.value, f"MWh * ({factor.unit})", "tCO2e"
-        ).value
-        reported = item.value
-        if expected > 0 and abs(reported - expected) / expected > band:
-            yield _finding(
-                "scope2-location-plausible",
-                item,
-                f"Scope 2 location-based {figure_text(reported)} tCO2e is "
-                f"{_percent(100 * (reported / expected - 1))} from electricity "
-                f"{figure_text(electricity.value)} {electricity.unit} ({_cell(electricity)}) "
-                f"× grid factor {figure_text(factor.value)} {factor.unit} ({factor.area} "
-                f"{factor.year}, {factor.dataset}) = {figure_text(expected)} tCO2e",
-                expected=f"{figure_text(expected)} ± {figure_text(band * 100)} %",
-                found=figure_text(reported),
-                related=(_cell(electricity),),
-            )
-
-
 @data_rule("year-on-year", W, "Large change from the previous year")
 def year_on_year(context: Context) -> Iterable[Finding]:
     """A value that changes by more than `year_on_year_percent` from the previous year (in the
@@ -307,6 +273,10 @@ def _shown(value: float | None, unit: str | None, text: str | None) -> str:
     if unit in (None, "", "dimensionless"):
         return figure_text(value)
     return f"{figure_text(value)} {'%' if unit == 'percent' else unit}"
+
+
+# registered after the rules above: the checks across submissions come last in the report
+from ictfootprint.collection import crosschecks  # noqa: E402, F401
 
 
 def missing_by_year(

@@ -18,20 +18,20 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from ictfootprint.assess.coverage import respondent_for
-from ictfootprint.collection.checked import Checked, check_values, number_format
+from ictfootprint.collection.checked import check_values, number_format
 from ictfootprint.collection.csvreader import read_csv
 from ictfootprint.collection.findings import Completeness, Finding, Report, Severity
 from ictfootprint.collection.jsonreader import read_json
 from ictfootprint.collection.numbers import declared_format
 from ictfootprint.collection.raw import RawFile
-from ictfootprint.collection.rules import Context, missing_by_year, run_data_rules
+from ictfootprint.collection.rules import missing_by_year, run_data_rules
+from ictfootprint.collection.seen import rule_context
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import Entity
 from ictfootprint.reference.loader import defaults
 from ictfootprint.reference.respondents import respondent as respondent_named
 from ictfootprint.reference.respondents import respondents
 from ictfootprint.store import Store
-from ictfootprint.store.observations import best_available
 from ictfootprint.store.submissions import DuplicateSubmission
 
 FORMATS: Final = ("csv", "xlsx", "json")
@@ -287,15 +287,7 @@ def validate(
         )
         for n in raw.notices
     ]
-    accepted = {
-        (o.indicator_id, o.year, o.country, o.subsector): o
-        for o in best_available(
-            store.current_observations(
-                entity_ids=[entity.id], methods=["reported", "statistical", "estimated"]
-            )
-        )
-    }
-    context = Context(entity, checked, accepted, _factor_lookup(store, entity, checked))
+    context = rule_context(store, entity, checked)
     findings = notices + findings + run_data_rules(context)
     if not checked and not any(f.severity is Severity.ERROR for f in findings):
         findings.append(
@@ -323,17 +315,6 @@ def validate(
     )
     payload = [c.payload() for c in checked]
     return report, payload
-
-
-def _factor_lookup(store: Store, entity: Entity, checked: list[Checked]) -> Any:
-    """Grid factors for every (country, year) the Scope 2 rule will ask for, in one query."""
-    pairs = {
-        (c.country or entity.country, c.year)
-        for c in checked
-        if c.indicator_id == "ghg_scope2_location"
-    }
-    factors = store.resolve_grid_factors((a, y) for a, y in pairs if a is not None)
-    return lambda country, year: factors.get((country, year))
 
 
 def _format(data: bytes, name: str, declared: str | None) -> str:

@@ -54,6 +54,12 @@ RULE_MESSAGES: Final = {
     "scope2-location-plausible": _("Scope 2 location-based far from electricity × grid factor"),
     "year-on-year": _("A large change from the previous year"),
     "restatement": _("Restates an accepted value"),
+    "intensity-plausible": _(
+        "An intensity far from the entity's earlier years or its peers (a unit slip?)"
+    ),
+    "s1s2-consistent": _(
+        "Scope 1 + Scope 2 and the reported Scope 1+2 total disagree once this is accepted"
+    ),
 }
 
 
