@@ -12,7 +12,7 @@ from typing import Any
 
 from ictfootprint.errors import InputError, Location
 from ictfootprint.reference.loader import defaults
-from ictfootprint.reference.pathways import Pathway
+from ictfootprint.reference.pathways import GAS_NAMES, Pathway
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def trajectory(
     pathway.check_scope(scope)
     if pathway.gas != gas:
         raise InputError(
-            f"pathway {pathway.id} counts {pathway.gas.upper()}, the series {gas.upper()}",
+            f"pathway {pathway.id} counts {GAS_NAMES[pathway.gas]}, the series {GAS_NAMES[gas]}",
             Location(field="gas"),
             expected=pathway.gas,
             found=gas,

@@ -19,6 +19,7 @@ from ictfootprint.reference.loader import read_toml
 
 LEVELS: Final = ("world", "region", "country", "subsector", "entity")
 GASES: Final = ("co2e", "co2")
+GAS_NAMES: Final = {"co2e": "CO2e", "co2": "CO2"}
 KINDS: Final = ("points", "annual-linear")
 # what a user's own file offers, among the alternatives to an indicative comparison
 OWN_FILE: Final = {
@@ -222,7 +223,7 @@ def for_gas(path: Pathway, gas: str) -> Pathway:
         if other.gas == gas and (other.variant_of or other.id) == root:
             return other
     raise InputError(
-        f"pathway {path.id} counts {path.gas.upper()}: it has no {gas.upper()} variant",
+        f"pathway {path.id} counts {GAS_NAMES[path.gas]}: it has no {GAS_NAMES[gas]} variant",
         Location(field="gas"),
         expected=", ".join(p.id for p in pathways().values() if p.gas == gas) or "none shipped",
         found=path.id,
