@@ -160,3 +160,38 @@ def test_sector_trends_by_hand(db_url: str) -> None:
     again = sector_totals(store, level="world", year=2023, quantities=[S1S2])
     assert _one(again.rows, subsector="_T")["value"] == 1660
     assert store_estimates(store, trends)[0] == 0  # the same inputs: nothing new
+
+
+def test_sector_trends_through_the_api_and_the_cli(db_url: str) -> None:
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from ictfootprint.api.app import create_app
+    from ictfootprint.api.settings import Settings
+    from ictfootprint.cli import app as cli
+
+    store = _store(db_url)
+    client = TestClient(create_app(Settings.default(db=db_url), store))
+    answer = client.get(
+        "/api/v1/aggregates/trends", params={"level": "world", "quantity": S1S2, "year": 2023}
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    estimate = _one(body["estimates"], subsector="_T")
+    assert estimate["estimated"] == pytest.approx(711.428571, abs=1e-6)
+    assert estimate["reported_share_percent"] == 70.0
+    # the like-for-like chain starts at 2019 even when only 2023 is asked for
+    assert _one(body["like_for_like"], subsector="_T")["like_for_like"] == pytest.approx(1125.6)
+    unknown = client.get("/api/v1/aggregates/trends", params={"quantity": "ghg_nothing"})
+    assert unknown.status_code == 400 and unknown.json()["error"]["found"] == "ghg_nothing"
+
+    runner = CliRunner()
+    table = runner.invoke(cli, ["sector", "trends", "--db", db_url, "--quantity", S1S2])
+    assert table.exit_code == 0, table.output
+    # four significant digits in a table: like-for-like 1,125.6 → 1,126; estimate 711.4
+    assert "1,126" in table.output and "711.4" in table.output
+    stored = runner.invoke(
+        cli, ["sector", "trends", "--db", db_url, "--quantity", S1S2, "--store", "-f", "json"]
+    )
+    assert stored.exit_code == 0, stored.output
+    assert '"written": 10' in stored.output  # 5 years × (mobile_network, _T) on WORLD
