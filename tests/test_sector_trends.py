@@ -195,3 +195,46 @@ def test_sector_trends_through_the_api_and_the_cli(db_url: str) -> None:
     )
     assert stored.exit_code == 0, stored.output
     assert '"written": 10' in stored.output  # 5 years × (mobile_network, _T) on WORLD
+
+
+def test_the_world_trajectory_is_judged_on_the_like_for_like_series(db_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from ictfootprint.assess.trajectories import assess_trajectory, load_pathway
+    from ictfootprint.cli import app as cli
+
+    store = _store(db_url)
+    result = assess_trajectory(
+        store, level="world", key="001", scope="1+2-location", pathway=load_pathway(None, None)
+    )
+    points = {p.year: p for p in result.trajectory.points}
+    # L.1470 from 2020: −45 % by 2030, linear: 2021 = 1330 × (1 − 0.045) = 1270.15. The
+    # like-for-like 2021 is 1260 (on track); the reported 1860 (B joining) would not be.
+    assert points[2021].actual == pytest.approx(1260)
+    assert points[2021].pathway == pytest.approx(1330 * (1 - 0.045))
+    assert points[2021].on_track is True
+    assert result.trend is not None
+    assert result.trend.reported[2021] == 1860
+    assert result.trend.reported_share_percent[2023] == 70.0
+    assert result.trend.coverage_percent == {
+        2019: None,
+        2020: None,
+        2021: None,
+        2022: None,
+        2023: None,
+    }
+    years = {row["year"]: row for row in result.as_dict()["trend"]["years"]}
+    assert years[2022]["like_for_like"] == pytest.approx(1192.8)
+    # the world's mobile networks: coverage of national mobile lines per year
+    mobile = assess_trajectory(
+        store,
+        level="subsector",
+        key="mobile_network",
+        scope="1+2-location",
+        pathway=load_pathway(None, None),
+    )
+    assert mobile.trend is not None and mobile.trend.coverage_percent[2021] == 70.0
+
+    shown = CliRunner().invoke(cli, ["assess", "trajectory", "--level", "world", "--db", db_url])
+    assert shown.exit_code == 0, shown.output
+    assert "actual = like-for-like" in shown.output and "reported share (%)" in shown.output

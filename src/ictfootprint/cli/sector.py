@@ -4,6 +4,7 @@ unreported part of the sector totals (docs/sector-trends.md)."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,6 +16,9 @@ from ictfootprint.cli.options import (
     print_json,
     print_table,
 )
+
+if TYPE_CHECKING:
+    from ictfootprint.assess.area_trend import AreaTrend
 
 app = command_group(
     "The sector beyond its reporters: trends (coverage of national denominators, like-for-like "
@@ -137,3 +141,35 @@ def trends_command(
     )
     if written is not None:
         typer.echo(f"stored {written[0]} estimated observations ({written[1]} already current)")
+
+
+def print_area_trend(trend: AreaTrend, unit: str) -> None:
+    """Beside an area's trajectory: what was reported, the like-for-like series the
+    trajectory uses, the constant sample, coverage and reported share, year by year."""
+    from ictfootprint.assess.area_trend import BASIS
+
+    typer.echo(f"actual = {BASIS}")
+    print_table(
+        f"{trend.area} {trend.subsector}: reported and like-for-like ({unit})",
+        [
+            "year",
+            f"reported ({unit})",
+            f"like-for-like ({unit})",
+            "reporters",
+            "constant sample",
+            "coverage (%)",
+            "reported share (%)",
+        ],
+        [
+            [
+                row["year"],
+                row["reported"],
+                row["like_for_like"],
+                row["entities"],
+                row["sample"],
+                row["coverage_percent"],
+                row["reported_share_percent"],
+            ]
+            for row in trend.as_dict()["years"]
+        ],
+    )
