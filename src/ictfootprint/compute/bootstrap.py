@@ -20,6 +20,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations_with_replacement
 
 import numpy as np
@@ -46,7 +47,12 @@ def resample_count(peers: int) -> int:
 
 
 def ratio_distribution(
-    values: Sequence[float], denominators: Sequence[float], *, draws: int, seed: int, key: str
+    values: Sequence[float] | Floats,
+    denominators: Sequence[float] | Floats,
+    *,
+    draws: int,
+    seed: int,
+    key: str,
 ) -> Distribution:
     """The bootstrap distribution of Σ value / Σ denominator over the peers given.
 
@@ -72,19 +78,31 @@ def ratio_distribution(
 
 
 def _exact(v: Floats, d: Floats) -> Distribution:
-    n = len(v)
-    values, weights = [], []
+    counts, weights = _resamples(len(v))
+    return Distribution((counts @ v) / (counts @ d), weights, exact=True)
+
+
+@lru_cache(maxsize=64)
+def _resamples(n: int) -> tuple[Floats, Floats]:
+    """Every distinct resample of ``n`` peers as a row of counts, with its probability
+    n! / (k₁! … kₙ!) / nⁿ (computed once per ``n``)."""
+    rows = []
+    weights = []
     scale = math.factorial(n) / n**n
     for combination in combinations_with_replacement(range(n), n):
         counts = Counter(combination)
+        row = np.zeros(n)
         ways = scale
-        for k in counts.values():
+        for i, k in counts.items():
+            row[i] = k
             ways /= math.factorial(k)
-        values.append(
-            sum(v[i] * k for i, k in counts.items()) / sum(d[i] * k for i, k in counts.items())
-        )
+        rows.append(row)
         weights.append(ways)
-    return Distribution(np.asarray(values), np.asarray(weights), exact=True)
+    matrix = np.asarray(rows)
+    probabilities = np.asarray(weights)
+    matrix.setflags(write=False)
+    probabilities.setflags(write=False)
+    return matrix, probabilities
 
 
 def quantile(values: Floats, weights: Floats, level: float) -> float:
