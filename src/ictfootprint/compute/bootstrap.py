@@ -27,8 +27,8 @@ import numpy as np
 import numpy.typing as npt
 
 Floats = npt.NDArray[np.float64]
-# resamples drawn at once: bounds memory to about chunk × peers integers
-_CHUNK = 256
+# peer positions drawn at once (bounds memory to a few tens of MB)
+_CELLS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,11 @@ def ratio_distribution(
         return _exact(v, d)
     rng = np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(key.encode())]))
     ratios = []
-    equal = np.full(n, 1.0 / n)
-    for start in range(0, draws, _CHUNK):
-        counts = rng.multinomial(n, equal, size=min(_CHUNK, draws - start)).astype("float64")
-        ratios.append((counts @ v) / (counts @ d))
+    # resamples drawn as peer positions, at most about _CELLS positions at a time
+    step = max(1, _CELLS // n)
+    for start in range(0, draws, step):
+        picked = rng.integers(0, n, size=(min(step, draws - start), n))
+        ratios.append(v[picked].sum(axis=1) / d[picked].sum(axis=1))
     drawn = np.concatenate(ratios)
     return Distribution(drawn, np.full(draws, 1.0 / draws), exact=False)
 
@@ -139,6 +140,9 @@ def combined(
         rng = np.random.default_rng(
             np.random.SeedSequence([seed, zlib.crc32(key.encode()), position])
         )
-        picked = rng.choice(distribution.values, size=draws, p=distribution.weights)
+        if distribution.exact:
+            picked = rng.choice(distribution.values, size=draws, p=distribution.weights)
+        else:  # drawn values are equally likely
+            picked = distribution.values[rng.integers(0, len(distribution.values), size=draws)]
         total += contribution(picked)
     return total, np.full(draws, 1.0 / draws)

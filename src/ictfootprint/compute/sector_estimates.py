@@ -118,18 +118,21 @@ def _candidates(peers: pd.DataFrame) -> dict[tuple[Any, ...], list[_Candidates]]
                 values=group["value"].to_numpy(dtype="float64"),
                 denominators=group["own"].to_numpy(dtype="float64"),
                 entities=group["entity_id"].to_numpy(dtype=object),
-                by_country=dict(
-                    pd.Series(group["country"].to_numpy())
-                    .groupby(group["country"].to_numpy())
-                    .indices
-                ),
-                by_region=dict(
-                    pd.Series(group["region"].to_numpy())
-                    .groupby(group["region"].to_numpy())
-                    .indices
-                ),
+                by_country=_positions(group["country"]),
+                by_region=_positions(group["region"]),
             )
         )
+    return found
+
+
+def _positions(column: pd.Series) -> dict[str, npt.NDArray[np.intp]]:
+    """Value → the positions (0..n-1) where the column holds it."""
+    found: dict[str, npt.NDArray[np.intp]] = {}
+    values = column.to_numpy(dtype=object)
+    order = np.argsort(values, kind="stable")
+    keys, starts = np.unique(values[order], return_index=True)
+    for key, chunk in zip(keys, np.split(order, starts[1:]), strict=True):
+        found[str(key)] = chunk.astype(np.intp)
     return found
 
 
@@ -319,10 +322,13 @@ def _area_row(
 
 
 def _contribution(members: Sequence[CountryEstimate]) -> Callable[[Floats], Floats]:
+    """Σ over the members of max(0, I × (N − D) − V₀), for every intensity I given."""
+    gaps = np.asarray([m.national - m.reporters_denominator for m in members])
+    without = np.asarray([m.without_denominator_value for m in members])
+
     def contribution(intensity: Floats) -> Floats:
-        total = np.zeros(len(intensity))
-        for member in members:
-            total = total + member.unreported(intensity)
-        return total
+        terms = np.maximum(np.outer(np.asarray(intensity), gaps) - without, 0.0)
+        summed: Floats = terms.sum(axis=1)
+        return summed
 
     return contribution
