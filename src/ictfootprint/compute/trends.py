@@ -103,8 +103,10 @@ def sector_trends(
     frame = entity_years(store, quantities=sorted({*wanted, *reporter_indicators()}))
     if last is not None:
         frame = frame[frame["year"] <= last]
-    national = national_frame(store)
+    national = national_frame(store, years)
     keep = set(years) if years else None
+    # coverage and estimates need only the years asked for; the like-for-like chain all
+    asked = frame if keep is None else frame[frame["year"].isin(sorted(keep))]
 
     def within(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [r for r in rows if keep is None or r["year"] in keep]
@@ -115,7 +117,7 @@ def sector_trends(
         years=sorted(keep) if keep else sorted({int(y) for y in frame["year"]}),
         quantities=wanted,
         coverage=within(
-            coverage(frame, national, level=level, region_kind=region_kind, quantities=wanted)
+            coverage(asked, national, level=level, region_kind=region_kind, quantities=wanted)
         ),
         like_for_like=within(
             like_for_like(frame, level=level, region_kind=region_kind, quantities=wanted)
@@ -123,7 +125,7 @@ def sector_trends(
         estimates=[
             r
             for r in within(
-                estimate_unreported(frame, national, level=level, region_kind=region_kind)
+                estimate_unreported(asked, national, level=level, region_kind=region_kind)
             )
             if r["quantity"] in wanted
         ],
