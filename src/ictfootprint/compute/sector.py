@@ -105,8 +105,11 @@ def sector_levels(
         check_level(level, kind)
     chosen(quantities)
     frame = entity_years(store, years=years, quantities=quantities)
+    lists = listed_rows(frame, years)
     return {
-        (level, kind): totals_of(frame, level=level, years=years, region_kind=kind, engine=engine)
+        (level, kind): totals_of(
+            frame, level=level, years=years, region_kind=kind, engine=engine, listed=lists
+        )
         for level, kind in levels
     }
 
@@ -132,14 +135,28 @@ def totals_of(
     years: Sequence[int],
     region_kind: str = "itu",
     engine: str = "duckdb",
+    listed: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]] | None = None,
 ) -> dict[int, SectorTotals]:
-    """The roll-up of an entity-year frame (pure: frame in, totals out), by year."""
+    """The roll-up of an entity-year frame (pure: frame in, totals out), by year.
+    ``listed``: :func:`listed` of the same frame, when several levels share it."""
     result = {int(y): SectorTotals(level, int(y), region_kind) for y in years}
     if frame.empty:
         return result
     backend = connect(engine)
     rows = backend.to_pandas(rollup(table(backend, placed(frame, level, region_kind), "rows")))
     rows = _described(rows, level)
+    lists = listed if listed is not None else listed_rows(frame, years)
+    for year, totals in result.items():
+        totals.rows = _records(rows[rows["year"] == year])
+        totals.incomplete, totals.conflicts = lists.get(year, ([], []))
+    return result
+
+
+def listed_rows(
+    frame: pd.DataFrame, years: Sequence[int]
+) -> dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """By year, the incomplete entity rows and the conflicts of an entity-year frame (the
+    same at every level)."""
     incomplete = frame[frame["status"] == "incomplete"]
     conflicts = frame[frame["conflict"]].rename(
         columns={"combined_value": "combined", "components_value": "components"}
@@ -147,21 +164,23 @@ def totals_of(
     conflicts = conflicts.assign(
         used=conflicts["basis"].map({"reported": "combined", "components": "components"})
     )
-    for year, totals in result.items():
-        totals.rows = _records(rows[rows["year"] == year])
-        totals.incomplete = _records(
-            incomplete.loc[
-                incomplete["year"] == year,
-                ["entity_id", "country", "subsector", "year", "quantity", "missing"],
-            ]
+    return {
+        int(year): (
+            _records(
+                incomplete.loc[
+                    incomplete["year"] == year,
+                    ["entity_id", "country", "subsector", "year", "quantity", "missing"],
+                ]
+            ),
+            _records(
+                conflicts.loc[
+                    conflicts["year"] == year,
+                    ["entity_id", "country", "year", "quantity", "combined", "components", "used"],
+                ]
+            ),
         )
-        totals.conflicts = _records(
-            conflicts.loc[
-                conflicts["year"] == year,
-                ["entity_id", "country", "year", "quantity", "combined", "components", "used"],
-            ]
-        )
-    return result
+        for year in years
+    }
 
 
 def membership(level: str, region_kind: str = "itu") -> pd.DataFrame:

@@ -25,6 +25,7 @@ from ictfootprint.compute.sector import (
     ALL_SUBSECTORS,
     EVERY_LEVEL,
     check_level,
+    listed_rows,
     membership,
     totals_of,
 )
@@ -65,11 +66,12 @@ def store_sector_totals(
     illustrative = {e.id for e in known.values() if e.illustrative}
     tool = f"ictfootprint {__version__}"
     batch: list[Observation] = []
+    lists = listed_rows(frame, found)
     for level, kind in levels:
         name = _level_name(level, kind)
         lineage = _lineage(frame, level, kind)
         for totals in totals_of(
-            frame, level=level, years=found, region_kind=kind, engine=engine
+            frame, level=level, years=found, region_kind=kind, engine=engine, listed=lists
         ).values():
             for row in totals.rows:
                 if row["value"] is None:
