@@ -267,3 +267,23 @@ def test_a_country_with_enough_reporters_is_its_own_peer_group() -> None:
     assert france["countries"][0]["peers_from"] == "country"
     kenya = _rows(rows, area="KEN", subsector="mobile_network", year=2023, quantity=S1S2)[0]
     assert kenya["countries"][0]["peers_from"] == "world"
+
+
+def test_country_estimates_add_up_to_regions_and_the_world() -> None:
+    def estimated(level: str, region_kind: str = "itu") -> float:
+        rows = estimate_unreported(scenario(), nationals(), level=level, region_kind=region_kind)
+        return sum(
+            float(r["estimated"]) for r in _rows(rows, subsector="_T", year=2023, quantity=S1S2)
+        )
+
+    # France 1660 × 4 / 21 + Kenya 1660 × 5 / 21 = 1660 × 9 / 21, at every level
+    for level, kind in (("country", "itu"), ("region", "itu"), ("region", "m49"), ("world", "itu")):
+        assert estimated(level, kind) == pytest.approx(1660 * 9 / 21, abs=1e-5), (level, kind)
+    europe = _rows(
+        coverage(scenario(), nationals(), level="region"),
+        area="ITU-EUR",
+        subsector="mobile_network",
+        year=2023,
+        quantity=S1S2,
+    )[0]
+    assert europe["entities"] == ["A", "B"] and europe["coverage_percent"] == 80.0
