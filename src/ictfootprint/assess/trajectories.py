@@ -5,7 +5,9 @@ with the reduction it still needs.
 Entity series use the entity's best available values for the scope (its reported total, else
 the sum of the components of the same year); area and sub-sector series are sector totals
 (Scope 1 + 2 location-based of in-sector entities, :mod:`ictfootprint.compute.sector`), so
-only the ``1+2-location`` scope can be compared there: any other is an error, not a mix.
+only the ``1+2-location`` scope can be compared there: any other is an error, not a mix. An
+area's trend is judged on its like-for-like series (:mod:`.area_trend`), shown beside its
+reported totals, coverage and reported share.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ictfootprint.assess.alignment import (
     project,
     required_reduction,
 )
+from ictfootprint.assess.area_trend import AreaTrend, area_trend
 from ictfootprint.assess.gases import co2_area_error, co2_entity_series
 from ictfootprint.assess.trajectory import Trajectory, trajectory
 from ictfootprint.compute.quantities import Quantity
@@ -42,6 +45,9 @@ class Assessment:
     projection: Projection | None
     required: RequiredReduction | None
     applicability: Applicability | None = None
+    #: an area's reported totals, coverage and reported share beside the like-for-like
+    #: series the trend is judged on (None for an entity)
+    trend: AreaTrend | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +57,7 @@ class Assessment:
             "applicability": self.applicability.as_dict() if self.applicability else None,
             "projection": self.projection.as_dict() if self.projection else None,
             "required_reduction": self.required.as_dict() if self.required else None,
+            "trend": self.trend.as_dict() if self.trend else None,
         }
 
 
@@ -155,6 +162,7 @@ def assess_trajectory(
             found=str(base_year),
         )
     subsectors: tuple[str, ...] = (key,) if level == "subsector" else ()
+    trend: AreaTrend | None = None
     if level == "entity":
         entity = store.find_entity(key)
         if entity is None:
@@ -175,7 +183,9 @@ def assess_trajectory(
                 expected="1+2-location",
                 found=scope,
             )
-        series = area_series(store, level, key, range(first_year, last_year + 1))
+        # judged on the like-for-like series: a company joining is not growth
+        trend = area_trend(store, level, key, range(first_year, last_year + 1))
+        series = dict(trend.like_for_like)
     if not series:
         raise InputError(f"no {scope} values for {level} {key}", Location(field="id"), found=key)
     start = base_year if base_year is not None else (pathway.base_year or min(series))
@@ -195,7 +205,7 @@ def assess_trajectory(
         else None
     )
     label = applicability(pathway, level, key, subsectors)
-    return Assessment(level, key, result, projection, required, label)
+    return Assessment(level, key, result, projection, required, label, trend)
 
 
 def _missing_base_year(

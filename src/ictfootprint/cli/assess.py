@@ -93,6 +93,10 @@ def trajectory_command(
             for p in t.points
         ],
     )
+    if result.trend is not None:
+        from ictfootprint.cli.sector import print_area_trend
+
+        print_area_trend(result.trend, u)
     _echo_outlook(result, u)
 
 
