@@ -18,6 +18,8 @@ op-a also reports 5,000 PB of traffic. op-c's Scope 1 + 2 and total energy are i
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -206,3 +208,36 @@ def test_stored_shares_are_calculated_and_never_read_back_as_statistics(db_url: 
     again = sector_shares(store, level="country", year=YEAR, write=True)
     assert (again.written, again.unchanged) == (0, 7)
     assert _by(again.shares, "indicator") == _by(first.shares, "indicator")
+
+
+def test_api_shares_read_and_cli_table(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from ictfootprint.api.app import create_app
+    from ictfootprint.api.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'api.db'}"
+    store = _store(url)
+    client = TestClient(create_app(Settings.default(db=url, rate_limit_per_minute=0), store))
+    body = client.get("/api/v1/shares", params={"year": YEAR, "level": "country"}).json()
+    shares = {(r["area"], r["indicator"]): r["value"] for r in body["shares"]}
+    assert shares["FRA", "sector_electricity_share"] == pytest.approx(2.5 / 483.390 * 100)
+    assert {r["intensity"] for r in body["intensities"] if r["area"] == "FIN"} == {
+        "energy_per_mobile_line",
+        "ghg_per_mobile_line",
+    }
+    assert store.current_observations(methods=["calculated"]) == []  # a read stores nothing
+    bad = client.get("/api/v1/shares", params={"year": YEAR, "level": "planet"})
+    assert bad.status_code in (400, 422) and "error" in bad.json()
+    assert "/api/v1/shares" in client.get("/openapi.json").json()["paths"]
+    store.close()
+    command = ["shares", "--level", "country", "--year", "2022", "--db", str(tmp_path / "api.db")]
+    done = subprocess.run(
+        [sys.executable, "-m", "ictfootprint", *command],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "reporters' share" in done.stdout and "stored 7 calculated observations" in done.stdout
+    assert "0.5172" in done.stdout  # France's electricity share, 4 significant digits
