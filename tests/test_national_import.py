@@ -1,4 +1,4 @@
-"""National statistics from Our World in Data's long CSVs (real rows, tests/national/README.md):
+"""National statistics from Our World in Data's long CSVs (real rows, examples/README.md):
 stored as statistical observations on country entities, revisions kept, the same file twice
 writes nothing, a national statistics office's submission read alike; hostile files stop
 with one line naming row and column and store nothing."""
@@ -18,7 +18,7 @@ from ictfootprint.national import import_national, national_statistics
 from ictfootprint.national_file import read_national_file
 from ictfootprint.store import Store
 
-HERE = Path(__file__).parent / "national"
+HERE = Path(__file__).resolve().parents[1] / "examples"
 CO2 = HERE / "owid-co2-sample.csv"
 ENERGY = HERE / "owid-energy-sample.csv"
 CITE_CO2 = "Our World in Data, CO2 and Greenhouse Gas Emissions (co2-data 1476566), CC BY 4.0"

@@ -1,6 +1,6 @@
 """Shares of national totals and intensities, against hand calculations.
 
-Denominators: the real OWID rows of tests/national (France 2022: electricity demand 483.390
+Denominators: the real OWID rows of examples/owid-*-sample.csv (France 2022: electricity demand 483.390
 TWh, GHG excluding land use 329.368 MtCO2e; Finland 2022: 84.690 TWh, 48.227 MtCO2e).
 Reporters (fictitious), 2022:
 
@@ -29,7 +29,7 @@ from ictfootprint.model import Entity, EntityKind, Method, Observation
 from ictfootprint.national import import_national
 from ictfootprint.store import Store
 
-HERE = Path(__file__).parent / "national"
+HERE = Path(__file__).resolve().parents[1] / "examples"
 YEAR = 2022
 REPORTS = {
     "op-a": {

@@ -169,7 +169,8 @@ def import_national_command(
         print_json(data)
         return
     typer.echo(
-        f"{file}: {len(result.file.values)} values for {len(result.file.areas)} areas; "
+        f"{file}: {len(result.file.values)} values for {len(result.file.areas)} "
+        f"{'area' if len(result.file.areas) == 1 else 'areas'}; "
         f"stored {result.written} ({result.unchanged} already current)"
     )
     typer.echo(
