@@ -1,7 +1,8 @@
 """Shares of national totals and intensities, against hand calculations.
 
-Denominators: the real OWID rows of examples/owid-*-sample.csv (France 2022: electricity demand 483.390
-TWh, GHG excluding land use 329.368 MtCO2e; Finland 2022: 84.690 TWh, 48.227 MtCO2e).
+Denominators: the real OWID rows of examples/owid-*-sample.csv (France 2022: electricity
+demand 483.390 TWh, GHG excluding land use 329.368 MtCO2e; Finland 2022: 84.690 TWh, 48.227
+MtCO2e).
 Reporters (fictitious), 2022:
 
 ======  =======  ==============  =====================  ===========  ============  =========
