@@ -118,14 +118,38 @@ def entities_by_country(store: Store) -> dict[str, set[str]]:
     return found
 
 
-def subsector_totals(store: Store, iso3: str, year: int) -> list[dict[str, Any]]:
-    """The country's sector totals for one year, by sub-sector (Scope 3 beside, never in)."""
-    from ictfootprint.compute.sector import sector_totals
+#: The sector totals the country page's sub-sector table shows, by the row key it uses.
+SUBSECTOR_COLUMNS: Final = {
+    "ghg_scope1": "scope1",
+    "ghg_scope2_location": "scope2_location",
+    "ghg_s1s2_location": "s1s2_location",
+    "ghg_scope3_total": "scope3_beside",
+}
 
-    totals = sector_totals(store, level="country", year=year)
-    rows = [r for r in totals.rows if r["area"] == iso3]
+
+def subsector_totals(store: Store, iso3: str, year: int) -> list[dict[str, Any]]:
+    """The country's sector totals for one year, one row per sub-sector with a column per
+    quantity shown (Scope 3 beside, never in; Scope 1 + 2 only of complete entities)."""
+    from ictfootprint.compute.sector import ALL_SUBSECTORS, sector_totals
+
+    totals = sector_totals(store, level="country", year=year, quantities=list(SUBSECTOR_COLUMNS))
+    by_subsector: dict[str, dict[str, Any]] = {}
+    for r in totals.rows:
+        if r["area"] != iso3 or r["subsector"] == ALL_SUBSECTORS:
+            continue
+        row = by_subsector.setdefault(
+            r["subsector"],
+            {
+                "subsector": r["subsector"],
+                "entities": 0,
+                **dict.fromkeys(SUBSECTOR_COLUMNS.values()),
+            },
+        )
+        row[SUBSECTOR_COLUMNS[r["quantity"]]] = r["value"]
+        if r["quantity"] == "ghg_s1s2_location":
+            row["entities"] = r["entities"]
     order = {name: n for n, name in enumerate(SUBSECTOR_ORDER)}
-    return sorted(rows, key=lambda r: order.get(r["subsector"], len(order)))
+    return sorted(by_subsector.values(), key=lambda r: order.get(r["subsector"], len(order)))
 
 
 def intensities(observations: list[StoredObservation], iso3: str) -> list[dict[str, Any]]:

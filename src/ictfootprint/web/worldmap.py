@@ -128,23 +128,20 @@ def _sector_years(store: Store) -> list[int]:
 
 
 def _sector_rows(store: Store, year: int) -> list[dict[str, Any]]:
-    from ictfootprint.compute.sector import sector_totals
+    from ictfootprint.compute.sector import ALL_SUBSECTORS, sector_totals
 
-    totals = sector_totals(store, level="country", year=year)
-    by_country: dict[str, float] = {}
-    for row in totals.rows:
-        if row["s1s2_location"] is not None:
-            by_country[row["area"]] = by_country.get(row["area"], 0.0) + float(row["s1s2_location"])
+    totals = sector_totals(store, level="country", year=year, quantities=["ghg_s1s2_location"])
     return [
         {
-            "iso3": iso3,
-            "value": value,
-            "unit": totals.unit,
+            "iso3": row["area"],
+            "value": float(row["value"]),
+            "unit": row["unit"],
             "method": "calculated",
             "source": SECTOR_SOURCE,
             "flags": [],
         }
-        for iso3, value in by_country.items()
+        for row in totals.rows
+        if row["subsector"] == ALL_SUBSECTORS and row["value"] is not None
     ]
 
 
