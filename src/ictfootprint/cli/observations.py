@@ -18,8 +18,8 @@ from ictfootprint.cli.options import (
 from ictfootprint.reference.loader import defaults
 
 app = command_group(
-    "Observations: list the current values, the history of every revision of one, or import "
-    "national statistics from a published file."
+    "Observations: list the current values, the history of every revision of one, or "
+    "import-national statistics from a published file."
 )
 
 
@@ -111,7 +111,9 @@ def history_command(
 
 @app.command("import-national")
 def import_national_command(
-    file: Path = typer.Argument(..., help="CSV file as published (owid-co2-data.csv, ...)."),
+    file: Path = typer.Argument(
+        ..., help="CSV file as published (owid-co2-data.csv or owid-energy-data.csv)."
+    ),
     file_format: str = typer.Option(
         ...,
         "--file-format",
