@@ -242,3 +242,67 @@ def test_api_shares_read_and_cli_table(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "reporters' share" in done.stdout and "stored 7 calculated observations" in done.stdout
     assert "0.5172" in done.stdout  # France's electricity share, 4 significant digits
+
+
+def test_a_calculated_value_on_a_country_is_never_its_statistic(db_url: str) -> None:
+    store = _store(db_url)
+    store.record_observations(
+        [
+            Observation(
+                entity_id="FRA",
+                indicator_id="economy_electricity",
+                year=YEAR,
+                value=1.0,  # a sum someone computed: not a national statistic
+                unit="TWh",
+                method=Method.CALCULATED,
+                source="a calculation",
+            )
+        ]
+    )
+    shares = _by(sector_shares(store, level="country", year=YEAR).shares, "indicator")
+    assert shares["FRA", "sector_electricity_share"]["value"] == pytest.approx(
+        2.5 / 483.390 * 100, rel=1e-12
+    )
+
+
+def test_a_region_divides_by_the_sum_of_all_its_countries() -> None:
+    from datetime import UTC, datetime
+
+    from ictfootprint.compute.sector import membership
+    from ictfootprint.compute.shares import shares_of
+    from ictfootprint.model import StoredObservation
+
+    members = sorted(membership("region", "itu").query("area == 'ITU-EUR'")["country"])
+    statistics = {
+        (code, "economy_electricity", YEAR): StoredObservation(
+            id=n,
+            revision=1,
+            recorded_at=datetime(2026, 1, 1, tzinfo=UTC),
+            entity_id=code,
+            indicator_id="economy_electricity",
+            year=YEAR,
+            value=10.0,
+            unit="TWh",
+            method=Method.STATISTICAL,
+            source="fixture",
+        )
+        for n, code in enumerate(members, start=1)
+    }
+    row = {
+        "area": "ITU-EUR",
+        "area_name": "Europe",
+        "subsector": "_T",
+        "quantity": "energy_electricity",
+        "value": 1_000_000.0,
+        "unit": "MWh",
+        "entities": 4,
+        "incomplete": 0,
+    }
+    shares, missing = shares_of([row], statistics, level="region", region_kind="itu", year=YEAR)
+    (share,) = shares
+    # 1 TWh of 10 TWh × every country of the region
+    assert share["value"] == pytest.approx(1 / (10 * len(members)) * 100, rel=1e-12)
+    assert share["denominator"]["countries"] == len(members) and missing == []
+    del statistics[members[0], "economy_electricity", YEAR]
+    shares, missing = shares_of([row], statistics, level="region", region_kind="itu", year=YEAR)
+    assert shares == [] and f"missing for 1 of the region's {len(members)}" in missing[0]["reason"]
