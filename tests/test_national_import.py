@@ -248,3 +248,11 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ictfootprint", *args], capture_output=True, text=True, check=False
     )
+
+
+def test_years_before_1900_are_refused_not_a_traceback(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
+    with pytest.raises(InputError) as caught:
+        import_national(store, CO2, "owid-co2", citation=CITE_CO2, years=(1850, 2022))
+    assert caught.value.location.field == "from"
+    assert store.current_observations() == []

@@ -40,6 +40,9 @@ from ictfootprint.units import convert
 
 WORLD: Final = "WORLD"
 KEYS: Final = ("country", "year", "iso_code")
+#: The years an observation may have (model.Observation).
+FIRST_YEAR: Final = 1900
+LAST_YEAR: Final = 2200
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,7 @@ def read_national_file(
     _check_header(header, columns, fmt, name)
     position = {column: header.index(column) for column in (*KEYS, *(c.name for c in columns))}
     first, last = years or (int(defaults()["validation"]["earliest_year"]), 2100)
+    _check_years(first, last)
     wanted = set(areas) if areas is not None else None
     result = NationalFile(fmt, path.name, hashlib.sha256(data).hexdigest())
     seen: dict[tuple[str, int], int] = {}
@@ -210,6 +214,24 @@ def read_national_file(
             expected=f"a value in {', '.join(c.name for c in columns)} for {first}-{last}",
         )
     return result
+
+
+def _check_years(first: int, last: int) -> None:
+    """The years asked for: observations hold 1900 to 2200 (OWID's series start in 1750)."""
+    if not FIRST_YEAR <= first <= LAST_YEAR:
+        raise InputError(
+            "first year out of range",
+            Location(field="from"),
+            expected=f"{FIRST_YEAR} to {LAST_YEAR}",
+            found=str(first),
+        )
+    if not first <= last <= LAST_YEAR:
+        raise InputError(
+            "last year out of range",
+            Location(field="to"),
+            expected=f"{first} to {LAST_YEAR}",
+            found=str(last),
+        )
 
 
 def _read_bounded(path: Path) -> bytes:
