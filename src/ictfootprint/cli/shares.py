@@ -46,35 +46,41 @@ def shares_command(
     if fmt is Format.json:
         print_json(asdict(result))
         return
-    print_table(
-        f"ICT sector's share of national totals, {level} level, {year} (reporters' share: "
-        "the unreported part of the sector is not in it)",
-        [
-            "area",
-            "share",
-            "%",
-            "sector total",
-            "unit",
-            "entities",
-            "incomplete",
-            "national",
-            "unit",
-        ],
-        [
+    if result.shares:
+        print_table(
+            f"ICT sector's share of national totals, {level} level, {year} (reporters' share: "
+            "the unreported part of the sector is not in it)",
             [
-                r["area_name"],
-                r["indicator"],
-                r["value"],
-                r["numerator"]["value"],
-                r["numerator"]["unit"],
-                r["numerator"]["entities"],
-                r["numerator"]["incomplete"],
-                r["denominator"]["value"],
-                r["denominator"]["unit"],
-            ]
-            for r in result.shares
-        ],
-    )
+                "area",
+                "share",
+                "%",
+                "sector total",
+                "unit",
+                "entities",
+                "incomplete",
+                "national",
+                "unit",
+            ],
+            [
+                [
+                    r["area_name"],
+                    r["indicator"],
+                    r["value"],
+                    r["numerator"]["value"],
+                    r["numerator"]["unit"],
+                    r["numerator"]["entities"],
+                    r["numerator"]["incomplete"],
+                    r["denominator"]["value"],
+                    r["denominator"]["unit"],
+                ]
+                for r in result.shares
+            ],
+        )
+    else:
+        typer.echo(
+            "no share: no area has both a sector total and a national statistic "
+            "(ictfootprint observations import-national)"
+        )
     if result.intensities:
         print_table(
             f"Intensities, {level} level, {year} (entities reporting both figures)",
