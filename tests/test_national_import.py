@@ -256,3 +256,14 @@ def test_years_before_1900_are_refused_not_a_traceback(tmp_path: Path) -> None:
         import_national(store, CO2, "owid-co2", citation=CITE_CO2, years=(1850, 2022))
     assert caught.value.location.field == "from"
     assert store.current_observations() == []
+
+
+def test_a_country_filter_passes_over_codes_it_does_not_ask_for(tmp_path: Path) -> None:
+    """A code the program does not know (Netherlands Antilles, withdrawn from ISO 3166) stops a
+    whole-file import, but not an import of the countries asked for."""
+    path = tmp_path / "antilles.csv"
+    path.write_text(_edit(5, "iso_code", "ANT")(CO2.read_text()))
+    with pytest.raises(InputError, match="unknown country code"):
+        read_national_file(path, "owid-co2")
+    read = read_national_file(path, "owid-co2", areas=["FRA"])
+    assert read.areas == ["FRA"] and len(read.values) == 6

@@ -172,10 +172,11 @@ def read_national_file(
                     expected=str(len(header)),
                     found=str(len(cells)),
                 )
-            area = _area(
-                cells[position["iso_code"]].strip(),
-                Location(name, None, number, "iso_code", "iso_code"),
-            )
+            code = cells[position["iso_code"]].strip()
+            if wanted is not None and OWID_AREAS.get(code.upper(), code.upper()) not in wanted:
+                result.rows_filtered += 1  # not asked for: its code is not even looked up
+                continue
+            area = _area(code, Location(name, None, number, "iso_code", "iso_code"))
             if area is None:
                 result.aggregates_skipped += 1
                 continue
