@@ -21,7 +21,13 @@ from typing import Final
 import pandas as pd
 
 from ictfootprint import __version__
-from ictfootprint.compute.sector import ALL_SUBSECTORS, check_level, membership, totals_of
+from ictfootprint.compute.sector import (
+    ALL_SUBSECTORS,
+    EVERY_LEVEL,
+    check_level,
+    membership,
+    totals_of,
+)
 from ictfootprint.compute.sector_frame import entity_years
 from ictfootprint.model import Entity, EntityKind, Method, Observation
 from ictfootprint.reference.countries import countries, regions
@@ -29,8 +35,6 @@ from ictfootprint.store import Store
 
 WORLD_ENTITY: Final = "WORLD"
 RULE: Final = "sector-totals (docs/sector-totals.md)"
-#: (level, region kind) of every level stored by default.
-EVERY_LEVEL: Final = (("country", "itu"), ("region", "itu"), ("region", "m49"), ("world", "itu"))
 
 
 @dataclass
