@@ -23,6 +23,7 @@ from ictfootprint.cli import (
     reference,
     sector,
     serve,
+    shares,
     targets,
     users,
 )
@@ -45,6 +46,7 @@ app.command("convert")(reference.convert_command)
 app.command("compute")(compute.compute_command)
 app.command("aggregate")(compute.aggregate_command)
 app.command("estimate")(compute.estimate_command)
+app.command("shares")(shares.shares_command)
 app.command("template")(collection.template_command)
 app.command("submit")(collection.submit_command)
 app.command("export")(export.export_command)

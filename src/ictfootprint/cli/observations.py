@@ -3,9 +3,12 @@ and check the stored series for Scope 1 + Scope 2 contradicting a reported S1+2 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from ictfootprint.cli.options import (
+    DB_OPTION,
     EXISTING_DB_OPTION,
     FORMAT_OPTION,
     Format,
@@ -13,10 +16,12 @@ from ictfootprint.cli.options import (
     print_json,
     print_table,
 )
+from ictfootprint.reference.loader import defaults
 
 app = command_group(
-    "Read observations: list the current values, or the history of every revision of one; "
-    "check the stored S1 + S2 against the reported S1+2 totals."
+    "Observations: list the current values, the history of every revision of one, "
+    "check the stored S1 + S2 against the reported S1+2 totals, or import-national "
+    "statistics from a published file."
 )
 
 
@@ -142,3 +147,77 @@ def check_command(
         )
     if found:
         raise typer.Exit(1)
+
+
+@app.command("import-national")
+def import_national_command(
+    file: Path = typer.Argument(
+        ..., help="CSV file as published (owid-co2-data.csv or owid-energy-data.csv)."
+    ),
+    file_format: str = typer.Option(
+        ...,
+        "--file-format",
+        help="owid-co2 (total GHG excluding land use, and CO2) or owid-energy (electricity "
+        "demand).",
+    ),
+    source: str | None = typer.Option(
+        None,
+        help="Where the file comes from, recorded with every value: publisher, title, "
+        "version or date, licence (required: a file's origin cannot be guessed).",
+    ),
+    country: list[str] = typer.Option(
+        None,
+        "--country",
+        help="Only this country (ISO code, or OWID_WRL for the world; repeatable).",
+    ),
+    from_year: int | None = typer.Option(None, "--from", help="First year (default 1990)."),
+    to_year: int | None = typer.Option(None, "--to", help="Last year."),
+    db: str | None = DB_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Import national totals (GHG, CO2, electricity) from a published file as statistical
+    observations on country entities; the whole file or nothing, and the same file again
+    writes nothing."""
+    from ictfootprint.errors import Location
+    from ictfootprint.national import import_national
+    from ictfootprint.national_file import area_code
+    from ictfootprint.store import Store
+
+    areas = [area_code(c, Location(field="country")) for c in country] if country else None
+    first = from_year if from_year is not None else int(defaults()["validation"]["earliest_year"])
+    store = Store.open(db)
+    result = import_national(
+        store,
+        file,
+        file_format,
+        citation=source or "",
+        years=(first, to_year if to_year is not None else 2100),
+        areas=areas,
+    )
+    data = {
+        "file": str(file),
+        "format": file_format,
+        "sha256": result.file.sha256,
+        "source": result.citation,
+        "values": len(result.file.values),
+        "written": result.written,
+        "unchanged": result.unchanged,
+        "areas": result.file.areas,
+        "entities_added": list(result.entities_added),
+        "aggregates_skipped": result.file.aggregates_skipped,
+        "rows_filtered": result.file.rows_filtered,
+    }
+    if fmt is Format.json:
+        print_json(data)
+        return
+    typer.echo(
+        f"{file}: {len(result.file.values)} values for {len(result.file.areas)} "
+        f"{'area' if len(result.file.areas) == 1 else 'areas'}; "
+        f"stored {result.written} ({result.unchanged} already current)"
+    )
+    typer.echo(
+        f"  skipped: {result.file.aggregates_skipped} rows of OWID aggregates (continents, "
+        f"income groups), {result.file.rows_filtered} rows outside the years or countries asked"
+    )
+    if result.entities_added:
+        typer.echo(f"  country entities added: {', '.join(result.entities_added)}")
