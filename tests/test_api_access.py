@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from api_world import SECRET, World, build_world, pending_file
+from ictfootprint.footprint import compute_footprint
 
 ROLES = ("public", "sub-a", "sub-b", "rev-fra", "rev-ken", "admin")
 OP_A, OP_B = "illustrative-op-a", "illustrative-op-b"  # based in FRA and in KEN
@@ -43,6 +44,9 @@ def expected(action: str, role: str, entity: str) -> int:
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder: Path = tmp_path_factory.mktemp("access")
     world = build_world(f"sqlite:///{folder / 'api.db'}")
+    # Scope 2 calculated from the published electricity, as the footprint run does: without it
+    # no entity-year is complete, and the sector's trajectories have nothing to show
+    compute_footprint(world.store)
     yield world
     world.store.close()
 

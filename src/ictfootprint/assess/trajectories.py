@@ -187,7 +187,16 @@ def assess_trajectory(
         trend = area_trend(store, level, key, range(first_year, last_year + 1))
         series = dict(trend.like_for_like)
     if not series:
-        raise InputError(f"no {scope} values for {level} {key}", Location(field="id"), found=key)
+        hint = (
+            ""
+            if level == "entity"
+            else ": an entity-year enters the sector's total only with both ghg_scope1 and "
+            "ghg_scope2_location (or a reported ghg_s1s2_location); compute Scope 2 from "
+            "electricity with the footprint run, or report it (docs/sector-totals.md)"
+        )
+        raise InputError(
+            f"no {scope} values for {level} {key}{hint}", Location(field="id"), found=key
+        )
     start = base_year if base_year is not None else (pathway.base_year or min(series))
     if start not in series:
         raise _missing_base_year(level, key, scope, pathway, start, series)
