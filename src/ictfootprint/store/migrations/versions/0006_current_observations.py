@@ -11,7 +11,8 @@ revision of each series with the columns the published pages filter and page on 
 indicator, year, area, method), indexed so that a page and its count are one index range.
 
 It is derived from ``observations`` and kept by an AFTER INSERT trigger on it, in the same
-transaction as the new revision: every write path (the store's record path, a bulk load, a
+transaction as the new revision (PostgreSQL: once per statement over its new rows; SQLite: per
+row): every write path (the store's record path, a bulk load, a
 migration) moves the series to its new revision, and a lower revision never replaces a higher
 one. The area is the observation's country, else its entity's. Existing rows are backfilled.
 """
@@ -34,13 +35,9 @@ INDEXES = (
     ("area", "year", "method", "observation_id"),
     ("year", "method", "observation_id"),
 )
-AREA = "COALESCE(NEW.country, (SELECT e.country FROM entities e WHERE e.id = NEW.entity_id))"
-UPSERT = (
-    f"INSERT INTO {TABLE} AS c (series_key, observation_id, revision, entity_id, indicator_id, "
-    f"year, area, method) VALUES (NEW.series_key, NEW.id, NEW.revision, NEW.entity_id, "
-    f"NEW.indicator_id, NEW.year, {AREA}, NEW.method) ON CONFLICT (series_key) DO UPDATE SET "
-    "observation_id = excluded.observation_id, revision = excluded.revision, "
-    "area = excluded.area WHERE c.revision < excluded.revision"
+ON_CONFLICT = (
+    "ON CONFLICT (series_key) DO UPDATE SET observation_id = excluded.observation_id, "
+    "revision = excluded.revision, area = excluded.area WHERE c.revision < excluded.revision"
 )
 
 
@@ -73,23 +70,30 @@ def upgrade() -> None:
     for columns in INDEXES:
         op.create_index(f"ix_{TABLE}_{'_'.join(columns)}", TABLE, list(columns))
     if op.get_bind().dialect.name == "postgresql":
+        # once per statement, over all its new rows (a bulk insert upserts in one statement);
+        # the highest revision of a series when one statement holds several
         op.execute(
-            "CREATE FUNCTION ictfootprint_current_observation() RETURNS trigger "
-            f"LANGUAGE plpgsql AS $$ BEGIN {UPSERT}; RETURN NULL; END $$"
+            "CREATE FUNCTION ictfootprint_current_observations() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN INSERT INTO {TABLE} AS c (series_key, "
+            "observation_id, revision, entity_id, indicator_id, year, area, method) SELECT "
+            "DISTINCT ON (n.series_key) n.series_key, n.id, n.revision, n.entity_id, "
+            "n.indicator_id, n.year, COALESCE(n.country, e.country), n.method FROM new_rows n "
+            "JOIN entities e ON e.id = n.entity_id ORDER BY n.series_key, n.revision DESC "
+            f"{ON_CONFLICT}; RETURN NULL; END $$"
         )
         op.execute(
             "CREATE TRIGGER observations_current AFTER INSERT ON observations "
-            "FOR EACH ROW EXECUTE FUNCTION ictfootprint_current_observation()"
+            "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+            "EXECUTE FUNCTION ictfootprint_current_observations()"
         )
-    else:
-        # SQLite: no alias on an upsert's target table, and an upsert's ON CONFLICT after a
-        # VALUES list parses as it should (no SELECT ambiguity)
-        sqlite_upsert = UPSERT.replace(f"{TABLE} AS c", TABLE).replace(
-            "WHERE c.revision", f"WHERE {TABLE}.revision"
-        )
+    else:  # SQLite has row triggers only
         op.execute(
-            "CREATE TRIGGER observations_current AFTER INSERT ON observations "
-            f"BEGIN {sqlite_upsert}; END"
+            "CREATE TRIGGER observations_current AFTER INSERT ON observations BEGIN "
+            f"INSERT INTO {TABLE} (series_key, observation_id, revision, entity_id, "
+            "indicator_id, year, area, method) VALUES (NEW.series_key, NEW.id, NEW.revision, "
+            "NEW.entity_id, NEW.indicator_id, NEW.year, COALESCE(NEW.country, (SELECT "
+            "e.country FROM entities e WHERE e.id = NEW.entity_id)), NEW.method) "
+            f"{ON_CONFLICT.replace('WHERE c.', f'WHERE {TABLE}.')}; END"
         )
     op.execute(f"ANALYZE {TABLE}")
 
@@ -101,5 +105,5 @@ def downgrade() -> None:
         else "DROP TRIGGER IF EXISTS observations_current"
     )
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP FUNCTION IF EXISTS ictfootprint_current_observation()")
+        op.execute("DROP FUNCTION IF EXISTS ictfootprint_current_observations()")
     op.drop_table(TABLE)
