@@ -191,7 +191,8 @@ HOT_READS: list[dict[str, Any]] = [
 
 @pytest.fixture(scope="module")
 def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Stores of ~21,000 current values (200 entities × 10 indicators × 10 years) from the benchmark's generator, per database."""
+    """Stores of ~21,000 current values (200 entities × 10 indicators × 10 years) from the
+    benchmark's generator, one per database."""
     made: dict[str, str] = {}
 
     def make(db_url: str) -> str:
@@ -334,3 +335,18 @@ def test_migration_0006_marks_the_current_revision_of_existing_series(db_url: st
         )
     assert _mismatches(store) == []
     store.close()
+
+
+def test_export_by_country_names_the_entities_of_its_rows(store: Store) -> None:
+    from fastapi.testclient import TestClient
+
+    from ictfootprint.api.app import create_app
+    from ictfootprint.api.settings import Settings
+
+    store.record_observations([_obs(100), _obs(7, entity_id="op-2", country="KEN")])
+    app = create_app(Settings.default(db=store.url, rate_limit_per_minute=0), store=store)
+    with TestClient(app) as client:
+        kenya = client.get("/api/v1/exports/observations?format=csv&country=KEN").text
+        france = client.get("/api/v1/exports/observations?format=csv&country=FRA").text
+    assert "Op 2" in kenya and "op-1" not in kenya
+    assert ",Op," in france and "op-2" not in france
