@@ -16,21 +16,22 @@ the fastest the database does it. Prints a table.
 Requests: observations by country, indicator, entity and year (a page of 100), the page at
 offset 100,000, and the CSV export of one country.
 
-Measured on this 2-core machine shared with other work (load ≈ 10), 1.03 M observations
-(2,381 entities, 200 countries, 10 years, 40 indicators), API median of 3, before → after
-migration 0006 (``current_observations``):
+Measured on this 2-core machine shared with other work, 1.03 M observations (2,381
+entities, 200 countries, 10 years, 40 indicators), API median of 3, before → after migration
+0006 (``current_observations``). SQLite, both at load ≈ 4; PostgreSQL before at load ≈ 10
+(SQLite then: 10-16 s a request), after at load ≈ 4:
 
 | request | SQLite | PostgreSQL |
 |---|---|---|
-| by country | 15,425 → 15 ms | 2,648 → 104 ms |
-| by indicator | 16,109 → 61 ms | 4,795 → 57 ms |
-| by entity | 10,477 → 41 ms | 259 → 9 ms |
-| by year | 14,687 → 13 ms | 9,452 → 92 ms |
-| offset 100,000 | 14,313 → 9 ms | 11,724 → 449 ms (the unfiltered count: a full scan) |
-| export CSV by country (5,020 rows) | 12,744 → 2,481 ms | 3,768 → 1,468 ms |
+| by country | 1,893 → 5.1 ms | 2,648 → 26 ms |
+| by indicator | 4,212 → 23 ms | 4,795 → 27 ms |
+| by entity | 3,712 → 7.8 ms | 259 → 13 ms |
+| by year | 2,357 → 8.2 ms | 9,452 → 20 ms |
+| offset 100,000 | 2,932 → 10 ms | 11,724 → 138 ms (most of it the unfiltered count) |
+| export CSV by country (5,020 rows) | 2,988 → 299 ms | 3,768 → 776 ms |
 
-The export's remaining time is Python: building 5,020 models and writing the CSV (the SQL
-takes 150 ms).
+After, the API is within 1.4-6× of the same rows by hand through ``current_observations``
+(SQLite) and 2.2-3.5× (PostgreSQL); the export's remaining time is Python (models, CSV).
 """
 
 from __future__ import annotations
