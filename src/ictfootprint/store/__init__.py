@@ -95,9 +95,10 @@ class Store(Accounts):
         with self.engine.connect() as connection:
             return _entities.get(connection, entity_id, missing_ok=True)
 
-    def entities(self) -> list[Entity]:
+    def entities(self, ids: Collection[str] | None = None) -> list[Entity]:
+        """Every entity, by id; or only those of ``ids``."""
         with self.engine.connect() as connection:
-            return _entities.all_entities(connection)
+            return _entities.all_entities(connection, ids)
 
     # observations -----------------------------------------------------------------------------
     def record_observations(

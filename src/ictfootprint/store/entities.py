@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -72,5 +73,14 @@ def get(connection: Connection, entity_id: str, *, missing_ok: bool = False) -> 
     return _entity(row)
 
 
-def all_entities(connection: Connection) -> list[Entity]:
-    return [_entity(row) for row in connection.execute(select(entities).order_by(entities.c.id))]
+def all_entities(connection: Connection, ids: Collection[str] | None = None) -> list[Entity]:
+    """Every entity, or those of ``ids`` (an export names only its rows' entities)."""
+    if ids is None:
+        query = select(entities).order_by(entities.c.id)
+        return [_entity(row) for row in connection.execute(query)]
+    wanted = sorted(ids)
+    found: list[Entity] = []
+    for start in range(0, len(wanted), 500):
+        query = select(entities).where(entities.c.id.in_(wanted[start : start + 500]))
+        found.extend(_entity(row) for row in connection.execute(query.order_by(entities.c.id)))
+    return found

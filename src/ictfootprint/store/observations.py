@@ -1,8 +1,10 @@
 """Observations: append-only revisions of one value per series, the current one on top.
 
-A *series* is entity × indicator × year × country × sub-sector. Recording a value that equals
-the current revision (same value, unit, text, method and source) writes nothing; any other
-value becomes the next revision, and the earlier ones stay readable (:func:`history`).
+A *series* is entity × indicator × year × country × sub-sector (× method). Recording a value
+that equals the current revision (same value, unit, text, method and source) writes nothing;
+any other value becomes the next revision, and the earlier ones stay readable
+(:func:`history`). ``current_observations`` names each series' current revision: a trigger on
+``observations`` moves it in the same transaction as every insert (migration 0006).
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import Connection, Select, and_, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Select, insert, select
 
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import Observation, StoredObservation
 from ictfootprint.store.database import now
-from ictfootprint.store.schema import observations
+from ictfootprint.store.schema import current_observations, observations
 
 
 def series_key(obs: Observation) -> str:
@@ -173,41 +175,55 @@ def _stored(row: Any) -> StoredObservation:
 
 
 def _current(connection: Connection, rows: list[dict[str, Any]], keys: set[str]) -> list[Any]:
-    """The current revision of those of ``keys`` that exist: one query per entity to learn which
-    series exist, then the full rows of only those."""
+    """The current revision of those of ``keys`` that exist: one query per 500 entities to learn
+    which series exist (``current_observations``), then the full rows of only those."""
     entities = sorted({r["entity_id"] for r in rows})
     existing: list[str] = []
     for start in range(0, len(entities), 500):
         existing.extend(
             key
             for (key,) in connection.execute(
-                select(observations.c.series_key)
-                .where(observations.c.entity_id.in_(entities[start : start + 500]))
-                .group_by(observations.c.series_key)
+                select(current_observations.c.series_key).where(
+                    current_observations.c.entity_id.in_(entities[start : start + 500])
+                )
             )
             if key in keys
         )
     found: list[Any] = []
     for start in range(0, len(existing), 500):
-        chunk = existing[start : start + 500]
-        latest = (
-            select(observations.c.series_key, func.max(observations.c.revision).label("rev"))
-            .where(observations.c.series_key.in_(chunk))
-            .group_by(observations.c.series_key)
-            .subquery()
-        )
         found.extend(
             connection.execute(
-                select(observations).join(
-                    latest,
-                    and_(
-                        observations.c.series_key == latest.c.series_key,
-                        observations.c.revision == latest.c.rev,
-                    ),
+                select(observations)
+                .join(
+                    current_observations, current_observations.c.observation_id == observations.c.id
                 )
+                .where(current_observations.c.series_key.in_(existing[start : start + 500]))
             )
         )
     return found
+
+
+def current_filters(
+    *,
+    entity_ids: Sequence[str] | None = None,
+    countries: Sequence[str] | None = None,
+    indicator_ids: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+    methods: Sequence[str] | None = None,
+) -> list[ColumnElement[bool]]:
+    """Conditions on ``current_observations`` (each served by one of its indexes)."""
+    table = current_observations.c
+    where: list[ColumnElement[bool]] = []
+    for column, values in (
+        (table.entity_id, entity_ids),
+        (table.area, countries),
+        (table.indicator_id, indicator_ids),
+        (table.year, years),
+        (table.method, methods),
+    ):
+        if values is not None:
+            where.append(column.in_(list(values)))
+    return where
 
 
 def current_query(
@@ -217,32 +233,23 @@ def current_query(
     years: Sequence[int] | None = None,
     methods: Sequence[str] | None = None,
 ) -> Select[Any]:
-    latest = (
-        select(observations.c.series_key, func.max(observations.c.revision).label("rev"))
-        .group_by(observations.c.series_key)
-        .subquery()
-    )
-    query = select(observations).join(
-        latest,
-        and_(
-            observations.c.series_key == latest.c.series_key,
-            observations.c.revision == latest.c.rev,
-        ),
-    )
-    if entity_ids is not None:
-        query = query.where(observations.c.entity_id.in_(list(entity_ids)))
-    if indicator_ids is not None:
-        query = query.where(observations.c.indicator_id.in_(list(indicator_ids)))
-    if years is not None:
-        query = query.where(observations.c.year.in_(list(years)))
-    if methods is not None:
-        query = query.where(observations.c.method.in_(list(methods)))
-    return query.order_by(
-        observations.c.entity_id,
-        observations.c.indicator_id,
-        observations.c.year,
-        observations.c.country,
-        observations.c.subsector,
+    """The current revision of every series matching the filters: ``observations`` joined to
+    ``current_observations``, which names each series' current row (no max(revision))."""
+    return (
+        select(observations)
+        .join(current_observations, current_observations.c.observation_id == observations.c.id)
+        .where(
+            *current_filters(
+                entity_ids=entity_ids, indicator_ids=indicator_ids, years=years, methods=methods
+            )
+        )
+        .order_by(
+            observations.c.entity_id,
+            observations.c.indicator_id,
+            observations.c.year,
+            observations.c.country,
+            observations.c.subsector,
+        )
     )
 
 

@@ -3,7 +3,7 @@
 Append-only by design: observations, factor datasets and factors, submission events and the
 audit log are only ever inserted (database triggers refuse UPDATE and DELETE on them). A new
 value for the same series (entity, indicator, year, country, subsector) is a new *revision*;
-the current value is the highest revision.
+the current value is the highest revision, which ``current_observations`` names.
 """
 
 from __future__ import annotations
@@ -170,6 +170,31 @@ observations = Table(
     UniqueConstraint("series_key", "revision"),
     Index(None, "indicator_id", "year"),
     Index(None, "entity_id", "year"),
+)
+
+#: The current (highest) revision of every series, with what the public reads filter and page
+#: on: a derived index of ``observations``, kept by a database trigger on every insert into it
+#: (migration 0006), so that any write path, in the same transaction, moves it to a new
+#: revision. ``area`` is the observation's country, else its entity's (an entity's country is
+#: never changed). Reads find current values through it instead of a max(revision) per series.
+current_observations = Table(
+    "current_observations",
+    metadata,
+    Column("series_key", String(200), primary_key=True),
+    Column("observation_id", Integer, ForeignKey("observations.id"), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("indicator_id", String(64), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("area", String(3)),
+    Column("method", String(20), nullable=False),
+    # one per filter of the published pages, each ending in their order (method, id), so that
+    # a page and its count are read from one index range
+    Index(None, "method", "observation_id"),
+    Index(None, "indicator_id", "year", "method", "observation_id"),
+    Index(None, "entity_id", "year", "method", "observation_id"),
+    Index(None, "area", "year", "method", "observation_id"),
+    Index(None, "year", "method", "observation_id"),
 )
 
 factor_datasets = Table(
