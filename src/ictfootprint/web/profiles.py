@@ -18,7 +18,6 @@ from ictfootprint.reference.countries import countries
 from ictfootprint.store import Store
 from ictfootprint.units import convert
 
-SUBSECTOR_ORDER: Final = ("mobile_network", "fixed_network", "data_centre", "devices", "other")
 # what a country's intensities are derived from (sums over its in-sector entities)
 ELECTRICITY: Final = "energy_electricity"
 RENEWABLE: Final = "energy_electricity_renewable"
@@ -116,16 +115,6 @@ def entities_by_country(store: Store) -> dict[str, set[str]]:
         elif code in known and obs.entity_id in in_sector:
             found[code].add(obs.entity_id)
     return found
-
-
-def subsector_totals(store: Store, iso3: str, year: int) -> list[dict[str, Any]]:
-    """The country's sector totals for one year, by sub-sector (Scope 3 beside, never in)."""
-    from ictfootprint.compute.sector import sector_totals
-
-    totals = sector_totals(store, level="country", year=year)
-    rows = [r for r in totals.rows if r["area"] == iso3]
-    order = {name: n for n, name in enumerate(SUBSECTOR_ORDER)}
-    return sorted(rows, key=lambda r: order.get(r["subsector"], len(order)))
 
 
 def intensities(observations: list[StoredObservation], iso3: str) -> list[dict[str, Any]]:

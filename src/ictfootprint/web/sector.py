@@ -1,0 +1,292 @@
+"""The sector's footprint as the pages show it, for a country, a region or the world: every
+quantity (energy by carrier, emissions by scope, resources) by sub-sector with the total across
+sub-sectors, the entities in each total and those left out, and the headline series over the
+years (reported total, its sample, coverage, like-for-like).
+
+Every figure comes from the computation layer: the totals from
+:func:`ictfootprint.compute.sector.sector_totals` (one rule for what enters a total), the
+coverage, like-for-like series and estimates from :mod:`ictfootprint.compute.sector_trends`.
+This module only picks and arranges them; nothing here adds a value up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from ictfootprint.reference.countries import region_members
+from ictfootprint.store import Store
+
+ALL: Final = "_T"  # SDMX's code for the total across sub-sectors
+FAMILIES: Final = ("energy", "ghg", "resource")
+# the order a reader expects: totals first, then their parts; beside-quantities last
+QUANTITIES: Final = (
+    "energy_total",
+    "energy_electricity",
+    "energy_electricity_renewable",
+    "energy_fuel",
+    "ghg_s1s2_location",
+    "ghg_s1s2_market",
+    "ghg_scope1",
+    "ghg_scope2_location",
+    "ghg_scope2_market",
+    "ghg_scope3_total",
+    "ghg_embodied_annualised",
+    "resource_water_withdrawal",
+    "resource_water_consumption",
+    "resource_ewaste_generated",
+    "resource_ewaste_collected",
+    "resource_abiotic_depletion",
+)
+HEADLINE: Final = "ghg_s1s2_location"
+SUBSECTOR_ORDER: Final = (
+    "mobile_network",
+    "fixed_network",
+    "data_centre",
+    "devices",
+    "user_equipment",
+    "enterprise_network",
+    "manufacturing",
+    "software_services",
+    "other",
+    "unspecified",
+)
+
+
+@dataclass
+class FamilyTable:
+    """One family's totals: a row per quantity, a cell per sub-sector (the total last)."""
+
+    family: str
+    subsectors: list[str]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class AreaTotals:
+    """What a country, region or world page shows for one year."""
+
+    level: str
+    key: str
+    year: int | None
+    area_entity: str = ""
+    tables: list[FamilyTable] = field(default_factory=list)
+    chart: dict[str, Any] | None = None  # Scope 1 and Scope 2 by sub-sector
+    incomplete: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the long rows, for download
+
+
+def region_kind(level: str, key: str) -> str:
+    """M49 regions have numeric codes (``002``), ITU regions ``ITU-AFR``."""
+    return "m49" if level == "region" and key.isdigit() else "itu"
+
+
+def area_totals(store: Store, level: str, key: str, year: int | None) -> AreaTotals:
+    """The area's totals of ``year`` by family and sub-sector, with who is left out."""
+    from ictfootprint.compute.sector import sector_totals
+
+    result = AreaTotals(level, key, year, area_entity(level, key))
+    if year is None:
+        return result
+    totals = sector_totals(store, level=level, year=year, region_kind=region_kind(level, key))
+    rows = [{**r, "value": _value(r)} for r in totals.rows if level == "world" or r["area"] == key]
+    result.rows = sorted(rows, key=_row_order)
+    result.tables = family_tables(rows)
+    result.chart = _scope_chart(rows)
+    inside = _members(level, key)
+    names = {e.id: e.name for e in store.entities()}
+    result.incomplete = [
+        {**item, "name": names.get(item["entity_id"], item["entity_id"])}
+        for item in totals.incomplete
+        if inside is None or item["country"] in inside
+    ]
+    result.conflicts = [
+        {**item, "name": names.get(item["entity_id"], item["entity_id"])}
+        for item in totals.conflicts
+        if inside is None or item["country"] in inside
+    ]
+    return result
+
+
+def _members(level: str, key: str) -> set[str] | None:
+    if level == "country":
+        return {key}
+    if level == "region":
+        return region_members(key)
+    return None
+
+
+def _row_order(row: dict[str, Any]) -> tuple[int, int]:
+    return _quantity_rank(row["quantity"]), _subsector_rank(row["subsector"])
+
+
+def _quantity_rank(quantity: str) -> int:
+    return QUANTITIES.index(quantity) if quantity in QUANTITIES else len(QUANTITIES)
+
+
+def _subsector_rank(code: str) -> int:
+    if code == ALL:
+        return len(SUBSECTOR_ORDER) + 1
+    return SUBSECTOR_ORDER.index(code) if code in SUBSECTOR_ORDER else len(SUBSECTOR_ORDER)
+
+
+def family_tables(rows: list[dict[str, Any]]) -> list[FamilyTable]:
+    """The long rows as one table a family: quantities down, sub-sectors across (the total
+    across sub-sectors last), quantities beside the total (Scope 3, life-cycle) after the
+    others. A family with no row is left out."""
+    tables = []
+    for family in FAMILIES:
+        mine = [r for r in rows if r["family"] == family]
+        if not mine:
+            continue
+        subsectors = sorted({r["subsector"] for r in mine}, key=_subsector_rank)
+        cells: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for row in mine:
+            cells[row["quantity"]][row["subsector"]] = row
+        table = FamilyTable(family, subsectors)
+        ordered = sorted(cells, key=lambda q: (bool(_first(cells[q])["beside"]), _quantity_rank(q)))
+        for quantity in ordered:
+            first = _first(cells[quantity])
+            table.rows.append(
+                {
+                    "quantity": quantity,
+                    "unit": first["unit"],
+                    "beside": bool(first["beside"]),
+                    "cells": [cells[quantity].get(s) for s in subsectors],
+                }
+            )
+        tables.append(table)
+    return tables
+
+
+def _first(by_subsector: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return next(iter(by_subsector.values()))
+
+
+def _scope_chart(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Scope 1 and Scope 2 (location-based) by sub-sector: what the stacked bars draw."""
+    parts = ("ghg_scope1", "ghg_scope2_location")
+    found = {(r["quantity"], r["subsector"]): r for r in rows if r["quantity"] in parts}
+    subsectors = sorted({s for _q, s in found if s != ALL}, key=_subsector_rank)
+    if not subsectors:
+        return None
+    units = {found[k]["unit"] for k in found}
+    return {
+        "subsectors": subsectors,
+        "unit": units.pop() if len(units) == 1 else "tCO2e",
+        "series": {q: [_value(found.get((q, s))) for s in subsectors] for q in parts},
+    }
+
+
+def _value(row: dict[str, Any] | None) -> float | None:
+    if row is None or row["value"] is None:
+        return None
+    value = float(row["value"])
+    return value if value == value else None  # NaN: no value, never "NaN" on a page
+
+
+WORLD_ENTITY: Final = "WORLD"
+
+
+def area_entity(level: str, key: str) -> str:
+    """The entity the footprint run stores an area's totals on (``footprint._area_entity``)."""
+    if level == "world":
+        return WORLD_ENTITY
+    if level == "region" and key.isdigit():
+        return f"M49-{key}"
+    return key
+
+
+@dataclass
+class AreaSeries:
+    """One quantity's total across sub-sectors over the years, with its sample."""
+
+    quantity: str
+    unit: str | None
+    points: list[dict[str, Any]] = field(default_factory=list)
+    estimated_method: str | None = None
+
+    @property
+    def view(self) -> dict[str, Any]:
+        """The series as its chart draws it, in one unit scaled for the largest value."""
+        from ictfootprint.units import convert
+        from ictfootprint.web.render import series_unit
+
+        unit = self.unit or ""
+        wanted = ("reported", "like_for_like", "with_estimate")
+        values = [p[k] for p in self.points for k in wanted]
+        shown_unit = series_unit(values, unit) if unit else unit
+
+        def shown(value: float | None) -> float | None:
+            if value is None or not unit:
+                return value
+            return convert(value, unit, shown_unit).value
+
+        return {
+            "unit": shown_unit,
+            "x": [p["year"] for p in self.points],
+            **{k: [shown(p[k]) for p in self.points] for k in wanted},
+        }
+
+
+def area_series(
+    store: Store, level: str, key: str, years: list[int], quantity: str = HEADLINE
+) -> AreaSeries:
+    """``quantity``'s total across sub-sectors for each year, with its entities counted and
+    left out (coverage, like-for-like and estimates where the computation gives them)."""
+    from ictfootprint.compute.sector import sector_totals
+
+    series = AreaSeries(quantity, None)
+    kind = region_kind(level, key)
+    for year in years:
+        totals = sector_totals(store, level=level, year=year, region_kind=kind)
+        found = [
+            r
+            for r in totals.rows
+            if r["quantity"] == quantity
+            and r["subsector"] == ALL
+            and (level == "world" or r["area"] == key)
+        ]
+        if not found:
+            continue
+        row = found[0]
+        series.unit = series.unit or row["unit"]
+        series.points.append(
+            {
+                "year": year,
+                "reported": _value(row),
+                "entities": row["entities"],
+                "incomplete": row["incomplete"],
+                "coverage": None,
+                "denominator": None,
+                "like_for_like": None,
+                "change": None,
+                "estimated": None,
+                "low": None,
+                "high": None,
+                "with_estimate": None,
+            }
+        )
+    return series
+
+
+def headline(series: AreaSeries) -> dict[str, Any] | None:
+    """The latest year with a reported total, and what share of the sector it is when the
+    unreported part is estimated."""
+    points = [p for p in series.points if p["reported"] is not None]
+    if not points:
+        return None
+    latest = points[-1]
+    estimated = latest["estimated"]
+    share = None
+    if estimated is not None and latest["reported"] + estimated > 0:
+        share = latest["reported"] / (latest["reported"] + estimated)
+    return {**latest, "unit": series.unit, "quantity": series.quantity, "share": share}
+
+
+def sector_years(store: Store) -> list[int]:
+    """Years with a published value of any quantity the totals add."""
+    _total, rows = store.published_page(indicator_ids=list(QUANTITIES))
+    return sorted({obs.year for obs, _area in rows})
