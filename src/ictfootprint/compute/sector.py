@@ -1,169 +1,243 @@
-"""Sector totals from the store: entity → country → region → world, by sub-sector.
+"""The ICT sector's totals: the one roll-up of every quantity, entity → country → region → world.
 
-The sector total adds the Scope 1 + Scope 2 (location-based) of in-sector entities only
-(companies, facilities, organisations), taking for each entity, country and year the best
-value available (reported, else statistical, calculated, estimated). Scope 3 is added up
-beside it and never into it (DESIGN.md §4). Coverage: where a national statistic gives the
-sector's mobile lines, the share of them the reporting entities account for.
+From the entity-year frame (:mod:`ictfootprint.compute.sector_frame`, where the completeness
+rules are applied) the complete entity rows are added up by area (country, ITU or UN M49
+region, world), by sub-sector and across sub-sectors (sub-sector ``_T``, SDMX's code for the
+total). Incomplete entity rows are never added: each total counts them and they are listed;
+conflicts between a reported combined figure and its components are listed too. Scope 3 and
+life-cycle figures are totals of their own, ``beside`` the Scope 1 + 2 ones, never added into
+them (DESIGN.md §4). See docs/sector-totals.md.
+
+For example::
+
+    totals = sector_totals(store, level="world", year=2023, quantities=["ghg_s1s2_location"])
+    totals.rows[0]  # {"area": "001", "subsector": "_T", "quantity": "ghg_s1s2_location", ...}
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import ibis
 import pandas as pd
 
-from ictfootprint.compute import aggregation
 from ictfootprint.compute.engine import connect, table
+from ictfootprint.compute.quantities import chosen
+from ictfootprint.compute.sector_frame import entity_years
 from ictfootprint.errors import InputError, Location
-from ictfootprint.model import EntityKind
 from ictfootprint.reference.countries import countries, regions
+from ictfootprint.reference.loader import defaults
 from ictfootprint.store import Store
-from ictfootprint.store.observations import best_available
 
 LEVELS: Final = ("country", "region", "world")
-IN_SECTOR: Final = (EntityKind.COMPANY, EntityKind.FACILITY, EntityKind.ORGANISATION)
-INDICATORS: Final = {
-    "ghg_scope1": "scope1",
-    "ghg_scope2_location": "scope2_location",
-    "ghg_scope3_total": "scope3",
-    "activity_mobile_lines": "mobile_lines",
-}
+REGION_KINDS: Final = ("itu", "m49")
+#: The sub-sector code of a total across sub-sectors (SDMX's "_T").
+ALL_SUBSECTORS: Final = "_T"
+WORLD: Final = "001"
 
 
 @dataclass
 class SectorTotals:
+    """Totals at one level for one year: ``rows`` (one per area × sub-sector × quantity),
+    the ``incomplete`` entity rows left out, and the ``conflicts`` resolved on the way."""
+
     level: str
     year: int
     region_kind: str
     rows: list[dict[str, Any]] = field(default_factory=list)
-    unit: str = "tCO2e"
-
-
-def entity_frame(store: Store, year: int) -> pd.DataFrame:
-    """One row per in-sector entity, country and sub-sector for ``year``."""
-    entities = {e.id: e for e in store.entities()}
-    values = best_available(
-        store.current_observations(indicator_ids=list(INDICATORS), years=[year])
-    )
-    records: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for obs in values:
-        entity = entities.get(obs.entity_id)
-        if entity is None or entity.kind not in IN_SECTOR or obs.value is None:
-            continue
-        country = obs.country or entity.country
-        if country is None:
-            continue
-        subsector = obs.subsector or (entity.subsectors[0] if entity.subsectors else "unspecified")
-        row = records.setdefault(
-            (entity.id, country, subsector),
-            {
-                "entity_id": entity.id,
-                "country": country,
-                "subsector": subsector,
-                "year": year,
-                "scope1": None,
-                "scope2_location": None,
-                "scope3": None,
-                "mobile_lines": None,
-            },
-        )
-        row[INDICATORS[obs.indicator_id]] = obs.value
-    frame = pd.DataFrame(
-        list(records.values()),
-        columns=[
-            "entity_id",
-            "country",
-            "subsector",
-            "year",
-            "scope1",
-            "scope2_location",
-            "scope3",
-            "mobile_lines",
-        ],
-    )
-    # explicit types: a column with no value at all (no Scope 3 anywhere) must still sum
-    numeric = ["scope1", "scope2_location", "scope3", "mobile_lines"]
-    frame[numeric] = frame[numeric].astype("float64")
-    frame["year"] = frame["year"].astype("int64")
-    frame["s1s2_location"] = frame[["scope1", "scope2_location"]].sum(axis=1, min_count=1)
-    frame["complete"] = frame.scope1.notna() & frame.scope2_location.notna()
-    return frame
+    incomplete: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def sector_totals(
-    store: Store, *, level: str, year: int, region_kind: str = "itu", engine: str = "duckdb"
+    store: Store,
+    *,
+    level: str,
+    year: int,
+    region_kind: str = "itu",
+    quantities: Sequence[str] | None = None,
+    engine: str = "duckdb",
 ) -> SectorTotals:
-    """Totals at ``level`` (country, region or world) for ``year``, by sub-sector."""
+    """Totals of ``quantities`` (all when ``None``) at ``level`` (country, region or world)
+    for ``year``, by sub-sector and across them (``_T``)."""
+    return sector_series(
+        store,
+        level=level,
+        years=[year],
+        region_kind=region_kind,
+        quantities=quantities,
+        engine=engine,
+    )[year]
+
+
+def sector_series(
+    store: Store,
+    *,
+    level: str,
+    years: Sequence[int],
+    region_kind: str = "itu",
+    quantities: Sequence[str] | None = None,
+    engine: str = "duckdb",
+) -> dict[int, SectorTotals]:
+    """:func:`sector_totals` for several years at once (one read of the store)."""
+    check_level(level, region_kind)
+    chosen(quantities)  # an unknown quantity is an error before any reading
+    frame = entity_years(store, years=years, quantities=quantities)
+    return totals_of(frame, level=level, years=years, region_kind=region_kind, engine=engine)
+
+
+def check_level(level: str, region_kind: str) -> None:
     if level not in LEVELS:
         raise InputError(
             "unknown level", Location(field="level"), expected=", ".join(LEVELS), found=level
         )
-    if region_kind not in ("itu", "m49"):
+    if region_kind not in REGION_KINDS:
         raise InputError(
             "unknown region kind",
             Location(field="regions"),
             expected="itu or m49",
             found=region_kind,
         )
-    frame = entity_frame(store, year)
-    result = SectorTotals(level, year, region_kind)
+
+
+def totals_of(
+    frame: pd.DataFrame,
+    *,
+    level: str,
+    years: Sequence[int],
+    region_kind: str = "itu",
+    engine: str = "duckdb",
+) -> dict[int, SectorTotals]:
+    """The roll-up of an entity-year frame (pure: frame in, totals out), by year."""
+    result = {int(y): SectorTotals(level, int(y), region_kind) for y in years}
     if frame.empty:
         return result
     backend = connect(engine)
-    t = table(backend, frame, "entities")
-    membership = table(
-        backend,
-        pd.DataFrame(
-            [
-                {
-                    "country": c.iso3,
-                    "area": (c.itu_region if region_kind == "itu" else c.m49_region) or "",
-                    "world": "001",
-                }
-                for c in countries().values()
-            ]
-        ),
-        "membership",
-    )
-    group = {"country": "country", "region": "area", "world": "world"}[level]
-    # executed by this call's own backend: expr.to_pandas() would run on Ibis's one default
-    # DuckDB connection, which the API's concurrent requests would then share (and DuckDB
-    # refuses a busy connection)
-    totals = backend.to_pandas(aggregation.sector_rollup(t, membership, group))
-    national = _national_lines(store, year)
-    names = regions()
-    for row in totals.to_dict(orient="records"):
-        area = str(row["area"])
-        name = countries()[area].name() if level == "country" else names[area].name()
-        lines = national.get(area) if level == "country" else None
-        coverage = (
-            round(100 * row["mobile_lines"] / lines, 1)
-            if lines and row["mobile_lines"] == row["mobile_lines"]
-            else None
+    rows = backend.to_pandas(
+        rollup(
+            table(
+                backend,
+                frame[["entity_id", "country", "subsector", "year", "quantity", "value", "status"]],
+                "entity_years",
+            ),
+            table(backend, membership(level, region_kind), "membership"),
         )
-        result.rows.append(
-            {
-                **{k: (None if v != v else v) for k, v in row.items()},
-                "area_name": name,
-                "mobile_lines_coverage_percent": coverage,
-            }
+    )
+    rows = _described(rows, level)
+    incomplete = frame[frame["status"] == "incomplete"]
+    conflicts = frame[frame["conflict"]].rename(
+        columns={"combined_value": "combined", "components_value": "components"}
+    )
+    conflicts = conflicts.assign(
+        used=conflicts["basis"].map({"reported": "combined", "components": "components"})
+    )
+    for year, totals in result.items():
+        totals.rows = _records(rows[rows["year"] == year])
+        totals.incomplete = _records(
+            incomplete.loc[
+                incomplete["year"] == year,
+                ["entity_id", "country", "subsector", "year", "quantity", "missing"],
+            ]
+        )
+        totals.conflicts = _records(
+            conflicts.loc[
+                conflicts["year"] == year,
+                ["entity_id", "country", "year", "quantity", "combined", "components", "used"],
+            ]
         )
     return result
 
 
-def _national_lines(store: Store, year: int) -> dict[str, float]:
-    """Mobile lines reported for a whole country (an entity of kind country)."""
-    areas = {e.id: e for e in store.entities() if e.kind is EntityKind.COUNTRY}
-    return {
-        (areas[o.entity_id].country or o.entity_id): float(o.value)
-        for o in best_available(
-            store.current_observations(
-                indicator_ids=["activity_mobile_lines"],
-                years=[year],
-                entity_ids=list(areas) or ["-"],
-            )
-        )
-        if o.value is not None
+def membership(level: str, region_kind: str = "itu") -> pd.DataFrame:
+    """country → area at ``level`` (countries outside every region of the kind are left out
+    of regional totals, and said so by their absence)."""
+    rows = []
+    for c in countries().values():
+        if level == "country":
+            area: str | None = c.iso3
+        elif level == "world":
+            area = WORLD
+        else:
+            area = c.itu_region if region_kind == "itu" else c.m49_region
+        if area:
+            rows.append({"country": c.iso3, "area": area})
+    return pd.DataFrame(rows, columns=["country", "area"])
+
+
+def rollup(entity_rows: Any, areas: Any) -> Any:
+    """Complete entity rows added up by area, sub-sector, year and quantity, and across
+    sub-sectors (``_T``); incomplete ones counted (distinct entities), never added. Ibis:
+    ``entity_rows`` (``entity_id, country, subsector, year, quantity, value, status``) and
+    ``areas`` (``country, area``) in, an Ibis table out."""
+    joined = entity_rows.join(areas, "country")
+    complete = joined.status == "complete"
+    measures = {
+        "value": joined.value.sum(where=complete),
+        "entities": joined.entity_id.nunique(where=complete),
+        "incomplete": joined.entity_id.nunique(where=~complete),
     }
+    by_subsector = joined.group_by(["area", "subsector", "year", "quantity"]).aggregate(**measures)
+    across = (
+        joined.group_by(["area", "year", "quantity"])
+        .aggregate(**measures)
+        .mutate(subsector=ibis.literal(ALL_SUBSECTORS))
+    )
+    order = ["area", "subsector", "year", "quantity", "value", "entities", "incomplete"]
+    return by_subsector.select(order).union(across.select(order))
+
+
+def _described(rows: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Names, families, units, rounding and the shown order added to the rolled-up rows."""
+    every = chosen(None)
+    position = {q.id: n for n, q in enumerate(every)}
+    rows = rows.assign(
+        family=rows["quantity"].map({q.id: q.family for q in every}),
+        unit=rows["quantity"].map({q.id: q.unit for q in every}),
+        beside=rows["quantity"].map({q.id: q.beside for q in every}).astype(bool),
+        method="calculated",
+        area_name=rows["area"].map(_area_names(level, rows["area"].unique())),
+        value=rows["value"].astype("float64"),
+        entities=rows["entities"].astype("int64"),
+        incomplete=rows["incomplete"].astype("int64"),
+        year=rows["year"].astype("int64"),
+    )
+    places = defaults()["rounding"]
+    for unit in rows["unit"].unique():
+        if unit in places:
+            mask = rows["unit"] == unit
+            rows.loc[mask, "value"] = rows.loc[mask, "value"].round(int(places[unit]))
+    rows["_order"] = rows["quantity"].map(position)
+    rows["_total"] = rows["subsector"] == ALL_SUBSECTORS
+    rows = rows.sort_values(["year", "area", "_order", "_total", "subsector"], kind="stable")
+    return rows[
+        [
+            "area",
+            "area_name",
+            "subsector",
+            "year",
+            "quantity",
+            "family",
+            "unit",
+            "value",
+            "method",
+            "entities",
+            "incomplete",
+            "beside",
+        ]
+    ]
+
+
+def _area_names(level: str, codes: Any) -> dict[str, str]:
+    if level == "country":
+        known = countries()
+        return {str(c): known[str(c)].name() for c in codes}
+    names = regions()
+    return {str(c): names[str(c)].name() for c in codes}
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Plain records: NaN as None, numpy scalars as Python ones."""
+    out = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    return [{str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in out]

@@ -1,0 +1,272 @@
+"""Estimates of the unreported part of the sector (docs/sector-trends.md), flagged
+``estimated`` and never added into the reported totals.
+
+For a country, sub-sector, year and quantity where the country has a national figure of the
+sub-sector's denominator (``reference/data/sector_trends.toml``):
+
+    unreported = I × (N − D) − V₀, at least 0
+
+* ``N``: the national figure (a statistic, never a calculated sum), in the reporters' unit;
+* ``D``: the reporters' own figures of the denominator (reporters = entities whose rows of
+  the quantity are complete);
+* ``V₀``: the quantity of reporters that do not report their own denominator (their share of
+  ``N`` is counted as V₀ / I, so that it is not estimated a second time);
+* ``I``: the peers' intensity, a ratio of sums Σ quantity / Σ denominator over the peers
+  (entity rows of the sub-sector and year with both): the country's own reporters when they
+  are at least ``min_peers``, else its ITU region's, else the world's (said in ``peers_from``).
+
+The interval is a percentile interval of the bootstrap over the peers
+(:mod:`ictfootprint.compute.bootstrap`). An area's estimate is the sum of its countries'
+(a sub-sector ``_T``: of every sub-sector's); the world figure is the reported total plus it,
+with the reported share stated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from ictfootprint.compute.bootstrap import Distribution, Floats, combined, ratio_distribution
+from ictfootprint.compute.bootstrap import interval as percentile_interval
+from ictfootprint.compute.sector_trends import (
+    TOTAL,
+    EstimateSettings,
+    area_of,
+    chosen_denominators,
+    complete_rows,
+    estimate_settings,
+    own_denominators,
+    rounded,
+    sample_with_denominators,
+)
+from ictfootprint.reference.catalogue import indicator
+from ictfootprint.reference.countries import countries
+
+METHOD: Final = "unreported-scaled-by-denominator"
+
+
+@dataclass(frozen=True)
+class CountryEstimate:
+    country: str
+    subsector: str
+    year: int
+    quantity: str
+    denominator: str
+    reporters: str
+    national: float
+    reporters_denominator: float
+    without_denominator_value: float
+    group: tuple[Any, ...]
+    peers: tuple[str, ...]
+    peers_from: str
+    intensity: float
+
+    def unreported(self, intensity: Floats | float) -> Any:
+        gap = self.national - self.reporters_denominator
+        return np.maximum(np.asarray(intensity) * gap - self.without_denominator_value, 0.0)
+
+
+def _peers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Entity rows with the quantity complete and their own denominator above zero: one row
+    per entity × country × sub-sector × year × quantity × reporters' indicator."""
+    rows = complete_rows(frame, "country", "itu", None)
+    rows = rows[rows["subsector"] != TOTAL]
+    rows = rows.groupby(
+        ["entity_id", "country", "subsector", "year", "quantity"], as_index=False
+    )["value"].sum()
+    own = own_denominators(frame)
+    peers = rows.merge(own, on=["entity_id", "country", "subsector", "year"], how="inner")
+    peers = peers[peers["own"] > 0]
+    region = {c.iso3: c.itu_region or "" for c in countries().values()}
+    return peers.assign(region=peers["country"].map(region))
+
+
+def country_estimates(
+    frame: pd.DataFrame, national: pd.DataFrame, settings: EstimateSettings
+) -> tuple[list[CountryEstimate], dict[tuple[Any, ...], pd.DataFrame]]:
+    """Every country × sub-sector × year × quantity that can be estimated, and the peer
+    groups (group key → the peers' rows) their intensities come from."""
+    chosen = chosen_denominators(national)
+    chosen = chosen[chosen["subsector"] != TOTAL]
+    if chosen.empty:
+        return [], {}
+    sample = sample_with_denominators(frame, chosen, "country", "itu", None)
+    sample = sample[sample["subsector"] != TOTAL]
+    reporters = {tuple(k): g for k, g in sample.groupby(["country", "subsector", "year", "quantity"])}
+    peers = _peers(frame)
+    by_kind: dict[tuple[Any, ...], list[tuple[str, pd.DataFrame]]] = {}
+    for (s, y, r, q), g in peers.groupby(["subsector", "year", "reporters", "quantity"]):
+        by_kind.setdefault((s, int(y), r), []).append((str(q), g))
+    region = {c.iso3: c.itu_region or "" for c in countries().values()}
+    found: list[CountryEstimate] = []
+    groups: dict[tuple[Any, ...], pd.DataFrame] = {}
+    for row in chosen.itertuples(index=False):
+        country, subsector, year = str(row.country), str(row.subsector), int(row.year)
+        r = str(row.reporters)
+        for quantity, candidates in by_kind.get((subsector, year, r), []):
+            chosen_peers, scope, code = _peer_scope(candidates, country, region, settings)
+            if chosen_peers is None:
+                continue
+            key = (subsector, year, r, quantity, scope, code)
+            groups[key] = chosen_peers
+            ours = reporters.get((country, subsector, year, quantity))
+            known = 0.0 if ours is None else float(ours["own"].sum())
+            without = 0.0 if ours is None else float(ours[ours["own"].isna()]["value"].sum())
+            found.append(
+                CountryEstimate(
+                    country=country,
+                    subsector=subsector,
+                    year=year,
+                    quantity=str(quantity),
+                    denominator=str(row.denominator),
+                    reporters=str(r),
+                    national=float(row.national_value),
+                    reporters_denominator=known,
+                    without_denominator_value=without,
+                    group=key,
+                    peers=tuple(sorted(set(chosen_peers["entity_id"]))),
+                    peers_from=scope if scope != "region" else f"region {code}",
+                    intensity=float(chosen_peers["value"].sum() / chosen_peers["own"].sum()),
+                )
+            )
+    return found, groups
+
+
+def _peer_scope(
+    candidates: pd.DataFrame, country: str, region: dict[str, str], settings: EstimateSettings
+) -> tuple[pd.DataFrame | None, str, str]:
+    own = candidates[candidates["country"] == country]
+    if len(own) >= settings.min_peers:
+        return own, "country", country
+    near = candidates[candidates["region"] == region.get(country, "")]
+    if region.get(country) and len(near) >= settings.min_peers:
+        return near, "region", region[country]
+    if len(candidates):
+        return candidates, "world", "001"
+    return None, "", ""
+
+
+def estimate_unreported(
+    frame: pd.DataFrame,
+    national: pd.DataFrame,
+    *,
+    level: str,
+    region_kind: str = "itu",
+    settings: EstimateSettings | None = None,
+) -> list[dict[str, Any]]:
+    """Per area × sub-sector (``_T`` included) × year × quantity with at least one country
+    estimate: the reported total, the estimated unreported part with its interval, their
+    sum and the reported share."""
+    settings = settings or estimate_settings()
+    estimates, groups = country_estimates(frame, national, settings)
+    if not estimates:
+        return []
+    distributions = {
+        key: ratio_distribution(
+            list(peers["value"]),
+            list(peers["own"]),
+            draws=settings.draws,
+            seed=settings.seed,
+            key=repr(key),
+        )
+        for key, peers in groups.items()
+    }
+    areas = area_of(level, region_kind)
+    reported = complete_rows(frame, level, region_kind, None)
+    reported_sums = reported.groupby(["area", "subsector", "year", "quantity"])["value"].sum()
+    reported_entities = reported.groupby(["area", "subsector", "year", "quantity"])[
+        "entity_id"
+    ].nunique()
+    by_area: dict[tuple[Any, ...], list[CountryEstimate]] = {}
+    for item in estimates:
+        area = areas.get(item.country)
+        if area is None:
+            continue
+        for subsector in (item.subsector, TOTAL):
+            by_area.setdefault((area, subsector, item.year, item.quantity), []).append(item)
+    rows = []
+    for key in sorted(by_area):
+        area, subsector, year, quantity = key
+        items = by_area[key]
+        rows.append(
+            _area_row(
+                key,
+                items,
+                distributions,
+                settings,
+                float(reported_sums.get(key, 0.0)),
+                int(reported_entities.get(key, 0)),
+            )
+        )
+    return rows
+
+
+def _area_row(
+    key: tuple[Any, ...],
+    items: list[CountryEstimate],
+    distributions: dict[tuple[Any, ...], Distribution],
+    settings: EstimateSettings,
+    reported: float,
+    entities: int,
+) -> dict[str, Any]:
+    area, subsector, year, quantity = key
+    by_group: dict[tuple[Any, ...], list[CountryEstimate]] = {}
+    for item in items:
+        by_group.setdefault(item.group, []).append(item)
+    parts: list[tuple[Distribution, Callable[[Floats], Floats]]] = [
+        (distributions[group], _contribution(members)) for group, members in sorted(by_group.items())
+    ]
+    values, weights = combined(parts, draws=settings.draws, seed=settings.seed, key=repr(key))
+    low, high = percentile_interval(values, weights, settings.interval)
+    estimated = float(sum(float(item.unreported(item.intensity)) for item in items))
+    total = reported + estimated
+    exact = len(parts) == 1 and parts[0][0].exact
+    return {
+        "area": area,
+        "subsector": subsector,
+        "year": int(year),
+        "quantity": quantity,
+        "unit": indicator(str(quantity)).unit,
+        "reported": rounded(reported, quantity),
+        "reported_entities": entities,
+        "estimated": rounded(estimated, quantity),
+        "estimated_low": rounded(low, quantity),
+        "estimated_high": rounded(high, quantity),
+        "total": rounded(total, quantity),
+        "total_low": rounded(reported + low, quantity),
+        "total_high": rounded(reported + high, quantity),
+        "reported_share_percent": round(100 * reported / total, 2) if total > 0 else None,
+        "interval": settings.interval,
+        "bootstrap": "exact" if exact else f"{settings.draws} draws, seed {settings.seed}",
+        "method": METHOD,
+        "countries": [
+            {
+                "country": item.country,
+                "subsector": item.subsector,
+                "denominator": item.denominator,
+                "national": item.national,
+                "reporters_denominator": item.reporters_denominator,
+                "without_denominator_value": item.without_denominator_value,
+                "intensity": item.intensity,
+                "unreported": rounded(float(item.unreported(item.intensity)), quantity),
+                "peers_from": item.peers_from,
+                "peers": list(item.peers),
+            }
+            for item in sorted(items, key=lambda i: (i.country, i.subsector))
+        ],
+        "peers": sorted({p for item in items for p in item.peers}),
+    }
+
+
+def _contribution(members: Sequence[CountryEstimate]) -> Callable[[Floats], Floats]:
+    def contribution(intensity: Floats) -> Floats:
+        total = np.zeros(len(intensity))
+        for member in members:
+            total = total + member.unreported(intensity)
+        return total
+
+    return contribution
