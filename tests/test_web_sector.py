@@ -38,7 +38,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     world.store.add_entity(
         Entity(
             id=S1_ONLY,
-            name="Scope One Only (fictitious)",
+            name="Partial Operator D (fictitious)",
             kind=EntityKind.COMPANY,
             country="KEN",
             subsectors=["mobile_network"],
@@ -124,19 +124,23 @@ def test_world_page_shows_every_family_by_subsector_with_the_total(world: World)
 def test_left_out_entities_are_listed_with_what_they_miss(world: World) -> None:
     page = world.client.get("/en/world?year=2023").text
     listed = text_of(section(page, "left-out-heading"))
-    assert "Scope One Only (fictitious)" in listed
+    assert "Partial Operator D (fictitious)" in listed
     assert "Kenya" in listed and "Scope 2 emissions (location-based)" in listed
     # a year without the incomplete operator lists nobody
     quiet = text_of(section(world.client.get("/en/world?year=2021").text, "left-out-heading"))
-    assert "Scope One Only" not in quiet
+    assert "Partial Operator D" not in quiet
 
 
 def test_country_page_lists_its_own_left_out_and_not_other_countries(world: World) -> None:
     kenya = world.client.get("/en/countries/KEN?year=2023").text
-    assert "Scope One Only (fictitious)" in section(kenya, "subsectors-heading")
-    france = world.client.get("/en/countries/FRA?year=2023").text
-    assert "Scope One Only (fictitious)" not in section(france, "subsectors-heading")
-    assert "No entity is left out" in section(france, "subsectors-heading")
+    assert "Partial Operator D (fictitious)" in section(kenya, "subsectors-heading")
+    france = section(world.client.get("/en/countries/FRA?year=2023").text, "subsectors-heading")
+    assert "Partial Operator D (fictitious)" not in france
+    # France's operators report no fuel and no market-based Scope 2: their totals of energy
+    # and of market-based Scope 1 + 2 leave them out, and the list says why
+    listed = text_of(france[france.index('id="left-out-heading"') :])
+    assert "Illustrative Operator A (fictitious) France Mobile networks" in listed
+    assert "Scope 1+2 emissions (market-based) Scope 2 emissions (market-based)" in listed
 
 
 def test_series_over_the_years_has_its_table_and_chart(world: World) -> None:

@@ -40,6 +40,7 @@ QUANTITIES: Final = (
     "resource_abiotic_depletion",
 )
 HEADLINE: Final = "ghg_s1s2_location"
+LEFT_OUT_SHOWN: Final = 200
 SUBSECTOR_ORDER: Final = (
     "mobile_network",
     "fixed_network",
@@ -76,6 +77,7 @@ class AreaTotals:
     incomplete: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)  # the long rows, for download
+    shown: int = LEFT_OUT_SHOWN  # the page lists this many left out; the counts have them all
 
 
 def region_kind(level: str, key: str) -> str:
@@ -98,7 +100,11 @@ def area_totals(store: Store, level: str, key: str, year: int | None) -> AreaTot
     inside = _members(level, key)
     names = {e.id: e.name for e in store.entities()}
     result.incomplete = [
-        {**item, "name": names.get(item["entity_id"], item["entity_id"])}
+        {
+            **item,
+            "name": names.get(item["entity_id"], item["entity_id"]),
+            "missing": [m.strip() for m in str(item["missing"]).split(",") if m.strip()],
+        }
         for item in totals.incomplete
         if inside is None or item["country"] in inside
     ]
