@@ -80,7 +80,9 @@ def _exact(v: Floats, d: Floats) -> Distribution:
         ways = scale
         for k in counts.values():
             ways /= math.factorial(k)
-        values.append(sum(v[i] * k for i, k in counts.items()) / sum(d[i] * k for i, k in counts.items()))
+        values.append(
+            sum(v[i] * k for i, k in counts.items()) / sum(d[i] * k for i, k in counts.items())
+        )
         weights.append(ways)
     return Distribution(np.asarray(values), np.asarray(weights), exact=True)
 

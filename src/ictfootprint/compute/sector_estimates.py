@@ -77,7 +77,7 @@ def _peers(frame: pd.DataFrame) -> pd.DataFrame:
     rows = rows[rows["subsector"] != TOTAL]
     rows = rows.groupby(
         ["entity_id", "country", "subsector", "year", "quantity"], as_index=False
-    )["value"].sum()
+    ).agg(value=("value", "sum"))
     own = own_denominators(frame)
     peers = rows.merge(own, on=["entity_id", "country", "subsector", "year"], how="inner")
     peers = peers[peers["own"] > 0]
@@ -96,14 +96,19 @@ def country_estimates(
         return [], {}
     sample = sample_with_denominators(frame, chosen, "country", "itu", None)
     sample = sample[sample["subsector"] != TOTAL]
-    reporters = {tuple(k): g for k, g in sample.groupby(["country", "subsector", "year", "quantity"])}
+    reporters = {
+        tuple(k): g for k, g in sample.groupby(["country", "subsector", "year", "quantity"])
+    }
     peers = _peers(frame)
     by_kind: dict[tuple[Any, ...], list[tuple[str, pd.DataFrame]]] = {}
-    for (s, y, r, q), g in peers.groupby(["subsector", "year", "reporters", "quantity"]):
+    kind: Any
+    for kind, g in peers.groupby(["subsector", "year", "reporters", "quantity"]):
+        s, y, r, q = kind
         by_kind.setdefault((s, int(y), r), []).append((str(q), g))
     region = {c.iso3: c.itu_region or "" for c in countries().values()}
     found: list[CountryEstimate] = []
     groups: dict[tuple[Any, ...], pd.DataFrame] = {}
+    row: Any
     for row in chosen.itertuples(index=False):
         country, subsector, year = str(row.country), str(row.subsector), int(row.year)
         r = str(row.reporters)
@@ -190,7 +195,6 @@ def estimate_unreported(
             by_area.setdefault((area, subsector, item.year, item.quantity), []).append(item)
     rows = []
     for key in sorted(by_area):
-        area, subsector, year, quantity = key
         items = by_area[key]
         rows.append(
             _area_row(
@@ -218,7 +222,8 @@ def _area_row(
     for item in items:
         by_group.setdefault(item.group, []).append(item)
     parts: list[tuple[Distribution, Callable[[Floats], Floats]]] = [
-        (distributions[group], _contribution(members)) for group, members in sorted(by_group.items())
+        (distributions[group], _contribution(members))
+        for group, members in sorted(by_group.items())
     ]
     values, weights = combined(parts, draws=settings.draws, seed=settings.seed, key=repr(key))
     low, high = percentile_interval(values, weights, settings.interval)

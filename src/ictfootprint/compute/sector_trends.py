@@ -25,14 +25,12 @@ from typing import Any, Final
 
 import pandas as pd
 
-from ictfootprint.errors import InputError, Location
+from ictfootprint.compute.sector import ALL_SUBSECTORS, check_level, membership
 from ictfootprint.reference.catalogue import indicator
-from ictfootprint.reference.countries import WORLD, countries
 from ictfootprint.reference.loader import defaults, read_toml
 from ictfootprint.units import convert, round_figure
 
-TOTAL: Final = "_T"
-LEVELS: Final = ("country", "region", "world")
+TOTAL: Final = ALL_SUBSECTORS
 KEY: Final = ["area", "subsector", "year", "quantity"]
 NATIONAL_COLUMNS: Final = ["country", "year", "indicator", "subsector", "value", "observation"]
 
@@ -79,32 +77,12 @@ def reporter_indicators() -> list[str]:
     return sorted({d.reporters for items in denominators().values() for d in items})
 
 
-def check_level(level: str, region_kind: str) -> None:
-    if level not in LEVELS:
-        raise InputError(
-            "unknown level", Location(field="level"), expected=", ".join(LEVELS), found=level
-        )
-    if region_kind not in ("itu", "m49"):
-        raise InputError(
-            "unknown region kind",
-            Location(field="regions"),
-            expected="itu or m49",
-            found=region_kind,
-        )
-
-
 def area_of(level: str, region_kind: str = "itu") -> dict[str, str]:
-    """Country (ISO3) → its area at ``level``: itself, its ITU or M49 region, the world."""
+    """Country (ISO3) → its area at ``level``: itself, its ITU or M49 region, the world
+    (the sector totals' own membership)."""
     check_level(level, region_kind)
-    if level == "country":
-        return {code: code for code in countries()}
-    if level == "world":
-        return dict.fromkeys(countries(), WORLD)
-    return {
-        c.iso3: region
-        for c in countries().values()
-        if (region := c.itu_region if region_kind == "itu" else c.m49_region)
-    }
+    areas = membership(level, region_kind)
+    return dict(zip(areas["country"], areas["area"], strict=True))
 
 
 def with_total(frame: pd.DataFrame) -> pd.DataFrame:
@@ -150,13 +128,11 @@ def chosen_denominators(national: pd.DataFrame) -> pd.DataFrame:
     ]
     if national.empty:
         return pd.DataFrame(columns=columns)
-    lookup = {
-        (row.country, int(row.year), row.indicator, row.subsector): (
-            float(row.value),
-            row.observation,
-        )
-        for row in national.itertuples(index=False)
-    }
+    lookup: dict[tuple[Any, ...], tuple[float, Any]] = {}
+    row: Any
+    for row in national.itertuples(index=False):
+        key = (row.country, int(row.year), row.indicator, row.subsector)
+        lookup[key] = (float(row.value), row.observation)
     years = sorted({int(y) for y in national["year"]})
     places = sorted({str(c) for c in national["country"]})
     rows = []
@@ -189,8 +165,8 @@ def own_denominators(frame: pd.DataFrame) -> pd.DataFrame:
     ]
     keys = ["entity_id", "country", "subsector", "year", "quantity"]
     both = pd.concat([rows, rows.assign(subsector=TOTAL)], ignore_index=True)
-    summed = both.groupby(keys, as_index=False)["value"].sum()
-    return summed.rename(columns={"quantity": "reporters", "value": "own"})
+    summed = both.groupby(keys, as_index=False).agg(own=("value", "sum"))
+    return summed.rename(columns={"quantity": "reporters"})
 
 
 def sample_with_denominators(
@@ -252,6 +228,21 @@ def coverage(
         return _finish_coverage(result)
     chosen = chosen.assign(area=chosen["country"].map(areas))
     chosen = chosen[chosen["area"].notna()]
+    # an area with a national figure but no reporter of a quantity: a sample of none, 0 %
+    seen = sample.groupby("subsector")["quantity"].unique()
+    place: Any
+    for place in chosen[["area", "subsector", "year"]].drop_duplicates().itertuples(index=False):
+        for quantity in seen.get(place.subsector, ()):
+            key = (place.area, place.subsector, int(place.year), quantity)
+            if key not in result:
+                result[key] = {
+                    **dict(zip(KEY, key, strict=True)),
+                    "entities": [],
+                    "sample": 0,
+                    "coverage": [],
+                    "coverage_percent": None,
+                    "without_denominator": [],
+                }
     reporters = (
         sample[sample["denominator"].notna()]
         .groupby([*KEY, "country", "denominator"], as_index=False)["own"]
@@ -259,8 +250,7 @@ def coverage(
     )
     nationals = {tuple(k): g for k, g in chosen.groupby(["area", "subsector", "year"])}
     ours = {
-        (*k[:4], k[4]): float(g["own"].sum())
-        for k, g in reporters.groupby([*KEY, "denominator"])
+        (*k[:4], k[4]): float(g["own"].sum()) for k, g in reporters.groupby([*KEY, "denominator"])
     }
     for key_values, row in result.items():
         area, subsector, year, quantity = key_values
@@ -363,7 +353,7 @@ def like_for_like(
                     if has_sample
                     else None,
                     "growth": growth,
-                    "change_percent": None if growth is None else round(100 * (growth - 1), 4),
+                    "change_percent": None if growth is None else 100 * (growth - 1),
                     "like_for_like": rounded(chained, str(quantity)),
                     "anchor": anchor,
                 }

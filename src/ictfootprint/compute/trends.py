@@ -1,0 +1,204 @@
+"""The sector's trends from the store: coverage, like-for-like series and estimates of the
+unreported part (docs/sector-trends.md), and the estimates stored as ``estimated``
+observations on the area entities.
+
+Reads the entity-year frame (:func:`ictfootprint.compute.sector_frame.entity_years`, where
+estimates are never read) and the national denominators: statistical or reported
+observations on entities of kind country, never a calculated sum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import pandas as pd
+
+from ictfootprint import __version__
+from ictfootprint.compute.quantities import chosen
+from ictfootprint.compute.sector import WORLD, check_level
+from ictfootprint.compute.sector_estimates import METHOD, estimate_unreported
+from ictfootprint.compute.sector_frame import entity_years
+from ictfootprint.compute.sector_trends import (
+    NATIONAL_COLUMNS,
+    TOTAL,
+    coverage,
+    estimate_settings,
+    like_for_like,
+    national_indicators,
+    reporter_indicators,
+)
+from ictfootprint.model import Entity, EntityKind, Method, Observation
+from ictfootprint.reference.catalogue import indicator
+from ictfootprint.reference.countries import countries, regions
+from ictfootprint.store import Store
+from ictfootprint.store.observations import best_available
+from ictfootprint.units import convert
+
+#: The entity that world figures are stored on (as the footprint run does).
+WORLD_ENTITY: Final = "WORLD"
+
+
+@dataclass
+class SectorTrends:
+    """Coverage, like-for-like and estimate rows at one level (see the functions of
+    :mod:`ictfootprint.compute.sector_trends` and :mod:`~.sector_estimates`)."""
+
+    level: str
+    region_kind: str
+    years: list[int]
+    quantities: list[str]
+    coverage: list[dict[str, Any]] = field(default_factory=list)
+    like_for_like: list[dict[str, Any]] = field(default_factory=list)
+    estimates: list[dict[str, Any]] = field(default_factory=list)
+    interval: float = 0.0
+    method: str = METHOD
+
+
+def national_frame(store: Store, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """National denominators: the best statistical or reported value of each national
+    indicator of ``sector_trends.toml`` on each entity of kind country (``country, year,
+    indicator, subsector`` ("" for none), ``value`` in the indicator's unit,
+    ``observation``)."""
+    areas = {e.id: e for e in store.entities() if e.kind is EntityKind.COUNTRY}
+    if not areas:
+        return pd.DataFrame(columns=NATIONAL_COLUMNS)
+    found = best_available(
+        store.current_observations(
+            indicator_ids=national_indicators(),
+            entity_ids=list(areas),
+            methods=["statistical", "reported"],
+            **({"years": list(years)} if years is not None else {}),
+        )
+    )
+    rows = []
+    for obs in found:
+        if obs.value is None:
+            continue
+        unit = indicator(obs.indicator_id).unit
+        value = (
+            obs.value
+            if not obs.unit or obs.unit == unit
+            else convert(obs.value, obs.unit, unit).value
+        )
+        country = obs.country or areas[obs.entity_id].country or obs.entity_id
+        rows.append((country, obs.year, obs.indicator_id, obs.subsector or "", value, obs.id))
+    out = pd.DataFrame(rows, columns=NATIONAL_COLUMNS)
+    out["year"] = out["year"].astype("int64")
+    return out
+
+
+def sector_trends(
+    store: Store,
+    *,
+    level: str,
+    years: Sequence[int] | None = None,
+    region_kind: str = "itu",
+    quantities: Sequence[str] | None = None,
+) -> SectorTrends:
+    """Coverage, like-for-like series and estimates of ``quantities`` (all but the activity
+    denominators when ``None``) at ``level``, for ``years`` (every year when ``None``; the
+    like-for-like chain always starts at the first year with a value)."""
+    check_level(level, region_kind)
+    wanted = [q.id for q in chosen(quantities) if quantities is not None or not q.denominator]
+    last = max(years) if years else None
+    frame = entity_years(store, quantities=sorted({*wanted, *reporter_indicators()}))
+    if last is not None:
+        frame = frame[frame["year"] <= last]
+    national = national_frame(store)
+    keep = set(years) if years else None
+
+    def within(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [r for r in rows if keep is None or r["year"] in keep]
+
+    return SectorTrends(
+        level=level,
+        region_kind=region_kind,
+        years=sorted(keep) if keep else sorted({int(y) for y in frame["year"]}),
+        quantities=wanted,
+        coverage=within(
+            coverage(frame, national, level=level, region_kind=region_kind, quantities=wanted)
+        ),
+        like_for_like=within(
+            like_for_like(frame, level=level, region_kind=region_kind, quantities=wanted)
+        ),
+        estimates=[
+            r
+            for r in within(
+                estimate_unreported(frame, national, level=level, region_kind=region_kind)
+            )
+            if r["quantity"] in wanted
+        ],
+        interval=estimate_settings().interval,
+    )
+
+
+def store_estimates(store: Store, trends: SectorTrends) -> tuple[int, int]:
+    """Each estimate row as an ``estimated`` observation on its area entity: the sector's
+    estimated total (reported + the estimated unreported part), sub-sector None for ``_T``,
+    lineage with the method, the reported and unreported parts, the interval and the peers.
+    Returns (written, already current)."""
+    known = {e.id: e for e in store.entities()}
+    batch = []
+    for row in trends.estimates:
+        if row["total"] is None:
+            continue
+        entity_id = area_entity(store, trends.level, trends.region_kind, str(row["area"]), known)
+        batch.append(
+            Observation(
+                entity_id=entity_id,
+                indicator_id=row["quantity"],
+                year=row["year"],
+                subsector=None if row["subsector"] == TOTAL else row["subsector"],
+                value=row["total"],
+                unit=row["unit"],
+                method=Method.ESTIMATED,
+                source=f"ictfootprint {__version__}: reported total plus the unreported part "
+                f"scaled by national denominators ({row['reported_share_percent']} % reported)",
+                quality_flags=(f"estimated:{METHOD}",),
+                lineage={
+                    "rule": "reported + estimated unreported part (docs/sector-trends.md)",
+                    "method": METHOD,
+                    "level": trends.level,
+                    "regions": trends.region_kind,
+                    "reported": row["reported"],
+                    "unreported": row["estimated"],
+                    "interval": {
+                        "level": row["interval"],
+                        "low": row["total_low"],
+                        "high": row["total_high"],
+                        "bootstrap": row["bootstrap"],
+                    },
+                    "reported_share_percent": row["reported_share_percent"],
+                    "countries": [
+                        {k: c[k] for k in ("country", "subsector", "denominator", "peers_from")}
+                        for c in row["countries"]
+                    ],
+                    "peers": row["peers"],
+                },
+            )
+        )
+    if not batch:
+        return 0, 0
+    result = store.record_observations(batch, action="sector estimates")
+    return len(result.written), result.unchanged
+
+
+def area_entity(
+    store: Store, level: str, region_kind: str, code: str, known: dict[str, Entity]
+) -> str:
+    """The area entity figures are stored on (created when missing), with the footprint run's
+    ids: ISO3, an ITU region code, ``M49-<code>``, ``WORLD``."""
+    if level == "world" or code == WORLD:
+        entity_id, name, kind = WORLD_ENTITY, regions()[WORLD].name(), EntityKind.WORLD
+    elif level == "country":
+        entity_id, name, kind = code, countries()[code].name(), EntityKind.COUNTRY
+    else:
+        prefix = "" if region_kind == "itu" else "M49-"
+        entity_id, name, kind = f"{prefix}{code}", regions()[code].name(), EntityKind.REGION
+    if entity_id not in known:
+        known[entity_id] = store.add_entity(
+            Entity(id=entity_id, name=name, kind=kind, country=code if level == "country" else None)
+        )
+    return entity_id

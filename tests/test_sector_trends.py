@@ -1,0 +1,162 @@
+"""Acceptance (issue 14): three operators in two countries over 2019–2023, one joining in 2021,
+one reporting only Scope 1 in 2022, national mobile lines for both countries. Totals,
+coverage, the like-for-like series and the estimate with its interval, all against hand
+calculations, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from ictfootprint.compute.sector import sector_totals
+from ictfootprint.compute.trends import WORLD_ENTITY, sector_trends, store_estimates
+from ictfootprint.model import Entity, EntityKind, Method, Observation
+from ictfootprint.store import Store
+
+S1S2 = "ghg_s1s2_location"
+M = 1_000_000
+YEARS = range(2019, 2024)
+# Scope 1 and Scope 2 (location-based), tCO2e. A (France) every year; B (France) from 2021;
+# C (Kenya) every year, but only Scope 1 in 2022.
+SCOPES = {
+    "op-a": {
+        y: (100, total - 100) for y, total in zip(YEARS, (1000, 950, 900, 850, 800), strict=True)
+    },
+    "op-b": {2021: (60, 540), 2022: (60, 510), 2023: (60, 480)},
+    "op-c": {2019: (50, 350), 2020: (50, 330), 2021: (50, 310), 2022: (50, None), 2023: (40, 280)},
+}
+HOME = {"op-a": "FRA", "op-b": "FRA", "op-c": "KEN"}
+LINES = {"op-a": 10 * M, "op-b": 6 * M, "op-c": 5 * M}
+NATIONAL_LINES = {"FRA": 20 * M, "KEN": 10 * M}
+
+
+def _obs(entity: str, indicator: str, year: int, value: float, method: Method) -> Observation:
+    unit = "count" if indicator == "activity_mobile_lines" else "tCO2e"
+    return Observation(
+        entity_id=entity,
+        indicator_id=indicator,
+        year=year,
+        value=value,
+        unit=unit,
+        method=method,
+        source="acceptance test",
+    )
+
+
+def _store(url: str) -> Store:
+    store = Store.open(url)
+    for entity, country in HOME.items():
+        store.add_entity(
+            Entity(
+                id=entity,
+                name=entity,
+                kind=EntityKind.COMPANY,
+                country=country,
+                subsectors=("mobile_network",),
+            )
+        )
+    for country in NATIONAL_LINES:
+        store.add_entity(Entity(id=country, name=country, kind=EntityKind.COUNTRY, country=country))
+    batch = []
+    for entity, years in SCOPES.items():
+        for year, (scope1, scope2) in years.items():
+            batch.append(_obs(entity, "ghg_scope1", year, scope1, Method.REPORTED))
+            if scope2 is not None:
+                batch.append(_obs(entity, "ghg_scope2_location", year, scope2, Method.REPORTED))
+            batch.append(
+                _obs(entity, "activity_mobile_lines", year, LINES[entity], Method.REPORTED)
+            )
+    for country, lines in NATIONAL_LINES.items():
+        for year in YEARS:
+            batch.append(_obs(country, "activity_mobile_lines", year, lines, Method.STATISTICAL))
+    store.record_observations(batch)
+    return store
+
+
+def _one(rows: list[dict[str, object]], **match: object) -> dict[str, object]:
+    found = [r for r in rows if all(r[k] == v for k, v in match.items())]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_sector_trends_by_hand(db_url: str) -> None:
+    store = _store(db_url)
+    # totals, world, Scope 1 + 2 location-based (complete entity-years only):
+    # 2019 A 1000 + C 400 = 1400; 2020 950 + 380 = 1330; 2021 900 + B 600 + 360 = 1860;
+    # 2022 850 + 570 = 1420 (C has Scope 1 only: incomplete, left out, listed);
+    # 2023 800 + 540 + C (40 + 280) 320 = 1660
+    totals = {}
+    for year in YEARS:
+        result = sector_totals(store, level="world", year=year, quantities=[S1S2])
+        totals[year] = _one(result.rows, subsector="_T")["value"]
+        if year == 2022:
+            assert [r["entity_id"] for r in result.incomplete] == ["op-c"]
+    assert totals == {2019: 1400, 2020: 1330, 2021: 1860, 2022: 1420, 2023: 1660}
+
+    trends = sector_trends(store, level="world", quantities=[S1S2])
+    lfl = {r["year"]: r for r in trends.like_for_like if r["subsector"] == "_T"}
+    assert {y: r["reported"] for y, r in lfl.items()} == totals
+    # like-for-like: constant samples 2020 {A, C} 1330 / 1400 = 0.95; 2021 {A, C} (B joins)
+    # 1260 / 1330; 2022 {A, B} (C incomplete) 1420 / 1500; 2023 {A, B} 1340 / 1420.
+    # Chained from 1400: 1400 × 0.95 = 1330; 1330 × 1260 / 1330 = 1260;
+    # 1260 × 1420 / 1500 = 1192.8; 1192.8 × 1340 / 1420 = 1125.6
+    assert [lfl[y]["like_for_like"] for y in YEARS] == pytest.approx(
+        [1400, 1330, 1260, 1192.8, 1125.6]
+    )
+    assert [lfl[y]["sample"] for y in YEARS] == [0, 2, 2, 2, 2]
+    # the reported total grows 39.8 % in 2021 (B joins); the like-for-like one falls 5.26 %
+    assert lfl[2021]["change_percent"] == pytest.approx(100 * (1260 / 1330 - 1))
+
+    # coverage, world, mobile lines: 2019 A 10 M + C 5 M of 20 M + 10 M = 50 %;
+    # 2021 A + B + C 21 M of 30 M = 70 %; 2022 A + B 16 M of 30 M = 53.33 %
+    cover = {r["year"]: r for r in trends.coverage if r["subsector"] == "mobile_network"}
+    assert cover[2019]["entities"] == ["op-a", "op-c"] and cover[2019]["coverage_percent"] == 50.0
+    assert cover[2021]["coverage_percent"] == 70.0
+    assert cover[2022]["entities"] == ["op-a", "op-b"]
+    assert cover[2022]["coverage_percent"] == pytest.approx(53.33)
+
+    # estimate 2023: peers A 800 t / 10 M, B 540 / 6 M, C 320 / 5 M (each country has fewer
+    # than 3 reporters: world peers), intensity 1660 / 21 M; unreported lines France
+    # 20 M − 16 M = 4 M, Kenya 10 M − 5 M = 5 M: 1660 × 9 / 21 = 711.428571 t
+    estimate = _one(trends.estimates, subsector="_T", year=2023)
+    assert estimate["reported"] == 1660
+    assert estimate["estimated"] == pytest.approx(711.428571, abs=1e-6)
+    assert estimate["total"] == pytest.approx(2371.428571, abs=1e-6)
+    assert estimate["reported_share_percent"] == 70.0  # 1660 / (1660 × 30 / 21) = 21 / 30
+    # 90 % interval, exact bootstrap over 3 peers (10 distinct resamples of 27): per M lines
+    # the 5 % point is A+C+C 1440 / 20 = 72 (cumulative 4/27), the 95 % point A+B+B
+    # 1880 / 22 (cumulative 26/27): 72 × 9 = 648 and 1880 / 22 × 9 = 769.090909
+    assert estimate["interval"] == 0.9 and estimate["bootstrap"] == "exact"
+    assert estimate["estimated_low"] == pytest.approx(648, abs=1e-6)
+    assert estimate["estimated_high"] == pytest.approx(769.090909, abs=1e-6)
+    assert estimate["total_low"] == pytest.approx(2308, abs=1e-6)
+    assert estimate["total_high"] == pytest.approx(2429.090909, abs=1e-6)
+    # 2022: C's Scope 1 + 2 is incomplete, so all 10 M Kenyan lines are unreported; peers A
+    # (850 / 10 M) and B (570 / 6 M): 1420 / 16 M × (4 M + 10 M) = 1242.5
+    assert _one(trends.estimates, subsector="_T", year=2022)["estimated"] == pytest.approx(1242.5)
+
+    # countries: France 2023 peers (world) × 4 M = 316.190476, Kenya × 5 M = 395.238095
+    by_country = sector_trends(store, level="country", years=[2023], quantities=[S1S2])
+    assert _one(by_country.estimates, area="FRA", subsector="_T")["estimated"] == pytest.approx(
+        1660 * 4 / 21, abs=1e-6
+    )
+    assert (
+        _one(by_country.coverage, area="KEN", subsector="mobile_network")["coverage_percent"]
+        == 50.0
+    )
+
+    # stored beside, never in: the estimate is an `estimated` observation on WORLD, and the
+    # reported total does not move
+    written, _ = store_estimates(store, trends)
+    assert written == len(trends.estimates)
+    stored = [
+        o
+        for o in store.current_observations(entity_ids=[WORLD_ENTITY], indicator_ids=[S1S2])
+        if o.year == 2023 and o.subsector is None
+    ]
+    assert [o.method for o in stored] == [Method.ESTIMATED]
+    assert stored[0].value == pytest.approx(2371.428571, abs=1e-6)
+    assert stored[0].lineage["interval"]["low"] == pytest.approx(2308, abs=1e-6)
+    assert stored[0].lineage["peers"] == ["op-a", "op-b", "op-c"]
+    again = sector_totals(store, level="world", year=2023, quantities=[S1S2])
+    assert _one(again.rows, subsector="_T")["value"] == 1660
+    assert store_estimates(store, trends)[0] == 0  # the same inputs: nothing new
