@@ -240,56 +240,88 @@ class AreaSeries:
 def area_series(
     store: Store, level: str, key: str, years: list[int], quantity: str = HEADLINE
 ) -> AreaSeries:
-    """``quantity``'s total across sub-sectors for each year, with its entities counted and
-    left out (coverage, like-for-like and estimates where the computation gives them)."""
-    from ictfootprint.compute.sector import sector_totals
+    """``quantity``'s total across sub-sectors for each year with its entities counted and
+    left out (:func:`~ictfootprint.compute.sector.sector_series`), its coverage, like-for-like
+    series and estimate of the unreported part
+    (:func:`~ictfootprint.compute.trends.sector_trends`)."""
+    from ictfootprint.compute.sector import sector_series
+    from ictfootprint.compute.trends import sector_trends
 
     series = AreaSeries(quantity, None)
+    if not years:
+        return series
     kind = region_kind(level, key)
+    by_year = sector_series(
+        store, level=level, years=years, region_kind=kind, quantities=[quantity]
+    )
+    trends = sector_trends(store, level=level, years=years, region_kind=kind, quantities=[quantity])
+
+    def mine(row: dict[str, Any]) -> bool:
+        return bool(row["area"] == key and row["subsector"] == ALL and row["quantity"] == quantity)
+
+    covered = {r["year"]: r for r in trends.coverage if mine(r)}
+    chained = {r["year"]: r for r in trends.like_for_like if mine(r)}
+    estimated = {r["year"]: r for r in trends.estimates if mine(r)}
     for year in years:
-        totals = sector_totals(store, level=level, year=year, region_kind=kind)
-        found = [
-            r
-            for r in totals.rows
-            if r["quantity"] == quantity
-            and r["subsector"] == ALL
-            and (level == "world" or r["area"] == key)
-        ]
+        found = [r for r in by_year[year].rows if mine(r)]
         if not found:
             continue
         row = found[0]
         series.unit = series.unit or row["unit"]
-        series.points.append(
-            {
-                "year": year,
-                "reported": _value(row),
-                "entities": row["entities"],
-                "incomplete": row["incomplete"],
-                "coverage": None,
-                "denominator": None,
-                "like_for_like": None,
-                "change": None,
-                "estimated": None,
-                "low": None,
-                "high": None,
-                "with_estimate": None,
-            }
-        )
+        point = {"year": year, "reported": _value(row), "entities": row["entities"]}
+        point["incomplete"] = row["incomplete"]
+        point.update(_coverage(covered.get(year)))
+        point.update(_chained(chained.get(year)))
+        point.update(_estimate(estimated.get(year), point["reported"]))
+        series.points.append(point)
+    if estimated:
+        series.estimated_method = trends.method
     return series
 
 
+def _coverage(row: dict[str, Any] | None) -> dict[str, Any]:
+    """The share of the first national denominator the sample covers (a lower bound when
+    some sample entities do not report their own figure of it)."""
+    if row is None or row["coverage_percent"] is None:
+        return {"coverage": None, "denominator": None, "lower_bound": False}
+    return {
+        "coverage": row["coverage_percent"] / 100,
+        "denominator": row["coverage"][0]["denominator"],
+        "lower_bound": bool(row["without_denominator"]),
+    }
+
+
+def _chained(row: dict[str, Any] | None) -> dict[str, Any]:
+    if row is None:
+        return {"like_for_like": None, "change": None, "sample": None}
+    change = row["change_percent"]
+    return {
+        "like_for_like": row["like_for_like"],
+        "change": None if change is None else change / 100,
+        "sample": row["sample"] if change is not None else None,
+    }
+
+
+def _estimate(row: dict[str, Any] | None, reported: float | None) -> dict[str, Any]:
+    if row is None or row["estimated"] is None:
+        return {"estimated": None, "low": None, "high": None, "share": None, "with_estimate": None}
+    share = row["reported_share_percent"]
+    return {
+        "estimated": row["estimated"],
+        "low": row["estimated_low"],
+        "high": row["estimated_high"],
+        "share": None if share is None else share / 100,
+        "with_estimate": row["total"],
+    }
+
+
 def headline(series: AreaSeries) -> dict[str, Any] | None:
-    """The latest year with a reported total, and what share of the sector it is when the
-    unreported part is estimated."""
+    """The latest year with a reported total: what is reported, what is estimated and what
+    share is reported, the sample and its coverage, and the like-for-like change."""
     points = [p for p in series.points if p["reported"] is not None]
     if not points:
         return None
-    latest = points[-1]
-    estimated = latest["estimated"]
-    share = None
-    if estimated is not None and latest["reported"] + estimated > 0:
-        share = latest["reported"] / (latest["reported"] + estimated)
-    return {**latest, "unit": series.unit, "quantity": series.quantity, "share": share}
+    return {**points[-1], "unit": series.unit, "quantity": series.quantity}
 
 
 def sector_years(store: Store) -> list[int]:
