@@ -143,6 +143,11 @@ def _percent(context: Context, value: float | None) -> str:
 
 
 @pass_context
+def _change(context: Context, value: float | None) -> str:
+    return i18n.change(value, context["lang"])
+
+
+@pass_context
 def _figure(context: Context, value: float | None, unit: str | None, to: str | None = None) -> str:
     return figure(value, unit, context["lang"], to)
 
@@ -284,6 +289,7 @@ def environment() -> Environment:
         num=_number,
         sig=_significant,
         pct=_percent,
+        change=_change,
         figure=_figure,
         rounded=_rounded,
         csv_uri=_chart_csv,
