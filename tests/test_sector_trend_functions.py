@@ -230,3 +230,13 @@ def test_the_exact_bootstrap_weights_add_up() -> None:
     d = ratio_distribution([1.0, 2.0, 4.0], [1.0, 1.0, 1.0], draws=100, seed=0, key="k")
     assert d.exact and len(d.values) == resample_count(3) == 10
     assert math.isclose(float(d.weights.sum()), 1.0)
+
+
+def test_trends_without_any_national_denominator() -> None:
+    """Regression: with no national figure at all the merge of the reporters' own
+    denominators met a float column of NaN and a text one (ValueError)."""
+    empty = national([])
+    rows = coverage(scenario(), empty, level="world", quantities=[S1S2])
+    assert _rows(rows, subsector="_T", year=2023)[0]["entities"] == ["A", "B", "C"]
+    assert _rows(rows, subsector="_T", year=2023)[0]["coverage"] == []
+    assert estimate_unreported(scenario(), empty, level="world") == []

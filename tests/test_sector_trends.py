@@ -160,3 +160,81 @@ def test_sector_trends_by_hand(db_url: str) -> None:
     again = sector_totals(store, level="world", year=2023, quantities=[S1S2])
     assert _one(again.rows, subsector="_T")["value"] == 1660
     assert store_estimates(store, trends)[0] == 0  # the same inputs: nothing new
+
+
+def test_sector_trends_through_the_api_and_the_cli(db_url: str) -> None:
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from ictfootprint.api.app import create_app
+    from ictfootprint.api.settings import Settings
+    from ictfootprint.cli import app as cli
+
+    store = _store(db_url)
+    client = TestClient(create_app(Settings.default(db=db_url), store))
+    answer = client.get(
+        "/api/v1/aggregates/trends", params={"level": "world", "quantity": S1S2, "year": 2023}
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    estimate = _one(body["estimates"], subsector="_T")
+    assert estimate["estimated"] == pytest.approx(711.428571, abs=1e-6)
+    assert estimate["reported_share_percent"] == 70.0
+    # the like-for-like chain starts at 2019 even when only 2023 is asked for
+    assert _one(body["like_for_like"], subsector="_T")["like_for_like"] == pytest.approx(1125.6)
+    unknown = client.get("/api/v1/aggregates/trends", params={"quantity": "ghg_nothing"})
+    assert unknown.status_code == 400 and unknown.json()["error"]["found"] == "ghg_nothing"
+
+    runner = CliRunner()
+    table = runner.invoke(cli, ["sector", "trends", "--db", db_url, "--quantity", S1S2])
+    assert table.exit_code == 0, table.output
+    # four significant digits in a table: like-for-like 1,125.6 → 1,126; estimate 711.4
+    assert "1,126" in table.output and "711.4" in table.output
+    stored = runner.invoke(
+        cli, ["sector", "trends", "--db", db_url, "--quantity", S1S2, "--store", "-f", "json"]
+    )
+    assert stored.exit_code == 0, stored.output
+    assert '"written": 10' in stored.output  # 5 years × (mobile_network, _T) on WORLD
+
+
+def test_the_world_trajectory_is_judged_on_the_like_for_like_series(db_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from ictfootprint.assess.trajectories import assess_trajectory, load_pathway
+    from ictfootprint.cli import app as cli
+
+    store = _store(db_url)
+    result = assess_trajectory(
+        store, level="world", key="001", scope="1+2-location", pathway=load_pathway(None, None)
+    )
+    points = {p.year: p for p in result.trajectory.points}
+    # L.1470 from 2020: −45 % by 2030, linear: 2021 = 1330 × (1 − 0.045) = 1270.15. The
+    # like-for-like 2021 is 1260 (on track); the reported 1860 (B joining) would not be.
+    assert points[2021].actual == pytest.approx(1260)
+    assert points[2021].pathway == pytest.approx(1330 * (1 - 0.045))
+    assert points[2021].on_track is True
+    assert result.trend is not None
+    assert result.trend.reported[2021] == 1860
+    assert result.trend.reported_share_percent[2023] == 70.0
+    assert result.trend.coverage_percent == {
+        2019: None,
+        2020: None,
+        2021: None,
+        2022: None,
+        2023: None,
+    }
+    years = {row["year"]: row for row in result.as_dict()["trend"]["years"]}
+    assert years[2022]["like_for_like"] == pytest.approx(1192.8)
+    # the world's mobile networks: coverage of national mobile lines per year
+    mobile = assess_trajectory(
+        store,
+        level="subsector",
+        key="mobile_network",
+        scope="1+2-location",
+        pathway=load_pathway(None, None),
+    )
+    assert mobile.trend is not None and mobile.trend.coverage_percent[2021] == 70.0
+
+    shown = CliRunner().invoke(cli, ["assess", "trajectory", "--level", "world", "--db", db_url])
+    assert shown.exit_code == 0, shown.output
+    assert "actual = like-for-like" in shown.output and "reported share (%)" in shown.output

@@ -117,7 +117,7 @@ def test_sbti_and_a_users_own_pathway(tmp_path: Path) -> None:
         store, level="entity", key="co", scope="1+2-market", pathway=load_pathway(None, own)
     )
     assert {p.year: p.pathway for p in mine.trajectory.points}[2030] == 700.0
-    with pytest.raises(InputError, match="unreadable pathway file"):
+    with pytest.raises(InputError, match=r"missing\.toml: cannot read file"):
         load_pathway(None, tmp_path / "missing.toml")
 
 

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import event
 
 from ictfootprint import __version__, web
-from ictfootprint.api import exports, problems, reads, templates, writes
+from ictfootprint.api import exports, problems, reads, templates, trends, writes
 from ictfootprint.api.cache import DataVersion, ReadCache
 from ictfootprint.api.guard import Guard, RateLimiter
 from ictfootprint.api.settings import Settings
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.limiter = limiter
     problems.install(app, web.error_page)
     app.include_router(reads.router)
+    app.include_router(trends.router)
     app.include_router(exports.router)
     app.include_router(writes.router)
     app.include_router(templates.router)

@@ -252,9 +252,18 @@ async def trajectories(
         str, Query(max_length=64, description="A shipped pathway: " + ", ".join(pathways()))
     ] = "l1470-sector",
     target_year: Annotated[int, Query(ge=2000, le=2100)] = 2030,
+    gas: Annotated[
+        str,
+        Query(
+            pattern="^(co2e|co2)$",
+            description="co2e, or co2: an entity's CO2-only series (values received in t CO2) "
+            "against the pathway's CO2 variant.",
+        ),
+    ] = "co2e",
 ) -> Response:
-    """Actual emissions against a pathway (L.1470 by default): gap, projection, reduction
-    still needed."""
+    """Actual emissions against a pathway (L.1470 by default): gap, projection (clamped at
+    zero, with a note), reduction still needed, and whether the comparison is indicative
+    (a pathway applied to what it was not derived for) with the alternatives."""
     from ictfootprint.assess.trajectories import assess_trajectory, load_pathway
 
     def render() -> tuple[bytes, str]:
@@ -268,6 +277,7 @@ async def trajectories(
             scope=scope,
             pathway=load_pathway(pathway, None),
             target_year=target_year,
+            gas=gas,
         )
         return _json(TrajectoryOut(**result.as_dict()))
 

@@ -173,6 +173,17 @@ class TrajectoryOut(BaseModel):
     level: str
     key: str
     points: list[dict[str, Any]]
+    gas: str = Field(description="co2e (every gas), or co2 (a CO2-only series).")
+    projection: dict[str, Any] | None = Field(
+        description="Least-squares projection to the target year; never below zero: "
+        "`clamped`, `zero_year` and `note` say when the trend reaches zero."
+    )
+    applicability: dict[str, Any] | None = Field(
+        description="`indicative` when the pathway is applied to what it was not derived for "
+        "(L.1470, a global sector pathway, applied to a country or a company), with the "
+        "`reason`, a `note` and the `alternatives` (shipped pathways that are the place's "
+        "own, then a file of the user's own: a national target)."
+    )
 
 
 class CoverageOut(Out):

@@ -6,6 +6,7 @@ Pure functions over ``{year: value}``; :mod:`.trajectory` compares year by year.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -15,13 +16,20 @@ from ictfootprint.errors import InputError, Location
 
 @dataclass(frozen=True)
 class Projection:
-    """Ordinary least squares over the last ``years_used`` years with a value."""
+    """Ordinary least squares over the last ``years_used`` years with a value.
+
+    Emissions do not go below zero: when the line crosses zero before the target year,
+    ``projected`` is 0, ``clamped`` is set, ``zero_year`` is the first whole year at or after
+    the crossing and ``note`` says so in words."""
 
     method: str
     years_used: tuple[int, ...]
     slope_per_year: float
     target_year: int
     projected: float
+    clamped: bool = False
+    zero_year: int | None = None
+    note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -47,6 +55,8 @@ def project(actual: Mapping[int, float], target_year: int, last_years: int = 5) 
 
     >>> project({2020: 100.0, 2021: 90.0, 2022: 80.0}, 2030).projected
     0.0
+    >>> project({2020: 100.0, 2021: 80.0}, 2030).note
+    'the trend reaches zero in 2025; projection clamped at zero'
     """
     if last_years < 2:
         raise InputError(
@@ -65,13 +75,24 @@ def project(actual: Mapping[int, float], target_year: int, last_years: int = 5) 
     sxx = sum((y - mean_x) ** 2 for y in years)
     slope = sum((y - mean_x) * (actual[y] - mean_y) for y in years) / sxx
     intercept = mean_y - slope * mean_x
+    line = intercept + slope * target_year
+    clamped = line < 0
+    # the crossing rounded first: binary noise (2025.0000000001) is not 2026
+    zero_year = math.ceil(round(-intercept / slope, 6)) if clamped and slope < 0 else None
     return Projection(
         method=f"ordinary least squares over the last {n} years with a value "
         f"({years[0]}-{years[-1]})",
         years_used=tuple(years),
         slope_per_year=slope,
         target_year=target_year,
-        projected=intercept + slope * target_year,
+        projected=0.0 if clamped else line + 0.0,
+        clamped=clamped,
+        zero_year=zero_year,
+        note=None
+        if not clamped
+        else f"the trend reaches zero in {zero_year}; projection clamped at zero"
+        if zero_year is not None
+        else "the trend is below zero; projection clamped at zero",
     )
 
 

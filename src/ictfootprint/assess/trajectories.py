@@ -5,12 +5,13 @@ with the reduction it still needs.
 Entity series use the entity's best available values for the scope (its reported total, else
 the sum of the components of the same year); area and sub-sector series are sector totals
 (Scope 1 + 2 location-based of in-sector entities, :mod:`ictfootprint.compute.sector`), so
-only the ``1+2-location`` scope can be compared there: any other is an error, not a mix.
+only the ``1+2-location`` scope can be compared there: any other is an error, not a mix. An
+area's trend is judged on its like-for-like series (:mod:`.area_trend`), shown beside its
+reported totals, coverage and reported share.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +23,13 @@ from ictfootprint.assess.alignment import (
     project,
     required_reduction,
 )
+from ictfootprint.assess.area_trend import AreaTrend, area_trend
+from ictfootprint.assess.gases import co2_area_error, co2_entity_series
 from ictfootprint.assess.trajectory import Trajectory, trajectory
 from ictfootprint.errors import InputError, Location
 from ictfootprint.reference.catalogue import catalogue
-from ictfootprint.reference.pathways import Pathway, pathway_from_dict
+from ictfootprint.reference.pathway_file import read_pathway_file
+from ictfootprint.reference.pathways import Applicability, Pathway, applicability, for_gas
 from ictfootprint.reference.pathways import pathway as pathway_named
 from ictfootprint.store import Store
 from ictfootprint.store.observations import best_available
@@ -40,14 +44,20 @@ class Assessment:
     trajectory: Trajectory
     projection: Projection | None
     required: RequiredReduction | None
+    applicability: Applicability | None = None
+    #: an area's reported totals, coverage and reported share beside the like-for-like
+    #: series the trend is judged on (None for an entity)
+    trend: AreaTrend | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "level": self.level,
             "key": self.key,
             **self.trajectory.as_dict(),
+            "applicability": self.applicability.as_dict() if self.applicability else None,
             "projection": self.projection.as_dict() if self.projection else None,
             "required_reduction": self.required.as_dict() if self.required else None,
+            "trend": self.trend.as_dict() if self.trend else None,
         }
 
 
@@ -113,19 +123,12 @@ def area_series(store: Store, level: str, key: str, years: range) -> dict[int, f
 
 
 def load_pathway(pathway_id: str | None, pathway_file: Path | None) -> Pathway:
-    """A shipped pathway by id, or a user's own from a TOML file (same grammar as
-    ``reference/data/pathways.toml``: one ``[[pathway]]``)."""
+    """A shipped pathway by id, or a user's own from a file: a ``[target]`` (base year,
+    target year, reduction, source) or a ``[[pathway]]`` in TOML, or a target as CSV
+    (:mod:`ictfootprint.reference.pathway_file`)."""
     if pathway_file is None:
         return pathway_named(pathway_id or "l1470-sector")
-    try:
-        entries = tomllib.loads(pathway_file.read_text("utf-8"))["pathway"]
-        return pathway_from_dict(entries[0])
-    except (OSError, tomllib.TOMLDecodeError, KeyError, IndexError, TypeError) as exc:
-        raise InputError(
-            f"unreadable pathway file: {exc}",
-            Location(file=str(pathway_file)),
-            expected="a [[pathway]] table as in pathways.toml",
-        ) from None
+    return read_pathway_file(pathway_file)
 
 
 def assess_trajectory(
@@ -140,15 +143,19 @@ def assess_trajectory(
     first_year: int = 2015,
     last_year: int = 2030,
     base_year: int | None = None,
+    gas: str = "co2e",
 ) -> Assessment:
     """``level``/``key``'s series for ``scope`` against ``pathway`` from ``base_year`` (default:
     the pathway's own base year, else the first year with a value); a pathway of fixed points
     is defined from its own base year only. A base year without a value is an error naming
-    the indicators that would give one."""
+    the indicators that would give one. ``gas="co2"`` compares a CO2-only series with the
+    pathway's CO2 variant (:mod:`.gases`). The result says whether the pathway is the
+    place's own or an indicative comparison (``applicability``)."""
     if level not in LEVELS:
         raise InputError(
             "unknown level", Location(field="level"), expected=", ".join(LEVELS), found=level
         )
+    pathway = for_gas(pathway, gas)
     pathway.check_scope(scope)  # before any data: another scope is an error, not a mix
     if base_year is not None and pathway.kind == "points" and base_year != pathway.base_year:
         raise InputError(
@@ -157,10 +164,20 @@ def assess_trajectory(
             expected=f"{pathway.base_year}, or an annual pathway such as sbti-aca-1.5c",
             found=str(base_year),
         )
+    subsectors: tuple[str, ...] = (key,) if level == "subsector" else ()
+    trend: AreaTrend | None = None
     if level == "entity":
-        if store.find_entity(key) is None:
+        entity = store.find_entity(key)
+        if entity is None:
             raise InputError("unknown entity", Location(field="id"), found=key)
-        series = entity_series(store, key, scope)
+        subsectors = tuple(entity.subsectors)
+        series = (
+            entity_series(store, key, scope)
+            if gas == "co2e"
+            else co2_entity_series(store, key, scope, _scope_indicators())
+        )
+    elif gas != "co2e":
+        raise co2_area_error(level, key)
     else:
         if scope != "1+2-location":
             raise InputError(
@@ -169,7 +186,9 @@ def assess_trajectory(
                 expected="1+2-location",
                 found=scope,
             )
-        series = area_series(store, level, key, range(first_year, last_year + 1))
+        # judged on the like-for-like series: a company joining is not growth
+        trend = area_trend(store, level, key, range(first_year, last_year + 1))
+        series = dict(trend.like_for_like)
     if not series:
         raise InputError(f"no {scope} values for {level} {key}", Location(field="id"), found=key)
     start = base_year if base_year is not None else (pathway.base_year or min(series))
@@ -177,8 +196,9 @@ def assess_trajectory(
         raise _missing_base_year(level, key, scope, pathway, start, series)
     if base_year is not None:
         series = {y: v for y, v in series.items() if y >= base_year}
+    unit = "tCO2" if gas == "co2" else "tCO2e"
     result = trajectory(
-        series, pathway, scope=scope, unit="tCO2e", base_year=start, until=target_year
+        series, pathway, scope=scope, unit=unit, base_year=start, until=target_year, gas=gas
     )
     target = next((p.pathway for p in result.points if p.year == target_year), None)
     projection = project(series, target_year, last_years) if len(series) >= 2 else None
@@ -187,7 +207,8 @@ def assess_trajectory(
         if target is not None and max(series) < target_year
         else None
     )
-    return Assessment(level, key, result, projection, required)
+    label = applicability(pathway, level, key, subsectors)
+    return Assessment(level, key, result, projection, required, label, trend)
 
 
 def _missing_base_year(

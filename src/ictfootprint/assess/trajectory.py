@@ -12,7 +12,7 @@ from typing import Any
 
 from ictfootprint.errors import InputError, Location
 from ictfootprint.reference.loader import defaults
-from ictfootprint.reference.pathways import Pathway
+from ictfootprint.reference.pathways import GAS_NAMES, Pathway
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Trajectory:
     base_year: int
     base_value: float
     points: tuple[TrajectoryPoint, ...]
+    gas: str = "co2e"  # what the series and the pathway count: co2e, or co2 only
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,6 +49,7 @@ def trajectory(
     unit: str,
     base_year: int | None = None,
     until: int | None = None,
+    gas: str = "co2e",
 ) -> Trajectory:
     """Compare a yearly series with ``pathway``; the scope must be one the pathway covers.
 
@@ -58,6 +60,13 @@ def trajectory(
     [(2020, 1000.0, 0.0), (2024, 820.0, 80.0)]
     """
     pathway.check_scope(scope)
+    if pathway.gas != gas:
+        raise InputError(
+            f"pathway {pathway.id} counts {GAS_NAMES[pathway.gas]}, the series {GAS_NAMES[gas]}",
+            Location(field="gas"),
+            expected=pathway.gas,
+            found=gas,
+        )
     start = base_year if base_year is not None else (pathway.base_year or min(actual))
     if start not in actual:
         raise InputError(
@@ -100,4 +109,5 @@ def trajectory(
         base_year=start,
         base_value=base,
         points=tuple(points),
+        gas=gas,
     )

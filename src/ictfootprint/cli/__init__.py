@@ -21,6 +21,7 @@ from ictfootprint.cli import (
     factors,
     observations,
     reference,
+    sector,
     serve,
     targets,
     users,
@@ -50,6 +51,7 @@ app.command("export")(export.export_command)
 app.command("serve")(serve.serve_command)
 app.add_typer(collection.review_app, name="review")
 app.add_typer(assess.app, name="assess")
+app.add_typer(sector.app, name="sector")
 app.add_typer(targets.app, name="targets")
 app.add_typer(entities.app, name="entities")
 app.add_typer(factors.app, name="factors")

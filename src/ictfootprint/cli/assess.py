@@ -32,7 +32,16 @@ def trajectory_command(
     ),
     scope: str = typer.Option("1+2-location", help="Combined scope, e.g. 1+2-market."),
     pathway: str = typer.Option("l1470-sector", help="Pathway id (ictfootprint pathways)."),
-    pathway_file: Path | None = typer.Option(None, help="Your own pathway (TOML)."),
+    pathway_file: Path | None = typer.Option(
+        None,
+        help="Your own pathway or a national target: TOML ([target] with base_year, "
+        "target_year, reduction_percent, source; or one [[pathway]]) or CSV with those columns.",
+    ),
+    gas: str = typer.Option(
+        "co2e",
+        help="co2e (every gas), or co2: a CO2-only series (values received in t CO2) against "
+        "the pathway's CO2 variant.",
+    ),
     base_year: int | None = typer.Option(
         None,
         help="Year the pathway starts from (default: the pathway's own, e.g. 2020 for L.1470; "
@@ -61,14 +70,17 @@ def trajectory_command(
         target_year=target_year,
         last_years=last_years,
         base_year=base_year,
+        gas=gas.lower(),
     )
     if fmt is Format.json:
         print_json(result.as_dict())
         return
     t = result.trajectory
+    u = t.unit
+    only = ", CO2 only" if t.gas == "co2" else ""
     print_table(
-        f"{level} {key}, {scope}, against {t.pathway_name} (base {t.base_year})",
-        ["year", "actual (tCO2e)", "pathway (tCO2e)", "gap (tCO2e)", "gap (%)", "on track"],
+        f"{level} {key}, {scope}{only}, against {t.pathway_name} (base {t.base_year})",
+        ["year", f"actual ({u})", f"pathway ({u})", f"gap ({u})", "gap (%)", "on track"],
         [
             [
                 p.year,
@@ -81,17 +93,43 @@ def trajectory_command(
             for p in t.points
         ],
     )
+    if result.trend is not None:
+        from ictfootprint.cli.sector import print_area_trend
+
+        print_area_trend(result.trend, u)
+    _echo_outlook(result, u)
+
+
+def _echo_outlook(result: Any, unit: str) -> None:
+    """What the table does not say: whether the comparison is indicative (and the pathways
+    that would be the place's own), the projection (and its clamp at zero), what is needed."""
+    label = result.applicability
+    if label is not None and label.indicative:
+        typer.echo(f"indicative: {label.note}")
+        shipped = [a["id"] for a in label.alternatives if a["id"] != "file"]
+        offered = f"--pathway {' or '.join(shipped)}; or " if shipped else ""
+        typer.echo(
+            f"alternatives: {offered}--pathway-file with a national target or a pathway of "
+            "your own (base year, target year, reduction, source)"
+        )
     if result.projection:
         p = result.projection
+        note = f"; {p.note}" if p.note else ""
         typer.echo(
-            f"projection {p.target_year}: {p.projected:,.1f} tCO2e ({p.method}; "
-            f"{p.slope_per_year:+,.1f} t/yr)"
+            f"projection {p.target_year}: {p.projected:,.1f} {unit} ({p.method}; "
+            f"{p.slope_per_year:+,.1f} t/yr{note})"
         )
     if result.required:
         r = result.required
+        if r.absolute_per_year <= 0:
+            typer.echo(
+                f"needed from {r.from_year}: nothing more: {r.from_value:,.1f} {unit} is at or "
+                f"below the pathway's {r.target_value:,.1f} for {r.target_year}"
+            )
+            return
         percent = "" if r.percent_per_year is None else f", or {r.percent_per_year:.2f} %/yr"
         typer.echo(
-            f"needed from {r.from_year}: {r.absolute_per_year:,.1f} tCO2e less each year"
+            f"needed from {r.from_year}: {r.absolute_per_year:,.1f} {unit} less each year"
             f"{percent} to reach {r.target_value:,.1f} in {r.target_year}"
         )
 

@@ -95,7 +95,8 @@ def countries_command(lang: Lang = LANG_OPTION, fmt: Format = FORMAT_OPTION) -> 
 
 
 def pathways_command(fmt: Format = FORMAT_OPTION) -> None:
-    """List the emission pathways (L.1470, SBTi) with the scopes each covers."""
+    """List the emission pathways (L.1470, SBTi) with what each applies to (elsewhere a
+    comparison is indicative), the gas it counts and the scopes it covers."""
     if fmt is Format.json:
         print_json(
             [
@@ -107,6 +108,10 @@ def pathways_command(fmt: Format = FORMAT_OPTION) -> None:
                     "points": [list(pt) for pt in p.points],
                     "annual_reduction": p.annual_reduction,
                     "scopes": list(p.scopes),
+                    "applies_to": list(p.applies_to),
+                    "subsectors": list(p.subsectors),
+                    "gas": p.gas,
+                    "variant_of": p.variant_of,
                     "source": p.source,
                 }
                 for p in pathways().values()
@@ -115,8 +120,11 @@ def pathways_command(fmt: Format = FORMAT_OPTION) -> None:
         return
     print_table(
         "Emission pathways",
-        ["id", "name", "scopes"],
-        [[p.id, p.name, ", ".join(p.scopes)] for p in pathways().values()],
+        ["id", "name", "applies to", "gas", "scopes"],
+        [
+            [p.id, p.name, ", ".join(p.applies_to), p.gas, ", ".join(p.scopes)]
+            for p in pathways().values()
+        ],
     )
 
 

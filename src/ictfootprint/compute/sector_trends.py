@@ -166,7 +166,7 @@ def own_denominators(frame: pd.DataFrame) -> pd.DataFrame:
     keys = ["entity_id", "country", "subsector", "year", "quantity"]
     both = pd.concat([rows, rows.assign(subsector=TOTAL)], ignore_index=True)
     summed = both.groupby(keys, as_index=False).agg(own=("value", "sum"))
-    return summed.rename(columns={"quantity": "reporters"})
+    return summed.rename(columns={"quantity": "reporters"}).astype({"reporters": object})
 
 
 def sample_with_denominators(
@@ -176,6 +176,8 @@ def sample_with_denominators(
     it (``own`` NaN when the entity does not report it)."""
     rows = complete_rows(frame, level, region_kind, quantities)
     rows = rows.merge(chosen, on=["country", "subsector", "year"], how="left")
+    # all NaN where no country has a national figure: keep them text, as the keys they meet
+    rows = rows.astype({"reporters": object, "denominator": object})
     own = own_denominators(frame)
     # an entity's own denominator belongs to the row's real sub-sector (or to _T)
     own_key = ["entity_id", "country", "subsector", "year", "reporters"]
@@ -189,6 +191,7 @@ def sample_with_denominators(
         denominator=("denominator", "first"),
         national_value=("national_value", "first"),
     )
+    per_entity = per_entity.astype({"reporters": object})
     return per_entity.merge(own, on=own_key, how="left")
 
 
