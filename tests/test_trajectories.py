@@ -216,3 +216,46 @@ def test_a_missing_base_year_says_which_data_would_fix_it(tmp_path: Path) -> Non
             store, level="entity", key="co", scope="1+2-market", pathway=pathway("sbti-aca-1.5c"),
             base_year=2020,
         )  # fmt: skip
+
+
+def _reported(indicator: str, year: int, value: float, country: str | None = None) -> Observation:
+    return Observation(
+        entity_id="op",
+        indicator_id=indicator,
+        year=year,
+        value=value,
+        unit="tCO2e",
+        method=Method.REPORTED,
+        source="test",
+        country=country,
+    )
+
+
+def test_regression_newer_components_beat_an_older_rounded_total(db_url: str) -> None:
+    """The entity trajectory silently preferred an older, rounded reported S1+2 total over
+    components restated later; it now follows the sector's rule (the newer one wins)."""
+    from ictfootprint.assess.trajectories import entity_series
+
+    store = Store.open(db_url)
+    store.add_entity(Entity(id="op", name="Op", kind=EntityKind.COMPANY, country="FRA"))
+    store.record_observations(
+        [
+            _reported("ghg_s1s2_location", 2022, 1_000_000),  # rounded, first
+            _reported("ghg_s1s2_location", 2023, 500),  # a total later restated by components
+            _reported("ghg_scope1", 2021, 100),  # both, components older (below: newer total)
+            _reported("ghg_scope2_location", 2021, 200),
+        ]
+    )
+    store.record_observations(
+        [
+            _reported("ghg_scope1", 2022, 403_215, country="FRA"),
+            _reported("ghg_scope2_location", 2022, 662_512, country="FRA"),
+            _reported("ghg_s1s2_location", 2021, 320),
+            _reported("ghg_scope1", 2023, 100),  # only Scope 1 restated: the total stays
+        ]
+    )
+    assert entity_series(store, "op", "1+2-location") == {
+        2021: 320.0,
+        2022: 1_065_727.0,
+        2023: 500.0,
+    }

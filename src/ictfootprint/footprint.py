@@ -5,9 +5,14 @@ One pass of the main job, on whatever the store holds:
 1. read the current reported electricity (by country) and Scope 1 of each entity;
 2. resolve the grid factor for every country and year (:meth:`Store.resolve_grid_factor`);
 3. compute Scope 2 location-based and Scope 1 + 2 per entity, country and year (Ibis);
-4. add up in-sector Scope 1 + 2 by country, ITU region, UN M49 region and world;
-5. write every computed figure back as a ``calculated`` observation with its lineage;
+4. write every computed figure back as a ``calculated`` observation with its lineage;
+5. add up in-sector Scope 1 + 2 by country, ITU region, UN M49 region and world with the
+   sector's one roll-up (:mod:`ictfootprint.compute.sector`: complete entity rows only, the
+   best available value of each series) and store those totals too;
 6. compare the world series with the L.1470 pathway from its base year.
+
+With ``write=False`` nothing is stored, and the area totals add up what the store already
+holds (the Scope 2 computed here but not stored is not in them).
 """
 
 from __future__ import annotations
@@ -21,13 +26,13 @@ import pandas as pd
 
 from ictfootprint import __version__
 from ictfootprint.assess.trajectory import Trajectory, trajectory
-from ictfootprint.compute import aggregation
 from ictfootprint.compute.engine import connect, table
 from ictfootprint.compute.scope2 import scope2_location_based
+from ictfootprint.compute.sector import ALL_SUBSECTORS, membership, sector_series
+from ictfootprint.compute.sector_store import area_entity
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import Entity, EntityKind, Method, Observation, ResolvedFactor
 from ictfootprint.reference.catalogue import indicator
-from ictfootprint.reference.countries import countries, regions
 from ictfootprint.reference.loader import defaults
 from ictfootprint.reference.pathways import pathway as pathway_named
 from ictfootprint.store import Store
@@ -43,7 +48,6 @@ NATIONAL_GHG: Final = "national_ict_ghg"
 GLOBAL_GHG: Final = "global_ict_ghg"
 REGIONAL_GHG: Final = "regional_ict_ghg"
 SCOPE: Final = "1+2-location"
-WORLD_ENTITY: Final = "WORLD"
 INPUT_METHODS: Final = ("reported", "estimated", "statistical")
 
 
@@ -160,46 +164,83 @@ def compute_footprint(
         for r in entity_rows.itertuples()
         if pd.isna(r.s1s2_location)
     ]
-    complete = per_entity.filter(per_entity.s1s2_location.notnull())
-    by_country = aggregation.country_totals(complete, "s1s2_location")
-    membership = table(backend, _membership(), "membership")
-    itu = backend.to_pandas(aggregation.region_totals(by_country, membership, "itu_region"))
-    m49 = backend.to_pandas(aggregation.region_totals(by_country, membership, "m49_region"))
-    world = backend.to_pandas(aggregation.world_totals(by_country))
-    country_rows = backend.to_pandas(by_country)
+    entities = _records(entity_rows)
+    written = unchanged = 0
+    if write:
+        written, unchanged = _write_entities(
+            store, entities, frame, known, _illustrative(inputs, known)
+        )
+    country_rows, itu, m49, world = _area_totals(
+        store, sorted({int(r["year"]) for r in entities}), engine
+    )
 
-    world_series = {int(r.year): float(r.total) for r in world.itertuples()}
+    world_series = {int(r["year"]): float(r["total"]) for r in world}
     path = pathway_named(pathway_id)
     track = None
     if path.base_year is None or path.base_year in world_series:
         track = trajectory(world_series, path, scope=SCOPE, unit="tCO2e")
     run = FootprintRun(
         years=sorted(world_series),
-        entities=_records(entity_rows),
-        countries=_records(country_rows),
-        itu_regions=_records(itu),
-        m49_regions=_records(m49),
-        world=_records(world),
+        entities=entities,
+        countries=country_rows,
+        itu_regions=itu,
+        m49_regions=m49,
+        world=world,
         factors=sorted(resolved.values(), key=lambda f: (f.area, f.requested_year)),
         trajectory=track,
-        illustrative=any(known[o.entity_id].illustrative for o in inputs),
+        illustrative=_illustrative(inputs, known),
         gaps=gaps,
+        written=written,
+        unchanged=unchanged,
     )
     if write:
-        _write(store, run, frame, known)
+        _write_areas(store, run, known)
     return run
 
 
+def _illustrative(inputs: Sequence[Any], known: dict[str, Entity]) -> bool:
+    return any(known[o.entity_id].illustrative for o in inputs)
+
+
+def _area_totals(store: Store, years: list[int], engine: str) -> tuple[list[dict[str, Any]], ...]:
+    """Country, ITU region, UN M49 region and world totals of Scope 1 + 2 (location-based),
+    across sub-sectors, from the sector's one roll-up."""
+    found: list[list[dict[str, Any]]] = []
+    by_country: dict[tuple[str, int], float] = {}
+    for level, kind, code in (
+        ("country", "itu", "country"),
+        ("region", "itu", "region"),
+        ("region", "m49", "region"),
+        ("world", "itu", "region"),
+    ):
+        member = membership("country", "itu") if level == "country" else membership(level, kind)
+        area_of = dict(zip(member["country"], member["area"], strict=True))
+        rows = []
+        for year, totals in sector_series(
+            store,
+            level=level,
+            years=years,
+            region_kind=kind,
+            quantities=[S1S2_LOCATION],
+            engine=engine,
+        ).items():
+            for r in totals.rows:
+                if r["subsector"] != ALL_SUBSECTORS or r["value"] is None:
+                    continue
+                row: dict[str, Any] = {code: r["area"], "year": year, "total": r["value"]}
+                if level == "country":
+                    by_country[(r["area"], year)] = r["value"]
+                else:
+                    row["countries"] = sum(
+                        1 for (c, y) in by_country if y == year and area_of.get(c) == r["area"]
+                    )
+                row["entities"] = r["entities"]
+                rows.append(row)
+        found.append(rows)
+    return tuple(found)
+
+
 _REPORTING_KINDS: Final = (EntityKind.COMPANY, EntityKind.FACILITY, EntityKind.ORGANISATION)
-
-
-def _membership() -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {"country": c.iso3, "itu_region": c.itu_region or "", "m49_region": c.m49_region or ""}
-            for c in countries().values()
-        ]
-    )
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -220,12 +261,18 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _write(store: Store, run: FootprintRun, inputs: pd.DataFrame, known: dict[str, Entity]) -> None:
-    """Store every computed figure as a calculated observation with its lineage."""
-    flags = ("illustrative",) if run.illustrative else ()
+def _write_entities(
+    store: Store,
+    entities: list[dict[str, Any]],
+    inputs: pd.DataFrame,
+    known: dict[str, Entity],
+    illustrative: bool,
+) -> tuple[int, int]:
+    """Store each entity's computed Scope 2 and Scope 1 + 2 as calculated observations."""
+    flags = ("illustrative",) if illustrative else ()
     tool = f"ictfootprint {__version__}"
     batch: list[Observation] = []
-    for row in run.entities:
+    for row in entities:
         ids = inputs[
             (inputs.entity_id == row["entity_id"])
             & (inputs.country == row["country"])
@@ -262,6 +309,17 @@ def _write(store: Store, run: FootprintRun, inputs: pd.DataFrame, known: dict[st
                     **common,
                 )
             )
+    if not batch:
+        return 0, 0
+    result = store.record_observations(batch, action="footprint-run")
+    return len(result.written), result.unchanged
+
+
+def _write_areas(store: Store, run: FootprintRun, known: dict[str, Entity]) -> None:
+    """Store the national, regional and world totals (national_ict_ghg, ...)."""
+    flags = ("illustrative",) if run.illustrative else ()
+    tool = f"ictfootprint {__version__}"
+    batch: list[Observation] = []
     for level, rows, code in (
         ("country", run.countries, "country"),
         ("itu_region", run.itu_regions, "region"),
@@ -269,7 +327,7 @@ def _write(store: Store, run: FootprintRun, inputs: pd.DataFrame, known: dict[st
         ("world", run.world, "region"),
     ):
         for row in rows:
-            area = _area_entity(store, level, row[code], known)
+            area = area_entity(store, level, row[code], known)
             target = {"world": GLOBAL_GHG, "country": NATIONAL_GHG}.get(level, REGIONAL_GHG)
             unit = indicator(target).unit
             value = round_figure(
@@ -291,19 +349,5 @@ def _write(store: Store, run: FootprintRun, inputs: pd.DataFrame, known: dict[st
             )
     if batch:
         result = store.record_observations(batch, action="footprint-run")
-        run.written, run.unchanged = len(result.written), result.unchanged
-
-
-def _area_entity(store: Store, level: str, code: str, known: dict[str, Entity]) -> str:
-    if level == "world":
-        entity_id, name, kind = WORLD_ENTITY, regions()["001"].name(), EntityKind.WORLD
-    elif level == "country":
-        entity_id, name, kind = code, countries()[code].name(), EntityKind.COUNTRY
-    else:
-        prefix = "" if level == "itu_region" else "M49-"
-        entity_id, name, kind = f"{prefix}{code}", regions()[code].name(), EntityKind.REGION
-    if entity_id not in known:
-        known[entity_id] = store.add_entity(
-            Entity(id=entity_id, name=name, kind=kind, country=code if level == "country" else None)
-        )
-    return entity_id
+        run.written += len(result.written)
+        run.unchanged += result.unchanged

@@ -218,16 +218,29 @@ async def aggregates(
     year: Year,
     level: Annotated[str, Query(pattern="^(country|region|world)$")] = "world",
     regions: Annotated[str, Query(pattern="^(itu|m49)$")] = "itu",
+    quantity: Annotated[
+        list[str] | None,
+        Query(max_length=64, description="Quantities to total (repeatable; default: all)."),
+    ] = None,
 ) -> Response:
-    """ICT-sector totals (Scope 1 + 2 location-based; Scope 3 beside it) by area and
-    sub-sector, from in-sector entities' best available values."""
+    """ICT-sector totals of every quantity (energy, Scope 1, Scope 2, Scope 1 + 2, resources,
+    activity; Scope 3 and life-cycle beside) by area and sub-sector, with the total across
+    sub-sectors (``_T``), from in-sector entities' complete figures; the incomplete entity
+    rows left out and the conflicts resolved are listed."""
     from ictfootprint.compute.sector import sector_totals
 
     def render() -> tuple[bytes, str]:
-        totals = sector_totals(store_of(request), level=level, year=year, region_kind=regions)
+        totals = sector_totals(
+            store_of(request), level=level, year=year, region_kind=regions, quantities=quantity
+        )
         return _json(
             AggregatesOut(
-                level=level, year=year, region_kind=regions, unit=totals.unit, rows=totals.rows
+                level=level,
+                year=year,
+                region_kind=regions,
+                rows=totals.rows,
+                incomplete=totals.incomplete,
+                conflicts=totals.conflicts,
             )
         )
 

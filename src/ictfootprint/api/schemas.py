@@ -161,10 +161,19 @@ class AggregatesOut(Out):
     level: str
     year: int
     region_kind: str
-    unit: str
     rows: list[dict[str, Any]] = Field(
-        description="One row per area and sub-sector: Scope 1, Scope 2 location-based, their "
-        "sum, Scope 3 beside it (never added in), reporting entities, mobile-line coverage."
+        description="One row per area, sub-sector (_T: all sub-sectors) and quantity: area, "
+        "area_name, subsector, year, quantity, family, unit, value (null when no entity's "
+        "figures are complete), method (calculated), entities (added), incomplete (left "
+        "out), beside (Scope 3 and life-cycle: never in the Scope 1 + 2 totals)."
+    )
+    incomplete: list[dict[str, Any]] = Field(
+        description="Entity rows left out because some components are missing: entity_id, "
+        "country, subsector, year, quantity, missing."
+    )
+    conflicts: list[dict[str, Any]] = Field(
+        description="A reported combined figure and the sum of its components disagree: "
+        "entity_id, country, year, quantity, combined, components, used (the newer one)."
     )
 
 

@@ -12,7 +12,6 @@ reported totals, coverage and reported share.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -26,13 +25,14 @@ from ictfootprint.assess.alignment import (
 from ictfootprint.assess.area_trend import AreaTrend, area_trend
 from ictfootprint.assess.gases import co2_area_error, co2_entity_series
 from ictfootprint.assess.trajectory import Trajectory, trajectory
+from ictfootprint.compute.quantities import Quantity
+from ictfootprint.compute.sector_frame import entity_totals
 from ictfootprint.errors import InputError, Location
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.pathway_file import read_pathway_file
 from ictfootprint.reference.pathways import Applicability, Pathway, applicability, for_gas
 from ictfootprint.reference.pathways import pathway as pathway_named
 from ictfootprint.store import Store
-from ictfootprint.store.observations import best_available
 
 LEVELS: Final = ("entity", "country", "region", "world", "subsector")
 
@@ -71,7 +71,10 @@ def _scope_indicators() -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 def entity_series(store: Store, entity_id: str, scope: str) -> dict[int, float]:
-    """The entity's yearly values for ``scope`` (all countries together), best available."""
+    """The entity's yearly values for ``scope`` (all countries together), by the sector's
+    rules (:func:`ictfootprint.compute.sector_frame.entity_totals`): the best available value
+    of each series, estimates never; the reported combined figure or the sum of its complete
+    components, the newer of the two when they disagree."""
     indicators = _scope_indicators()
     if scope not in indicators:
         raise InputError(
@@ -81,27 +84,17 @@ def entity_series(store: Store, entity_id: str, scope: str) -> dict[int, float]:
             found=scope,
         )
     total, parts = indicators[scope]
-    values = best_available(
-        store.current_observations(entity_ids=[entity_id], indicator_ids=[total, *parts])
-    )
-    sums: dict[tuple[str, int], float] = defaultdict(float)
-    for obs in values:
-        if obs.value is not None:
-            sums[(obs.indicator_id, obs.year)] += obs.value
-    years = {y for _i, y in sums}
-    series = {}
-    for year in sorted(years):
-        if (total, year) in sums:
-            series[year] = sums[(total, year)]
-        elif all((p, year) in sums for p in parts):
-            series[year] = sum(sums[(p, year)] for p in parts)
-    return series
+    quantity = Quantity(id=total, family="ghg", unit=catalogue()[total].unit, components=parts)
+    frame = entity_totals(store, [quantity], [entity_id])
+    complete = frame[frame["status"] == "complete"]
+    return {int(y): float(v) for y, v in zip(complete["year"], complete["value"], strict=True)}
 
 
 def area_series(store: Store, level: str, key: str, years: range) -> dict[int, float]:
-    from ictfootprint.compute.sector import sector_totals
+    """The sector's Scope 1 + 2 (location-based) total of an area or a sub-sector by year
+    (the total across sub-sectors for an area, ``_T``)."""
+    from ictfootprint.compute.sector import ALL_SUBSECTORS, sector_series
 
-    series = {}
     sector_level = {
         "country": "country",
         "region": "region",
@@ -109,16 +102,20 @@ def area_series(store: Store, level: str, key: str, years: range) -> dict[int, f
         "subsector": "world",
     }[level]
     kind = "m49" if key.isdigit() else "itu"
-    for year in years:
-        rows = sector_totals(store, level=sector_level, year=year, region_kind=kind).rows
-        chosen = [
-            r
-            for r in rows
-            if level == "world"
-            or (r["subsector"] == key if level == "subsector" else r["area"] == key)
-        ]
-        if chosen:
-            series[year] = sum(float(r["s1s2_location"]) for r in chosen)
+    wanted = key if level == "subsector" else ALL_SUBSECTORS
+    series = {}
+    for year, totals in sector_series(
+        store,
+        level=sector_level,
+        years=list(years),
+        region_kind=kind,
+        quantities=["ghg_s1s2_location"],
+    ).items():
+        for r in totals.rows:
+            if r["subsector"] != wanted or r["value"] is None:
+                continue
+            if level in ("world", "subsector") or r["area"] == key:
+                series[year] = float(r["value"])
     return series
 
 

@@ -58,50 +58,74 @@ def aggregate_command(
     level: str = typer.Option(..., help="country, region or world."),
     year: int = typer.Option(..., help="Reporting year."),
     regions: str = typer.Option("itu", "--regions", help="itu (ITU regions) or m49."),
+    quantity: list[str] | None = typer.Option(
+        None,
+        "--quantity",
+        help="A quantity to total (repeatable; default: all, see reference/data/quantities.toml).",
+    ),
+    store_totals: bool = typer.Option(
+        False,
+        "--store",
+        help="Also store the totals shown as calculated observations of the area entities.",
+    ),
     engine: str = ENGINE_OPTION,
     db: str | None = EXISTING_DB_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """Sector totals (Scope 1 + Scope 2 location-based of in-sector entities) by area and
-    sub-sector; Scope 3 beside, never summed in."""
+    """Sector totals of every quantity (energy, Scope 1, Scope 2, Scope 1 + 2, resources,
+    activity) by area and sub-sector, with the total across sub-sectors (_T), from in-sector
+    entities' complete figures; Scope 3 and life-cycle beside, never in the Scope 1 + 2 totals.
+    Incomplete entity rows are left out, counted and listed (docs/sector-totals.md)."""
     from ictfootprint.compute.sector import sector_totals
+    from ictfootprint.compute.sector_store import store_sector_totals
     from ictfootprint.store import Store
 
+    store = Store.open(db)
+    chosen = quantity or None
     totals = sector_totals(
-        Store.open(db), level=level, year=year, region_kind=regions, engine=engine
+        store, level=level, year=year, region_kind=regions, quantities=chosen, engine=engine
+    )
+    stored = (
+        store_sector_totals(
+            store, years=[year], levels=[(level, regions)], quantities=chosen, engine=engine
+        )
+        if store_totals
+        else None
     )
     if fmt is Format.json:
-        print_json(asdict(totals))
+        print_json({**asdict(totals), "stored": asdict(stored) if stored else None})
         return
     print_table(
-        f"ICT sector, {level} level, {year}: Scope 1 + 2 location-based of in-sector entities "
-        "(Scope 3 beside, not in the total)",
-        [
-            "area",
-            "sub-sector",
-            "S1+S2 location (tCO2e)",
-            "Scope 1 (tCO2e)",
-            "Scope 2 location (tCO2e)",
-            "Scope 3 beside (tCO2e)",
-            "entities",
-            "incomplete",
-            "mobile lines coverage (%)",
-        ],
+        f"ICT sector, {level} level, {year}: totals of in-sector entities' complete figures "
+        "(_T: all sub-sectors; Scope 3 and life-cycle beside, not in Scope 1 + 2)",
+        ["area", "sub-sector", "quantity", "value", "unit", "entities", "incomplete"],
         [
             [
                 r["area_name"],
                 r["subsector"],
-                _float(r["s1s2_location"]),
-                _float(r["scope1"]),
-                _float(r["scope2_location"]),
-                _float(r["scope3_beside"]),
+                r["quantity"] + (" (beside)" if r["beside"] else ""),
+                _float(r["value"]),
+                r["unit"],
                 r["entities"],
-                r["entities_incomplete"],
-                _float(r["mobile_lines_coverage_percent"]),
+                r["incomplete"],
             ]
             for r in totals.rows
         ],
     )
+    entities = len({r["entity_id"] for r in totals.incomplete})
+    typer.echo(
+        f"{len(totals.incomplete)} incomplete entity rows left out ({entities} entities; "
+        "--format json lists them with what is missing)"
+    )
+    if totals.conflicts:
+        typer.echo(
+            f"{len(totals.conflicts)} reported combined figures disagree with their components "
+            "(the newer one is used; --format json lists them)"
+        )
+    if stored is not None:
+        typer.echo(
+            f"stored {stored.written} calculated totals ({stored.unchanged} already current)"
+        )
 
 
 def _float(value: object) -> float | None:

@@ -99,6 +99,41 @@ def frame_of(
     return resolve_combined(long, wanted)
 
 
+def entity_totals(
+    store: Store,
+    wanted: Sequence[Quantity],
+    entity_ids: Sequence[str],
+    *,
+    years: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """The entities' own totals, all countries and sub-sectors together (``country`` and
+    ``subsector`` empty), by the same rules: each indicator's split by country (else its
+    unsplit figure) added up, then rule 2 between a combined figure and its components.
+    What an entity's trajectory reads."""
+    inputs = sorted({name for q in wanted for name in q.inputs})
+    raw = _read(store, inputs, years, entity_ids)
+    if raw.empty:
+        return empty_frame()
+    raw = _canonical_units(_best_method(raw))
+    for column in ("obs_country", "obs_subsector"):
+        given = raw[column].notna()
+        split = given.groupby(
+            [raw["entity_id"], raw["indicator"], raw["year"]], sort=False
+        ).transform("any")
+        raw = raw[given | ~split]
+    summed = (
+        raw.groupby(["entity_id", "indicator", "year"], as_index=False, sort=False)
+        .agg(
+            value=("value", "sum"),
+            rank=("rank", "max"),
+            recorded_at=("recorded_at", "max"),
+            id=("id", "max"),
+        )
+        .assign(country="", subsector="")
+    )
+    return resolve_combined(summed.merge(_slots(wanted), on="indicator", how="inner"), wanted)
+
+
 def empty_frame() -> pd.DataFrame:
     """A frame with the columns and dtypes of :func:`entity_years` and no row."""
     return pd.DataFrame(
