@@ -259,7 +259,10 @@ def area_series(
     def mine(row: dict[str, Any]) -> bool:
         return bool(row["area"] == key and row["subsector"] == ALL and row["quantity"] == quantity)
 
-    covered = {r["year"]: r for r in trends.coverage if mine(r)}
+    covered: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in trends.coverage:
+        if r["area"] == key and r["quantity"] == quantity and r["coverage_percent"] is not None:
+            covered[r["year"]].append(r)
     chained = {r["year"]: r for r in trends.like_for_like if mine(r)}
     estimated = {r["year"]: r for r in trends.estimates if mine(r)}
     for year in years:
@@ -270,7 +273,7 @@ def area_series(
         series.unit = series.unit or row["unit"]
         point = {"year": year, "reported": _value(row), "entities": row["entities"]}
         point["incomplete"] = row["incomplete"]
-        point.update(_coverage(covered.get(year)))
+        point["coverage"] = _coverage(covered.get(year, []))
         point.update(_chained(chained.get(year)))
         point.update(_estimate(estimated.get(year), point["reported"]))
         series.points.append(point)
@@ -279,16 +282,23 @@ def area_series(
     return series
 
 
-def _coverage(row: dict[str, Any] | None) -> dict[str, Any]:
-    """The share of the first national denominator the sample covers (a lower bound when
-    some sample entities do not report their own figure of it)."""
-    if row is None or row["coverage_percent"] is None:
-        return {"coverage": None, "denominator": None, "lower_bound": False}
-    return {
-        "coverage": row["coverage_percent"] / 100,
-        "denominator": row["coverage"][0]["denominator"],
-        "lower_bound": bool(row["without_denominator"]),
-    }
+def _coverage(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The share of its first national denominator the sample covers: of the total across
+    sub-sectors when it has one, else of each sub-sector that has (a lower bound when some
+    of the sample do not report their own figure of it)."""
+    total = [r for r in rows if r["subsector"] == ALL]
+    chosen = total or sorted(
+        (r for r in rows if r["subsector"] != ALL), key=lambda r: _subsector_rank(r["subsector"])
+    )
+    return [
+        {
+            "subsector": r["subsector"],
+            "share": r["coverage_percent"] / 100,
+            "denominator": r["coverage"][0]["denominator"],
+            "lower_bound": bool(r["without_denominator"]),
+        }
+        for r in chosen
+    ]
 
 
 def _chained(row: dict[str, Any] | None) -> dict[str, Any]:
