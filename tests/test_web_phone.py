@@ -162,9 +162,11 @@ def test_a_journalist_downloads_the_trend_against_the_pathway(
         text = Path(download.path()).read_text(encoding="utf-8-sig")
         lines = text.splitlines()
         # the unit in the header, the values exact: France 2020, 10,525.655 tCO2e
-        assert lines[0].startswith("Year,Actual (") and "L.1470 pathway (" in lines[0], lines[0]
+        # an area's trend is judged on its like-for-like series (issue 14)
+        first = "Year,Like-for-like (constant sample) ("
+        assert lines[0].startswith(first) and "L.1470 pathway (" in lines[0], lines[0]
         assert lines[1].startswith("2020,"), lines[1]
-        unit = lines[0].split("Actual (")[1].split(")")[0]
+        unit = lines[0].split("sample) (")[1].split(")")[0]
         assert unit in ("tCO2e", "ktCO2e")
         expected = "10525.655" if unit == "tCO2e" else "10.525655"
         assert lines[1].split(",")[1] == expected, lines[1]
