@@ -33,7 +33,13 @@ PAGES = (
     "/signin",
     "/submissions",
 )
-CHARTS = {"/": 2, "/countries/FRA": 3, "/world": 2, "/companies/illustrative-op-a": 1}
+CHARTS = {
+    "/": 2,
+    "/countries/FRA": 3,
+    "/world": 2,
+    "/regions/ITU-AFR": 2,
+    "/companies/illustrative-op-a": 1,
+}
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -25,6 +26,9 @@ PAGES = {"/": 2, "/world": 2, "/countries/FRA": 3, "/regions/ITU-AFR": 2}
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with illustrative_site(tmp_path_factory.mktemp("sector"), users=False) as served:
+        # a fresh server's first page imports the computation libraries (seconds on a busy
+        # machine): done once here, not inside a page load's 30 s
+        httpx.get(f"{served.base_url}/en/", timeout=300).raise_for_status()
         yield served.base_url
 
 
