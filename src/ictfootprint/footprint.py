@@ -28,7 +28,7 @@ from ictfootprint import __version__
 from ictfootprint.assess.trajectory import Trajectory, trajectory
 from ictfootprint.compute.engine import connect, table
 from ictfootprint.compute.scope2 import scope2_location_based
-from ictfootprint.compute.sector import ALL_SUBSECTORS, membership, sector_series
+from ictfootprint.compute.sector import ALL_SUBSECTORS, membership, sector_levels
 from ictfootprint.compute.sector_store import area_entity
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import Entity, EntityKind, Method, Observation, ResolvedFactor
@@ -207,6 +207,7 @@ def _area_totals(store: Store, years: list[int], engine: str) -> tuple[list[dict
     across sub-sectors, from the sector's one roll-up."""
     found: list[list[dict[str, Any]]] = []
     by_country: dict[tuple[str, int], float] = {}
+    every = sector_levels(store, years=years, quantities=[S1S2_LOCATION], engine=engine)
     for level, kind, code in (
         ("country", "itu", "country"),
         ("region", "itu", "region"),
@@ -216,14 +217,7 @@ def _area_totals(store: Store, years: list[int], engine: str) -> tuple[list[dict
         member = membership("country", "itu") if level == "country" else membership(level, kind)
         area_of = dict(zip(member["country"], member["area"], strict=True))
         rows = []
-        for year, totals in sector_series(
-            store,
-            level=level,
-            years=years,
-            region_kind=kind,
-            quantities=[S1S2_LOCATION],
-            engine=engine,
-        ).items():
+        for year, totals in every[(level, kind)].items():
             for r in totals.rows:
                 if r["subsector"] != ALL_SUBSECTORS or r["value"] is None:
                     continue

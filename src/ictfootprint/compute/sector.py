@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import ibis
 import pandas as pd
@@ -88,6 +88,32 @@ def sector_series(
     return totals_of(frame, level=level, years=years, region_kind=region_kind, engine=engine)
 
 
+#: (level, region kind) of every level.
+EVERY_LEVEL: Final = (("country", "itu"), ("region", "itu"), ("region", "m49"), ("world", "itu"))
+
+
+def sector_levels(
+    store: Store,
+    *,
+    years: Sequence[int],
+    levels: Sequence[tuple[str, str]] = EVERY_LEVEL,
+    quantities: Sequence[str] | None = None,
+    engine: str = "duckdb",
+) -> dict[tuple[str, str], dict[int, SectorTotals]]:
+    """:func:`sector_series` for several (level, region kind) pairs from one read."""
+    for level, kind in levels:
+        check_level(level, kind)
+    chosen(quantities)
+    frame = entity_years(store, years=years, quantities=quantities)
+    lists = listed_rows(frame, years)
+    return {
+        (level, kind): totals_of(
+            frame, level=level, years=years, region_kind=kind, engine=engine, listed=lists
+        )
+        for level, kind in levels
+    }
+
+
 def check_level(level: str, region_kind: str) -> None:
     if level not in LEVELS:
         raise InputError(
@@ -109,23 +135,28 @@ def totals_of(
     years: Sequence[int],
     region_kind: str = "itu",
     engine: str = "duckdb",
+    listed: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]] | None = None,
 ) -> dict[int, SectorTotals]:
-    """The roll-up of an entity-year frame (pure: frame in, totals out), by year."""
+    """The roll-up of an entity-year frame (pure: frame in, totals out), by year.
+    ``listed``: :func:`listed` of the same frame, when several levels share it."""
     result = {int(y): SectorTotals(level, int(y), region_kind) for y in years}
     if frame.empty:
         return result
     backend = connect(engine)
-    rows = backend.to_pandas(
-        rollup(
-            table(
-                backend,
-                frame[["entity_id", "country", "subsector", "year", "quantity", "value", "status"]],
-                "entity_years",
-            ),
-            table(backend, membership(level, region_kind), "membership"),
-        )
-    )
+    rows = backend.to_pandas(rollup(table(backend, placed(frame, level, region_kind), "rows")))
     rows = _described(rows, level)
+    lists = listed if listed is not None else listed_rows(frame, years)
+    for year, totals in result.items():
+        totals.rows = _records(rows[rows["year"] == year])
+        totals.incomplete, totals.conflicts = lists.get(year, ([], []))
+    return result
+
+
+def listed_rows(
+    frame: pd.DataFrame, years: Sequence[int]
+) -> dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """By year, the incomplete entity rows and the conflicts of an entity-year frame (the
+    same at every level)."""
     incomplete = frame[frame["status"] == "incomplete"]
     conflicts = frame[frame["conflict"]].rename(
         columns={"combined_value": "combined", "components_value": "components"}
@@ -133,21 +164,23 @@ def totals_of(
     conflicts = conflicts.assign(
         used=conflicts["basis"].map({"reported": "combined", "components": "components"})
     )
-    for year, totals in result.items():
-        totals.rows = _records(rows[rows["year"] == year])
-        totals.incomplete = _records(
-            incomplete.loc[
-                incomplete["year"] == year,
-                ["entity_id", "country", "subsector", "year", "quantity", "missing"],
-            ]
+    return {
+        int(year): (
+            _records(
+                incomplete.loc[
+                    incomplete["year"] == year,
+                    ["entity_id", "country", "subsector", "year", "quantity", "missing"],
+                ]
+            ),
+            _records(
+                conflicts.loc[
+                    conflicts["year"] == year,
+                    ["entity_id", "country", "year", "quantity", "combined", "components", "used"],
+                ]
+            ),
         )
-        totals.conflicts = _records(
-            conflicts.loc[
-                conflicts["year"] == year,
-                ["entity_id", "country", "year", "quantity", "combined", "components", "used"],
-            ]
-        )
-    return result
+        for year in years
+    }
 
 
 def membership(level: str, region_kind: str = "itu") -> pd.DataFrame:
@@ -166,21 +199,35 @@ def membership(level: str, region_kind: str = "itu") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["country", "area"])
 
 
-def rollup(entity_rows: Any, areas: Any) -> Any:
+def placed(frame: pd.DataFrame, level: str, region_kind: str = "itu") -> pd.DataFrame:
+    """The entity rows with their area at ``level`` (rows in no area of the kind left out),
+    entities as numbers (counting distinct numbers is cheaper than distinct texts)."""
+    area = frame["country"].map(
+        dict(zip(*membership(level, region_kind).to_numpy().T, strict=True))
+    )
+    inside = area.notna().to_numpy()
+    rows = frame.loc[inside, ["subsector", "year", "quantity", "value"]]
+    return rows.assign(
+        area=area[inside],
+        entity=pd.factorize(frame["entity_id"])[0][inside],
+        complete=(frame["status"] == "complete").to_numpy()[inside],
+    )
+
+
+def rollup(entity_rows: Any) -> Any:
     """Complete entity rows added up by area, sub-sector, year and quantity, and across
     sub-sectors (``_T``); incomplete ones counted (distinct entities), never added. Ibis:
-    ``entity_rows`` (``entity_id, country, subsector, year, quantity, value, status``) and
-    ``areas`` (``country, area``) in, an Ibis table out."""
-    joined = entity_rows.join(areas, "country")
-    complete = joined.status == "complete"
+    ``entity_rows`` (:func:`placed`: ``area, entity, subsector, year, quantity, value,
+    complete``) in, an Ibis table out."""
+    t = entity_rows
     measures = {
-        "value": joined.value.sum(where=complete),
-        "entities": joined.entity_id.nunique(where=complete),
-        "incomplete": joined.entity_id.nunique(where=~complete),
+        "value": t.value.sum(where=t.complete),
+        "entities": t.entity.nunique(where=t.complete),
+        "incomplete": t.entity.nunique(where=~t.complete),
     }
-    by_subsector = joined.group_by(["area", "subsector", "year", "quantity"]).aggregate(**measures)
+    by_subsector = t.group_by(["area", "subsector", "year", "quantity"]).aggregate(**measures)
     across = (
-        joined.group_by(["area", "year", "quantity"])
+        t.group_by(["area", "year", "quantity"])
         .aggregate(**measures)
         .mutate(subsector=ibis.literal(ALL_SUBSECTORS))
     )
@@ -239,5 +286,10 @@ def _area_names(level: str, codes: Any) -> dict[str, str]:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Plain records: NaN as None, numpy scalars as Python ones."""
-    out = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
-    return [{str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in out]
+    records = cast(list[dict[str, Any]], frame.to_dict(orient="records"))
+    floats = [str(c) for c in frame.columns if frame[c].dtype.kind == "f"]
+    for record in records:
+        for name in floats:
+            if record[name] != record[name]:
+                record[name] = None
+    return records

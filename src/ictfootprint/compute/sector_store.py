@@ -21,7 +21,14 @@ from typing import Final
 import pandas as pd
 
 from ictfootprint import __version__
-from ictfootprint.compute.sector import ALL_SUBSECTORS, check_level, membership, totals_of
+from ictfootprint.compute.sector import (
+    ALL_SUBSECTORS,
+    EVERY_LEVEL,
+    check_level,
+    listed_rows,
+    membership,
+    totals_of,
+)
 from ictfootprint.compute.sector_frame import entity_years
 from ictfootprint.model import Entity, EntityKind, Method, Observation
 from ictfootprint.reference.countries import countries, regions
@@ -29,8 +36,6 @@ from ictfootprint.store import Store
 
 WORLD_ENTITY: Final = "WORLD"
 RULE: Final = "sector-totals (docs/sector-totals.md)"
-#: (level, region kind) of every level stored by default.
-EVERY_LEVEL: Final = (("country", "itu"), ("region", "itu"), ("region", "m49"), ("world", "itu"))
 
 
 @dataclass
@@ -61,11 +66,12 @@ def store_sector_totals(
     illustrative = {e.id for e in known.values() if e.illustrative}
     tool = f"ictfootprint {__version__}"
     batch: list[Observation] = []
+    lists = listed_rows(frame, found)
     for level, kind in levels:
         name = _level_name(level, kind)
         lineage = _lineage(frame, level, kind)
         for totals in totals_of(
-            frame, level=level, years=found, region_kind=kind, engine=engine
+            frame, level=level, years=found, region_kind=kind, engine=engine, listed=lists
         ).values():
             for row in totals.rows:
                 if row["value"] is None:
