@@ -147,6 +147,7 @@ PUBLIC_READS = [
     "/api/v1/observations?region=ITU-EUR",
     "/api/v1/aggregates?year=2024&level=country",
     "/api/v1/aggregates?year=2023",
+    "/api/v1/aggregates/trends?year=2023",
     "/api/v1/trajectories",
     "/api/v1/trajectories?level=country&id=FRA",
     f"/api/v1/coverage?entity={OP_A}&year=2024&year=2023",

@@ -240,3 +240,50 @@ def test_trends_without_any_national_denominator() -> None:
     assert _rows(rows, subsector="_T", year=2023)[0]["entities"] == ["A", "B", "C"]
     assert _rows(rows, subsector="_T", year=2023)[0]["coverage"] == []
     assert estimate_unreported(scenario(), empty, level="world") == []
+
+
+def test_a_country_without_reporters_gets_world_peers_and_says_so() -> None:
+    data = scenario()
+    lines = national(
+        [(c, 2023, LINES, n) for c, n in (("FRA", 20 * M), ("KEN", 10 * M), ("DEU", 21 * M))]
+    )
+    rows = estimate_unreported(data, lines, level="country")
+    germany = _rows(rows, area="DEU", subsector="mobile_network", year=2023, quantity=S1S2)[0]
+    # no German reporter: 21 M lines × the world peers' 1660 t / 21 M = 1660 t, none reported
+    assert germany["reported"] == 0 and germany["estimated"] == pytest.approx(1660)
+    assert germany["reported_share_percent"] == 0.0
+    assert germany["countries"][0]["peers_from"] == "world"
+    assert germany["countries"][0]["peers"] == ["A", "B", "C"]
+
+
+def test_a_country_with_enough_reporters_is_its_own_peer_group() -> None:
+    from ictfootprint.compute.sector_trends import EstimateSettings
+
+    own = EstimateSettings(interval=0.9, draws=2000, seed=1, min_peers=2)
+    rows = estimate_unreported(scenario(), nationals(), level="country", settings=own)
+    france = _rows(rows, area="FRA", subsector="mobile_network", year=2023, quantity=S1S2)[0]
+    # France's A and B: (800 + 540) / 16 M × 4 M = 335; Kenya (one reporter) keeps world peers
+    assert france["estimated"] == pytest.approx(1340 * 4 / 16)
+    assert france["countries"][0]["peers_from"] == "country"
+    kenya = _rows(rows, area="KEN", subsector="mobile_network", year=2023, quantity=S1S2)[0]
+    assert kenya["countries"][0]["peers_from"] == "world"
+
+
+def test_country_estimates_add_up_to_regions_and_the_world() -> None:
+    def estimated(level: str, region_kind: str = "itu") -> float:
+        rows = estimate_unreported(scenario(), nationals(), level=level, region_kind=region_kind)
+        return sum(
+            float(r["estimated"]) for r in _rows(rows, subsector="_T", year=2023, quantity=S1S2)
+        )
+
+    # France 1660 × 4 / 21 + Kenya 1660 × 5 / 21 = 1660 × 9 / 21, at every level
+    for level, kind in (("country", "itu"), ("region", "itu"), ("region", "m49"), ("world", "itu")):
+        assert estimated(level, kind) == pytest.approx(1660 * 9 / 21, abs=1e-5), (level, kind)
+    europe = _rows(
+        coverage(scenario(), nationals(), level="region"),
+        area="ITU-EUR",
+        subsector="mobile_network",
+        year=2023,
+        quantity=S1S2,
+    )[0]
+    assert europe["entities"] == ["A", "B"] and europe["coverage_percent"] == 80.0

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from ictfootprint.compute.sector import sector_totals
-from ictfootprint.compute.trends import WORLD_ENTITY, sector_trends, store_estimates
+from ictfootprint.compute.sector_store import WORLD_ENTITY
+from ictfootprint.compute.trends import sector_trends, store_estimates
 from ictfootprint.model import Entity, EntityKind, Method, Observation
 from ictfootprint.store import Store
 

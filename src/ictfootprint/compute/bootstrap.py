@@ -20,14 +20,15 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations_with_replacement
 
 import numpy as np
 import numpy.typing as npt
 
 Floats = npt.NDArray[np.float64]
-# resamples drawn at once: bounds memory to about chunk × peers integers
-_CHUNK = 256
+# peer positions drawn at once (bounds memory to a few tens of MB)
+_CELLS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,12 @@ def resample_count(peers: int) -> int:
 
 
 def ratio_distribution(
-    values: Sequence[float], denominators: Sequence[float], *, draws: int, seed: int, key: str
+    values: Sequence[float] | Floats,
+    denominators: Sequence[float] | Floats,
+    *,
+    draws: int,
+    seed: int,
+    key: str,
 ) -> Distribution:
     """The bootstrap distribution of Σ value / Σ denominator over the peers given.
 
@@ -63,28 +69,41 @@ def ratio_distribution(
         return _exact(v, d)
     rng = np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(key.encode())]))
     ratios = []
-    equal = np.full(n, 1.0 / n)
-    for start in range(0, draws, _CHUNK):
-        counts = rng.multinomial(n, equal, size=min(_CHUNK, draws - start)).astype("float64")
-        ratios.append((counts @ v) / (counts @ d))
+    # resamples drawn as peer positions, at most about _CELLS positions at a time
+    step = max(1, _CELLS // n)
+    for start in range(0, draws, step):
+        picked = rng.integers(0, n, size=(min(step, draws - start), n))
+        ratios.append(v[picked].sum(axis=1) / d[picked].sum(axis=1))
     drawn = np.concatenate(ratios)
     return Distribution(drawn, np.full(draws, 1.0 / draws), exact=False)
 
 
 def _exact(v: Floats, d: Floats) -> Distribution:
-    n = len(v)
-    values, weights = [], []
+    counts, weights = _resamples(len(v))
+    return Distribution((counts @ v) / (counts @ d), weights, exact=True)
+
+
+@lru_cache(maxsize=64)
+def _resamples(n: int) -> tuple[Floats, Floats]:
+    """Every distinct resample of ``n`` peers as a row of counts, with its probability
+    n! / (k₁! … kₙ!) / nⁿ (computed once per ``n``)."""
+    rows = []
+    weights = []
     scale = math.factorial(n) / n**n
     for combination in combinations_with_replacement(range(n), n):
         counts = Counter(combination)
+        row = np.zeros(n)
         ways = scale
-        for k in counts.values():
+        for i, k in counts.items():
+            row[i] = k
             ways /= math.factorial(k)
-        values.append(
-            sum(v[i] * k for i, k in counts.items()) / sum(d[i] * k for i, k in counts.items())
-        )
+        rows.append(row)
         weights.append(ways)
-    return Distribution(np.asarray(values), np.asarray(weights), exact=True)
+    matrix = np.asarray(rows)
+    probabilities = np.asarray(weights)
+    matrix.setflags(write=False)
+    probabilities.setflags(write=False)
+    return matrix, probabilities
 
 
 def quantile(values: Floats, weights: Floats, level: float) -> float:
@@ -121,6 +140,9 @@ def combined(
         rng = np.random.default_rng(
             np.random.SeedSequence([seed, zlib.crc32(key.encode()), position])
         )
-        picked = rng.choice(distribution.values, size=draws, p=distribution.weights)
+        if distribution.exact:
+            picked = rng.choice(distribution.values, size=draws, p=distribution.weights)
+        else:  # drawn values are equally likely
+            picked = distribution.values[rng.integers(0, len(distribution.values), size=draws)]
         total += contribution(picked)
     return total, np.full(draws, 1.0 / draws)

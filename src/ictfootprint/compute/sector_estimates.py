@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ictfootprint.compute.bootstrap import Distribution, Floats, combined, ratio_distribution
@@ -85,74 +86,127 @@ def _peers(frame: pd.DataFrame) -> pd.DataFrame:
     return peers.assign(region=peers["country"].map(region))
 
 
+@dataclass(frozen=True)
+class PeerGroup:
+    """The peers an intensity comes from: their values, denominators and ids."""
+
+    values: Floats
+    denominators: Floats
+    entities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    quantity: str
+    values: Floats
+    denominators: Floats
+    entities: npt.NDArray[np.object_]
+    by_country: dict[str, npt.NDArray[np.intp]]
+    by_region: dict[str, npt.NDArray[np.intp]]
+
+
+def _candidates(peers: pd.DataFrame) -> dict[tuple[Any, ...], list[_Candidates]]:
+    """Peers by (sub-sector, year, reporters' indicator), one entry per quantity, with the
+    positions of each country's and each region's."""
+    found: dict[tuple[Any, ...], list[_Candidates]] = {}
+    kind: Any
+    for kind, group in peers.groupby(["subsector", "year", "reporters", "quantity"]):
+        subsector, year, reporters, quantity = kind
+        found.setdefault((subsector, int(year), reporters), []).append(
+            _Candidates(
+                quantity=str(quantity),
+                values=group["value"].to_numpy(dtype="float64"),
+                denominators=group["own"].to_numpy(dtype="float64"),
+                entities=group["entity_id"].to_numpy(dtype=object),
+                by_country=_positions(group["country"]),
+                by_region=_positions(group["region"]),
+            )
+        )
+    return found
+
+
+def _positions(column: pd.Series) -> dict[str, npt.NDArray[np.intp]]:
+    """Value → the positions (0..n-1) where the column holds it."""
+    found: dict[str, npt.NDArray[np.intp]] = {}
+    values = column.to_numpy(dtype=object)
+    order = np.argsort(values, kind="stable")
+    keys, starts = np.unique(values[order], return_index=True)
+    for key, chunk in zip(keys, np.split(order, starts[1:]), strict=True):
+        found[str(key)] = chunk.astype(np.intp)
+    return found
+
+
 def country_estimates(
     frame: pd.DataFrame, national: pd.DataFrame, settings: EstimateSettings
-) -> tuple[list[CountryEstimate], dict[tuple[Any, ...], pd.DataFrame]]:
+) -> tuple[list[CountryEstimate], dict[tuple[Any, ...], PeerGroup]]:
     """Every country × sub-sector × year × quantity that can be estimated, and the peer
-    groups (group key → the peers' rows) their intensities come from."""
+    groups (group key → the peers) their intensities come from."""
     chosen = chosen_denominators(national)
     chosen = chosen[chosen["subsector"] != TOTAL]
     if chosen.empty:
         return [], {}
     sample = sample_with_denominators(frame, chosen, "country", "itu", None)
     sample = sample[sample["subsector"] != TOTAL]
-    reporters = {
-        tuple(k): g for k, g in sample.groupby(["country", "subsector", "year", "quantity"])
-    }
-    peers = _peers(frame)
-    by_kind: dict[tuple[Any, ...], list[tuple[str, pd.DataFrame]]] = {}
-    kind: Any
-    for kind, g in peers.groupby(["subsector", "year", "reporters", "quantity"]):
-        s, y, r, q = kind
-        by_kind.setdefault((s, int(y), r), []).append((str(q), g))
+    sample = sample.assign(without=sample["value"].where(sample["own"].isna(), 0.0))
+    sums = sample.groupby(["country", "subsector", "year", "quantity"]).agg(
+        known=("own", "sum"), without=("without", "sum")
+    )
+    reporters = dict(zip(sums.index, zip(sums["known"], sums["without"], strict=True), strict=True))
+    candidates = _candidates(_peers(frame))
     region = {c.iso3: c.itu_region or "" for c in countries().values()}
     found: list[CountryEstimate] = []
-    groups: dict[tuple[Any, ...], pd.DataFrame] = {}
-    row: Any
-    for row in chosen.itertuples(index=False):
-        country, subsector, year = str(row.country), str(row.subsector), int(row.year)
-        r = str(row.reporters)
-        for quantity, candidates in by_kind.get((subsector, year, r), []):
-            chosen_peers, scope, code = _peer_scope(candidates, country, region, settings)
-            if chosen_peers is None:
-                continue
-            key = (subsector, year, r, quantity, scope, code)
-            groups[key] = chosen_peers
-            ours = reporters.get((country, subsector, year, quantity))
-            known = 0.0 if ours is None else float(ours["own"].sum())
-            without = 0.0 if ours is None else float(ours[ours["own"].isna()]["value"].sum())
+    groups: dict[tuple[Any, ...], PeerGroup] = {}
+    for country, subsector, year, r, denominator, national_value in zip(
+        chosen["country"],
+        chosen["subsector"],
+        chosen["year"],
+        chosen["reporters"],
+        chosen["denominator"],
+        chosen["national_value"],
+        strict=True,
+    ):
+        for item in candidates.get((subsector, int(year), r), []):
+            positions, scope, code = _peer_scope(item, str(country), region, settings)
+            key = (subsector, int(year), r, item.quantity, scope, code)
+            if key not in groups:
+                groups[key] = PeerGroup(
+                    item.values[positions],
+                    item.denominators[positions],
+                    tuple(sorted(set(item.entities[positions]))),
+                )
+            group = groups[key]
+            known, without = reporters.get((country, subsector, year, item.quantity), (0.0, 0.0))
             found.append(
                 CountryEstimate(
-                    country=country,
-                    subsector=subsector,
-                    year=year,
-                    quantity=str(quantity),
-                    denominator=str(row.denominator),
+                    country=str(country),
+                    subsector=str(subsector),
+                    year=int(year),
+                    quantity=item.quantity,
+                    denominator=str(denominator),
                     reporters=str(r),
-                    national=float(row.national_value),
-                    reporters_denominator=known,
-                    without_denominator_value=without,
+                    national=float(national_value),
+                    reporters_denominator=float(known),
+                    without_denominator_value=float(without),
                     group=key,
-                    peers=tuple(sorted(set(chosen_peers["entity_id"]))),
+                    peers=group.entities,
                     peers_from=scope if scope != "region" else f"region {code}",
-                    intensity=float(chosen_peers["value"].sum() / chosen_peers["own"].sum()),
+                    intensity=float(group.values.sum() / group.denominators.sum()),
                 )
             )
     return found, groups
 
 
 def _peer_scope(
-    candidates: pd.DataFrame, country: str, region: dict[str, str], settings: EstimateSettings
-) -> tuple[pd.DataFrame | None, str, str]:
-    own = candidates[candidates["country"] == country]
-    if len(own) >= settings.min_peers:
+    item: _Candidates, country: str, region: dict[str, str], settings: EstimateSettings
+) -> tuple[npt.NDArray[np.intp], str, str]:
+    """The country's own peers when enough, else its ITU region's, else the world's."""
+    own = item.by_country.get(country)
+    if own is not None and len(own) >= settings.min_peers:
         return own, "country", country
-    near = candidates[candidates["region"] == region.get(country, "")]
-    if region.get(country) and len(near) >= settings.min_peers:
+    near = item.by_region.get(region.get(country, ""))
+    if region.get(country) and near is not None and len(near) >= settings.min_peers:
         return near, "region", region[country]
-    if len(candidates):
-        return candidates, "world", "001"
-    return None, "", ""
+    return np.arange(len(item.values)), "world", "001"
 
 
 def estimate_unreported(
@@ -172,8 +226,8 @@ def estimate_unreported(
         return []
     distributions = {
         key: ratio_distribution(
-            list(peers["value"]),
-            list(peers["own"]),
+            peers.values,
+            peers.denominators,
             draws=settings.draws,
             seed=settings.seed,
             key=repr(key),
@@ -268,10 +322,13 @@ def _area_row(
 
 
 def _contribution(members: Sequence[CountryEstimate]) -> Callable[[Floats], Floats]:
+    """Σ over the members of max(0, I × (N − D) − V₀), for every intensity I given."""
+    gaps = np.asarray([m.national - m.reporters_denominator for m in members])
+    without = np.asarray([m.without_denominator_value for m in members])
+
     def contribution(intensity: Floats) -> Floats:
-        total = np.zeros(len(intensity))
-        for member in members:
-            total = total + member.unreported(intensity)
-        return total
+        terms = np.maximum(np.outer(np.asarray(intensity), gaps) - without, 0.0)
+        summed: Floats = terms.sum(axis=1)
+        return summed
 
     return contribution

@@ -108,9 +108,15 @@ def complete_rows(
 
 
 def rounded(value: float | None, quantity: str) -> float | None:
+    """``value`` rounded once to the resolution of the quantity's unit (defaults.toml)."""
     if value is None or value != value:
         return None
-    return round_figure(float(value), indicator(quantity).unit, defaults()["rounding"])
+    return round_figure(float(value), _unit(quantity), defaults()["rounding"])
+
+
+@cache
+def _unit(quantity: str) -> str:
+    return indicator(quantity).unit
 
 
 def chosen_denominators(national: pd.DataFrame) -> pd.DataFrame:

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
 import pandas as pd
 
 from ictfootprint import __version__
 from ictfootprint.compute.quantities import chosen
-from ictfootprint.compute.sector import WORLD, check_level
+from ictfootprint.compute.sector import check_level
 from ictfootprint.compute.sector_estimates import METHOD, estimate_unreported
 from ictfootprint.compute.sector_frame import entity_years
+from ictfootprint.compute.sector_store import area_entity
 from ictfootprint.compute.sector_trends import (
     NATIONAL_COLUMNS,
     TOTAL,
@@ -29,15 +30,11 @@ from ictfootprint.compute.sector_trends import (
     national_indicators,
     reporter_indicators,
 )
-from ictfootprint.model import Entity, EntityKind, Method, Observation
+from ictfootprint.model import EntityKind, Method, Observation
 from ictfootprint.reference.catalogue import indicator
-from ictfootprint.reference.countries import countries, regions
 from ictfootprint.store import Store
 from ictfootprint.store.observations import best_available
 from ictfootprint.units import convert
-
-#: The entity that world figures are stored on (as the footprint run does).
-WORLD_ENTITY: Final = "WORLD"
 
 
 @dataclass
@@ -106,8 +103,10 @@ def sector_trends(
     frame = entity_years(store, quantities=sorted({*wanted, *reporter_indicators()}))
     if last is not None:
         frame = frame[frame["year"] <= last]
-    national = national_frame(store)
+    national = national_frame(store, years)
     keep = set(years) if years else None
+    # coverage and estimates need only the years asked for; the like-for-like chain all
+    asked = frame if keep is None else frame[frame["year"].isin(sorted(keep))]
 
     def within(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [r for r in rows if keep is None or r["year"] in keep]
@@ -118,7 +117,7 @@ def sector_trends(
         years=sorted(keep) if keep else sorted({int(y) for y in frame["year"]}),
         quantities=wanted,
         coverage=within(
-            coverage(frame, national, level=level, region_kind=region_kind, quantities=wanted)
+            coverage(asked, national, level=level, region_kind=region_kind, quantities=wanted)
         ),
         like_for_like=within(
             like_for_like(frame, level=level, region_kind=region_kind, quantities=wanted)
@@ -126,7 +125,7 @@ def sector_trends(
         estimates=[
             r
             for r in within(
-                estimate_unreported(frame, national, level=level, region_kind=region_kind)
+                estimate_unreported(asked, national, level=level, region_kind=region_kind)
             )
             if r["quantity"] in wanted
         ],
@@ -135,7 +134,8 @@ def sector_trends(
 
 
 def store_estimates(store: Store, trends: SectorTrends) -> tuple[int, int]:
-    """Each estimate row as an ``estimated`` observation on its area entity: the sector's
+    """Each estimate row as an ``estimated`` observation on its area entity (the sector
+    totals' own, :func:`ictfootprint.compute.sector_store.area_entity`): the sector's
     estimated total (reported + the estimated unreported part), sub-sector None for ``_T``,
     lineage with the method, the reported and unreported parts, the interval and the peers.
     Returns (written, already current)."""
@@ -144,7 +144,8 @@ def store_estimates(store: Store, trends: SectorTrends) -> tuple[int, int]:
     for row in trends.estimates:
         if row["total"] is None:
             continue
-        entity_id = area_entity(store, trends.level, trends.region_kind, str(row["area"]), known)
+        kind = trends.level if trends.level != "region" else f"{trends.region_kind}_region"
+        entity_id = area_entity(store, kind, str(row["area"]), known)
         batch.append(
             Observation(
                 entity_id=entity_id,
@@ -183,22 +184,3 @@ def store_estimates(store: Store, trends: SectorTrends) -> tuple[int, int]:
         return 0, 0
     result = store.record_observations(batch, action="sector estimates")
     return len(result.written), result.unchanged
-
-
-def area_entity(
-    store: Store, level: str, region_kind: str, code: str, known: dict[str, Entity]
-) -> str:
-    """The area entity figures are stored on (created when missing), with the footprint run's
-    ids: ISO3, an ITU region code, ``M49-<code>``, ``WORLD``."""
-    if level == "world" or code == WORLD:
-        entity_id, name, kind = WORLD_ENTITY, regions()[WORLD].name(), EntityKind.WORLD
-    elif level == "country":
-        entity_id, name, kind = code, countries()[code].name(), EntityKind.COUNTRY
-    else:
-        prefix = "" if region_kind == "itu" else "M49-"
-        entity_id, name, kind = f"{prefix}{code}", regions()[code].name(), EntityKind.REGION
-    if entity_id not in known:
-        known[entity_id] = store.add_entity(
-            Entity(id=entity_id, name=name, kind=kind, country=code if level == "country" else None)
-        )
-    return entity_id
