@@ -23,7 +23,7 @@ with the reported share stated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ictfootprint.compute.bootstrap import Distribution, Floats, combined, ratio_distribution
+from ictfootprint.compute.bootstrap import Distribution, Floats, combined, ratio_distributions
 from ictfootprint.compute.bootstrap import interval as percentile_interval
 from ictfootprint.compute.sector_trends import (
     TOTAL,
@@ -224,16 +224,7 @@ def estimate_unreported(
     estimates, groups = country_estimates(frame, national, settings)
     if not estimates:
         return []
-    distributions = {
-        key: ratio_distribution(
-            peers.values,
-            peers.denominators,
-            draws=settings.draws,
-            seed=settings.seed,
-            key=repr(key),
-        )
-        for key, peers in groups.items()
-    }
+    distributions = _distributions(groups, settings)
     areas = area_of(level, region_kind)
     reported = complete_rows(frame, level, region_kind, None)
     reported_sums = reported.groupby(["area", "subsector", "year", "quantity"])["value"].sum()
@@ -263,6 +254,28 @@ def estimate_unreported(
     return rows
 
 
+def _distributions(
+    groups: dict[tuple[Any, ...], PeerGroup], settings: EstimateSettings
+) -> dict[tuple[Any, ...], Distribution]:
+    """Each peer group's bootstrap distribution; the quantities of one group (same
+    sub-sector, year, denominator and peers' origin) share its draw of the peers."""
+    together: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for key, peers in groups.items():
+        base = (*key[:3], *key[4:])
+        together.setdefault((base, len(peers.values)), []).append(key)
+    found: dict[tuple[Any, ...], Distribution] = {}
+    for (base, _), keys in together.items():
+        drawn = ratio_distributions(
+            np.column_stack([groups[key].values for key in keys]),
+            np.column_stack([groups[key].denominators for key in keys]),
+            draws=settings.draws,
+            seed=settings.seed,
+            key=repr(base),
+        )
+        found.update(zip(keys, drawn, strict=True))
+    return found
+
+
 def _area_row(
     key: tuple[Any, ...],
     items: list[CountryEstimate],
@@ -275,9 +288,8 @@ def _area_row(
     by_group: dict[tuple[Any, ...], list[CountryEstimate]] = {}
     for item in items:
         by_group.setdefault(item.group, []).append(item)
-    parts: list[tuple[Distribution, Callable[[Floats], Floats]]] = [
-        (distributions[group], _contribution(members))
-        for group, members in sorted(by_group.items())
+    parts: list[tuple[Distribution, Floats, Floats]] = [
+        (distributions[group], *_terms(members)) for group, members in sorted(by_group.items())
     ]
     values, weights = combined(parts, draws=settings.draws, seed=settings.seed, key=repr(key))
     low, high = percentile_interval(values, weights, settings.interval)
@@ -321,14 +333,9 @@ def _area_row(
     }
 
 
-def _contribution(members: Sequence[CountryEstimate]) -> Callable[[Floats], Floats]:
-    """Σ over the members of max(0, I × (N − D) − V₀), for every intensity I given."""
+def _terms(members: Sequence[CountryEstimate]) -> tuple[Floats, Floats]:
+    """The gaps N − D and values without a denominator V₀ of the members: each contributes
+    max(0, I × (N − D) − V₀) for an intensity I."""
     gaps = np.asarray([m.national - m.reporters_denominator for m in members])
     without = np.asarray([m.without_denominator_value for m in members])
-
-    def contribution(intensity: Floats) -> Floats:
-        terms = np.maximum(np.outer(np.asarray(intensity), gaps) - without, 0.0)
-        summed: Floats = terms.sum(axis=1)
-        return summed
-
-    return contribution
+    return gaps, without
