@@ -34,6 +34,7 @@ from ictfootprint.units import convert, round_figure
 
 TOTAL: Final = ALL_SUBSECTORS
 KEY: Final = ["area", "subsector", "year", "quantity"]
+ROW_COLUMNS: Final = ["entity_id", "country", "subsector", "year", "quantity", "value"]
 NATIONAL_COLUMNS: Final = ["country", "year", "indicator", "subsector", "value", "observation"]
 
 
@@ -99,11 +100,13 @@ def complete_rows(
 ) -> pd.DataFrame:
     """Complete rows of the quantities asked for (all but activity denominators when None),
     each with its area, and again under ``_T``."""
-    rows = frame[(frame["status"] == "complete") & frame["value"].notna()]
+    keep = (frame["status"] == "complete") & frame["value"].notna()
     if quantities is not None:
-        rows = rows[rows["quantity"].isin(list(quantities))]
+        keep &= frame["quantity"].isin(list(quantities))
     else:
-        rows = rows[~rows["quantity"].str.startswith("activity_")]
+        keep &= ~frame["quantity"].str.startswith("activity_")
+    # only the columns used downstream: every later copy, merge and concat moves less text
+    rows = frame.loc[keep, ROW_COLUMNS]
     areas = area_of(level, region_kind)
     rows = rows.assign(area=rows["country"].map(areas))
     return with_total(rows[rows["area"].notna()])
@@ -168,9 +171,8 @@ def own_denominators(frame: pd.DataFrame) -> pd.DataFrame:
     year (and summed across its sub-sectors under ``_T``): ``entity_id, country, subsector,
     year, reporters, own``."""
     wanted = reporter_indicators()
-    rows = frame[
-        frame["quantity"].isin(wanted) & (frame["status"] == "complete") & frame["value"].notna()
-    ]
+    keep = frame["quantity"].isin(wanted) & (frame["status"] == "complete") & frame["value"].notna()
+    rows = frame.loc[keep, ROW_COLUMNS]
     keys = ["entity_id", "country", "subsector", "year", "quantity"]
     both = pd.concat([rows, rows.assign(subsector=TOTAL)], ignore_index=True)
     summed = both.groupby(keys, as_index=False).agg(own=("value", "sum"))
