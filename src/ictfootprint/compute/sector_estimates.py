@@ -74,8 +74,7 @@ class CountryEstimate:
 def _peers(frame: pd.DataFrame) -> pd.DataFrame:
     """Entity rows with the quantity complete and their own denominator above zero: one row
     per entity × country × sub-sector × year × quantity × reporters' indicator."""
-    rows = complete_rows(frame, "country", "itu", None)
-    rows = rows[rows["subsector"] != TOTAL]
+    rows = complete_rows(frame, "country", "itu", None, total=False)
     rows = rows.groupby(
         ["entity_id", "country", "subsector", "year", "quantity"], as_index=False
     ).agg(value=("value", "sum"))
@@ -107,32 +106,45 @@ class _Candidates:
 
 def _candidates(peers: pd.DataFrame) -> dict[tuple[Any, ...], list[_Candidates]]:
     """Peers by (sub-sector, year, reporters' indicator), one entry per quantity, with the
-    positions of each country's and each region's."""
+    positions of each country's and each region's (one sort of the whole frame, then
+    slices: no per-group frame)."""
     found: dict[tuple[Any, ...], list[_Candidates]] = {}
-    kind: Any
-    for kind, group in peers.groupby(["subsector", "year", "reporters", "quantity"]):
-        subsector, year, reporters, quantity = kind
+    if peers.empty:
+        return found
+    grouped = peers.groupby(["subsector", "year", "reporters", "quantity"], sort=True)
+    names: list[Any] = list(grouped.size().index)
+    ids = grouped.ngroup().to_numpy(dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    bounds = np.concatenate([[0], np.flatnonzero(np.diff(ids[order])) + 1, [len(order)]])
+    values = peers["value"].to_numpy(dtype="float64")[order]
+    own = peers["own"].to_numpy(dtype="float64")[order]
+    entities = peers["entity_id"].to_numpy(dtype=object)[order]
+    country_codes, country_names = pd.factorize(peers["country"])
+    region_codes, region_names = pd.factorize(peers["region"])
+    country_codes, region_codes = country_codes[order], region_codes[order]
+    for name, start, end in zip(names, bounds[:-1], bounds[1:], strict=True):
+        subsector, year, reporters, quantity = name
         found.setdefault((subsector, int(year), reporters), []).append(
             _Candidates(
                 quantity=str(quantity),
-                values=group["value"].to_numpy(dtype="float64"),
-                denominators=group["own"].to_numpy(dtype="float64"),
-                entities=group["entity_id"].to_numpy(dtype=object),
-                by_country=_positions(group["country"]),
-                by_region=_positions(group["region"]),
+                values=values[start:end],
+                denominators=own[start:end],
+                entities=entities[start:end],
+                by_country=_positions(country_codes[start:end], country_names),
+                by_region=_positions(region_codes[start:end], region_names),
             )
         )
     return found
 
 
-def _positions(column: pd.Series) -> dict[str, npt.NDArray[np.intp]]:
-    """Value → the positions (0..n-1) where the column holds it."""
+def _positions(codes: npt.NDArray[np.intp], names: Any) -> dict[str, npt.NDArray[np.intp]]:
+    """Name → the positions (0..n-1, ascending) where the codes (of ``names``) hold it."""
     found: dict[str, npt.NDArray[np.intp]] = {}
-    values = column.to_numpy(dtype=object)
-    order = np.argsort(values, kind="stable")
-    keys, starts = np.unique(values[order], return_index=True)
+    order = np.argsort(codes, kind="stable")
+    keys, starts = np.unique(codes[order], return_index=True)
     for key, chunk in zip(keys, np.split(order, starts[1:]), strict=True):
-        found[str(key)] = chunk.astype(np.intp)
+        if key >= 0:  # -1: no name (a country without a region)
+            found[str(names[key])] = chunk.astype(np.intp)
     return found
 
 
@@ -145,8 +157,7 @@ def country_estimates(
     chosen = chosen[chosen["subsector"] != TOTAL]
     if chosen.empty:
         return [], {}
-    sample = sample_with_denominators(frame, chosen, "country", "itu", None)
-    sample = sample[sample["subsector"] != TOTAL]
+    sample = sample_with_denominators(frame, chosen, "country", "itu", None, total=False)
     sample = sample.assign(without=sample["value"].where(sample["own"].isna(), 0.0))
     sums = sample.groupby(["country", "subsector", "year", "quantity"]).agg(
         known=("own", "sum"), without=("without", "sum")

@@ -96,10 +96,15 @@ def with_total(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def complete_rows(
-    frame: pd.DataFrame, level: str, region_kind: str, quantities: Sequence[str] | None
+    frame: pd.DataFrame,
+    level: str,
+    region_kind: str,
+    quantities: Sequence[str] | None,
+    *,
+    total: bool = True,
 ) -> pd.DataFrame:
     """Complete rows of the quantities asked for (all but activity denominators when None),
-    each with its area, and again under ``_T``."""
+    each with its area, and again under ``_T`` (unless ``total`` is False)."""
     keep = (frame["status"] == "complete") & frame["value"].notna()
     if quantities is not None:
         keep &= frame["quantity"].isin(list(quantities))
@@ -109,7 +114,8 @@ def complete_rows(
     rows = frame.loc[keep, ROW_COLUMNS]
     areas = area_of(level, region_kind)
     rows = rows.assign(area=rows["country"].map(areas))
-    return with_total(rows[rows["area"].notna()])
+    rows = rows[rows["area"].notna()]
+    return with_total(rows) if total else rows.assign(row_subsector=rows["subsector"])
 
 
 def rounded(value: float | None, quantity: str) -> float | None:
@@ -180,11 +186,18 @@ def own_denominators(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def sample_with_denominators(
-    frame: pd.DataFrame, chosen: pd.DataFrame, level: str, region_kind: str, quantities: Any
+    frame: pd.DataFrame,
+    chosen: pd.DataFrame,
+    level: str,
+    region_kind: str,
+    quantities: Any,
+    *,
+    total: bool = True,
 ) -> pd.DataFrame:
     """Complete rows with their country's chosen denominator and the entity's own figure of
-    it (``own`` NaN when the entity does not report it)."""
-    rows = complete_rows(frame, level, region_kind, quantities)
+    it (``own`` NaN when the entity does not report it); under ``_T`` too unless ``total``
+    is False."""
+    rows = complete_rows(frame, level, region_kind, quantities, total=total)
     rows = rows.merge(chosen, on=["country", "subsector", "year"], how="left")
     # all NaN where no country has a national figure: keep them text, as the keys they meet
     rows = rows.astype({"reporters": object, "denominator": object})
