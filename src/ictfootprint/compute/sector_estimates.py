@@ -122,6 +122,7 @@ def _candidates(peers: pd.DataFrame) -> dict[tuple[Any, ...], list[_Candidates]]
     country_codes, country_names = pd.factorize(peers["country"])
     region_codes, region_names = pd.factorize(peers["region"])
     country_codes, region_codes = country_codes[order], region_codes[order]
+    country_list, region_list = [str(c) for c in country_names], [str(r) for r in region_names]
     for name, start, end in zip(names, bounds[:-1], bounds[1:], strict=True):
         subsector, year, reporters, quantity = name
         found.setdefault((subsector, int(year), reporters), []).append(
@@ -130,21 +131,21 @@ def _candidates(peers: pd.DataFrame) -> dict[tuple[Any, ...], list[_Candidates]]
                 values=values[start:end],
                 denominators=own[start:end],
                 entities=entities[start:end],
-                by_country=_positions(country_codes[start:end], country_names),
-                by_region=_positions(region_codes[start:end], region_names),
+                by_country=_positions(country_codes[start:end], country_list),
+                by_region=_positions(region_codes[start:end], region_list),
             )
         )
     return found
 
 
-def _positions(codes: npt.NDArray[np.intp], names: Any) -> dict[str, npt.NDArray[np.intp]]:
+def _positions(codes: npt.NDArray[np.intp], names: list[str]) -> dict[str, npt.NDArray[np.intp]]:
     """Name → the positions (0..n-1, ascending) where the codes (of ``names``) hold it."""
     found: dict[str, npt.NDArray[np.intp]] = {}
     order = np.argsort(codes, kind="stable")
     keys, starts = np.unique(codes[order], return_index=True)
     for key, chunk in zip(keys, np.split(order, starts[1:]), strict=True):
         if key >= 0:  # -1: no name (a country without a region)
-            found[str(names[key])] = chunk.astype(np.intp)
+            found[names[key]] = chunk.astype(np.intp)
     return found
 
 
