@@ -140,13 +140,15 @@ def _candidates(peers: pd.DataFrame) -> dict[tuple[Any, ...], list[_Candidates]]
 
 def _positions(codes: npt.NDArray[np.intp], names: list[str]) -> dict[str, npt.NDArray[np.intp]]:
     """Name → the positions (0..n-1, ascending) where the codes (of ``names``) hold it."""
-    found: dict[str, npt.NDArray[np.intp]] = {}
-    order = np.argsort(codes, kind="stable")
+    order = np.argsort(codes, kind="stable").astype(np.intp)
     keys, starts = np.unique(codes[order], return_index=True)
-    for key, chunk in zip(keys, np.split(order, starts[1:]), strict=True):
-        if key >= 0:  # -1: no name (a country without a region)
-            found[names[key]] = chunk.astype(np.intp)
-    return found
+    ends = [*starts[1:].tolist(), len(order)]
+    # views of one array; -1: no name (a country without a region)
+    return {
+        names[key]: order[start:end]
+        for key, start, end in zip(keys.tolist(), starts.tolist(), ends, strict=True)
+        if key >= 0
+    }
 
 
 def country_estimates(
