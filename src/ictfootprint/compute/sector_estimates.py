@@ -71,14 +71,13 @@ class CountryEstimate:
         return np.maximum(np.asarray(intensity) * gap - self.without_denominator_value, 0.0)
 
 
-def _peers(frame: pd.DataFrame) -> pd.DataFrame:
+def _peers(frame: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
     """Entity rows with the quantity complete and their own denominator above zero: one row
     per entity × country × sub-sector × year × quantity × reporters' indicator."""
     rows = complete_rows(frame, "country", "itu", None, total=False)
     rows = rows.groupby(
         ["entity_id", "country", "subsector", "year", "quantity"], as_index=False
     ).agg(value=("value", "sum"))
-    own = own_denominators(frame)
     peers = rows.merge(own, on=["entity_id", "country", "subsector", "year"], how="inner")
     peers = peers[peers["own"] > 0]
     region = {c.iso3: c.itu_region or "" for c in countries().values()}
@@ -160,13 +159,14 @@ def country_estimates(
     chosen = chosen[chosen["subsector"] != TOTAL]
     if chosen.empty:
         return [], {}
-    sample = sample_with_denominators(frame, chosen, "country", "itu", None, total=False)
+    own = own_denominators(frame)
+    sample = sample_with_denominators(frame, chosen, "country", "itu", None, total=False, own=own)
     sample = sample.assign(without=sample["value"].where(sample["own"].isna(), 0.0))
     sums = sample.groupby(["country", "subsector", "year", "quantity"]).agg(
         known=("own", "sum"), without=("without", "sum")
     )
     reporters = dict(zip(sums.index, zip(sums["known"], sums["without"], strict=True), strict=True))
-    candidates = _candidates(_peers(frame))
+    candidates = _candidates(_peers(frame, own))
     region = {c.iso3: c.itu_region or "" for c in countries().values()}
     found: list[CountryEstimate] = []
     groups: dict[tuple[Any, ...], PeerGroup] = {}

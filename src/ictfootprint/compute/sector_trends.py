@@ -193,15 +193,16 @@ def sample_with_denominators(
     quantities: Any,
     *,
     total: bool = True,
+    own: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Complete rows with their country's chosen denominator and the entity's own figure of
     it (``own`` NaN when the entity does not report it); under ``_T`` too unless ``total``
-    is False."""
+    is False. ``own``: :func:`own_denominators` of the frame, when already at hand."""
     rows = complete_rows(frame, level, region_kind, quantities, total=total)
     rows = rows.merge(chosen, on=["country", "subsector", "year"], how="left")
     # all NaN where no country has a national figure: keep them text, as the keys they meet
     rows = rows.astype({"reporters": object, "denominator": object})
-    own = own_denominators(frame)
+    own = own_denominators(frame) if own is None else own
     # an entity's own denominator belongs to the row's real sub-sector (or to _T)
     own_key = ["entity_id", "country", "subsector", "year", "reporters"]
     per_entity = rows.groupby(
