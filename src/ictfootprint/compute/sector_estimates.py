@@ -241,10 +241,10 @@ def estimate_unreported(
     distributions = _distributions(groups, settings)
     areas = area_of(level, region_kind)
     reported = complete_rows(frame, level, region_kind, None)
-    reported_sums = reported.groupby(["area", "subsector", "year", "quantity"])["value"].sum()
-    reported_entities = reported.groupby(["area", "subsector", "year", "quantity"])[
-        "entity_id"
-    ].nunique()
+    sums = reported.groupby(["area", "subsector", "year", "quantity"]).agg(
+        value=("value", "sum"), entities=("entity_id", "nunique")
+    )
+    reported_sums, reported_entities = sums["value"], sums["entities"]
     by_area: dict[tuple[Any, ...], list[CountryEstimate]] = {}
     for item in estimates:
         area = areas.get(item.country)
