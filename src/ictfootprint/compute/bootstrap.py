@@ -161,13 +161,18 @@ def combined(
     rng = np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(key.encode())]))
     uniform = rng.random((len(parts), draws))
     picked = np.empty((len(parts), draws))
+    alike: dict[int, list[int]] = {}
     for position, (distribution, _, _) in enumerate(parts):
         size = len(distribution.values)
         if distribution.exact:  # the first value whose cumulative probability reaches u
             at = np.searchsorted(np.cumsum(distribution.weights), uniform[position])
-        else:  # drawn values are equally likely
-            at = (uniform[position] * size).astype(np.intp)
-        picked[position] = distribution.values[np.minimum(at, size - 1)]
+            picked[position] = distribution.values[np.minimum(at, size - 1)]
+        else:  # drawn values are equally likely: picked together, by size
+            alike.setdefault(size, []).append(position)
+    for size, positions in alike.items():
+        table = np.stack([parts[p][0].values for p in positions])
+        at = np.minimum((uniform[positions] * size).astype(np.intp), size - 1)
+        picked[positions] = np.take_along_axis(table, at, axis=1)
     owner = np.concatenate([np.full(len(p[1]), i) for i, p in enumerate(parts)])
     gaps = np.concatenate([p[1] for p in parts])
     without = np.concatenate([p[2] for p in parts])
