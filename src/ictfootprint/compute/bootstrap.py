@@ -5,8 +5,10 @@ distribution of that ratio over resamples of the peers (with replacement, as man
 are peers). When the peers are few enough for every distinct resample to be listed (at most
 ``draws`` of them), the distribution is exact: each distinct resample with its multinomial
 probability, so the interval can be checked by hand and needs no seed. Otherwise ``draws``
-resamples are drawn from a generator seeded with the settings' seed and the group's name: the
-same inputs give the same numbers, whatever else is estimated in the same run.
+resamples are drawn from a generator seeded with the settings' seed and the group's name
+(sub-sector, year, denominator and where the peers come from: one draw of the peers serves
+every quantity of the group): the same inputs give the same numbers, whatever else is
+estimated in the same run.
 
 Intervals are percentile intervals read with the inverted distribution function (the
 smallest value whose cumulative probability reaches the level), the same rule for exact and
@@ -18,7 +20,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations_with_replacement
@@ -62,25 +64,46 @@ def ratio_distribution(
     """
     v = np.asarray(values, dtype="float64")
     d = np.asarray(denominators, dtype="float64")
-    n = len(v)
+    return ratio_distributions(v[:, None], d[:, None], draws=draws, seed=seed, key=key)[0]
+
+
+def ratio_distributions(
+    values: Floats, denominators: Floats, *, draws: int, seed: int, key: str
+) -> list[Distribution]:
+    """The bootstrap distributions of Σ value / Σ denominator for each column of ``values``
+    and ``denominators`` (n peers × k ratios), over the same resamples of the n peers (one
+    draw of the peers serves every quantity of a peer group; seeded by ``key`` alone)."""
+    n = values.shape[0]
     if n == 0:
         raise ValueError("a bootstrap needs at least one peer")
+    k = values.shape[1]
     if resample_count(n) <= draws:
-        return _exact(v, d)
+        counts, weights = _resamples(n)
+        return [
+            Distribution(
+                (counts @ np.ascontiguousarray(values[:, i]))
+                / (counts @ np.ascontiguousarray(denominators[:, i])),
+                weights,
+                exact=True,
+            )
+            for i in range(k)
+        ]
     rng = np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(key.encode())]))
-    ratios = []
-    # resamples drawn as peer positions, at most about _CELLS positions at a time
+    chunks = []
+    # resamples drawn as peer positions, at most about _CELLS positions at a time, and
+    # counted per resample (a row of counts), so that one product sums every column
+    both = np.concatenate([values, denominators], axis=1)
     step = max(1, _CELLS // n)
     for start in range(0, draws, step):
-        picked = rng.integers(0, n, size=(min(step, draws - start), n))
-        ratios.append(v[picked].sum(axis=1) / d[picked].sum(axis=1))
-    drawn = np.concatenate(ratios)
-    return Distribution(drawn, np.full(draws, 1.0 / draws), exact=False)
-
-
-def _exact(v: Floats, d: Floats) -> Distribution:
-    counts, weights = _resamples(len(v))
-    return Distribution((counts @ v) / (counts @ d), weights, exact=True)
+        rows = min(step, draws - start)
+        picked = rng.integers(0, n, size=(rows, n), dtype=np.int32)
+        picked += (np.arange(rows, dtype=np.int32) * n)[:, None]
+        tally = np.bincount(picked.ravel(), minlength=rows * n).reshape(rows, n)
+        # einsum's own loop, not BLAS: its threads only spin on a small product
+        chunks.append(np.einsum("ij,jk->ik", tally.astype("float64"), both))
+    sums = np.concatenate(chunks)
+    weights = np.full(draws, 1.0 / draws)
+    return [Distribution(sums[:, i] / sums[:, k + i], weights, exact=False) for i in range(k)]
 
 
 @lru_cache(maxsize=64)
@@ -122,27 +145,43 @@ def interval(values: Floats, weights: Floats, level: float) -> tuple[float, floa
 
 
 def combined(
-    parts: Sequence[tuple[Distribution, Callable[[Floats], Floats]]],
+    parts: Sequence[tuple[Distribution, Floats, Floats]],
     *,
     draws: int,
     seed: int,
     key: str,
 ) -> tuple[Floats, Floats]:
-    """The distribution of Σ f(intensity) over independent peer groups (each a distribution
-    and the function of its intensity that it contributes): exact when one group, else
-    ``draws`` joint draws, each group sampled from its own distribution with a generator
-    seeded by ``key`` and the group's position."""
+    """The distribution of Σ max(0, I × gap − without) over independent peer groups, each
+    a distribution of its intensity I and the gaps and values without a denominator of the
+    countries it serves: exact when one group, else ``draws`` joint draws, every group
+    sampled from its own distribution with one generator seeded by ``key``."""
     if len(parts) == 1:
-        distribution, contribution = parts[0]
-        return contribution(distribution.values), distribution.weights
-    total = np.zeros(draws)
-    for position, (distribution, contribution) in enumerate(parts):
-        rng = np.random.default_rng(
-            np.random.SeedSequence([seed, zlib.crc32(key.encode()), position])
-        )
-        if distribution.exact:
-            picked = rng.choice(distribution.values, size=draws, p=distribution.weights)
-        else:  # drawn values are equally likely
-            picked = distribution.values[rng.integers(0, len(distribution.values), size=draws)]
-        total += contribution(picked)
-    return total, np.full(draws, 1.0 / draws)
+        distribution, gaps, without = parts[0]
+        return contribution(distribution.values, gaps, without), distribution.weights
+    rng = np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(key.encode())]))
+    uniform = rng.random((len(parts), draws))
+    picked = np.empty((len(parts), draws))
+    alike: dict[int, list[int]] = {}
+    for position, (distribution, _, _) in enumerate(parts):
+        size = len(distribution.values)
+        if distribution.exact:  # the first value whose cumulative probability reaches u
+            at = np.searchsorted(np.cumsum(distribution.weights), uniform[position])
+            picked[position] = distribution.values[np.minimum(at, size - 1)]
+        else:  # drawn values are equally likely: picked together, by size
+            alike.setdefault(size, []).append(position)
+    for size, positions in alike.items():
+        table = np.stack([parts[p][0].values for p in positions])
+        at = np.minimum((uniform[positions] * size).astype(np.intp), size - 1)
+        picked[positions] = np.take_along_axis(table, at, axis=1)
+    owner = np.concatenate([np.full(len(p[1]), i) for i, p in enumerate(parts)])
+    gaps = np.concatenate([p[1] for p in parts])
+    without = np.concatenate([p[2] for p in parts])
+    terms = np.maximum(picked[owner] * gaps[:, None] - without[:, None], 0.0)
+    return terms.sum(axis=0), np.full(draws, 1.0 / draws)
+
+
+def contribution(intensity: Floats, gaps: Floats, without: Floats) -> Floats:
+    """Σ over countries of max(0, I × gap − without), for every intensity I given."""
+    terms = np.maximum(np.outer(np.asarray(intensity), gaps) - without, 0.0)
+    summed: Floats = terms.sum(axis=1)
+    return summed

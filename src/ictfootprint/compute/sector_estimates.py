@@ -23,7 +23,7 @@ with the reported share stated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ictfootprint.compute.bootstrap import Distribution, Floats, combined, ratio_distribution
+from ictfootprint.compute.bootstrap import Distribution, Floats, combined, ratio_distributions
 from ictfootprint.compute.bootstrap import interval as percentile_interval
 from ictfootprint.compute.sector_trends import (
     TOTAL,
@@ -71,15 +71,13 @@ class CountryEstimate:
         return np.maximum(np.asarray(intensity) * gap - self.without_denominator_value, 0.0)
 
 
-def _peers(frame: pd.DataFrame) -> pd.DataFrame:
+def _peers(frame: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
     """Entity rows with the quantity complete and their own denominator above zero: one row
     per entity × country × sub-sector × year × quantity × reporters' indicator."""
-    rows = complete_rows(frame, "country", "itu", None)
-    rows = rows[rows["subsector"] != TOTAL]
+    rows = complete_rows(frame, "country", "itu", None, total=False)
     rows = rows.groupby(
         ["entity_id", "country", "subsector", "year", "quantity"], as_index=False
     ).agg(value=("value", "sum"))
-    own = own_denominators(frame)
     peers = rows.merge(own, on=["entity_id", "country", "subsector", "year"], how="inner")
     peers = peers[peers["own"] > 0]
     region = {c.iso3: c.itu_region or "" for c in countries().values()}
@@ -107,33 +105,49 @@ class _Candidates:
 
 def _candidates(peers: pd.DataFrame) -> dict[tuple[Any, ...], list[_Candidates]]:
     """Peers by (sub-sector, year, reporters' indicator), one entry per quantity, with the
-    positions of each country's and each region's."""
+    positions of each country's and each region's (one sort of the whole frame, then
+    slices: no per-group frame)."""
     found: dict[tuple[Any, ...], list[_Candidates]] = {}
-    kind: Any
-    for kind, group in peers.groupby(["subsector", "year", "reporters", "quantity"]):
-        subsector, year, reporters, quantity = kind
+    if peers.empty:
+        return found
+    grouped = peers.groupby(["subsector", "year", "reporters", "quantity"], sort=True)
+    names: list[Any] = list(grouped.size().index)
+    ids = grouped.ngroup().to_numpy(dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    bounds = np.concatenate([[0], np.flatnonzero(np.diff(ids[order])) + 1, [len(order)]])
+    values = peers["value"].to_numpy(dtype="float64")[order]
+    own = peers["own"].to_numpy(dtype="float64")[order]
+    entities = peers["entity_id"].to_numpy(dtype=object)[order]
+    country_codes, country_names = pd.factorize(peers["country"])
+    region_codes, region_names = pd.factorize(peers["region"])
+    country_codes, region_codes = country_codes[order], region_codes[order]
+    country_list, region_list = [str(c) for c in country_names], [str(r) for r in region_names]
+    for name, start, end in zip(names, bounds[:-1], bounds[1:], strict=True):
+        subsector, year, reporters, quantity = name
         found.setdefault((subsector, int(year), reporters), []).append(
             _Candidates(
                 quantity=str(quantity),
-                values=group["value"].to_numpy(dtype="float64"),
-                denominators=group["own"].to_numpy(dtype="float64"),
-                entities=group["entity_id"].to_numpy(dtype=object),
-                by_country=_positions(group["country"]),
-                by_region=_positions(group["region"]),
+                values=values[start:end],
+                denominators=own[start:end],
+                entities=entities[start:end],
+                by_country=_positions(country_codes[start:end], country_list),
+                by_region=_positions(region_codes[start:end], region_list),
             )
         )
     return found
 
 
-def _positions(column: pd.Series) -> dict[str, npt.NDArray[np.intp]]:
-    """Value → the positions (0..n-1) where the column holds it."""
-    found: dict[str, npt.NDArray[np.intp]] = {}
-    values = column.to_numpy(dtype=object)
-    order = np.argsort(values, kind="stable")
-    keys, starts = np.unique(values[order], return_index=True)
-    for key, chunk in zip(keys, np.split(order, starts[1:]), strict=True):
-        found[str(key)] = chunk.astype(np.intp)
-    return found
+def _positions(codes: npt.NDArray[np.intp], names: list[str]) -> dict[str, npt.NDArray[np.intp]]:
+    """Name → the positions (0..n-1, ascending) where the codes (of ``names``) hold it."""
+    order = np.argsort(codes, kind="stable").astype(np.intp)
+    keys, starts = np.unique(codes[order], return_index=True)
+    ends = [*starts[1:].tolist(), len(order)]
+    # views of one array; -1: no name (a country without a region)
+    return {
+        names[key]: order[start:end]
+        for key, start, end in zip(keys.tolist(), starts.tolist(), ends, strict=True)
+        if key >= 0
+    }
 
 
 def country_estimates(
@@ -145,14 +159,14 @@ def country_estimates(
     chosen = chosen[chosen["subsector"] != TOTAL]
     if chosen.empty:
         return [], {}
-    sample = sample_with_denominators(frame, chosen, "country", "itu", None)
-    sample = sample[sample["subsector"] != TOTAL]
+    own = own_denominators(frame)
+    sample = sample_with_denominators(frame, chosen, "country", "itu", None, total=False, own=own)
     sample = sample.assign(without=sample["value"].where(sample["own"].isna(), 0.0))
     sums = sample.groupby(["country", "subsector", "year", "quantity"]).agg(
         known=("own", "sum"), without=("without", "sum")
     )
     reporters = dict(zip(sums.index, zip(sums["known"], sums["without"], strict=True), strict=True))
-    candidates = _candidates(_peers(frame))
+    candidates = _candidates(_peers(frame, own))
     region = {c.iso3: c.itu_region or "" for c in countries().values()}
     found: list[CountryEstimate] = []
     groups: dict[tuple[Any, ...], PeerGroup] = {}
@@ -224,22 +238,13 @@ def estimate_unreported(
     estimates, groups = country_estimates(frame, national, settings)
     if not estimates:
         return []
-    distributions = {
-        key: ratio_distribution(
-            peers.values,
-            peers.denominators,
-            draws=settings.draws,
-            seed=settings.seed,
-            key=repr(key),
-        )
-        for key, peers in groups.items()
-    }
+    distributions = _distributions(groups, settings)
     areas = area_of(level, region_kind)
     reported = complete_rows(frame, level, region_kind, None)
-    reported_sums = reported.groupby(["area", "subsector", "year", "quantity"])["value"].sum()
-    reported_entities = reported.groupby(["area", "subsector", "year", "quantity"])[
-        "entity_id"
-    ].nunique()
+    sums = reported.groupby(["area", "subsector", "year", "quantity"]).agg(
+        value=("value", "sum"), entities=("entity_id", "nunique")
+    )
+    reported_sums, reported_entities = sums["value"], sums["entities"]
     by_area: dict[tuple[Any, ...], list[CountryEstimate]] = {}
     for item in estimates:
         area = areas.get(item.country)
@@ -263,6 +268,28 @@ def estimate_unreported(
     return rows
 
 
+def _distributions(
+    groups: dict[tuple[Any, ...], PeerGroup], settings: EstimateSettings
+) -> dict[tuple[Any, ...], Distribution]:
+    """Each peer group's bootstrap distribution; the quantities of one group (same
+    sub-sector, year, denominator and peers' origin) share its draw of the peers."""
+    together: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for key, peers in groups.items():
+        base = (*key[:3], *key[4:])
+        together.setdefault((base, len(peers.values)), []).append(key)
+    found: dict[tuple[Any, ...], Distribution] = {}
+    for (base, _), keys in together.items():
+        drawn = ratio_distributions(
+            np.column_stack([groups[key].values for key in keys]),
+            np.column_stack([groups[key].denominators for key in keys]),
+            draws=settings.draws,
+            seed=settings.seed,
+            key=repr(base),
+        )
+        found.update(zip(keys, drawn, strict=True))
+    return found
+
+
 def _area_row(
     key: tuple[Any, ...],
     items: list[CountryEstimate],
@@ -275,9 +302,8 @@ def _area_row(
     by_group: dict[tuple[Any, ...], list[CountryEstimate]] = {}
     for item in items:
         by_group.setdefault(item.group, []).append(item)
-    parts: list[tuple[Distribution, Callable[[Floats], Floats]]] = [
-        (distributions[group], _contribution(members))
-        for group, members in sorted(by_group.items())
+    parts: list[tuple[Distribution, Floats, Floats]] = [
+        (distributions[group], *_terms(members)) for group, members in sorted(by_group.items())
     ]
     values, weights = combined(parts, draws=settings.draws, seed=settings.seed, key=repr(key))
     low, high = percentile_interval(values, weights, settings.interval)
@@ -321,14 +347,9 @@ def _area_row(
     }
 
 
-def _contribution(members: Sequence[CountryEstimate]) -> Callable[[Floats], Floats]:
-    """Σ over the members of max(0, I × (N − D) − V₀), for every intensity I given."""
+def _terms(members: Sequence[CountryEstimate]) -> tuple[Floats, Floats]:
+    """The gaps N − D and values without a denominator V₀ of the members: each contributes
+    max(0, I × (N − D) − V₀) for an intensity I."""
     gaps = np.asarray([m.national - m.reporters_denominator for m in members])
     without = np.asarray([m.without_denominator_value for m in members])
-
-    def contribution(intensity: Floats) -> Floats:
-        terms = np.maximum(np.outer(np.asarray(intensity), gaps) - without, 0.0)
-        summed: Floats = terms.sum(axis=1)
-        return summed
-
-    return contribution
+    return gaps, without

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ictfootprint.compute.sector import ALL_SUBSECTORS, check_level, membership
@@ -32,6 +34,7 @@ from ictfootprint.units import convert, round_figure
 
 TOTAL: Final = ALL_SUBSECTORS
 KEY: Final = ["area", "subsector", "year", "quantity"]
+ROW_COLUMNS: Final = ["entity_id", "country", "subsector", "year", "quantity", "value"]
 NATIONAL_COLUMNS: Final = ["country", "year", "indicator", "subsector", "value", "observation"]
 
 
@@ -93,18 +96,26 @@ def with_total(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def complete_rows(
-    frame: pd.DataFrame, level: str, region_kind: str, quantities: Sequence[str] | None
+    frame: pd.DataFrame,
+    level: str,
+    region_kind: str,
+    quantities: Sequence[str] | None,
+    *,
+    total: bool = True,
 ) -> pd.DataFrame:
     """Complete rows of the quantities asked for (all but activity denominators when None),
-    each with its area, and again under ``_T``."""
-    rows = frame[(frame["status"] == "complete") & frame["value"].notna()]
+    each with its area, and again under ``_T`` (unless ``total`` is False)."""
+    keep = (frame["status"] == "complete") & frame["value"].notna()
     if quantities is not None:
-        rows = rows[rows["quantity"].isin(list(quantities))]
+        keep &= frame["quantity"].isin(list(quantities))
     else:
-        rows = rows[~rows["quantity"].str.startswith("activity_")]
+        keep &= ~frame["quantity"].str.startswith("activity_")
+    # only the columns used downstream: every later copy, merge and concat moves less text
+    rows = frame.loc[keep, ROW_COLUMNS]
     areas = area_of(level, region_kind)
     rows = rows.assign(area=rows["country"].map(areas))
-    return with_total(rows[rows["area"].notna()])
+    rows = rows[rows["area"].notna()]
+    return with_total(rows) if total else rows.assign(row_subsector=rows["subsector"])
 
 
 def rounded(value: float | None, quantity: str) -> float | None:
@@ -166,9 +177,8 @@ def own_denominators(frame: pd.DataFrame) -> pd.DataFrame:
     year (and summed across its sub-sectors under ``_T``): ``entity_id, country, subsector,
     year, reporters, own``."""
     wanted = reporter_indicators()
-    rows = frame[
-        frame["quantity"].isin(wanted) & (frame["status"] == "complete") & frame["value"].notna()
-    ]
+    keep = frame["quantity"].isin(wanted) & (frame["status"] == "complete") & frame["value"].notna()
+    rows = frame.loc[keep, ROW_COLUMNS]
     keys = ["entity_id", "country", "subsector", "year", "quantity"]
     both = pd.concat([rows, rows.assign(subsector=TOTAL)], ignore_index=True)
     summed = both.groupby(keys, as_index=False).agg(own=("value", "sum"))
@@ -176,15 +186,23 @@ def own_denominators(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def sample_with_denominators(
-    frame: pd.DataFrame, chosen: pd.DataFrame, level: str, region_kind: str, quantities: Any
+    frame: pd.DataFrame,
+    chosen: pd.DataFrame,
+    level: str,
+    region_kind: str,
+    quantities: Any,
+    *,
+    total: bool = True,
+    own: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Complete rows with their country's chosen denominator and the entity's own figure of
-    it (``own`` NaN when the entity does not report it)."""
-    rows = complete_rows(frame, level, region_kind, quantities)
+    it (``own`` NaN when the entity does not report it); under ``_T`` too unless ``total``
+    is False. ``own``: :func:`own_denominators` of the frame, when already at hand."""
+    rows = complete_rows(frame, level, region_kind, quantities, total=total)
     rows = rows.merge(chosen, on=["country", "subsector", "year"], how="left")
     # all NaN where no country has a national figure: keep them text, as the keys they meet
     rows = rows.astype({"reporters": object, "denominator": object})
-    own = own_denominators(frame)
+    own = own_denominators(frame) if own is None else own
     # an entity's own denominator belongs to the row's real sub-sector (or to _T)
     own_key = ["entity_id", "country", "subsector", "year", "reporters"]
     per_entity = rows.groupby(
@@ -222,16 +240,15 @@ def coverage(
     sample = sample_with_denominators(frame, chosen, level, region_kind, quantities)
     areas = area_of(level, region_kind)
     result: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for key, group in sample.groupby(KEY):
-        result[tuple(key)] = {
+    without = entity_lists(sample[sample["denominator"].notna() & sample["own"].isna()], KEY)
+    for key, entities in entity_lists(sample, KEY).items():
+        result[key] = {
             **dict(zip(KEY, key, strict=True)),
-            "entities": sorted(set(group["entity_id"])),
-            "sample": int(group["entity_id"].nunique()),
+            "entities": entities,
+            "sample": len(entities),
             "coverage": [],
             "coverage_percent": None,
-            "without_denominator": sorted(
-                set(group[group["denominator"].notna() & group["own"].isna()]["entity_id"])
-            ),
+            "without_denominator": without.get(key, []),
         }
     if chosen.empty or sample.empty:
         return _finish_coverage(result)
@@ -283,6 +300,33 @@ def coverage(
                 }
             )
     return _finish_coverage(result)
+
+
+def entity_lists(rows: pd.DataFrame, keys: list[str]) -> dict[tuple[Any, ...], list[str]]:
+    """Per group of ``keys`` (no key missing), the sorted distinct entity ids of ``rows``:
+    one pass over integer codes instead of a set per group."""
+    if rows.empty:
+        return {}
+    grouped = rows.groupby(keys, sort=True)
+    names = [tuple(name) for name in grouped.size().index]
+    codes, uniques = pd.factorize(rows["entity_id"])
+    ids = sorted(str(u) for u in uniques)
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[codes_of(uniques, ids)] = np.arange(len(ids))
+    width = len(ids)
+    pairs = np.unique(grouped.ngroup().to_numpy(dtype=np.int64) * width + rank[codes])
+    owners = pairs // width
+    sorted_ids = np.asarray(ids, dtype=object)[pairs % width]
+    cuts = np.flatnonzero(np.diff(owners)) + 1
+    return {
+        name: chunk.tolist() for name, chunk in zip(names, np.split(sorted_ids, cuts), strict=True)
+    }
+
+
+def codes_of(uniques: Any, ids: list[str]) -> npt.NDArray[np.int64]:
+    """The position in ``uniques`` of each of ``ids``."""
+    where = {str(u): i for i, u in enumerate(uniques)}
+    return np.asarray([where[i] for i in ids], dtype=np.int64)
 
 
 def _finish_coverage(result: dict[tuple[Any, ...], dict[str, Any]]) -> list[dict[str, Any]]:
