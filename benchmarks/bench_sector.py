@@ -16,13 +16,25 @@ quantity: every level for all years from one read (``sector_levels``) and each l
 year (``sector_totals``); wall-clock and CPU seconds. Issue 14's goal: every quantity for
 10,000 entities × 10 years in 10 s or less on this 2-core machine.
 
-Measured 2026-12-01 on the 2 shared cores (load average 4-5 from other work), SQLite,
-1,560,735 observations → 1,727,323 entity rows (43,680 incomplete, 42,105 conflicts):
-entity_years for 10 years 11.2 s (10.3 s CPU); every quantity at every level (country, ITU,
-M49, world) for 10 years 15.8 s (16.9 s CPU); one year at one level 1.0-2.4 s. The goal is
-met year by year, not yet for all four levels over ten years at once: the frame is most of it
-(SQLite's row-by-row fetch of 1.56 M rows about half), each level's roll-up 1-2 s more. Before this work the roll-up built a model object per observation
-and read the store once per year and level.
+The DuckDB backend is imported and connected once before the timings (a one-off per
+process: 0.5 s with compiled bytecode, about 3 s where Python may not write it, as here with
+PYTHONDONTWRITEBYTECODE=1), and its time printed apart.
+
+Measured 2026-12-01 on the 2 shared cores, SQLite, 1,560,735 observations → 1,727,323
+entity rows (43,680 incomplete, 42,105 conflicts); CPU seconds are the comparable figure while
+other work loads the cores (wall-clock then says little), before and after in the same minutes
+(load average 5.5-6):
+
+- before (keys as texts into DuckDB, filtered count(DISTINCT), pandas' from_records): frame
+  of 10 years 9.3 s CPU; every quantity at every level for 10 years 19.2 s CPU (72 s wall,
+  backend import included); one year at one level 1.2-1.3 s CPU;
+- after (integer keys coded once for every level, distinct entities counted in two
+  group-bys, indicator, method and year fetched as one number, rows turned into columns
+  without pandas' inference): frame 7.8 s CPU; every level 11.3 s CPU (43 s wall, backend
+  import included); one year at one level 1.0-1.3 s CPU.
+
+Earlier, on a less loaded machine (load 4-5): frame 11.2 s wall, every level 15.8 s wall.
+SQLite's row-by-row fetch (a Python object per value) is now most of the frame's time.
 """
 
 from __future__ import annotations
@@ -34,6 +46,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ictfootprint.compute.engine import connect
 from ictfootprint.compute.quantities import quantities
 from ictfootprint.compute.sector import sector_levels, sector_totals
 from ictfootprint.compute.sector_frame import entity_years
@@ -143,6 +156,8 @@ def main() -> None:
             wall, cpu, count = timed(lambda: build(store, args.entities, args.years))
             print(f"built {count:,} observations in {wall:.1f} s ({store.engine.dialect.name})")
         years = list(range(FIRST_YEAR, FIRST_YEAR + args.years))
+        wall, cpu, _backend = timed(lambda: connect("duckdb"))
+        print(f"DuckDB backend imported and connected (once per process): {wall:.2f} s")
         wall, cpu, frame = timed(lambda: entity_years(store, years=years))
         print(
             f"entity_years, every quantity, {args.years} years: {wall:.2f} s ({cpu:.2f} s CPU), "
