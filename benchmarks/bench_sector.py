@@ -21,20 +21,16 @@ process: 0.5 s with compiled bytecode, about 3 s where Python may not write it, 
 PYTHONDONTWRITEBYTECODE=1), and its time printed apart.
 
 Measured 2026-12-01 on the 2 shared cores, SQLite, 1,560,735 observations → 1,727,323
-entity rows (43,680 incomplete, 42,105 conflicts); CPU seconds are the comparable figure while
-other work loads the cores (wall-clock then says little), before and after in the same minutes
-(load average 5.5-6):
-
-- before (keys as texts into DuckDB, filtered count(DISTINCT), pandas' from_records): frame
-  of 10 years 9.3 s CPU; every quantity at every level for 10 years 19.2 s CPU (72 s wall,
-  backend import included); one year at one level 1.2-1.3 s CPU;
-- after (integer keys coded once for every level, distinct entities counted in two
-  group-bys, indicator, method and year fetched as one number, rows turned into columns
-  without pandas' inference): frame 7.8 s CPU; every level 11.3 s CPU (43 s wall, backend
-  import included); one year at one level 1.0-1.3 s CPU.
-
-Earlier, on a less loaded machine (load 4-5): frame 11.2 s wall, every level 15.8 s wall.
-SQLite's row-by-row fetch (a Python object per value) is now most of the frame's time.
+entity rows (43,680 incomplete, 42,105 conflicts), before and after in the same minutes
+(other work loading the cores: load average 2.3-2.5), backend warmed first, every quantity at
+every level for 10 years (``sector_levels``): before 24.5 s wall (23.0 s CPU), after
+17.9-18.8 s (16.2-17.5 s CPU). By stage (CPU): the store's read 5.3-5.8 → 4.9-5.2 s, each
+level's roll-up 1.8-2.4 → 0.7-0.8 s (the rest of the frame unchanged, 4-5 s). The goal of 10 s is not met
+yet on SQLite: SQLite's row-by-row fetch (a Python object per value fetched) is about 5 s
+of it. The changes: integer keys coded once for every level, distinct entities counted in
+two group-bys, the indicator, method and year fetched as one number, the rows turned into
+columns without pandas' inference. Before that work the roll-up built a model object per
+observation and read the store once per year and level.
 """
 
 from __future__ import annotations
