@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
 import ibis
+import numpy as np
 import pandas as pd
 
 from ictfootprint.compute.engine import connect, table
@@ -106,9 +107,16 @@ def sector_levels(
     chosen(quantities)
     frame = entity_years(store, years=years, quantities=quantities)
     lists = listed_rows(frame, years)
+    codes = coded(frame)
     return {
         (level, kind): totals_of(
-            frame, level=level, years=years, region_kind=kind, engine=engine, listed=lists
+            frame,
+            level=level,
+            years=years,
+            region_kind=kind,
+            engine=engine,
+            listed=lists,
+            codes=codes,
         )
         for level, kind in levels
     }
@@ -136,15 +144,20 @@ def totals_of(
     region_kind: str = "itu",
     engine: str = "duckdb",
     listed: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]] | None = None,
+    codes: Coded | None = None,
 ) -> dict[int, SectorTotals]:
     """The roll-up of an entity-year frame (pure: frame in, totals out), by year.
-    ``listed``: :func:`listed` of the same frame, when several levels share it."""
+    ``listed`` (:func:`listed_rows`) and ``codes`` (:func:`coded`) of the same frame, when
+    several levels share it."""
     result = {int(y): SectorTotals(level, int(y), region_kind) for y in years}
     if frame.empty:
         return result
+    codes = codes if codes is not None else coded(frame)
     backend = connect(engine)
-    rows = backend.to_pandas(rollup(table(backend, placed(frame, level, region_kind), "rows")))
-    rows = _described(rows, level)
+    entity_rows, areas = placed(codes, level, region_kind)
+    rolled = backend.to_pandas(rollup(table(backend, entity_rows, "rows")))
+    rolled["area"] = areas[rolled["area"].to_numpy(dtype="int64")]
+    rows = _described(codes.named(rolled), level)
     lists = listed if listed is not None else listed_rows(frame, years)
     for year, totals in result.items():
         totals.rows = _records(rows[rows["year"] == year])
@@ -199,40 +212,107 @@ def membership(level: str, region_kind: str = "itu") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["country", "area"])
 
 
-def placed(frame: pd.DataFrame, level: str, region_kind: str = "itu") -> pd.DataFrame:
+@dataclass(frozen=True)
+class Coded:
+    """An entity-year frame's keys as integer codes into their names (the engine groups and
+    counts numbers faster than texts; the few total rows get their names back)."""
+
+    entity: np.ndarray
+    country: np.ndarray
+    countries: np.ndarray
+    subsector: np.ndarray
+    subsectors: np.ndarray
+    quantity: np.ndarray
+    quantities: np.ndarray
+    year: np.ndarray
+    value: np.ndarray
+    complete: np.ndarray
+
+    def named(self, rolled: pd.DataFrame) -> pd.DataFrame:
+        """Rolled-up rows (:func:`rollup`) with their sub-sector and quantity names (the
+        sub-sector code -1 is the total across sub-sectors, ``_T``)."""
+        subsector = rolled["subsector"].to_numpy(dtype="int64")
+        subsectors = np.append(self.subsectors, ALL_SUBSECTORS)  # -1: the last one
+        return rolled.assign(
+            subsector=subsectors[subsector],
+            quantity=self.quantities[rolled["quantity"].to_numpy(dtype="int64")],
+        )
+
+
+def coded(frame: pd.DataFrame) -> Coded:
+    """:class:`Coded` of an entity-year frame (once for every level)."""
+    parts = {name: pd.factorize(frame[name]) for name in ("country", "subsector", "quantity")}
+    return Coded(
+        entity=pd.factorize(frame["entity_id"])[0],
+        country=parts["country"][0],
+        countries=np.asarray(parts["country"][1], dtype=object),
+        subsector=parts["subsector"][0],
+        subsectors=np.asarray(parts["subsector"][1], dtype=object),
+        quantity=parts["quantity"][0],
+        quantities=np.asarray(parts["quantity"][1], dtype=object),
+        year=frame["year"].to_numpy(dtype="int64"),
+        value=frame["value"].to_numpy(dtype="float64"),
+        complete=(frame["status"] == "complete").to_numpy(dtype=bool),
+    )
+
+
+def placed(codes: Coded, level: str, region_kind: str = "itu") -> tuple[pd.DataFrame, np.ndarray]:
     """The entity rows with their area at ``level`` (rows in no area of the kind left out),
-    entities as numbers (counting distinct numbers is cheaper than distinct texts)."""
-    area = frame["country"].map(
-        dict(zip(*membership(level, region_kind).to_numpy().T, strict=True))
-    )
-    inside = area.notna().to_numpy()
-    rows = frame.loc[inside, ["subsector", "year", "quantity", "value"]]
-    return rows.assign(
-        area=area[inside],
-        entity=pd.factorize(frame["entity_id"])[0][inside],
-        complete=(frame["status"] == "complete").to_numpy()[inside],
-    )
+    every key a number: the area's code into :func:`membership`'s areas (sorted), the
+    entity's, sub-sector's and quantity's into ``codes``; and the areas."""
+    members = membership(level, region_kind)
+    areas = np.sort(members["area"].unique())
+    area_of = dict(zip(members["country"], np.searchsorted(areas, members["area"]), strict=True))
+    lookup = np.array([area_of.get(c, -1) for c in codes.countries] + [-1], dtype="int64")
+    area = lookup[codes.country]  # a missing country (-1) takes the last: no area
+    inside = area >= 0
+    return pd.DataFrame(
+        {
+            "area": area[inside],
+            "entity": codes.entity[inside],
+            "subsector": codes.subsector[inside],
+            "year": codes.year[inside],
+            "quantity": codes.quantity[inside],
+            "value": codes.value[inside],
+            "complete": codes.complete[inside],
+        }
+    ), areas
 
 
 def rollup(entity_rows: Any) -> Any:
     """Complete entity rows added up by area, sub-sector, year and quantity, and across
-    sub-sectors (``_T``); incomplete ones counted (distinct entities), never added. Ibis:
-    ``entity_rows`` (:func:`placed`: ``area, entity, subsector, year, quantity, value,
-    complete``) in, an Ibis table out."""
+    sub-sectors (sub-sector code -1, ``_T``); incomplete ones counted (distinct entities),
+    never added. Ibis: ``entity_rows`` (:func:`placed`: ``area, entity, subsector, year,
+    quantity, value, complete``) in, an Ibis table out. Distinct entities are counted in two
+    steps (by entity first, then entities with a complete or an incomplete row): a grouped
+    count of distinct values with a filter cost DuckDB twice as much."""
     t = entity_rows
-    measures = {
-        "value": t.value.sum(where=t.complete),
-        "entities": t.entity.nunique(where=t.complete),
-        "incomplete": t.entity.nunique(where=~t.complete),
-    }
-    by_subsector = t.group_by(["area", "subsector", "year", "quantity"]).aggregate(**measures)
-    across = (
-        t.group_by(["area", "year", "quantity"])
-        .aggregate(**measures)
-        .mutate(subsector=ibis.literal(ALL_SUBSECTORS))
+    per_subsector = t.group_by(["area", "subsector", "year", "quantity", "entity"]).aggregate(
+        value=t.value.sum(where=t.complete),
+        complete=t.complete.any(),
+        incomplete=(~t.complete).any(),
+    )
+    per_area = per_subsector.group_by(["area", "year", "quantity", "entity"]).aggregate(
+        value=per_subsector.value.sum(),
+        complete=per_subsector.complete.any(),
+        incomplete=per_subsector.incomplete.any(),
+    )
+    by_subsector = _counted(per_subsector, ["area", "subsector", "year", "quantity"])
+    across = _counted(per_area, ["area", "year", "quantity"]).mutate(
+        subsector=ibis.literal(-1, type=t.subsector.type())
     )
     order = ["area", "subsector", "year", "quantity", "value", "entities", "incomplete"]
     return by_subsector.select(order).union(across.select(order))
+
+
+def _counted(per_entity: Any, keys: list[str]) -> Any:
+    """By ``keys``: the entities' values added up, the entities with a complete row and
+    those with an incomplete one counted."""
+    return per_entity.group_by(keys).aggregate(
+        value=per_entity.value.sum(),
+        entities=per_entity.complete.cast("int64").sum(),
+        incomplete=per_entity.incomplete.cast("int64").sum(),
+    )
 
 
 def _described(rows: pd.DataFrame, level: str) -> pd.DataFrame:
