@@ -20,17 +20,17 @@ The DuckDB backend is imported and connected once before the timings (a one-off 
 process: 0.5 s with compiled bytecode, about 3 s where Python may not write it, as here with
 PYTHONDONTWRITEBYTECODE=1), and its time printed apart.
 
-Measured 2026-12-01 on the 2 shared cores, SQLite, 1,560,735 observations → 1,727,323
-entity rows (43,680 incomplete, 42,105 conflicts), before and after in the same minutes
-(other work loading the cores: load average 2.3-2.5), backend warmed first, every quantity at
-every level for 10 years (``sector_levels``): before 24.5 s wall (23.0 s CPU), after
-17.9-18.8 s (16.2-17.5 s CPU). By stage (CPU): the store's read 5.3-5.8 → 4.9-5.2 s, each
-level's roll-up 1.8-2.4 → 0.7-0.8 s (the rest of the frame unchanged, 4-5 s). The goal of
-10 s is not met yet on SQLite: SQLite's row-by-row fetch (a Python object per value
-fetched) is about 5 s of it. The changes: integer keys coded once for every level, distinct entities counted in
-two group-bys, the indicator, method and year fetched as one number, the rows turned into
-columns without pandas' inference. Before that work the roll-up built a model object per
-observation and read the store once per year and level.
+Measured 2026-12-01 on the 2 shared cores, SQLite, 1,560,735 observations → 1,727,323 entity
+rows (43,680 incomplete, 42,105 conflicts), before and after in the same minutes (other work
+loading the cores: load average 2.3-2.5), backend warmed first, every quantity at every level
+for 10 years (``sector_levels``): before 24.5 s wall (23.0 s CPU), after 17.9-18.8 s (16.2-17.5
+s CPU). By stage (CPU): the store's read 5.3-5.8 → 4.9-5.2 s, each level's roll-up 1.8-2.4 →
+0.7-0.8 s (the rest of the frame unchanged, 4-5 s). The goal of 10 s is not met yet on SQLite:
+SQLite's row-by-row fetch (a Python object per value fetched) is about 5 s of it. The changes:
+integer keys coded once for every level, distinct entities counted in two group-bys, the
+indicator, method and year fetched as one number, the rows turned into columns without pandas'
+inference. Before that work the roll-up built a model object per observation and read the store
+once per year and level.
 """
 
 from __future__ import annotations
