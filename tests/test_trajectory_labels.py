@@ -267,3 +267,12 @@ def test_api_and_pages_say_indicative_and_clamped(tmp_path: Path) -> None:
     assert "Indicative comparison" in country and "national target" in country
     home = client.get("/en/").text
     assert "Indicative comparison" not in home
+    # already below the pathway's 2030 value: no "must fall by -4.7 % a year"
+    assert "must fall by" not in country and "Reduction needed each year" not in home
+
+
+@pytest.mark.parametrize("name", ["national_target.toml", "national_target.csv", "my_pathway.toml"])
+def test_the_example_pathway_files_load(name: str) -> None:
+    example = Path(__file__).resolve().parent.parent / "examples" / name
+    loaded = load_pathway(None, example)
+    assert loaded.source and loaded.share(2030) == pytest.approx(0.7)

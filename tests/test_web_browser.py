@@ -19,6 +19,7 @@ PAGES = (
     "/",
     "/countries",
     "/countries/FRA",
+    "/world",
     "/companies/illustrative-op-b",
     "/benchmark",
     "/indicators",
@@ -26,7 +27,7 @@ PAGES = (
     "/explore?country=KEN",
     "/signin",
 )
-CHARTS = {"/": 2, "/countries/FRA": 2, "/companies/illustrative-op-b": 1}
+CHARTS = {"/": 2, "/countries/FRA": 3, "/world": 2, "/companies/illustrative-op-b": 1}
 BAD_CSV = (
     "indicator,year,value,unit,country,source\n"
     "ghg_scope1,2024,12x,tCO2e,FRA,browser test\n"

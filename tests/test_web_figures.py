@@ -205,7 +205,8 @@ def test_headline_figures_have_meaningful_digits_and_a_scaled_unit(world: World)
     assert rounded(-0.00001, "en", 1) == "-0.00001" and rounded(-0.0, "en") == "0"
     page = world.client.get("/en/").text
     headline = page.split('<dl class="figures">')[1].split("</dl>")[0]
-    assert "99.5\u00a0ktCO2e" in headline and "99,476" not in headline  # like-for-like
+    # the reported total, 108,569.518 t (the like-for-like 99,476.5 is in the trajectory's table)
+    assert "109\u00a0ktCO2e" in headline and "108,569" not in headline
     # the chart beside it is drawn in the same unit; its table keeps the exact tonnes
     assert "(ktCO2e)</figcaption>" in page
     assert "99,476.5" in page
@@ -240,15 +241,16 @@ def chart_csvs(page: str) -> dict[str, str]:
 def test_every_chart_downloads_its_data_with_units(world: World) -> None:
     for path, expected in (
         ("/en/", {"world-trajectory.csv", "world-map.csv"}),
-        ("/en/countries/FRA", {"subsectors.csv", "trend.csv"}),
+        ("/en/countries/FRA", {"subsectors.csv", "series.csv", "trend.csv", "totals-FRA-2023.csv"}),
         ("/en/companies/illustrative-op-a", {"trend.csv"}),
     ):
         page = world.client.get(path).text
         assert set(chart_csvs(page)) == expected, path
-        assert page.count('class="chart"') == len(expected)
+        assert page.count('class="chart"') == len({e for e in expected if "totals" not in e})
     found = chart_csvs(world.client.get("/en/?year=2023").text)
     trend = found["world-trajectory.csv"].splitlines()
-    assert trend[0] == "\ufeffYear,Actual (ktCO2e),L.1470 pathway (ktCO2e)"
+    # an area's trend is judged on its like-for-like series (issue 14)
+    assert trend[0] == "\ufeffYear,Like-for-like (constant sample) (ktCO2e),L.1470 pathway (ktCO2e)"
     assert trend[4] == "2023,99.476470363,75.936477275"  # WORLD_2023_LFL in kt
     countries = found["world-map.csv"].splitlines()
     assert countries[1] == "India,IND,74.107541"

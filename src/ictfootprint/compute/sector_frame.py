@@ -128,7 +128,13 @@ def frame_of(
     row, quantity, slot, group = row[keep], quantity[keep], slot[keep], group[keep]
     key = group * max(len(subsector_names), 1) + subsector[row]
     unique, inverse = np.unique(key, return_inverse=True)
-    fields = raw[["value", "rank", "recorded_at", "id"]].to_numpy(dtype="float64")[row]
+    # column by column: a mixed-type frame's to_numpy() copies every block first
+    fields = np.column_stack(
+        [
+            raw[name].to_numpy(dtype="float64")[row]
+            for name in ("value", "rank", "recorded_at", "id")
+        ]
+    )
     width = max(len(q.components) for q in wanted) + 1
     arrays = wide(len(unique), inverse.reshape(-1), slot, fields, width)
     rest, sub = np.divmod(unique, max(len(subsector_names), 1))

@@ -95,12 +95,17 @@ class Pathway:
 def _field(entry: dict[str, Any], name: str, kind: type | tuple[type, ...], where: Location) -> Any:
     """``entry[name]`` of type ``kind``, or an error naming the field."""
     if name not in entry:
-        raise InputError("missing field", Location(where.file, field=name), expected=name)
+        raise InputError(
+            "missing field", Location(where.file, row=where.row, field=name), expected=name
+        )
     value = entry[name]
     if not isinstance(value, kind) or isinstance(value, bool):
         names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
         raise InputError(
-            "wrong type", Location(where.file, field=name), expected=names, found=repr(value)
+            "wrong type",
+            Location(where.file, row=where.row, field=name),
+            expected=names,
+            found=repr(value),
         )
     return value
 
@@ -112,13 +117,15 @@ def _texts(
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
         raise InputError(
-            "expected a list of texts", Location(where.file, field=name), found=repr(value)
+            "expected a list of texts",
+            Location(where.file, row=where.row, field=name),
+            found=repr(value),
         )
     for item in items:
         if allowed is not None and item not in allowed:
             raise InputError(
                 f"unknown {name} value",
-                Location(where.file, field=name),
+                Location(where.file, row=where.row, field=name),
                 expected=", ".join(allowed),
                 found=item,
             )
@@ -133,7 +140,10 @@ def pathway_from_dict(entry: dict[str, Any], where: Location | None = None) -> P
     kind = _field(entry, "kind", str, at)
     if kind not in KINDS:
         raise InputError(
-            "unknown pathway kind", Location(at.file, field="kind"), ", ".join(KINDS), kind
+            "unknown pathway kind",
+            Location(at.file, row=at.row, field="kind"),
+            ", ".join(KINDS),
+            kind,
         )
     points: tuple[tuple[int, float], ...] = ()
     if kind == "points":
@@ -143,7 +153,7 @@ def pathway_from_dict(entry: dict[str, Any], where: Location | None = None) -> P
         except (TypeError, ValueError):
             raise InputError(
                 "points are [year, share] pairs",
-                Location(at.file, field="points"),
+                Location(at.file, row=at.row, field="points"),
                 expected="[[2020, 1.0], [2030, 0.55]]",
                 found=repr(raw)[:80],
             ) from None
@@ -151,13 +161,13 @@ def pathway_from_dict(entry: dict[str, Any], where: Location | None = None) -> P
         if len(points) < 2 or years != sorted(set(years)):
             raise InputError(
                 "points need two years or more, in year order",
-                Location(at.file, field="points"),
+                Location(at.file, row=at.row, field="points"),
                 found=repr(raw)[:80],
             )
         if any(not 0 <= v <= 10 for _, v in points):
             raise InputError(
                 "a share of base-year emissions is out of range",
-                Location(at.file, field="points"),
+                Location(at.file, row=at.row, field="points"),
                 expected="0 to 10",
                 found=repr(raw)[:80],
             )
@@ -166,7 +176,9 @@ def pathway_from_dict(entry: dict[str, Any], where: Location | None = None) -> P
         annual = float(_field(entry, "annual_reduction", (int, float), at))
     gas = entry.get("gas", "co2e")
     if gas not in GASES:
-        raise InputError("unknown gas", Location(at.file, field="gas"), ", ".join(GASES), gas)
+        raise InputError(
+            "unknown gas", Location(at.file, row=at.row, field="gas"), ", ".join(GASES), gas
+        )
     base_year = entry.get("base_year")
     if base_year is not None or kind == "points":
         base_year = _field(entry, "base_year", int, at)

@@ -112,6 +112,13 @@ def percent(value: float | None, lang: str) -> str:
     return format_percent(value, format="#,##0.0%", locale=lang)
 
 
+def change(value: float | None, lang: str) -> str:
+    """A change (0.028 → +2.8 %, -0.05 → -5.0 %), signed either way, the language's way."""
+    if value is None:
+        return ""
+    return format_percent(round(value, 3) + 0.0, format="+#,##0.0%;-#,##0.0%", locale=lang)
+
+
 def date(value: dt.date | dt.datetime | str | None, lang: str) -> str:
     """A date (or timestamp) written the language's way: 21 novembre 2026, 2026年11月21日."""
     if value is None or value == "":

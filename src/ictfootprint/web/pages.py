@@ -28,7 +28,7 @@ from ictfootprint.model import ENTITY_ID, EntityKind, Method
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import countries, region_members, regions
 from ictfootprint.store import Store
-from ictfootprint.web import i18n, profiles, worldmap
+from ictfootprint.web import i18n, profiles, sector, worldmap
 from ictfootprint.web.render import HTML, PAGE_HEADERS, figure, here, html
 
 
@@ -115,6 +115,7 @@ async def home(
         store = store_of(request)
         values = worldmap.country_values(store, chosen_indicator, year)
         world = profiles.trajectory(store, "world", "001")
+        years = sector.sector_years(store)
         with_data, without_data = worldmap.map_indicators(store)
         return {
             **names(lang),
@@ -125,6 +126,7 @@ async def home(
             "world": world,
             "latest": profiles.latest_year(world["points"]) if world else None,
             "coverage": worldmap.world_coverage(store, values),
+            "headline": sector.headline(sector.area_series(store, "world", "001", years)),
         }
 
     return await public_page(request, lang, "home.html", build)
@@ -174,10 +176,14 @@ async def country_profile(
     lang: Lang,
     iso3: Annotated[str, Path(pattern="^[A-Za-z]{3}$")],
     year: YearQuery = None,
+    quantity: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
     code = iso3.upper()
     if code not in countries():
         raise NotFoundError(f"no country {iso3!r}")
+    chosen_quantity = quantity or sector.HEADLINE
+    if chosen_quantity not in sector.QUANTITIES:
+        raise NotFoundError(f"no sector quantity {quantity[:64]!r}")
 
     def build() -> dict[str, Any]:
         store = store_of(request)
@@ -190,7 +196,10 @@ async def country_profile(
             "iso3": code,
             "year": chosen,
             "years": years,
-            "subsectors": profiles.subsector_totals(store, code, chosen) if chosen else [],
+            "totals": sector.area_totals(store, "country", code, chosen),
+            "series": sector.area_series(store, "country", code, years, chosen_quantity),
+            "quantity": chosen_quantity,
+            "quantities": sector.QUANTITIES,
             "trajectory": profiles.trajectory(store, "country", code),
             "intensities": profiles.intensities(observations, code),
             "matrix": matrix,

@@ -18,7 +18,6 @@ from ictfootprint.reference.countries import countries
 from ictfootprint.store import Store
 from ictfootprint.units import convert
 
-SUBSECTOR_ORDER: Final = ("mobile_network", "fixed_network", "data_centre", "devices", "other")
 # what a country's intensities are derived from (sums over its in-sector entities)
 ELECTRICITY: Final = "energy_electricity"
 RENEWABLE: Final = "energy_electricity_renewable"
@@ -116,40 +115,6 @@ def entities_by_country(store: Store) -> dict[str, set[str]]:
         elif code in known and obs.entity_id in in_sector:
             found[code].add(obs.entity_id)
     return found
-
-
-#: The sector totals the country page's sub-sector table shows, by the row key it uses.
-SUBSECTOR_COLUMNS: Final = {
-    "ghg_scope1": "scope1",
-    "ghg_scope2_location": "scope2_location",
-    "ghg_s1s2_location": "s1s2_location",
-    "ghg_scope3_total": "scope3_beside",
-}
-
-
-def subsector_totals(store: Store, iso3: str, year: int) -> list[dict[str, Any]]:
-    """The country's sector totals for one year, one row per sub-sector with a column per
-    quantity shown (Scope 3 beside, never in; Scope 1 + 2 only of complete entities)."""
-    from ictfootprint.compute.sector import ALL_SUBSECTORS, sector_totals
-
-    totals = sector_totals(store, level="country", year=year, quantities=list(SUBSECTOR_COLUMNS))
-    by_subsector: dict[str, dict[str, Any]] = {}
-    for r in totals.rows:
-        if r["area"] != iso3 or r["subsector"] == ALL_SUBSECTORS:
-            continue
-        row = by_subsector.setdefault(
-            r["subsector"],
-            {
-                "subsector": r["subsector"],
-                "entities": 0,
-                **dict.fromkeys(SUBSECTOR_COLUMNS.values()),
-            },
-        )
-        row[SUBSECTOR_COLUMNS[r["quantity"]]] = r["value"]
-        if r["quantity"] == "ghg_s1s2_location":
-            row["entities"] = r["entities"]
-    order = {name: n for n, name in enumerate(SUBSECTOR_ORDER)}
-    return sorted(by_subsector.values(), key=lambda r: order.get(r["subsector"], len(order)))
 
 
 def intensities(observations: list[StoredObservation], iso3: str) -> list[dict[str, Any]]:

@@ -143,6 +143,11 @@ def _percent(context: Context, value: float | None) -> str:
 
 
 @pass_context
+def _change(context: Context, value: float | None) -> str:
+    return i18n.change(value, context["lang"])
+
+
+@pass_context
 def _figure(context: Context, value: float | None, unit: str | None, to: str | None = None) -> str:
     return figure(value, unit, context["lang"], to)
 
@@ -155,12 +160,17 @@ def _rounded(context: Context, value: float, digits: int = SIGNIFICANT_DIGITS) -
 @pass_context
 def _chart_csv(context: Context, spec: Mapping[str, Any]) -> str:
     """A chart's data as a CSV ``data:`` address, for its download link: the very numbers
-    the chart draws, exact, with the unit in the header (UTF-8 with a BOM for Excel)."""
+    the chart draws, exact, with the unit in the header (UTF-8 with a BOM for Excel). A
+    ``{"type": "table", "header": [...], "rows": [[...]]}`` spec is a table's rows as such."""
     gettext = i18n.translator(context["lang"]).gettext
     unit = spec.get("unit") or ""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    if spec.get("type") == "map":
+    if spec.get("type") == "table":  # a table's rows as they are (text and exact numbers)
+        writer.writerow(spec["header"])
+        for row in spec["rows"]:
+            writer.writerow([_table_cell(v) for v in row])
+    elif spec.get("type") == "map":
         writer.writerow(
             [gettext("Country"), "ISO 3166-1", f"{spec.get('indicator', '')} ({unit})".strip()]
         )
@@ -181,6 +191,12 @@ def _chart_csv(context: Context, spec: Mapping[str, Any]) -> str:
 def _number_cell(value: Any) -> str:
     # twelve significant digits: the value, without the binary noise of a conversion
     return "" if value is None else f"{float(value):.12g}"
+
+
+def _table_cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "" if value != value else _number_cell(value)
+    return "" if value is None else _cell(str(value))
 
 
 def _cell(text: str) -> str:
@@ -273,6 +289,7 @@ def environment() -> Environment:
         num=_number,
         sig=_significant,
         pct=_percent,
+        change=_change,
         figure=_figure,
         rounded=_rounded,
         csv_uri=_chart_csv,

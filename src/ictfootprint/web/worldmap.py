@@ -28,7 +28,8 @@ from ictfootprint.web.render import scaled
 MAP_DEFAULT: Final = "national_ict_ghg"
 # the sector's Scope 1 + 2 location-based: the headline's own computation
 SECTOR_INDICATOR: Final = "national_ict_ghg"
-SECTOR_INPUTS: Final = ("ghg_scope1", "ghg_scope2_location")
+SECTOR_QUANTITY: Final = "ghg_s1s2_location"
+SECTOR_INPUTS: Final = ("ghg_scope1", "ghg_scope2_location", "ghg_s1s2_location")
 SECTOR_SOURCE: Final = (
     "sum of the Scope 1 + 2 (location-based) of the country's in-sector reporting entities"
 )
@@ -130,7 +131,7 @@ def _sector_years(store: Store) -> list[int]:
 def _sector_rows(store: Store, year: int) -> list[dict[str, Any]]:
     from ictfootprint.compute.sector import ALL_SUBSECTORS, sector_totals
 
-    totals = sector_totals(store, level="country", year=year, quantities=["ghg_s1s2_location"])
+    totals = sector_totals(store, level="country", year=year, quantities=[SECTOR_QUANTITY])
     return [
         {
             "iso3": row["area"],
@@ -141,7 +142,9 @@ def _sector_rows(store: Store, year: int) -> list[dict[str, Any]]:
             "flags": [],
         }
         for row in totals.rows
-        if row["subsector"] == ALL_SUBSECTORS and row["value"] is not None
+        if row["subsector"] == ALL_SUBSECTORS
+        and row["value"] is not None
+        and row["value"] == row["value"]  # NaN: no complete entity, no value on the map
     ]
 
 
