@@ -138,9 +138,19 @@ def test_demo_runs_and_is_labelled_illustrative(tmp_path: Path) -> None:
     result = json.loads(done.stdout)
     assert result["illustrative"] is True and "ILLUSTRATIVE" in result["notice"]
     assert result["years"] == [2020, 2021, 2022, 2023]
-    assert {r["country"] for r in result["countries"]} == {"FRA", "KEN", "IND"}
-    assert {r["region"] for r in result["itu_regions"]} == {"ITU-EUR", "ITU-AFR", "ITU-ASP"}
+    # operator D (Brazil, ITU Americas) joins in 2022
+    assert {r["country"] for r in result["countries"]} == {"FRA", "KEN", "IND", "BRA"}
+    assert {r["region"] for r in result["itu_regions"]} == {
+        "ITU-EUR",
+        "ITU-AFR",
+        "ITU-ASP",
+        "ITU-AMS",
+    }
     assert result["trajectory"]["pathway_id"] == "l1470-sector"
+    trend = {y["year"]: y for y in result["world_trend"]["years"]}
+    assert (trend[2022]["entities"], trend[2022]["sample"]) == (4, 3)
+    assert 0 < trend[2022]["reported_share_percent"] < 100
+    assert result["world_trend"]["trajectory"]["pathway_id"] == "l1470-sector"
     table = subprocess.run(
         [sys.executable, "-m", "ictfootprint", "demo", "--db", str(tmp_path / "d.db")],
         capture_output=True,

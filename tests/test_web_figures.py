@@ -23,7 +23,11 @@ from ictfootprint.model import Entity, EntityKind
 from ictfootprint.web import worldmap
 from ictfootprint.web.render import figure, rounded
 
-WORLD_2023_T = 100_065.334  # the illustrative world S1+2 2023, tCO2e (test_web.py)
+# the illustrative world S1+2 2023, tCO2e: A, B and C 100,065.334 + D (Brazil, joins in 2022)
+# 2,800 + 58,000 MWh x 98.348 g/kWh = 8,504.184
+WORLD_2023_T = 108_569.518
+# its like-for-like value (test_web.py): 97,374.1875 x 108,569.518 / 106,275.0675
+WORLD_2023_LFL = 99_476.470363
 
 
 @pytest.fixture(scope="module")
@@ -120,11 +124,18 @@ def test_map_is_banded_and_no_data_stands_apart_from_the_lightest_class(world: W
         assert _contrast(lighter, darker) >= 1.3, (lighter, darker)
     page = world.client.get("/en/?indicator=national_ict_ghg&year=2023").text
     legend = page.split('class="map-legend"')[1].split("</div>")[0]
-    # India 74.1, Kenya 16.5, France 9.48 ktCO2e: three quantile classes from 0, and no data
+    # India 74.1, Kenya 16.5, France 9.48, Brazil 8.50 ktCO2e: four quantile classes from 0,
+    # and no data
     assert "ktCO2e" in legend
-    assert re.findall(r"</span>([^<]+)</li>", legend) == ["0–14", "14–36", "36–75", "no data"]
+    assert re.findall(r"</span>([^<]+)</li>", legend) == [
+        "0–9.2",
+        "9.2–13",
+        "13–31",
+        "31–75",
+        "no data",
+    ]
     spec = map_spec(page)
-    assert '"colours":["#08306b","#2b7bba","#9ecae1"]' in spec
+    assert '"colours":["#08306b","#0b559f","#5da2d0","#9ecae1"]' in spec
     assert "visualMap" not in (Path(worldmap.__file__).parent / "static" / "site.js").read_text()
 
 
@@ -140,7 +151,8 @@ def test_map_indicator_list_offers_those_with_data_first(world: World) -> None:
     page = world.client.get("/en/").text
     select = page.split('<select id="indicator" name="indicator">')[1].split("</select>")[0]
     offered, empty = select.split('<optgroup label="No data yet">')
-    assert re.findall(r'value="([^"]+)"', offered) == ["national_ict_ghg"]
+    # the illustrative national statistics give mobile lines
+    assert re.findall(r'value="([^"]+)"', offered) == ["activity_mobile_lines", "national_ict_ghg"]
     assert len(re.findall(r'value="([^"]+)"', empty)) >= 50
 
 
@@ -151,31 +163,31 @@ def test_accepting_a_company_in_a_new_country_changes_headline_map_and_count(
     compute_footprint(world.store)
     world.store.add_entity(
         Entity(
-            id="new-br-op",
-            name="Novo Operador (fictitious)",
+            id="new-ma-op",
+            name="Nouvel Opérateur (fictitious)",
             kind=EntityKind.COMPANY,
-            country="BRA",
+            country="MAR",
             subsectors=["mobile_network"],
             illustrative=True,
         )
     )
     file = (
         b"indicator,year,value,unit,country,source\n"
-        b"ghg_scope1,2023,5000,tCO2e,BRA,new country test\n"
-        b"ghg_scope2_location,2023,20000,tCO2e,BRA,new country test\n"
+        b"ghg_scope1,2023,5000,tCO2e,MAR,new country test\n"
+        b"ghg_scope2_location,2023,20000,tCO2e,MAR,new country test\n"
     )
-    result = submit(world.store, file, "br.csv", "new-br-op")
+    result = submit(world.store, file, "ma.csv", "new-ma-op")
     assert result.status == "validated", result.report
     world.store.accept_submission(result.submission_id)
     client = TestClient(world.client.app)  # nothing cached from before
     page = client.get("/en/?year=2023").text
-    # the headline: the world total with Brazil's 25,000 t
+    # the headline: the world total with Morocco's 25,000 t (Brazil is in the demo)
     assert f">{figure(WORLD_2023_T + 25_000, 'tCO2e', 'en', 'ktCO2e')}<" in page
-    # the map, its table and the count name Brazil
+    # the map, its table and the count name Morocco
     spec = map_spec(page)
-    assert '"BRA"' in spec and "/en/countries/BRA" in spec
-    assert '<a href="/en/countries/BRA">Brazil</a>' in page
-    assert "4 of 193 ITU Member States" in page
+    assert '"MAR"' in spec and "/en/countries/MAR" in spec
+    assert '<a href="/en/countries/MAR">Morocco</a>' in page
+    assert "5 of 193 ITU Member States" in page
     world.store.close()
 
 
@@ -193,10 +205,11 @@ def test_headline_figures_have_meaningful_digits_and_a_scaled_unit(world: World)
     assert rounded(-0.00001, "en", 1) == "-0.00001" and rounded(-0.0, "en") == "0"
     page = world.client.get("/en/").text
     headline = page.split('<dl class="figures">')[1].split("</dl>")[0]
-    assert "100\u00a0ktCO2e" in headline and "100,065" not in headline
+    # the reported total, 108,569.518 t (the like-for-like 99,476.5 is in the trajectory's table)
+    assert "109\u00a0ktCO2e" in headline and "108,569" not in headline
     # the chart beside it is drawn in the same unit; its table keeps the exact tonnes
     assert "(ktCO2e)</figcaption>" in page
-    assert "100,065.3" in page
+    assert "99,476.5" in page
 
 
 def test_the_base_year_is_on_track_with_no_negative_zero(world: World) -> None:
@@ -238,7 +251,7 @@ def test_every_chart_downloads_its_data_with_units(world: World) -> None:
     trend = found["world-trajectory.csv"].splitlines()
     # an area's trend is judged on its like-for-like series (issue 14)
     assert trend[0] == "\ufeffYear,Like-for-like (constant sample) (ktCO2e),L.1470 pathway (ktCO2e)"
-    assert trend[4] == "2023,100.065334,75.936477275"
+    assert trend[4] == "2023,99.476470363,75.936477275"  # WORLD_2023_LFL in kt
     countries = found["world-map.csv"].splitlines()
     assert countries[1] == "India,IND,74.107541"
     arabic = chart_csvs(world.client.get("/ar/").text)["world-map.csv"]

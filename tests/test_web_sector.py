@@ -27,7 +27,8 @@ from ictfootprint.model import Entity, EntityKind
 from ictfootprint.web.i18n import LANGUAGES
 from web_text_check import english_left, visible_text
 
-WORLD_2023_T = 100_065.334  # S1 + S2 location-based of the three illustrative operators
+WORLD_2023_T = 108_569.518  # S1 + S2 location-based of the four illustrative operators
+# (A, B, C 100,065.334 + D, who joins in 2022: 2,800 + 58,000 MWh x 98.348 g/kWh = 8,504.184)
 S1_ONLY = "s1-only-op"
 PAGES = ("/", "/world", "/world?year=2021", "/regions/ITU-AFR", "/regions/150", "/countries/KEN")
 
@@ -91,10 +92,10 @@ def test_home_world_figure_says_total_sample_coverage_and_trend_with_units(
     page = world.client.get("/en/").text
     figures = text_of(section(page, "sector-heading"))
     assert "Reported total, 2023" in figures
-    assert "100 ktCO2e" in figures.replace("\u00a0", " ")
+    assert "109 ktCO2e" in figures.replace("\u00a0", " ")
     assert "calculated" in figures and "Scope 1+2 emissions (location-based)" in figures
-    # three operators complete; the Scope-1-only operator is left out, and says so
-    assert "3 entities" in figures and "1 left out, incomplete" in figures
+    # four operators complete; the Scope-1-only operator is left out, and says so
+    assert "4 entities" in figures and "1 left out, incomplete" in figures
     assert "Coverage" in figures and "Like-for-like change" in figures
     assert "Source:" in figures
     assert 'href="/en/world"' in section(page, "sector-heading")
@@ -113,8 +114,8 @@ def test_world_page_shows_every_family_by_subsector_with_the_total(world: World)
     ghg = ghg[: ghg.index("</table>")]
     row = ghg[ghg.index("/indicators/ghg_s1s2_location") :]
     row = text_of(row[: row.index("</tr>")])
-    # the total across sub-sectors: 100,065.3 t from 3 entities, 1 left out
-    assert "100,065.3 3 entities 1 left out" in row
+    # the total across sub-sectors: 108,569.5 t from 4 entities, 1 left out
+    assert "108,569.5 4 entities 1 left out" in row
     # Scope 3 is in its own group, beside the totals
     beside = ghg[ghg.index('<tbody class="beside">') :]
     assert "ghg_scope3_total" in beside and "never added into them" in beside
@@ -149,7 +150,7 @@ def test_series_over_the_years_has_its_table_and_chart(world: World) -> None:
     assert 'id="series-canvas"' in series
     rows = re.findall(r'<th scope="row">(\d{4})</th>', series)
     assert rows == ["2020", "2021", "2022", "2023"]
-    assert "100,065.3" in series
+    assert "108,569.5" in series
 
 
 def csv_links(page: str) -> dict[str, list[list[str]]]:
@@ -179,8 +180,8 @@ def test_totals_download_has_every_row_exact_with_unit_and_method(world: World) 
         for r in rows[1:]
         if r[1] == "All sub-sectors" and r[2] == "Scope 1+2 emissions (location-based)"
     ]
-    expected = ["World", "All sub-sectors", total[2], "2023", "100065.334", "tCO2e"]
-    assert total == [*expected, "calculated", "3", "1"]
+    expected = ["World", "All sub-sectors", total[2], "2023", "108569.518", "tCO2e"]
+    assert total == [*expected, "calculated", "4", "1"]
     # the stored totals, every year, through the API's export
     page = world.client.get("/en/world").text
     stored = re.search(r'href="(/api/v1/exports/observations\?entity=WORLD[^"]*)"', page)
@@ -196,5 +197,5 @@ def test_no_english_left_on_the_arabic_sector_pages(world: World, path: str) -> 
 
 
 def test_numbers_follow_the_language_in_the_totals(world: World) -> None:
-    for lang, text in (("fr", "100\u202f065,3"), ("es", "100.065,3"), ("ru", "100\u00a0065,3")):
+    for lang, text in (("fr", "108\u202f569,5"), ("es", "108.569,5"), ("ru", "108\u00a0569,5")):
         assert text in section(world.client.get(f"/{lang}/world?year=2023").text, "totals-heading")

@@ -11,7 +11,10 @@ from ictfootprint.cli.options import FORMAT_OPTION, Format, print_json, print_ta
 from ictfootprint.reference.countries import countries, regions
 
 if TYPE_CHECKING:
+    from ictfootprint.assess.area_trend import AreaTrend
+    from ictfootprint.assess.trajectory import Trajectory
     from ictfootprint.footprint import FootprintRun
+    from ictfootprint.store import Store
 
 DEMO_DB = "ictfootprint-demo.db"
 BANNER = "ILLUSTRATIVE DATA: fictitious operators, not real figures"
@@ -25,7 +28,8 @@ def demo(
     engine: str = typer.Option("duckdb", help="Computation engine."),
 ) -> None:
     """Load the illustrative dataset, compute Scope 2 and the national, ITU-region and world
-    totals, compare the world with the L.1470 pathway, and print a summary."""
+    totals, compare the world's like-for-like trend with the L.1470 pathway, and print a
+    summary with the reported share of the estimated sector."""
     from ictfootprint.examples import load_illustrative
     from ictfootprint.footprint import compute_footprint
     from ictfootprint.store import Store
@@ -33,15 +37,43 @@ def demo(
     store = Store.open(db)
     submissions = load_illustrative(store)
     run = compute_footprint(store, engine=engine)
+    trend, track = _world_trend(store, run)
     if fmt is Format.json:
-        print_json(_as_json(run, submissions, db))
+        print_json(_as_json(run, trend, track, submissions, db))
         return
-    _print_summary(run, db)
+    _print_summary(run, trend, track, db)
 
 
-def _as_json(run: FootprintRun, submissions: list[int], db: str) -> dict[str, Any]:
+def _world_trend(store: Store, run: FootprintRun) -> tuple[AreaTrend, Trajectory | None]:
+    """The world's reported and like-for-like series with the reported share
+    (docs/sector-trends.md), and the like-for-like series against L.1470 (as
+    ``assess trajectory --level world`` judges it: a company joining is not growth)."""
+    from ictfootprint.assess.area_trend import area_trend
+    from ictfootprint.assess.trajectory import trajectory
+    from ictfootprint.footprint import SCOPE
+    from ictfootprint.reference.pathways import pathway
+
+    trend = area_trend(store, "world", "001", range(run.years[0], run.years[-1] + 1))
+    path = pathway("l1470-sector")
+    series = dict(trend.like_for_like)
+    if path.base_year is not None and path.base_year not in series:
+        return trend, None
+    return trend, trajectory(series, path, scope=SCOPE, unit="tCO2e")
+
+
+def _as_json(
+    run: FootprintRun,
+    trend: AreaTrend,
+    track: Trajectory | None,
+    submissions: list[int],
+    db: str,
+) -> dict[str, Any]:
     data = asdict(run)
     data["trajectory"] = run.trajectory.as_dict() if run.trajectory else None
+    data["world_trend"] = {
+        **trend.as_dict(),
+        "trajectory": track.as_dict() if track else None,
+    }
     data["factors"] = [f.model_dump() for f in run.factors]
     data["notice"] = BANNER if run.illustrative else None
     data["database"] = db
@@ -59,7 +91,7 @@ def _area_name(code: str) -> str:
     return f"{countries()[code].name()} ({code})"
 
 
-def _print_summary(run: FootprintRun, db: str) -> None:
+def _print_summary(run: FootprintRun, trend: AreaTrend, track: Trajectory | None, db: str) -> None:
     if run.illustrative:
         typer.secho(f"*** {BANNER} ***", bold=True)
     typer.echo(f"Scope 1 + Scope 2 (location-based), tCO2e, years {run.years[0]}-{run.years[-1]}\n")
@@ -107,23 +139,7 @@ def _print_summary(run: FootprintRun, db: str) -> None:
             ["area", *map(str, run.years)],
             [[_area_name(a), *(_t(table.get((a, y))) for y in run.years)] for a in areas],
         )
-    if run.trajectory is not None:
-        t = run.trajectory
-        print_table(
-            f"World against {t.pathway_name} (base {t.base_year})",
-            ["year", "world tCO2e", "pathway", "gap", "gap %", "on track"],
-            [
-                [
-                    p.year,
-                    _t(p.actual),
-                    _t(p.pathway),
-                    _t(p.gap),
-                    p.gap_percent,
-                    "" if p.on_track is None else ("yes" if p.on_track else "no"),
-                ]
-                for p in t.points
-            ],
-        )
+    _print_world(trend, track)
     for gap in run.gaps:
         typer.echo(f"gap: {gap}")
     typer.echo(
@@ -138,3 +154,51 @@ def _print_summary(run: FootprintRun, db: str) -> None:
             f'--source "Ember (2025), via Our World in Data; CC BY 4.0" --db {db}'
         )
     typer.echo(f"Explore: ictfootprint observations list --db {db} --method calculated")
+
+
+def _print_world(trend: AreaTrend, track: Trajectory | None) -> None:
+    """The world: reported, like-for-like and the reported share, against L.1470 when the
+    like-for-like series reaches the pathway's base year."""
+    from ictfootprint.assess.area_trend import BASIS
+
+    points = {p.year: p for p in track.points} if track else {}
+    title = (
+        "World" if track is None else f"World against {track.pathway_name} (base {track.base_year})"
+    )
+    rows = []
+    for year in sorted(trend.reported):
+        p = points.get(year)
+        share = trend.reported_share_percent.get(year)
+        rows.append(
+            [
+                year,
+                _t(trend.reported[year]),
+                trend.entities[year],
+                _t(trend.like_for_like[year]),
+                _t(p.pathway if p else None),
+                "" if p is None or p.gap_percent is None else p.gap_percent,
+                "" if p is None or p.on_track is None else ("yes" if p.on_track else "no"),
+                "" if share is None else share,
+                _t(trend.estimated_total.get(year)),
+            ]
+        )
+    print_table(
+        title,
+        [
+            "year",
+            "reported tCO2e",
+            "reporters",
+            "like-for-like",
+            "pathway",
+            "gap %",
+            "on track",
+            "reported share %",
+            "estimated sector",
+        ],
+        rows,
+    )
+    typer.echo(
+        f"{BASIS}; the pathway is judged on it.\nreported share = reported / estimated sector "
+        "(reported + the unreported part scaled by national mobile lines, "
+        "docs/sector-trends.md)."
+    )

@@ -59,6 +59,16 @@ PATTERNS: Final = (
         ),
         _("Illustrative dataset shipped with ictfootprint (fictitious operators; not real data)"),
     ),
+    (
+        re.compile(
+            r"^Illustrative dataset shipped with ictfootprint \(fictitious national statistics; "
+            r"not real data\)$"
+        ),
+        _(
+            "Illustrative dataset shipped with ictfootprint (fictitious national statistics; "
+            "not real data)"
+        ),
+    ),
 )
 
 
