@@ -99,6 +99,7 @@ def _page(request: Request, lang: str, status: int = 200, **context: Any) -> Res
     response = private_page(
         request, lang, "link.html", status=status, section="submissions", **context
     )
-    # the address holds the token: no page it leads to may learn it
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # the address holds the token: no page it leads to may learn more than our origin
+    # ("no-referrer" would make the button's POST send ``Origin: null``, refused as foreign)
+    response.headers["Referrer-Policy"] = "strict-origin"
     return response
