@@ -27,7 +27,7 @@ SMTP_OPTION = typer.Option(
     None,
     "--smtp-url",
     envvar="ICTFOOTPRINT_SMTP_URL",
-    help="SMTP server: smtp://user:password@host:587?starttls=1, smtps://...:465 or "
+    help="SMTP server: smtp://user:password@host:587?starttls=1, smtps://user:password@host:465 or "
     "smtp://host:25. Without it nothing is sent; messages stay queued.",
 )
 
