@@ -95,8 +95,12 @@ def test_an_invitation_arrives_with_its_headers_language_and_link(
 def test_queueing_twice_and_delivering_twice_sends_one_message(
     store: Store, server: SmtpServer
 ) -> None:
+    with store.engine.connect() as connection:
+        assert not outbox.is_queued(connection, "invite-op-a")
     assert queue(store, "invite-op-a") is True
     assert queue(store, "invite-op-a") is False  # a rerun command queues nothing
+    with store.engine.connect() as connection:
+        assert outbox.is_queued(connection, "invite-op-a")
     first = outbox.deliver(store, server.url)
     second = outbox.deliver(store, server.url)
     assert first.sent == ["invite-op-a"] and second.sent == []

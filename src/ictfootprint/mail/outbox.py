@@ -154,6 +154,13 @@ def queue(
     return connection.execute(statement).first() is not None
 
 
+def is_queued(connection: Connection, key: str) -> bool:
+    """Whether a message was ever queued under ``key`` (whatever became of it): a command can
+    ask before issuing the personal link a new message would carry."""
+    found = connection.execute(select(mail_outbox.c.id).where(mail_outbox.c.key == key))
+    return found.first() is not None
+
+
 def messages(
     connection: Connection,
     *,
