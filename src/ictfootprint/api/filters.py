@@ -34,7 +34,14 @@ class ObservationFilters:
     year: list[int] | None
     method: list[str] | None
 
-    def query(self, store: Store, limit: int | None = None, offset: int = 0) -> Any:
+    def query(
+        self,
+        store: Store,
+        limit: int | None = None,
+        offset: int = 0,
+        after: tuple[str, int] | None = None,
+    ) -> Any:
+        """(count, page): from ``offset``, or after the (method, id) of a cursor."""
         return store.published_page(
             entity_ids=self.entity,
             countries=sorted(self.countries) if self.countries is not None else None,
@@ -43,6 +50,7 @@ class ObservationFilters:
             methods=self.method,
             limit=limit,
             offset=offset,
+            after=after,
         )
 
 

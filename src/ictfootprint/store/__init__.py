@@ -351,6 +351,11 @@ class Store(Accounts):
         with self.engine.connect() as connection:
             return _published.entity_ids(connection)
 
+    def is_published(self, entity_id: str) -> bool:
+        """Whether the entity has at least one published value."""
+        with self.engine.connect() as connection:
+            return _published.is_published(connection, entity_id)
+
     def published_page(
         self, **filters: Any
     ) -> tuple[int, list[tuple[StoredObservation, str | None]]]:
