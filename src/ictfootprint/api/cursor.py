@@ -26,7 +26,7 @@ from ictfootprint.store.published import Position
 
 VERSION: Final = "1"
 #: version|method|id|position, each number at most 10 digits
-_FORM: Final = re.compile(r"1\|([a-z]{1,20})\|(\d{1,10})\|(\d{1,10})")
+_FORM: Final = re.compile(r"1\|([a-z]{1,20})\|([0-9]{1,10})\|([0-9]{1,10})")
 _METHODS: Final = frozenset(m.value for m in Method)
 
 Cursor = Annotated[
