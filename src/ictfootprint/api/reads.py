@@ -98,6 +98,26 @@ def next_url(request: Request, total: int, limit: int, offset: int) -> str | Non
     return f"{request.url.path}?{urlencode(params)}"
 
 
+def counted_page(
+    request: Request,
+    filters: ObservationFilters,
+    limit: int,
+    offset: int,
+    after: tuple[str, int] | None,
+) -> Any:
+    """(count, page) of the published values, the count from ``app.state.counts`` while the
+    data version holds (every page of a query has the same one)."""
+    state = request.app.state
+    version, key = state.versions.value, filters.key()
+    total = state.counts.get(key, version)
+    found, rows = filters.query(
+        store_of(request), limit, 0 if after else offset, after, total=total
+    )
+    if total is None:
+        state.counts.put(key, version, found)
+    return found, rows
+
+
 def cursor_url(request: Request, limit: int, cursor: str | None) -> str | None:
     """The next page by keyset, as a path and query (None on the last page)."""
     if cursor is None:
@@ -227,9 +247,7 @@ async def observations(
     begin = cursors.start(cursor, offset)
 
     def render() -> tuple[bytes, str]:
-        total, rows = filters.query(
-            store_of(request), size, 0 if begin.after else offset, begin.after
-        )
+        total, rows = counted_page(request, filters, size, offset, begin.after)
         after = None
         if rows and begin.position + len(rows) < total:
             last = rows[-1][0]

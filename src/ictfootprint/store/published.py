@@ -15,11 +15,12 @@ index seek however deep the page; ``tests/test_query_plans.py`` checks the plans
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select, tuple_
 
-from ictfootprint.model import StoredObservation
+from ictfootprint.model import EntityKind, StoredObservation
 from ictfootprint.store.observations import _stored, current_filters
 from ictfootprint.store.schema import current_observations, entities, observations
 
@@ -31,6 +32,29 @@ def entity_ids(connection: Connection) -> set[str]:
     """Entities with at least one published value: one index probe per entity (a DISTINCT
     over the current values would read every one of them)."""
     return {row[0] for row in connection.execute(select(entities.c.id).where(_has_published()))}
+
+
+@dataclass(frozen=True)
+class EntityLabel:
+    """What a list of published entities shows: no JSON columns read, no model built (the
+    explorer lists every published entity: 2.4 s for 10,000 full entities, loaded)."""
+
+    id: str
+    name: str
+    kind: EntityKind
+    country: str | None
+
+
+def entity_labels(connection: Connection) -> list[EntityLabel]:
+    """Entities with at least one published value, by id, as labels."""
+    query = (
+        select(entities.c.id, entities.c.name, entities.c.kind, entities.c.country)
+        .where(_has_published())
+        .order_by(entities.c.id)
+    )
+    return [
+        EntityLabel(r.id, r.name, EntityKind(r.kind), r.country) for r in connection.execute(query)
+    ]
 
 
 def is_published(connection: Connection, entity_id: str) -> bool:
