@@ -37,6 +37,11 @@ and the server's own CPU time per request (what the figures would be on idle cor
 | aggregates, trajectories, country page | 503 (time limit) | | | |
 | explorer page | 21,720 / 21,977 / 21,978 | | | 350 ms |
 
+A second PostgreSQL run, back to back at load 24-29: p99 2,428 (country), 3,177 (indicator),
+2,361 (year), 5,433 (offset 100,000), 1,185 ms (cursor at 100,000); the explorer, with its
+entity list read as labels, 24,732 ms (430 ms of server CPU a page: its select of every one of
+the 10,200 published entities).
+
 Back to back, PostgreSQL served 110-200 uncached observation pages a second. The goal (p99
 <= 100 ms with 50 clients) is not met on this shared machine; aggregates and trajectories
 (the sector roll-up and the trajectory assessment, computed in Python from every value) and
