@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from ictfootprint import __version__, web
 from ictfootprint.api import exports, problems, reads, shares, templates, trends, writes
-from ictfootprint.api.cache import DataVersion, ReadCache
+from ictfootprint.api.cache import Counts, DataVersion, ReadCache
 from ictfootprint.api.guard import Guard, RateLimiter
 from ictfootprint.api.settings import Settings
 from ictfootprint.store import Store
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store
     app.state.cache = ReadCache(settings.cache_entries)
     app.state.versions = DataVersion(store, settings.data_version_seconds)
+    app.state.counts = Counts()
     # one limiter for the guard in front and for authentication behind it, which charges the
     # address for every token that fails
     limiter = (

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import threading
 import time
 import weakref
 from collections import OrderedDict
@@ -69,6 +70,35 @@ class ReadCache:
             lock = asyncio.Lock()
             self.computing[key] = lock
         return lock
+
+
+class Counts:
+    """How many published values match a set of filters, kept while the data version holds.
+
+    Every page of a query has the same ``total``: counted once, not once per page. A count of
+    every value reads the whole index (0.7 s at 3 M values on PostgreSQL), where its pages
+    by cursor are index seeks of a few milliseconds. Used from worker threads, so locked.
+    """
+
+    def __init__(self, entries: int = 4096) -> None:
+        self.entries = entries
+        self.items: OrderedDict[str, tuple[int, int]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, version: int) -> int | None:
+        with self.lock:
+            found = self.items.get(key)
+            if found is None or found[0] != version:
+                return None
+            self.items.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, version: int, total: int) -> None:
+        with self.lock:
+            self.items[key] = (version, total)
+            self.items.move_to_end(key)
+            while len(self.items) > self.entries:
+                self.items.popitem(last=False)
 
 
 class DataVersion:

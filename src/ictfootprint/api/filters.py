@@ -34,8 +34,17 @@ class ObservationFilters:
     year: list[int] | None
     method: list[str] | None
 
-    def query(self, store: Store, limit: int | None = None, offset: int = 0) -> Any:
-        return store.published_page(
+    def query(
+        self,
+        store: Store,
+        limit: int | None = None,
+        offset: int = 0,
+        after: tuple[str, int] | None = None,
+        total: int | None = None,
+    ) -> Any:
+        """(count, page): from ``offset``, or after the (method, id) of a cursor; the count
+        is not read again when ``total`` gives it."""
+        found, rows = store.published_page(
             entity_ids=self.entity,
             countries=sorted(self.countries) if self.countries is not None else None,
             indicator_ids=self.indicator,
@@ -43,7 +52,15 @@ class ObservationFilters:
             methods=self.method,
             limit=limit,
             offset=offset,
+            after=after,
+            with_count=total is None,
         )
+        return (found if total is None else total), rows
+
+    def key(self) -> str:
+        """The filters as one text (the same for every page of a query)."""
+        countries = sorted(self.countries) if self.countries is not None else None
+        return repr((self.entity, countries, self.indicator, self.year, self.method))
 
 
 async def observation_filters(

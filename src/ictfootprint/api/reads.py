@@ -9,7 +9,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, TypeAdapter
 
+from ictfootprint.api import cursor as cursors
 from ictfootprint.api.cache import cached
+from ictfootprint.api.cursor import Cursor
 from ictfootprint.api.filters import Filters
 from ictfootprint.api.filters import ObservationFilters as ObservationFilters
 from ictfootprint.api.filters import observation_filters as observation_filters
@@ -52,6 +54,14 @@ Limit = Annotated[
     ),
 ]
 Offset = Annotated[int, Query(ge=0, le=10**9, description="Rows to skip.")]
+SlowOffset = Annotated[
+    int,
+    Query(
+        ge=0,
+        le=10**9,
+        description="Rows to skip (read and skipped: slower the deeper; prefer `cursor`).",
+    ),
+]
 Year = Annotated[int, Query(ge=1900, le=2200)]
 Id = Annotated[str, Path(min_length=1, max_length=64, pattern=ENTITY_ID)]
 
@@ -88,10 +98,43 @@ def next_url(request: Request, total: int, limit: int, offset: int) -> str | Non
     return f"{request.url.path}?{urlencode(params)}"
 
 
+def counted_page(
+    request: Request,
+    filters: ObservationFilters,
+    limit: int,
+    offset: int,
+    after: tuple[str, int] | None,
+) -> Any:
+    """(count, page) of the published values, the count from ``app.state.counts`` while the
+    data version holds (every page of a query has the same one)."""
+    state = request.app.state
+    version, key = state.versions.value, filters.key()
+    total = state.counts.get(key, version)
+    found, rows = filters.query(
+        store_of(request), limit, 0 if after else offset, after, total=total
+    )
+    if total is None:
+        state.counts.put(key, version, found)
+    return found, rows
+
+
+def cursor_url(request: Request, limit: int, cursor: str | None) -> str | None:
+    """The next page by keyset, as a path and query (None on the last page)."""
+    if cursor is None:
+        return None
+    params = [
+        (k, v)
+        for k, v in request.query_params.multi_items()
+        if k not in ("offset", "limit", "cursor")
+    ]
+    params += [("limit", str(limit)), ("cursor", cursor)]
+    return f"{request.url.path}?{urlencode(params)}"
+
+
 def published_entity(store: Store, entity_id: str) -> Any:
     """The entity if it has published data; otherwise 404, as for one that does not exist."""
     entity = store.find_entity(entity_id)
-    if entity is None or entity.id not in store.published_entity_ids():
+    if entity is None or not store.is_published(entity.id):
         raise NotFoundError(f"no published entity {entity_id!r}")
     return entity
 
@@ -191,20 +234,30 @@ async def entity_targets(request: Request, entity_id: Id) -> Response:
     "/observations", response_model=ObservationPage, tags=["data"], responses=responses(400)
 )
 async def observations(
-    request: Request, filters: Filters, limit: Limit = None, offset: Offset = 0
+    request: Request,
+    filters: Filters,
+    limit: Limit = None,
+    offset: SlowOffset = 0,
+    cursor: Cursor = "",
 ) -> Response:
-    """Published values (the current revision of each series), filtered and paged. Values
-    under review are never here."""
+    """Published values (the current revision of each series), filtered and paged in a stable
+    order. Values under review are never here. Follow `next` (a cursor) to page through:
+    every page is as fast as the first; `offset` reads and skips the rows before the page."""
     size = page_limit(request, limit)
+    begin = cursors.start(cursor, offset)
 
     def render() -> tuple[bytes, str]:
-        total, rows = filters.query(store_of(request), size, offset)
+        total, rows = counted_page(request, filters, size, offset, begin.after)
+        after = None
+        if rows and begin.position + len(rows) < total:
+            last = rows[-1][0]
+            after = cursors.encode((last.method.value, last.id), begin.position + len(rows))
         return _json(
             ObservationPage(
                 total=total,
                 limit=size,
-                offset=offset,
-                next=next_url(request, total, size, offset),
+                offset=begin.position,
+                next=cursor_url(request, size, after),
                 items=[ObservationOut.of(obs, area) for obs, area in rows],
             )
         )

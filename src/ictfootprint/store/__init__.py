@@ -351,6 +351,16 @@ class Store(Accounts):
         with self.engine.connect() as connection:
             return _published.entity_ids(connection)
 
+    def published_entity_labels(self) -> list[_published.EntityLabel]:
+        """Id, name, kind and country of the entities with published values, by id."""
+        with self.engine.connect() as connection:
+            return _published.entity_labels(connection)
+
+    def is_published(self, entity_id: str) -> bool:
+        """Whether the entity has at least one published value."""
+        with self.engine.connect() as connection:
+            return _published.is_published(connection, entity_id)
+
     def published_page(
         self, **filters: Any
     ) -> tuple[int, list[tuple[StoredObservation, str | None]]]:

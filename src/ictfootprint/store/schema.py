@@ -195,6 +195,9 @@ current_observations = Table(
     Index(None, "entity_id", "year", "method", "observation_id"),
     Index(None, "area", "year", "method", "observation_id"),
     Index(None, "year", "method", "observation_id"),
+    # one indicator or one area in page order without a year (migration 0007)
+    Index(None, "indicator_id", "method", "observation_id"),
+    Index(None, "area", "method", "observation_id"),
 )
 
 factor_datasets = Table(

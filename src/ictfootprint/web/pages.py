@@ -19,6 +19,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from ictfootprint.api.cache import cached
 from ictfootprint.api.reads import (
     ObservationFilters,
+    counted_page,
     observation_filters,
     published_entity,
     store_of,
@@ -348,7 +349,7 @@ async def explore(
 
     def build() -> dict[str, Any]:
         store = store_of(request)
-        total, rows = filters.query(store, EXPLORE_PAGE, start)
+        total, rows = counted_page(request, filters, EXPLORE_PAGE, start, None)
         return {
             **names(lang),
             "total": total,
@@ -382,8 +383,7 @@ def _region_groups() -> list[tuple[str, list[Any]]]:
 def _filter_choices(store: Store, filters: ObservationFilters, lang: str) -> dict[str, Any]:
     """What the explorer's selects offer: published entities (by name, in the page's language
     for countries and regions) and the countries they are in."""
-    ids = store.published_entity_ids()
-    entities = [e for e in store.entities() if e.id in ids]
+    entities = store.published_entity_labels()
     areas = sorted({e.country or e.id for e in entities if (e.country or e.id) in countries()})
     area_name = names(lang)["area_name"]
     return {
