@@ -376,8 +376,10 @@ round_obligations = Table(
     Column("entity_id", String(64), ForeignKey("entities.id"), primary_key=True),
     Column("respondent", String(40), nullable=False),
     Column("via", String(10), nullable=False),
-    # the respondent's language (messages, template)
+    # the respondent's language (messages, template) and where its messages go (never shown
+    # to another respondent or to the public)
     Column("lang", String(5), nullable=False),
+    Column("email", String(320)),
 )
 
 # What was done about a respondent (invited, opened, exempted, extended, reminded) or the

@@ -108,6 +108,7 @@ def upgrade() -> None:
         sa.Column("respondent", sa.String(40), nullable=False),
         sa.Column("via", sa.String(10), nullable=False),
         sa.Column("lang", sa.String(5), nullable=False),
+        sa.Column("email", sa.String(320), nullable=True),
         _fk("round_obligations", "round_id", "rounds", "id"),
         _fk("round_obligations", "entity_id", "entities", "id"),
         sa.PrimaryKeyConstraint("round_id", "entity_id", name=op.f("pk_round_obligations")),
