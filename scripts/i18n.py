@@ -4,8 +4,9 @@
     python scripts/i18n.py --check    # exit 1 if a msgid is new, gone, or untranslated
 
 Strings are English msgids in ``web/templates/*.html`` (``_("...")``, ``ngettext``) and in
-``web/*.py`` (``_("...")``). English is the source language: its catalogue stays empty. Every
-other language must translate every msgid, with the same ``%(name)s`` placeholders.
+``web/*.py`` and ``mail/*.py`` (``_("...")``). English is the source language: its catalogue
+stays empty. Every other language must translate every msgid, with the same ``%(name)s``
+placeholders.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 WEB = Path(__file__).resolve().parent.parent / "src" / "ictfootprint" / "web"
+# modules beyond web/ whose text the catalogues translate: the e-mail messages
+MAIL = WEB.parent / "mail"
 LANGUAGES = ("ar", "zh", "fr", "ru", "es")  # English is the msgids' own language
 METHODS = [("templates/**.html", "jinja2.ext:babel_extract"), ("*.py", "python")]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
@@ -30,10 +33,19 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 def extract() -> Catalog:
     template = Catalog(project="ictfootprint", domain="messages", fuzzy=False)
-    for filename, lineno, message, comments, context in extract_from_dir(
-        str(WEB), METHODS, OPTIONS, keywords={"_": None, "gettext": None, "ngettext": (1, 2)}
-    ):
-        template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2)}
+    sources = [(WEB, "", METHODS), (MAIL, "../mail/", [("*.py", "python")])]
+    for folder, prefix, methods in sources:
+        for filename, lineno, message, comments, context in extract_from_dir(
+            str(folder), methods, OPTIONS, keywords=keywords
+        ):
+            template.add(
+                message,
+                None,
+                [(prefix + filename, lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     return template
 
 

@@ -399,3 +399,45 @@ round_events = Table(
     Column("message_key", String(200)),
     Index(None, "round_id", "entity_id"),
 )
+
+# Every e-mail the program means to send, kept as the log of what was sent (issue 16). A row is
+# queued once (its key is unique: queueing again is a no-op), claimed ("sending") by one
+# delivery run at a time, then "sent", or "failed" after its last attempt; "queued" again
+# between attempts. Not append-only: the status moves in place, the row is never deleted.
+mail_outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("recipient", String(254), nullable=False),
+    Column("lang", String(5), nullable=False),
+    Column("subject", String(400), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("purpose", String(40), nullable=False),
+    Column("subject_ref", String(200), nullable=False),
+    Column("queued_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("claimed_at", DateTime(timezone=True)),
+    Column("claimed_by", String(100)),
+    Column("last_error", Text),
+    Column("sent_at", DateTime(timezone=True)),
+    Index(None, "status"),
+    Index(None, "subject_ref"),
+)
+
+# Personal links sent by e-mail: a random token of which only the SHA-256 is kept, good for one
+# purpose, one subject (a round and entity) and one use, until it expires.
+mail_links = Table(
+    "mail_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("purpose", String(40), nullable=False),
+    Column("subject_ref", String(200), nullable=False),
+    Column("entity_id", String(64), ForeignKey("entities.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+    Index(None, "subject_ref"),
+)
