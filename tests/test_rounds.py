@@ -194,7 +194,7 @@ def test_a_focal_point_user_reviews_the_custodians_remit(store: Store) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"custodian_id": "nobody"}, "no custodian 'nobody'"),
+        ({"custodian_id": "nobody"}, "unknown custodian"),
         ({"entity_ids": ("op-a", "op-z")}, "unknown entity"),
         ({"deadline": day(-1)}, "deadline is not after the opening date"),
         ({"entity_ids": (), "rule": None}, "needs its obliged entities"),

@@ -21,6 +21,7 @@ from ictfootprint.cli import (
     factors,
     observations,
     reference,
+    rounds,
     sector,
     serve,
     shares,
@@ -60,6 +61,7 @@ app.add_typer(factors.app, name="factors")
 app.add_typer(observations.app, name="observations")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
+rounds.register(app)
 
 
 @app.callback(invoke_without_command=True)

@@ -20,7 +20,7 @@ from typing import Final
 from sqlalchemy import Connection
 
 from ictfootprint.assess.coverage import respondent_for
-from ictfootprint.errors import ConflictError, InputError, Location
+from ictfootprint.errors import ConflictError, InputError, Location, NotFoundError
 from ictfootprint.model import Entity
 from ictfootprint.reference.catalogue import LANGUAGES
 from ictfootprint.reference.codes import respondent_code
@@ -142,7 +142,12 @@ def create_round(
             expected="entity ids, or a rule",
         )
     with store.transaction() as connection:
-        held = _custodians.get(connection, custodian_id)
+        try:
+            held = _custodians.get(connection, custodian_id)
+        except NotFoundError:
+            raise InputError(
+                "unknown custodian", Location(field="custodian"), found=custodian_id
+            ) from None
         chosen: dict[str, tuple[Entity, str]] = {}
         for entity_id in entity_ids:
             entity = _entities.get(connection, entity_id, missing_ok=True)
