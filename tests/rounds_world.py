@@ -19,7 +19,10 @@ from email.policy import default
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
 
+from ictfootprint.api.app import create_app
+from ictfootprint.api.settings import Settings
 from ictfootprint.collection.service import submit
 from ictfootprint.model import Entity, EntityKind
 from ictfootprint.rounds import service
@@ -124,3 +127,25 @@ def submit_answers(store: Store) -> None:
     answer = submit(store, GOOD.encode(), "b.csv", "op-b")
     assert answer.status == "validated"
     store.accept_submission(answer.submission_id, "checked")
+
+
+class Api:
+    """The operators and ARCEP in a store, users of each role with a token, the app."""
+
+    def __init__(self, db_url: str) -> None:
+        self.store = Store.open(db_url, actor="setup")
+        operators(self.store)
+        arcep(self.store)
+        self.store.add_user("admin", "admin")
+        self.store.add_user("sub-d", "submitter", entities=("op-d",))
+        self.store.add_user("rev-deu", "reviewer", countries=("DEU",))
+        self.tokens = {
+            name: self.store.create_token(name).token
+            for name in ("admin", "arcep-reviewer", "sub-d", "rev-deu")
+        }
+        app = create_app(Settings.default(db=db_url, rate_limit_per_minute=0), self.store)
+        self.client = TestClient(app)
+
+    def call(self, method: str, path: str, who: str, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.tokens[who]}"}
+        return self.client.request(method, path, headers=headers, **kwargs)

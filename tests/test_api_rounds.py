@@ -7,44 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from ictfootprint.api.app import create_app
-from ictfootprint.api.settings import Settings
 from ictfootprint.mail import outbox
 from ictfootprint.rounds import service
-from ictfootprint.store import Store
 from rounds_world import (
     OPERATORS,
     YEAR,
-    arcep,
+    Api,
     contacts,
     day,
-    operators,
     smtp_server,
     submit_answers,
 )
-
-
-class Api:
-    def __init__(self, db_url: str) -> None:
-        self.store = Store.open(db_url, actor="setup")
-        operators(self.store)
-        arcep(self.store)
-        self.store.add_user("admin", "admin")
-        self.store.add_user("sub-d", "submitter", entities=("op-d",))
-        self.store.add_user("rev-deu", "reviewer", countries=("DEU",))
-        self.tokens = {
-            name: self.store.create_token(name).token
-            for name in ("admin", "arcep-reviewer", "sub-d", "rev-deu")
-        }
-        app = create_app(Settings.default(db=db_url, rate_limit_per_minute=0), self.store)
-        self.client = TestClient(app)
-
-    def call(self, method: str, path: str, who: str, **kwargs: Any) -> Any:
-        headers = {"Authorization": f"Bearer {self.tokens[who]}"}
-        return self.client.request(method, path, headers=headers, **kwargs)
-
 
 ROUND = {
     "custodian": "arcep",

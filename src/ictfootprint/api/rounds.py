@@ -239,7 +239,7 @@ def _runner(who: Principal, custodian_id: str) -> None:
         raise forbid("this token may not run this custodian's rounds")
 
 
-def _visible(store: Store, who: Principal, round_id: int) -> tuple[RoundRecord, bool]:
+def visible_round(store: Store, who: Principal, round_id: int) -> tuple[RoundRecord, bool]:
     """The round and whether the caller runs it; 404 if the caller may see neither it nor
     any of its respondents, as if it did not exist."""
     try:
@@ -249,12 +249,12 @@ def _visible(store: Store, who: Principal, round_id: int) -> tuple[RoundRecord, 
     if record is not None:
         if can_run_rounds_of(who, record.custodian_id):
             return record, True
-        if who.role == Role.SUBMITTER and _own(record, who):
+        if who.role == Role.SUBMITTER and own_entities(record, who):
             return record, False
     raise NotFoundError(f"no round {round_id} for this token")
 
 
-def _own(record: RoundRecord, who: Principal) -> list[str]:
+def own_entities(record: RoundRecord, who: Principal) -> list[str]:
     return [o.entity_id for o in record.obligations if o.entity_id in who.entities]
 
 
@@ -317,8 +317,8 @@ def create_round(request: Request, who: SignedIn, body: RoundIn) -> Response:
 def get_round(request: Request, who: SignedIn, round_id: RoundId, at: At = None) -> Response:
     """The round and the statuses the caller may see: all (who runs it) or its own."""
     store = store_for(request, who)
-    record, runs = _visible(store, who, round_id)
-    own = None if runs else _own(record, who)
+    record, runs = visible_round(store, who, round_id)
+    own = None if runs else own_entities(record, who)
     for entity_id in own or ():
         service.record_opened(store, round_id, entity_id)
     _, found = service.statuses(store, round_id, at or now().date(), entity_ids=own)
@@ -334,7 +334,7 @@ def get_round(request: Request, who: SignedIn, round_id: RoundId, at: At = None)
 def get_report(request: Request, who: SignedIn, round_id: RoundId, at: At = None) -> Response:
     """The round report (statuses, counts, feasibility matrix, gaps), as sent on to ITU."""
     store = store_for(request, who)
-    record, runs = _visible(store, who, round_id)
+    record, runs = visible_round(store, who, round_id)
     if not runs:
         raise forbid("only those who run the round read its report")
     report = round_report(store, record.id, at or now().date())
@@ -354,7 +354,7 @@ def _event(round_id: int, event: Any) -> EventOut:
 
 def _run(request: Request, who: Principal, round_id: int) -> Store:
     store = store_for(request, who)
-    _, runs = _visible(store, who, round_id)
+    _, runs = visible_round(store, who, round_id)
     if not runs:
         raise forbid("this token may not run this round")
     return store
