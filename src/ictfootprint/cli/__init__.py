@@ -19,6 +19,7 @@ from ictfootprint.cli import (
     entities,
     export,
     factors,
+    mail,
     observations,
     reference,
     rounds,
@@ -61,6 +62,7 @@ app.add_typer(factors.app, name="factors")
 app.add_typer(observations.app, name="observations")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
+app.add_typer(mail.app, name="mail")
 rounds.register(app)
 
 

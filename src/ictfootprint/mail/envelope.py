@@ -78,6 +78,8 @@ def build(
     domain: str,
 ) -> EmailMessage:
     message = EmailMessage(policy=SMTP)
+    # the body first: set_content replaces every Content-* header, Content-Language too
+    message.set_content(body, subtype="plain", charset="utf-8")
     message["From"] = check_address(sender, "from")
     message["To"] = check_address(to)
     message["Subject"] = check_subject(subject)
@@ -86,5 +88,4 @@ def build(
     message["Content-Language"] = lang
     message["Auto-Submitted"] = "auto-generated"
     message["X-Auto-Response-Suppress"] = "All"
-    message.set_content(body, subtype="plain", charset="utf-8")
     return message

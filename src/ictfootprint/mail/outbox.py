@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -143,10 +144,14 @@ def queue(
         "attempts": 0,
     }
     builder = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    result = connection.execute(
-        builder(mail_outbox).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    statement = (
+        builder(mail_outbox)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(mail_outbox.c.id)
     )
-    return bool(result.rowcount)
+    # a row comes back only when one was inserted (rowcount is not reliable here on psycopg)
+    return connection.execute(statement).first() is not None
 
 
 def messages(
@@ -179,24 +184,28 @@ def counts(connection: Connection) -> dict[str, int]:
 
 
 # delivering -----------------------------------------------------------------------------------
-def deliver(database: Database, smtp_url: str | None, *, max_attempts: int = 5) -> DeliveryReport:
+def deliver(
+    database: Database,
+    smtp_url: str | None,
+    *,
+    max_attempts: int = 5,
+    keys: Collection[str] | None = None,
+) -> DeliveryReport:
     """Send every queued message once through the server of ``smtp_url`` (None: the
     ``ICTFOOTPRINT_SMTP_URL`` environment variable; neither: send nothing).
 
     A message refused for now (4xx, or the connection lost) goes back to the queue for the
     next run until ``max_attempts`` attempts; refused for good (5xx), it fails at once.
+    ``keys`` limits the run to those messages (``mail test`` sends its own message only).
     """
     if max_attempts < 1:
         raise InputError("max_attempts must be 1 or more", Location(field="max_attempts"))
     settings = SmtpSettings.configured(smtp_url)
+    query = select(mail_outbox.c.id).where(mail_outbox.c.status == "queued")
+    if keys is not None:
+        query = query.where(mail_outbox.c.key.in_(list(keys)))
     with database.engine.connect() as connection:
-        pending = list(
-            connection.execute(
-                select(mail_outbox.c.id)
-                .where(mail_outbox.c.status == "queued")
-                .order_by(mail_outbox.c.id)
-            ).scalars()
-        )
+        pending = list(connection.execute(query.order_by(mail_outbox.c.id)).scalars())
     if settings is None:
         return DeliveryReport(configured=False, waiting=len(pending))
     report = DeliveryReport(configured=True, server=settings.redacted())
@@ -234,7 +243,7 @@ def deliver(database: Database, smtp_url: str | None, *, max_attempts: int = 5) 
                 text = _describe(error)
                 _release(database, row.id, text, failed=final)
                 (report.failed if final else report.retrying).append((row.key, text))
-                if isinstance(error, OSError | smtplib.SMTPServerDisconnected):
+                if _connection_lost(error):
                     report.error = f"lost {settings.redacted()}: {text}"
                     report.waiting = len(pending) - position - 1
                     break
@@ -301,6 +310,17 @@ def _release(database: Database, message_id: int, error: str, *, failed: bool) -
             .where(mail_outbox.c.id == message_id)
             .values(status="failed" if failed else "queued", last_error=error[:ERROR_LENGTH])
         )
+
+
+def _connection_lost(error: Exception) -> bool:
+    """The connection is gone (a network error, a disconnect, or the server's 421 closing
+    it): the run stops, the messages after this one wait for the next."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code == 421
+    # smtplib's errors are OSErrors too: only those that are not a reply lose the connection
+    return isinstance(error, smtplib.SMTPServerDisconnected) or (
+        isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+    )
 
 
 def _permanent(error: Exception) -> bool:
