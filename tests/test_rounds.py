@@ -254,3 +254,22 @@ def test_custodian_register_keeps_addresses_private(store: Store) -> None:
     assert held.since == date(2021, 12, 23)
     with pytest.raises(InputError, match="custodian already exists"):
         arcep(store)
+
+
+def test_far_dates_are_refused_not_overflowed(store: Store) -> None:
+    """Regression: a deadline in year 9999 made the invitation link's expiry overflow."""
+    with pytest.raises(InputError, match="date out of range"):
+        service.create_round(
+            store,
+            custodian_id="arcep",
+            name="x",
+            year=YEAR,
+            entity_ids=OPERATORS,
+            opens_on=day(0),
+            deadline=date(9999, 12, 31),
+        )
+    round_id = _round(store)
+    with pytest.raises(InputError, match="date out of range"):
+        service.statuses(store, round_id, date(9999, 12, 31))
+    with pytest.raises(InputError, match="out of range"):
+        notices.remind(store, round_id, base_url=BASE, at=day(1), days_before=[10**9])

@@ -121,7 +121,9 @@ class CloseIn(In):
 
 class RemindIn(In):
     at: date | None = None
-    days_before: list[int] = Field(default_factory=lambda: [7, 1], max_length=10)
+    days_before: list[Annotated[int, Field(ge=0, le=366)]] = Field(
+        default_factory=lambda: [7, 1], max_length=10
+    )
 
 
 class EventOut(Out):

@@ -89,10 +89,11 @@ def reminders(
 ) -> list[Notice]:
     """The reminders due on ``at``: before the deadline that applies, or overdue after it."""
     for days in days_before:
-        if days < 0:
+        if not 0 <= days <= 366:
             raise InputError(
-                "days before the deadline must be 0 or more",
+                "days before the deadline out of range",
                 Location(field="days-before"),
+                expected="0 to 366",
                 found=str(days),
             )
     by_entity = {o.entity_id: o for o in record.obligations}

@@ -38,6 +38,21 @@ from ictfootprint.store.rounds import Obligation, RoundEvent, RoundRecord
 
 TEMPLATES: Final = ("xlsx", "csv")
 YEARS: Final = (1990, 2100)
+EMAIL_LIMIT: Final = 320
+
+
+def check_day(day: date, field: str) -> date:
+    """A date of a round (opening, deadline, extension, the day statuses are read for) within
+    the years a round may concern: far dates are typing errors, and would overflow."""
+    first, last = date(YEARS[0], 1, 1), date(YEARS[1], 12, 31)
+    if not first <= day <= last:
+        raise InputError(
+            "date out of range",
+            Location(field=field),
+            expected=f"{first.isoformat()} to {last.isoformat()}",
+            found=day.isoformat(),
+        )
+    return day
 
 
 # custodians -----------------------------------------------------------------------------------
@@ -110,6 +125,8 @@ def create_round(
             expected=f"{YEARS[0]} to {YEARS[1]}",
             found=str(year),
         )
+    check_day(opens_on, "opens_on")
+    check_day(deadline, "deadline")
     if deadline <= opens_on:
         raise InputError(
             "the deadline is not after the opening date",
@@ -224,6 +241,7 @@ def statuses(
 ) -> tuple[RoundRecord, list[RespondentStatus]]:
     """Every respondent's status at ``at`` (a closed round: at most its closing day), or only
     those of ``entity_ids`` (a respondent sees its own and no other)."""
+    check_day(at, "at")
     with store.engine.connect() as connection:
         record = _rounds.get(connection, round_id)
         closed = record.closed
@@ -253,6 +271,7 @@ def extend(
     store: Store, round_id: int, entity_id: str, until: date, reason: str | None = None
 ) -> RoundEvent:
     """Give a respondent until ``until``, which must be after the deadline that applies."""
+    check_day(until, "until")
     record, found = statuses(store, round_id, now().date(), entity_ids=[entity_id])
     if not found:
         raise InputError(
@@ -343,7 +362,7 @@ def _contact(contacts: Mapping[str, str], entity_id: str) -> str | None:
     email = contacts.get(entity_id)
     if email is None:
         return None
-    if EMAIL.fullmatch(email.strip()) is None:
+    if len(email) > EMAIL_LIMIT or EMAIL.fullmatch(email.strip()) is None:
         raise InputError(
             "invalid e-mail address", Location(field="contact"), expected="name@domain", found=email
         )

@@ -33,6 +33,8 @@ CUSTODIAN_ID: Final = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 # deliberately plain: one @, no spaces, a dot in the domain (the SMTP server has the last word)
 EMAIL: Final = re.compile(r"[^@\s<>\"']{1,64}@[^@\s<>\"']+\.[^@\s<>\"']+")
 TEXT_LIMIT: Final = 2000
+NAME_LIMIT: Final = 200
+EMAIL_LIMIT: Final = 320
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,8 @@ def add(
             expected=", ".join(KINDS),
             found=kind,
         )
-    for label, text in (("name", name), ("legal_basis", legal_basis), ("scope", scope)):
+    _text(name, "name", NAME_LIMIT)
+    for label, text in (("legal_basis", legal_basis), ("scope", scope)):
         _text(text, label)
     iso3 = country(country_code, Location(field="country")).iso3
     if _row(connection, custodian_id) is not None:
@@ -133,8 +136,8 @@ def add_focal_point(
     actor: str,
 ) -> FocalPoint:
     get(connection, custodian_id)
-    _text(name, "name")
-    if EMAIL.fullmatch(email.strip()) is None:
+    _text(name, "name", NAME_LIMIT)
+    if len(email) > EMAIL_LIMIT or EMAIL.fullmatch(email.strip()) is None:
         raise InputError(
             "invalid e-mail address", Location(field="email"), expected="name@domain", found=email
         )
@@ -252,11 +255,11 @@ def _custodian(connection: Connection, row: Any) -> Custodian:
     )
 
 
-def _text(text: str, label: str) -> None:
-    if not text.strip() or len(text) > TEXT_LIMIT:
+def _text(text: str, label: str, limit: int = TEXT_LIMIT) -> None:
+    if not text.strip() or len(text) > limit:
         raise InputError(
             f"{label.replace('_', ' ')} is empty or too long",
             Location(field=label),
-            expected=f"1 to {TEXT_LIMIT} characters",
+            expected=f"1 to {limit} characters",
             found=f"{len(text.strip())} characters",
         )
