@@ -19,12 +19,14 @@ from ictfootprint.cli.options import (
 )
 
 custodians_app = command_group(
-    "National custodians (regulator, statistics office, ministry): their mandate, focal "
-    "points and remit. A focal point who is a reviewer reviews the remit."
+    "National custodians (regulator, statistics office, ministry): add one with its mandate, "
+    "a focal-point, its remit of entities; list, show. A focal point who is a reviewer "
+    "reviews the remit and runs the custodian's rounds."
 )
 rounds_app = command_group(
-    "Collection rounds: who must report which year by when, invitations and reminders by "
-    "e-mail, each respondent's status, the round report with its feasibility matrix."
+    "Collection rounds: create (who must report which year by when), list, show (each "
+    "respondent's status at a date), invite and remind by e-mail, exempt, extend, close, "
+    "report (statuses and the feasibility matrix)."
 )
 
 
@@ -81,7 +83,7 @@ def _store(db: str | None) -> Any:
 # custodians -----------------------------------------------------------------------------------
 @custodians_app.command("add")
 def custodian_add(
-    custodian_id: str = typer.Argument(..., metavar="ID", help="Short id: a-z 0-9 . _ -"),
+    custodian_id: str = typer.Argument(..., metavar="ID", help="Short id (a-z 0-9 . _ -)."),
     name: str = typer.Option(..., help="The authority's name."),
     kind: str = typer.Option(..., help="regulator, statistics-office or ministry."),
     country: str = typer.Option(..., help="Its country, ISO 3166 code."),
