@@ -98,6 +98,15 @@ def test_mail_test_sends_one_logged_message_and_nothing_else(db: str, server: Sm
     assert [m["status"] for m in logged] == ["queued", "queued", "sent"]
 
 
+def test_mail_test_without_a_server_queues_nothing(db: str) -> None:
+    """Regression: the test message stayed queued and would have left with the next
+    ``mail deliver`` once a server was configured."""
+    done = run("mail", "test", "admin@example.org", "--db", db)
+    assert done.returncode == 4 and "not configured" in done.stdout
+    logged = json.loads(run("mail", "log", "--db", db, "--format", "json").stdout)
+    assert [m["key"] for m in logged] == ["invite:op-a", "invite:op-b"]
+
+
 def test_a_wrong_url_or_status_is_one_line_without_the_password(db: str) -> None:
     done = run("mail", "deliver", "--db", db, "--smtp-url", "smtp://robot:hunter2@host:port")
     assert done.returncode == 2 and done.stderr.startswith("error: field 'smtp-url'")

@@ -27,7 +27,7 @@ SMTP_OPTION = typer.Option(
     None,
     "--smtp-url",
     envvar="ICTFOOTPRINT_SMTP_URL",
-    help="SMTP server: smtp://user:password@host:587?starttls=1, smtps://...:465 or "
+    help="SMTP server: smtp://user:password@host:587?starttls=1, smtps://user:password@host:465 or "
     "smtp://host:25. Without it nothing is sent; messages stay queued.",
 )
 
@@ -104,9 +104,14 @@ def test_command(
     db: str | None = DB_OPTION,
 ) -> None:
     """Send a test message to ADDRESS now (logged like every message)."""
-    from ictfootprint.mail.outbox import deliver, queue
+    from ictfootprint.mail.outbox import DeliveryReport, deliver, queue
+    from ictfootprint.mail.settings import SmtpSettings
     from ictfootprint.store import Store
 
+    if SmtpSettings.configured(smtp_url or None) is None:
+        # nothing queued: a test message must not leave later, when a server is configured
+        typer.echo(DeliveryReport(configured=False).summary())
+        raise typer.Exit(4)
     store = Store.open(db)
     key = f"test:{uuid.uuid4().hex}"
     with store.transaction() as connection:
