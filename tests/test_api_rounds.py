@@ -143,3 +143,20 @@ def test_bad_exemption_and_extension(api: Api) -> None:
     closed = api.call("POST", f"{path}/respondents/op-a/exemption", "admin", json={"reason": "x"})
     assert closed.status_code == 409
     assert [e.status for e in service.get_round(api.store, 1).events] == ["closed"]
+
+
+def test_a_focal_point_reviews_its_custodians_remit(api: Api) -> None:
+    """The reviewer's country is BEL; ARCEP's remit (the round's operators, in FRA) is its to
+    review through the custodian, and no one else's."""
+    from ictfootprint.collection.service import submit
+    from rounds_world import GOOD
+
+    before = submit(api.store, GOOD.encode(), "a.csv", "op-a")
+    assert (
+        api.call("GET", f"/api/v1/submissions/{before.public_id}", "arcep-reviewer").status_code
+        == 404
+    )
+    api.call("POST", "/api/v1/rounds", "admin", json=ROUND)
+    seen = api.call("GET", f"/api/v1/submissions/{before.public_id}", "arcep-reviewer")
+    assert seen.status_code == 200, seen.text
+    assert api.call("GET", f"/api/v1/submissions/{before.public_id}", "rev-deu").status_code == 404
