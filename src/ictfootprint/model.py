@@ -157,10 +157,15 @@ class Target(Record):
 
 
 class User(Record):
-    """A user of the REST API: a submitter's own entities, a reviewer's countries (ISO3)."""
+    """A user of the REST API: a submitter's own entities, a reviewer's countries (ISO3).
+
+    A reviewer who is a focal point of national custodians also reviews their remit
+    (``custodians``, ``remit``: derived from the custodians' register, never set here)."""
 
     name: str
     role: Role
     entities: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     disabled: bool = False
+    custodians: tuple[str, ...] = ()
+    remit: tuple[str, ...] = ()

@@ -4,7 +4,9 @@ A request without a token is *public*: it reads published data only. A token (``
 Bearer ifp_...``) names a user whose role says what else it may do:
 
 - **submitter**: submits for its own entities, and sees those submissions and their reports;
-- **reviewer**: sees, accepts and rejects the submissions of entities based in its countries;
+- **reviewer**: sees, accepts and rejects the submissions of entities based in its countries,
+  and of those in the remit of the national custodians it is a focal point of, whose
+  collection rounds it runs;
 - **admin**: everything, including the audit trail.
 
 The rules are the small pure functions below; the endpoints call them and nothing else decides.
@@ -35,10 +37,20 @@ class Principal:
     role: str = "public"
     entities: frozenset[str] = field(default_factory=frozenset)
     countries: frozenset[str] = field(default_factory=frozenset)
+    # national custodians the user is a focal point of, and the entities in their remit
+    custodians: frozenset[str] = field(default_factory=frozenset)
+    remit: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
     def of(cls, user: User) -> Principal:
-        return cls(user.name, user.role.value, frozenset(user.entities), frozenset(user.countries))
+        return cls(
+            user.name,
+            user.role.value,
+            frozenset(user.entities),
+            frozenset(user.countries),
+            frozenset(user.custodians),
+            frozenset(user.remit),
+        )
 
     @property
     def is_public(self) -> bool:
@@ -58,9 +70,19 @@ def can_submit(who: Principal, entity: Entity) -> bool:
 
 
 def can_review(who: Principal, entity: Entity) -> bool:
+    """An admin; a reviewer of the entity's country, or of a custodian whose remit holds it."""
     return who.role == Role.ADMIN or (
-        who.role == Role.REVIEWER and entity.country is not None and entity.country in who.countries
+        who.role == Role.REVIEWER
+        and (
+            (entity.country is not None and entity.country in who.countries)
+            or entity.id in who.remit
+        )
     )
+
+
+def can_run_rounds_of(who: Principal, custodian_id: str) -> bool:
+    """Create and run a custodian's rounds: an admin, or a reviewer who is its focal point."""
+    return who.role == Role.ADMIN or (who.role == Role.REVIEWER and custodian_id in who.custodians)
 
 
 def can_see_submissions_of(who: Principal, entity: Entity) -> bool:

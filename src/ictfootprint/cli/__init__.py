@@ -22,6 +22,7 @@ from ictfootprint.cli import (
     mail,
     observations,
     reference,
+    rounds,
     sector,
     serve,
     shares,
@@ -62,6 +63,7 @@ app.add_typer(observations.app, name="observations")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.add_typer(mail.app, name="mail")
+rounds.register(app)
 
 
 @app.callback(invoke_without_command=True)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Double,
     ForeignKey,
@@ -296,6 +297,110 @@ audit_log = Table(
     Column("detail", JSON, nullable=False),
     Column("origin", String(100)),
     Index(None, "object_type", "object_id"),
+)
+
+
+# Collection rounds (issue 16). National custodians (regulator, statistics office, ministry)
+# with their mandate, focal points and remit; rounds with their obliged entities; each
+# respondent's status as events. All append-only: a round is closed by an event, a status is
+# never overwritten.
+ROUNDS_APPEND_ONLY: Final = (
+    "custodians",
+    "custodian_focal_points",
+    "custodian_remit",
+    "rounds",
+    "round_obligations",
+    "round_events",
+)
+
+custodians = Table(
+    "custodians",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("country", String(3), nullable=False),
+    # the mandate: the legal basis, what it covers, since when
+    Column("legal_basis", Text, nullable=False),
+    Column("scope", Text, nullable=False),
+    Column("since", Date, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+)
+
+# A focal point's e-mail address is never shown to a respondent or to the public; a focal
+# point that is a user (a reviewer) reviews the custodian's remit.
+custodian_focal_points = Table(
+    "custodian_focal_points",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("custodian_id", String(64), ForeignKey("custodians.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("user_name", String(64), ForeignKey("users.name")),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("added_by", String(100), nullable=False),
+    Index(None, "custodian_id"),
+    Index(None, "user_name"),
+)
+
+custodian_remit = Table(
+    "custodian_remit",
+    metadata,
+    Column("custodian_id", String(64), ForeignKey("custodians.id"), primary_key=True),
+    Column("entity_id", String(64), ForeignKey("entities.id"), primary_key=True),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("added_by", String(100), nullable=False),
+)
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("custodian_id", String(64), ForeignKey("custodians.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("respondent_types", JSON, nullable=False),
+    # the rule the obliged entities were chosen by, as stated (None: a list)
+    Column("rule", Text),
+    Column("opens_on", Date, nullable=False),
+    Column("deadline", Date, nullable=False),
+    # the template sent: its format (the respondent type, year and language make the rest)
+    Column("template", String(10), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Index(None, "custodian_id"),
+)
+
+round_obligations = Table(
+    "round_obligations",
+    metadata,
+    Column("round_id", Integer, ForeignKey("rounds.id"), primary_key=True),
+    Column("entity_id", String(64), ForeignKey("entities.id"), primary_key=True),
+    Column("respondent", String(40), nullable=False),
+    Column("via", String(10), nullable=False),
+    # the respondent's language (messages, template) and where its messages go (never shown
+    # to another respondent or to the public)
+    Column("lang", String(5), nullable=False),
+    Column("email", String(320)),
+)
+
+# What was done about a respondent (invited, opened, exempted, extended, reminded) or the
+# round (closed: entity_id is NULL). Submitted, validated, rejected and accepted come from
+# the submissions' own events; overdue is computed at a date.
+round_events = Table(
+    "round_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", Integer, ForeignKey("rounds.id"), nullable=False),
+    Column("entity_id", String(64), ForeignKey("entities.id")),
+    Column("status", String(20), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("reason", Text),
+    Column("until", Date),
+    Column("message_key", String(200)),
+    Index(None, "round_id", "entity_id"),
 )
 
 # Every e-mail the program means to send, kept as the log of what was sent (issue 16). A row is

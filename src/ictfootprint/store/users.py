@@ -150,10 +150,15 @@ def disable_user(connection: Connection, name: str) -> User:
 
 
 def get_user(connection: Connection, name: str) -> User:
+    """The user, with the custodians it is a focal point of and their remit (a reviewer's
+    scope beyond its countries)."""
+    from ictfootprint.store.custodians import remit_of_user
+
     row = _row(connection, name)
     if row is None:
         raise NotFoundError(f"no user {name!r}")
-    return _user(row)
+    custodians, remit = remit_of_user(connection, name)
+    return _user(row).model_copy(update={"custodians": custodians, "remit": remit})
 
 
 def all_users(connection: Connection) -> list[User]:

@@ -1,7 +1,7 @@
 """the e-mail outbox (every message, its attempts and status) and personal expiring links
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009 (0006 in mail16; relinked in rounds16)
 Create Date: 2026-12-01
 
 Issue 16 sends invitations and reminders by e-mail. ``mail_outbox`` is the log of every
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
