@@ -20,6 +20,7 @@ from ictfootprint.cli import (
     export,
     factors,
     observations,
+    organisation,
     reference,
     sector,
     serve,
@@ -58,6 +59,7 @@ app.add_typer(targets.app, name="targets")
 app.add_typer(entities.app, name="entities")
 app.add_typer(factors.app, name="factors")
 app.add_typer(observations.app, name="observations")
+app.add_typer(organisation.app, name="organisation")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 
