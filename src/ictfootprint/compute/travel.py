@@ -14,7 +14,6 @@ happen elsewhere (:mod:`ictfootprint.organisation`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -50,18 +49,29 @@ def _places() -> int:
     return int(defaults()["rounding"]["tCO2e"])
 
 
+def positions(values: Any, index: pd.Index) -> np.ndarray:
+    """The position of each value in ``index`` (-1 when absent), looked up once per distinct
+    value: a million legs name a few thousand airports."""
+    codes, uniques = pd.factorize(values)
+    found = index.get_indexer(pd.Index(np.asarray(uniques, dtype=object), dtype=object))
+    return np.where(codes < 0, -1, found[codes])
+
+
 def flight_legs(legs: pd.DataFrame, factors: FactorSet, *, radiative_forcing: bool) -> pd.DataFrame:
     """Per-leg figures for ``legs`` (``origin, destination`` IATA codes, ``cabin``,
     ``passengers``, ``trips``: 1 one-way, 2 return), already checked by the reader.
 
-    Adds ``great_circle_km, haul, passenger_km, kgco2e``. Vectorised: a million legs take
-    well under a second (benchmarks/bench_travel.py).
+    Adds ``great_circle_km, haul`` (categorical), ``passenger_km, kgco2e``. Vectorised: a
+    million legs take about a second (benchmarks/bench_travel.py).
     """
     known = airports()
-    origin = known.index.get_indexer(legs.origin)
-    destination = known.index.get_indexer(legs.destination)
-    if (origin < 0).any() or (destination < 0).any():  # the reader refuses these first
-        raise InputError("unknown airport code", Location(field="origin"))
+    origin = positions(legs.origin, known.index)
+    destination = positions(legs.destination, known.index)
+    cabin_index = positions(legs.cabin, pd.Index(list(CABINS), dtype=object))
+    if (origin < 0).any() or (destination < 0).any() or (cabin_index < 0).any():
+        raise InputError(  # the reader refuses these first, naming the row
+            "unknown airport code or cabin", Location(field="origin")
+        )
     km = great_circle_km(
         known.lat[origin],
         known.lon[origin],
@@ -71,19 +81,16 @@ def flight_legs(legs: pd.DataFrame, factors: FactorSet, *, radiative_forcing: bo
     )
     edges = np.array([h.min_km for h in factors.hauls[1:]])
     haul_index = np.searchsorted(edges, km, side="right")
-    cabin_index = pd.Categorical(legs.cabin, categories=list(CABINS)).codes
-    table = _air_table(factors, radiative_forcing)
-    factor = table[haul_index, cabin_index]
+    factor = _air_table(factors, radiative_forcing)[haul_index, cabin_index]
     passenger_km = (
         km
         * (1.0 + factors.distance_uplift)
         * legs.passengers.to_numpy(dtype=float)
         * legs.trips.to_numpy(dtype=float)
     )
-    codes = np.array(factors.haul_codes())
     return legs.assign(
         great_circle_km=km,
-        haul=codes[haul_index],
+        haul=pd.Categorical.from_codes(haul_index, categories=list(factors.haul_codes())),
         passenger_km=passenger_km,
         kgco2e=passenger_km * factor,
     )
@@ -106,14 +113,25 @@ def _air_table(factors: FactorSet, radiative_forcing: bool) -> np.ndarray:
 
 
 def flights_by_haul_and_cabin(per_leg: pd.DataFrame) -> pd.DataFrame:
-    """``haul, cabin, legs, passenger_km, tco2e`` (tCO2e rounded once per group)."""
-    grouped = per_leg.groupby(["haul", "cabin"], as_index=False, observed=True).agg(
-        legs=("trips", "sum"), passenger_km=("passenger_km", "sum"), kgco2e=("kgco2e", "sum")
+    """``haul, cabin, legs, passenger_km, tco2e`` for each haul and cabin flown (tCO2e
+    rounded once per group); sums by integer key (``np.bincount``), not by text."""
+    hauls = list(per_leg.haul.cat.categories)
+    cabin = positions(per_leg.cabin, pd.Index(list(CABINS), dtype=object))
+    key = per_leg.haul.cat.codes.to_numpy() * len(CABINS) + cabin
+    size = len(hauls) * len(CABINS)
+    legs = np.bincount(key, weights=per_leg.trips.to_numpy(dtype=float), minlength=size)
+    pkm = np.bincount(key, weights=per_leg.passenger_km.to_numpy(), minlength=size)
+    kg = np.bincount(key, weights=per_leg.kgco2e.to_numpy(), minlength=size)
+    flown = np.flatnonzero(np.bincount(key, minlength=size))
+    return pd.DataFrame(
+        {
+            "haul": [hauls[k // len(CABINS)] for k in flown],
+            "cabin": [CABINS[k % len(CABINS)] for k in flown],
+            "legs": legs[flown].astype(int),
+            "passenger_km": pkm[flown].round(3),
+            "tco2e": (kg[flown] * _kg_to_t()).round(_places()),
+        }
     )
-    grouped["tco2e"] = (grouped.pop("kgco2e") * _kg_to_t()).round(_places())
-    grouped["passenger_km"] = grouped.passenger_km.round(3)
-    grouped["legs"] = grouped.legs.astype(int)
-    return grouped
 
 
 def surface_travel(trips: pd.DataFrame, factors: FactorSet) -> pd.DataFrame:
@@ -161,14 +179,3 @@ def hotel_nights(stays: pd.DataFrame, factors: FactorSet) -> dict[str, Any] | No
         "nights": int(stays.nights.sum()),
         "tco2e": round(kg * _kg_to_t(), _places()),
     }
-
-
-@dataclass(frozen=True)
-class TravelPart:
-    """One line of the business-travel breakdown (the lineage's ``breakdown`` entries)."""
-
-    entry: dict[str, Any]
-
-    @property
-    def tco2e(self) -> float:
-        return float(self.entry["tco2e"])

@@ -28,7 +28,8 @@ import csv
 import io
 import re
 from pathlib import Path
-from typing import Final
+from collections.abc import Callable
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -112,17 +113,20 @@ def parse_flights(
         legs[column] = frame[column].str.strip().str.upper().to_numpy()
     known = airports().index
     for column in ("origin", "destination"):
-        _refuse(name, rows, column, ~legs[column].isin(known).to_numpy(), legs[column],
-                "unknown airport code", "an IATA airport code")
+        unknown = known.get_indexer(legs[column].to_numpy(dtype=object)) < 0
+        _refuse(name, rows, column, unknown, legs[column], "unknown airport code",
+                "an IATA airport code")
     _refuse(name, rows, "destination", (legs.origin == legs.destination).to_numpy(),
             legs.destination, "a leg with the same origin and destination", "another airport")
-    cabins = frame["cabin"].map(lambda c: CABIN_NAMES.get(_key(c).removesuffix("_class")))
-    _refuse(name, rows, "cabin", cabins.isna().to_numpy(), frame["cabin"], "unknown cabin",
+    cabins = _by_value(frame["cabin"], lambda c: CABIN_NAMES.get(_key(c).removesuffix("_class")))
+    _refuse(name, rows, "cabin", pd.isna(cabins), frame["cabin"], "unknown cabin",
             "economy, premium_economy, business or first")
-    legs["cabin"] = cabins.to_numpy()
+    legs["cabin"] = cabins
     legs["passengers"] = _passengers(frame, name, rows)
     legs["trips"] = _trips(frame, name, rows)
-    dates = pd.to_datetime(frame["date"].str.strip(), format="%Y-%m-%d", errors="coerce")
+    dates = pd.to_datetime(
+        pd.Series(_by_value(frame["date"], str.strip)), format="%Y-%m-%d", errors="coerce"
+    )
     _refuse(name, rows, "date", dates.isna().to_numpy(), frame["date"], "not a date",
             "YYYY-MM-DD")
     _refuse(name, rows, "date", (dates.dt.year != year).to_numpy(), frame["date"],
@@ -157,6 +161,14 @@ def _columns(header: list[str], name: str) -> list[str]:
     return columns
 
 
+def _by_value(column: pd.Series, convert: Callable[[str], Any]) -> np.ndarray:
+    """``convert`` applied once per distinct value (a flight list repeats a few hundred
+    cabins, dates and trip types over a million rows), spread back over the rows."""
+    codes, uniques = pd.factorize(column)
+    converted = np.array([convert(str(u)) for u in uniques] + [None], dtype=object)
+    return np.asarray(converted[codes])
+
+
 def _passengers(frame: pd.DataFrame, name: str, rows: np.ndarray) -> np.ndarray:
     if "passengers" not in frame.columns:
         return np.ones(len(frame), dtype=np.int64)
@@ -171,10 +183,10 @@ def _passengers(frame: pd.DataFrame, name: str, rows: np.ndarray) -> np.ndarray:
 def _trips(frame: pd.DataFrame, name: str, rows: np.ndarray) -> np.ndarray:
     if "trip" not in frame.columns:
         return np.ones(len(frame), dtype=np.int64)
-    trips = frame["trip"].map(lambda t: TRIP_NAMES.get(_key(t)) if t.strip() else 1)
-    _refuse(name, rows, "trip", trips.isna().to_numpy(), frame["trip"], "unknown trip type",
+    trips = _by_value(frame["trip"], lambda t: TRIP_NAMES.get(_key(t)) if t.strip() else 1)
+    _refuse(name, rows, "trip", pd.isna(trips), frame["trip"], "unknown trip type",
             "one-way or return")
-    return trips.to_numpy(dtype=np.int64)
+    return trips.astype(np.int64)
 
 
 def _refuse(
