@@ -57,9 +57,9 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "flights.csv"
-        legs.assign(
-            trip=np.where(legs.trips == 2, "return", "one-way"), date="2023-06-01"
-        ).drop(columns="trips").to_csv(path, index=False)
+        legs.assign(trip=np.where(legs.trips == 2, "return", "one-way"), date="2023-06-01").drop(
+            columns="trips"
+        ).to_csv(path, index=False)
         start = time.perf_counter()
         read = read_flights(path, 2023)
         print(

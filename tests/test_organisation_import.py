@@ -37,8 +37,9 @@ INVENTORY = (
 
 def organisation(url: str) -> Store:
     store = Store.open(url)
-    store.add_entity(Entity(id=ORG, name="Test organisation", kind=EntityKind.ORGANISATION,
-                            country="CHE"))
+    store.add_entity(
+        Entity(id=ORG, name="Test organisation", kind=EntityKind.ORGANISATION, country="CHE")
+    )
     return store
 
 
@@ -57,7 +58,10 @@ def test_inventory_and_flights_stored_with_the_lineage_org19_reads(
     assert run.written == 1
     current = {o.indicator_id: o for o in store.current_observations(entity_ids=[ORG])}
     assert set(current) == {
-        "ghg_scope1", "ghg_scope2_location", "ghg_scope3_c06", "ghg_scope3_c07",
+        "ghg_scope1",
+        "ghg_scope2_location",
+        "ghg_scope3_c06",
+        "ghg_scope3_c07",
     }
     travel = current["ghg_scope3_c06"]
     lineage = travel.lineage
@@ -67,7 +71,9 @@ def test_inventory_and_flights_stored_with_the_lineage_org19_reads(
     assert lineage["radiative_forcing"] is True and lineage["distance_uplift"] == 0.08
     modes = {(e["mode"], e.get("haul"), e.get("cabin")) for e in lineage["breakdown"]}
     assert modes == {
-        ("air", "short", "economy"), ("air", "medium", "business"), ("air", "long", "economy"),
+        ("air", "short", "economy"),
+        ("air", "medium", "business"),
+        ("air", "long", "economy"),
         ("rail", None, None),
     }
     for entry in lineage["breakdown"]:
@@ -83,9 +89,7 @@ def test_inventory_and_flights_stored_with_the_lineage_org19_reads(
     assert all(o.method.value == "calculated" for o in current.values())
 
 
-def test_storing_again_adds_a_revision_and_keeps_the_earlier(
-    db_url: str, tmp_path: Path
-) -> None:
+def test_storing_again_adds_a_revision_and_keeps_the_earlier(db_url: str, tmp_path: Path) -> None:
     store = organisation(db_url)
     flights = write(tmp_path, "f.csv", FLIGHTS)
     import_flights(store, ORG, flights, 2023)
@@ -122,10 +126,16 @@ BAD_FLIGHTS = {
     "date outside the year": ("GVA,ZRH,economy,1,one-way,2022-12-31", "date", "2022-12-31"),
     "unknown cabin": ("GVA,ZRH,steerage,1,one-way,2023-02-01", "cabin", "steerage"),
     "not a date": ("GVA,ZRH,economy,1,one-way,31/01/2023", "date", "31/01/2023"),
-    "passengers must be a whole number": ("GVA,ZRH,economy,-2,one-way,2023-02-01",
-                                          "passengers", "-2"),
-    "formula injection": ("=cmd|' /C calc'!A0,ZRH,economy,1,one-way,2023-02-01", "origin",
-                          "=CMD|' /C CALC'!A0"),
+    "passengers must be a whole number": (
+        "GVA,ZRH,economy,-2,one-way,2023-02-01",
+        "passengers",
+        "-2",
+    ),
+    "formula injection": (
+        "=cmd|' /C calc'!A0,ZRH,economy,1,one-way,2023-02-01",
+        "origin",
+        "=CMD|' /C CALC'!A0",
+    ),
 }
 
 
@@ -139,8 +149,19 @@ def test_bad_flight_is_one_line_naming_row_and_field_and_stores_nothing(
     text = FLIGHTS.splitlines()[0] + "\nGVA,JFK,economy,1,one-way,2023-01-05\n" + line + "\n"
     path = write(tmp_path, "f.csv", text)
     with pytest.raises(SystemExit) as done:
-        main(["organisation", "import-flights", str(path), "--entity", ORG, "--year", "2023",
-              "--db", db])
+        main(
+            [
+                "organisation",
+                "import-flights",
+                str(path),
+                "--entity",
+                ORG,
+                "--year",
+                "2023",
+                "--db",
+                db,
+            ]
+        )
     assert done.value.code == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1

@@ -30,9 +30,10 @@ R = 6371.0088  # mean Earth radius, km
 def by_hand_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Haversine written out with the math module, independent of the code under test."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * R * math.asin(math.sqrt(h))
 
 

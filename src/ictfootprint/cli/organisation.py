@@ -158,7 +158,8 @@ def print_summary(summary: OrganisationSummary, *, totals_only: bool = False) ->
     rows: list[list[object]] = []
     for y in years:
         other = sum(
-            v for k, v in y.by_indicator.items()
+            v
+            for k, v in y.by_indicator.items()
             if k.startswith("ghg_scope3_c") and k != "ghg_scope3_c06"
         )
         rows.append(
@@ -171,7 +172,8 @@ def print_summary(summary: OrganisationSummary, *, totals_only: bool = False) ->
                 f"{y.total:,.0f}",
             ]
         )
-    print_table(f"{summary.name}: inventory (tCO2e)", columns, rows)
+    typer.echo(f"{summary.name} ({summary.entity_id})")
+    print_table("Inventory, tCO2e (Scope 1 + 2 location-based + 3)", columns, rows)
     for change in summary.changes:
         sign = "+" if change.total_change >= 0 else ""
         pct = "" if change.percent is None else f" ({sign}{change.percent:.0f} %)"
@@ -197,9 +199,7 @@ def print_summary(summary: OrganisationSummary, *, totals_only: bool = False) ->
             ["year", "haul", "cabin", "legs", "passenger-km", "tCO2e"],
             flights,
         )
-    notes = {
-        (y.factor_set, y.radiative_forcing) for y in years if y.factor_set is not None
-    }
+    notes = {(y.factor_set, y.radiative_forcing) for y in years if y.factor_set is not None}
     for factor_set, rf in sorted(notes, key=str):
         typer.echo(
             f"Business travel: factor set {factor_set}, "

@@ -41,6 +41,11 @@ def great_circle_km(
     return np.asarray(2 * radius_km * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
 
 
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dictionaries (a few: factor rows, inventory lines)."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
 def _kg_to_t() -> float:
     return convert(1.0, "kgCO2e", "tCO2e").value
 
@@ -90,7 +95,7 @@ def flight_legs(legs: pd.DataFrame, factors: FactorSet, *, radiative_forcing: bo
     )
     return legs.assign(
         great_circle_km=km,
-        haul=pd.Categorical.from_codes(haul_index, categories=list(factors.haul_codes())),
+        haul=pd.Categorical.from_codes(haul_index, categories=pd.Index(list(factors.haul_codes()))),
         passenger_km=passenger_km,
         kgco2e=passenger_km * factor,
     )
@@ -100,9 +105,9 @@ def _air_table(factors: FactorSet, radiative_forcing: bool) -> np.ndarray:
     """haul x cabin → kg CO2e per passenger-km; a missing cell is a defect of the set."""
     air = factors.air(radiative_forcing)
     table = np.full((len(factors.hauls), len(CABINS)), np.nan)
-    for row in air.itertuples(index=False):
-        table[factors.haul_codes().index(str(row.haul)), CABINS.index(str(row.cabin))] = float(
-            row.factor
+    for row in records(air):
+        table[factors.haul_codes().index(str(row["haul"])), CABINS.index(str(row["cabin"]))] = (
+            float(row["factor"])
         )
     if np.isnan(table).any():
         raise InputError(
@@ -140,16 +145,16 @@ def surface_travel(trips: pd.DataFrame, factors: FactorSet) -> pd.DataFrame:
     if trips.empty:
         return pd.DataFrame(columns=["mode", "legs", "passenger_km", "tco2e"])
     factor = np.empty(len(trips))
-    for position, row in enumerate(trips.itertuples(index=False)):
-        known = factors.surface(str(row.mode))
-        if row.category not in known:
+    for position, row in enumerate(records(trips)):
+        known = factors.surface(str(row["mode"]))
+        if row["category"] not in known:
             raise InputError(
-                f"no {row.mode} factor for this category in factor set {factors.id}",
-                Location(row=getattr(row, "row", None), field="detail"),
+                f"no {row['mode']} factor for this category in factor set {factors.id}",
+                Location(row=row.get("row"), field="detail"),
                 expected=", ".join(sorted(known)),
-                found=str(row.category),
+                found=str(row["category"]),
             )
-        factor[position] = known[row.category]
+        factor[position] = known[row["category"]]
     frame = trips.assign(kgco2e=trips.passenger_km.to_numpy(dtype=float) * factor, legs=1)
     grouped = frame.groupby("mode", as_index=False).agg(
         legs=("legs", "sum"), passenger_km=("passenger_km", "sum"), kgco2e=("kgco2e", "sum")
@@ -165,15 +170,15 @@ def hotel_nights(stays: pd.DataFrame, factors: FactorSet) -> dict[str, Any] | No
         return None
     known = factors.hotel()
     kg = 0.0
-    for row in stays.itertuples(index=False):
-        if row.country not in known:
+    for row in records(stays):
+        if row["country"] not in known:
             raise InputError(
                 f"no hotel factor for this country in factor set {factors.id}: add one with "
                 "--factor-file (its source on the row)",
-                Location(row=getattr(row, "row", None), field="country"),
-                found=str(row.country),
+                Location(row=row.get("row"), field="country"),
+                found=str(row["country"]),
             )
-        kg += float(row.nights) * known[row.country]
+        kg += float(row["nights"]) * known[row["country"]]
     return {
         "mode": "hotel",
         "nights": int(stays.nights.sum()),

@@ -27,14 +27,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from ictfootprint.collection.encoding import decode
+from ictfootprint.compute.travel import positions
 from ictfootprint.errors import InputError, Location
 from ictfootprint.reference.loader import defaults
 from ictfootprint.reference.travel import airports
@@ -113,24 +114,51 @@ def parse_flights(
         legs[column] = frame[column].str.strip().str.upper().to_numpy()
     known = airports().index
     for column in ("origin", "destination"):
-        unknown = known.get_indexer(legs[column].to_numpy(dtype=object)) < 0
-        _refuse(name, rows, column, unknown, legs[column], "unknown airport code",
-                "an IATA airport code")
-    _refuse(name, rows, "destination", (legs.origin == legs.destination).to_numpy(),
-            legs.destination, "a leg with the same origin and destination", "another airport")
+        unknown = positions(legs[column], known) < 0
+        _refuse(
+            name,
+            rows,
+            column,
+            unknown,
+            legs[column],
+            "unknown airport code",
+            "an IATA airport code",
+        )
+    _refuse(
+        name,
+        rows,
+        "destination",
+        (legs.origin == legs.destination).to_numpy(),
+        legs.destination,
+        "a leg with the same origin and destination",
+        "another airport",
+    )
     cabins = _by_value(frame["cabin"], lambda c: CABIN_NAMES.get(_key(c).removesuffix("_class")))
-    _refuse(name, rows, "cabin", pd.isna(cabins), frame["cabin"], "unknown cabin",
-            "economy, premium_economy, business or first")
+    _refuse(
+        name,
+        rows,
+        "cabin",
+        pd.isna(cabins),
+        frame["cabin"],
+        "unknown cabin",
+        "economy, premium_economy, business or first",
+    )
     legs["cabin"] = cabins
     legs["passengers"] = _passengers(frame, name, rows)
     legs["trips"] = _trips(frame, name, rows)
     dates = pd.to_datetime(
         pd.Series(_by_value(frame["date"], str.strip)), format="%Y-%m-%d", errors="coerce"
     )
-    _refuse(name, rows, "date", dates.isna().to_numpy(), frame["date"], "not a date",
-            "YYYY-MM-DD")
-    _refuse(name, rows, "date", (dates.dt.year != year).to_numpy(), frame["date"],
-            "date outside the year", f"a date in {year}")
+    _refuse(name, rows, "date", dates.isna().to_numpy(), frame["date"], "not a date", "YYYY-MM-DD")
+    _refuse(
+        name,
+        rows,
+        "date",
+        (dates.dt.year != year).to_numpy(),
+        frame["date"],
+        "date outside the year",
+        f"a date in {year}",
+    )
     legs["date"] = dates.to_numpy()
     return legs
 
@@ -174,9 +202,16 @@ def _passengers(frame: pd.DataFrame, name: str, rows: np.ndarray) -> np.ndarray:
         return np.ones(len(frame), dtype=np.int64)
     raw = frame["passengers"].str.strip().replace("", "1")
     number = pd.to_numeric(raw, errors="coerce")
-    bad = (number.isna() | (number % 1 != 0) | (number < 1) | (number > MAX_PASSENGERS))
-    _refuse(name, rows, "passengers", bad.to_numpy(), frame["passengers"],
-            "passengers must be a whole number", f"1 to {MAX_PASSENGERS:,}")
+    bad = number.isna() | (number % 1 != 0) | (number < 1) | (number > MAX_PASSENGERS)
+    _refuse(
+        name,
+        rows,
+        "passengers",
+        bad.to_numpy(),
+        frame["passengers"],
+        "passengers must be a whole number",
+        f"1 to {MAX_PASSENGERS:,}",
+    )
     return number.to_numpy(dtype=np.int64)
 
 
@@ -184,8 +219,9 @@ def _trips(frame: pd.DataFrame, name: str, rows: np.ndarray) -> np.ndarray:
     if "trip" not in frame.columns:
         return np.ones(len(frame), dtype=np.int64)
     trips = _by_value(frame["trip"], lambda t: TRIP_NAMES.get(_key(t)) if t.strip() else 1)
-    _refuse(name, rows, "trip", pd.isna(trips), frame["trip"], "unknown trip type",
-            "one-way or return")
+    _refuse(
+        name, rows, "trip", pd.isna(trips), frame["trip"], "unknown trip type", "one-way or return"
+    )
     return trips.astype(np.int64)
 
 

@@ -29,6 +29,7 @@ from ictfootprint.compute.travel import (
     flight_legs,
     flights_by_haul_and_cabin,
     hotel_nights,
+    records,
     surface_travel,
 )
 from ictfootprint.errors import InputError, Location
@@ -80,7 +81,9 @@ def _organisation(store: Store, entity_id: str) -> bool:
         )
     if entity.kind is not EntityKind.ORGANISATION:
         raise InputError(
-            "not an organisation", Location(field="entity"), expected="organisation",
+            "not an organisation",
+            Location(field="entity"),
+            expected="organisation",
             found=entity.kind.value,
         )
     return entity.illustrative
@@ -105,13 +108,13 @@ def air_breakdown(
     return [
         {
             "mode": "air",
-            "haul": str(r.haul),
-            "cabin": str(r.cabin),
-            "legs": int(r.legs),
-            "passenger_km": float(r.passenger_km),
-            "tco2e": float(r.tco2e),
+            "haul": str(r["haul"]),
+            "cabin": str(r["cabin"]),
+            "legs": int(r["legs"]),
+            "passenger_km": float(r["passenger_km"]),
+            "tco2e": float(r["tco2e"]),
         }
-        for r in grouped.itertuples(index=False)
+        for r in records(grouped)
     ]
 
 
@@ -168,7 +171,14 @@ def import_inventory(
         for year, year_rows in sorted(by_year.items()):
             batch.extend(
                 _inventory_year(
-                    store, entity_id, year, year_rows, factors, radiative_forcing, gwp, sha,
+                    store,
+                    entity_id,
+                    year,
+                    year_rows,
+                    factors,
+                    radiative_forcing,
+                    gwp,
+                    sha,
                     illustrative,
                 )
             )
@@ -239,14 +249,21 @@ def _inventory_year(
     if travel or held is not None:
         _same_set(held, factors, year)
         air = [e for e in (held.lineage.get("breakdown", []) if held else []) if e["mode"] == "air"]
-        rf = bool(held.lineage.get("radiative_forcing", radiative_forcing)) if held else (
-            radiative_forcing
+        rf = (
+            bool(held.lineage.get("radiative_forcing", radiative_forcing))
+            if held
+            else (radiative_forcing)
         )
         inputs = {**(held.lineage.get("inputs", {}) if held else {}), "inventory": sha}
         batch.append(
             _travel_observation(
-                entity_id, year, [*air, *_surface_breakdown(travel, factors)], factors, rf,
-                inputs, illustrative,
+                entity_id,
+                year,
+                [*air, *_surface_breakdown(travel, factors)],
+                factors,
+                rf,
+                inputs,
+                illustrative,
             )
         )
     return batch
@@ -264,7 +281,9 @@ def _facility_tco2e(
         if needs == "refrigerant":
             return co2e(row.quantity, row.detail, row.unit, gwp=set_name).value
         # electricity: kWh × the grid factor of the country and year, as compute.scope2 does
-        kwh = convert(row.quantity, row.unit, "kWh", where=Location(row=row.number, field="unit")).value
+        kwh = convert(
+            row.quantity, row.unit, "kWh", where=Location(row=row.number, field="unit")
+        ).value
     except InputError as error:
         raise error.at(row=row.number) from None
     resolved = store.resolve_grid_factors([(row.country, row.year)])[(row.country, row.year)]
@@ -303,16 +322,19 @@ def _surface_breakdown(rows: list[InventoryRow], factors: FactorSet) -> list[dic
     )
     entries: list[dict[str, Any]] = [
         {
-            "mode": str(r.mode),
-            "legs": int(r.legs),
-            "passenger_km": float(r.passenger_km),
-            "tco2e": float(r.tco2e),
+            "mode": str(r["mode"]),
+            "legs": int(r["legs"]),
+            "passenger_km": float(r["passenger_km"]),
+            "tco2e": float(r["tco2e"]),
         }
-        for r in surface_travel(trips, factors).itertuples(index=False)
+        for r in records(surface_travel(trips, factors))
     ]
     stays = pd.DataFrame(
-        [{"country": r.country, "nights": r.quantity, "row": r.number} for r in rows
-         if r.category == "hotel"],
+        [
+            {"country": r.country, "nights": r.quantity, "row": r.number}
+            for r in rows
+            if r.category == "hotel"
+        ],
         columns=["country", "nights", "row"],
     )
     hotel = hotel_nights(stays, factors)

@@ -139,15 +139,20 @@ def _row(raw: CsvRow) -> InventoryRow:
     country = cells["country"].upper()
     if country and country not in countries():
         raise InputError(
-            "unknown country", raw.at("country"), expected="an ISO 3166-1 alpha-3 code",
+            "unknown country",
+            raw.at("country"),
+            expected="an ISO 3166-1 alpha-3 code",
             found=country[:40],
         )
     needs = CATEGORIES[category][1]
     if needs in ("electricity", "nights") and not country and cells["unit"] != "tCO2e":
         raise InputError(f"{category} needs a country", raw.at("country"), expected="ISO3")
-    if needs in ("fuel", "refrigerant", "passenger_km") and not cells["detail"]:
-        if cells["unit"] != "tCO2e":
-            raise InputError(f"{category} needs a detail ({needs})", raw.at("detail"))
+    if (
+        needs in ("fuel", "refrigerant", "passenger_km")
+        and not cells["detail"]
+        and (cells["unit"] != "tCO2e")
+    ):
+        raise InputError(f"{category} needs a detail ({needs})", raw.at("detail"))
     if cells["unit"] == "tCO2e" and needs in ("passenger_km", "nights"):
         raise InputError(
             f"{category} is reported as activity, not as a computed figure",
@@ -158,8 +163,10 @@ def _row(raw: CsvRow) -> InventoryRow:
     units = {"passenger_km": ("passenger_km", "pkm"), "nights": ("nights", "room_nights")}
     if needs in units and cells["unit"] not in units[needs]:
         raise InputError(
-            f"{category} is counted in {needs}", raw.at("unit"),
-            expected=" or ".join(units[needs]), found=cells["unit"][:40],
+            f"{category} is counted in {needs}",
+            raw.at("unit"),
+            expected=" or ".join(units[needs]),
+            found=cells["unit"][:40],
         )
     if needs == "computed" and cells["unit"] != "tCO2e":
         raise InputError(f"{category} is given in tCO2e", raw.at("unit"), found=cells["unit"])

@@ -8,6 +8,7 @@ is not a sum or a difference of stored figures.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +31,7 @@ class YearInventory:
     def total(self) -> float:
         """Scope 1 + Scope 2 (location) + every Scope 3 category stored."""
         return sum(
-            v
-            for k, v in self.by_indicator.items()
-            if k in SCOPES or k.startswith("ghg_scope3_c")
+            v for k, v in self.by_indicator.items() if k in SCOPES or k.startswith("ghg_scope3_c")
         )
 
     def mode_total(self, mode: str, key: str = "tco2e") -> float:
@@ -107,7 +106,7 @@ def organisation_summary(store: Store, entity_id: str) -> OrganisationSummary:
             inv.radiative_forcing = obs.lineage.get("radiative_forcing")
             inv.factor_set = obs.lineage.get("factor_set")
     ordered = [years[y] for y in sorted(years)]
-    changes = [_change(a, b) for a, b in zip(ordered, ordered[1:], strict=False)]
+    changes = [_change(a, b) for a, b in itertools.pairwise(ordered)]
     return OrganisationSummary(entity_id, entity.name, ordered, changes)
 
 

@@ -181,31 +181,34 @@ def read_factor_file(path: Path, set_id: str) -> pd.DataFrame:
 def _check_rows(rows: pd.DataFrame, name: str) -> None:
     """Every row: a known mode, a cabin and RF for air, a country for hotels, a positive
     finite value in the mode's unit, a source."""
-    for index, row in enumerate(rows.itertuples(index=False), start=2):
+    records = [{str(k): str(v) for k, v in r.items()} for r in rows.to_dict(orient="records")]
+    for index, row in enumerate(records, start=2):
 
-        def bad(message: str, field: str, found: str, expected: str | None = None) -> InputError:
-            return InputError(message, Location(name, None, index, field, field), expected, found)
+        def bad(
+            message: str, field: str, found: str, expected: str | None = None, at: int = index
+        ) -> InputError:
+            return InputError(message, Location(name, None, at, field, field), expected, found)
 
-        if row.mode not in MODES:
-            raise bad("unknown mode", "mode", row.mode, ", ".join(MODES))
-        if row.mode == "air":
-            if row.cabin not in CABINS:
-                raise bad("unknown cabin", "cabin", row.cabin, ", ".join(CABINS))
-            if row.radiative_forcing not in ("true", "false"):
+        if row["mode"] not in MODES:
+            raise bad("unknown mode", "mode", row["mode"], ", ".join(MODES))
+        if row["mode"] == "air":
+            if row["cabin"] not in CABINS:
+                raise bad("unknown cabin", "cabin", row["cabin"], ", ".join(CABINS))
+            if row["radiative_forcing"] not in ("true", "false"):
                 raise bad("radiative_forcing must be true or false", "radiative_forcing", "")
-        if row.mode == "hotel" and row.country not in countries():
-            raise bad("unknown country", "country", row.country, "an ISO 3166-1 alpha-3 code")
-        if row.mode != "hotel" and not row.category:
+        if row["mode"] == "hotel" and row["country"] not in countries():
+            raise bad("unknown country", "country", row["country"], "an ISO 3166-1 alpha-3 code")
+        if row["mode"] != "hotel" and not row["category"]:
             raise bad("a category is needed", "category", "")
         try:
-            value = float(row.value)
+            value = float(row["value"])
         except ValueError:
-            raise bad("not a number", "value", row.value) from None
+            raise bad("not a number", "value", row["value"]) from None
         if not math.isfinite(value) or value <= 0:
-            raise bad("a factor must be positive", "value", row.value)
-        if row.unit != UNITS[row.mode]:
-            raise bad("wrong unit", "unit", row.unit, UNITS[row.mode])
-        if not row.source.strip():
+            raise bad("a factor must be positive", "value", row["value"])
+        if row["unit"] != UNITS[row["mode"]]:
+            raise bad("wrong unit", "unit", row["unit"], UNITS[row["mode"]])
+        if not row["source"].strip():
             raise bad("every factor needs its source", "source", "")
 
 
