@@ -142,7 +142,7 @@ def _print_run(run: OrganisationRun, fmt: Format) -> None:
         return
     print_table(
         f"{run.entity_id}: computed figures (tCO2e)",
-        ["year", "indicator", "tCO2e", "method note"],
+        ["year", "indicator", "tCO2e", "source"],
         [[o.year, o.indicator_id, o.value, o.source] for o in run.observations],
     )
     if run.dry_run:
@@ -169,7 +169,7 @@ def print_summary(summary: OrganisationSummary, *, totals_only: bool = False) ->
                 y.by_indicator.get("ghg_scope2_location"),
                 y.by_indicator.get("ghg_scope3_c06"),
                 other or None,
-                f"{y.total:,.0f}",
+                y.total,
             ]
         )
     typer.echo(f"{summary.name} ({summary.entity_id})")
