@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     from ictfootprint.organisation.summary import OrganisationSummary
 
 app = command_group(
-    "An organisation's own footprint: import its flight list and its yearly inventory (UN "
-    "Greening the Blue categories), compute Scope 1, 2 and business travel, show it by scope, "
-    "category, haul and cabin with the year-on-year change."
+    "An organisation's own footprint: import-flights (a travel agency's flight list) and "
+    "import-inventory (a yearly inventory in the UN Greening the Blue categories) compute and "
+    "store Scope 1, 2 and business travel; show gives it by scope, category, haul and cabin "
+    "with the year-on-year change."
 )
 
 RF_OPTION = typer.Option(
@@ -119,7 +120,7 @@ def show_command(
     from ictfootprint.organisation.summary import organisation_summary
     from ictfootprint.store import Store
 
-    summary = organisation_summary(Store(db), entity)
+    summary = organisation_summary(Store.open(db), entity)
     if fmt is Format.json:
         print_json(summary.as_dict())
         return

@@ -209,7 +209,8 @@ def _inventory_year(
         parts[indicator].append(
             {
                 "category": row.category,
-                "detail": row.detail or None,
+                # only a checked name (fuel, gas) is kept: free text is never stored
+                "detail": (row.detail or None) if row.unit != "tCO2e" else None,
                 "country": row.country or None,
                 "quantity": row.quantity,
                 "unit": row.unit,
