@@ -258,3 +258,49 @@ def test_illustrative_organisation_prints_1969_2582_and_plus_31_percent(
     change = data["changes"][-1]
     assert (change["from"], change["year"], round(change["change_percent"])) == (2022, 2023, 31)
     assert change["air_legs"][1] > change["air_legs"][0]
+
+
+def test_organisation_without_ict_subsector_is_not_in_the_sectors_totals(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Regression: the demo's illustrative organisation (kind organisation, no ICT
+    sub-sector) was added into the world's ICT-sector Scope 1+2 by the sector frame."""
+    from ictfootprint.compute.sector_frame import entity_years
+    from ictfootprint.model import Method, Observation
+
+    store = organisation(db_url)
+    store.add_entity(
+        Entity(
+            id="op",
+            name="Operator",
+            kind=EntityKind.COMPANY,
+            country="CHE",
+            subsectors=("mobile_network",),
+        )
+    )
+    store.add_entity(
+        Entity(
+            id="ict-org",
+            name="ICT organisation",
+            kind=EntityKind.ORGANISATION,
+            country="CHE",
+            subsectors=("software_services",),
+        )
+    )
+    store.record_observations(
+        [
+            Observation(
+                entity_id=e,
+                indicator_id="ghg_scope1",
+                year=2023,
+                value=10.0,
+                unit="tCO2e",
+                method=Method.REPORTED,
+                source="test",
+            )
+            for e in ("op", "ict-org")
+        ]
+    )
+    import_inventory(store, ORG, write(tmp_path, "inv.csv", INVENTORY))
+    frame = entity_years(store, years=[2023], quantities=["ghg_scope1"])
+    assert sorted(set(frame.entity_id)) == ["ict-org", "op"]
