@@ -21,6 +21,7 @@ from ictfootprint.cli import (
     factors,
     mail,
     observations,
+    organisation,
     reference,
     rounds,
     sector,
@@ -60,6 +61,7 @@ app.add_typer(targets.app, name="targets")
 app.add_typer(entities.app, name="entities")
 app.add_typer(factors.app, name="factors")
 app.add_typer(observations.app, name="observations")
+app.add_typer(organisation.app, name="organisation")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.add_typer(mail.app, name="mail")

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ictfootprint.assess.area_trend import AreaTrend
     from ictfootprint.assess.trajectory import Trajectory
     from ictfootprint.footprint import FootprintRun
+    from ictfootprint.organisation.summary import OrganisationSummary
     from ictfootprint.store import Store
 
 DEMO_DB = "ictfootprint-demo.db"
@@ -38,10 +39,35 @@ def demo(
     submissions = load_illustrative(store)
     run = compute_footprint(store, engine=engine)
     trend, track = _world_trend(store, run)
+    organisation = _organisation(store)
     if fmt is Format.json:
-        print_json(_as_json(run, trend, track, submissions, db))
+        print_json(
+            {**_as_json(run, trend, track, submissions, db), "organisation": organisation.as_dict()}
+        )
         return
     _print_summary(run, trend, track, db)
+    _print_organisation(organisation, db)
+
+
+def _organisation(store: Store) -> OrganisationSummary:
+    """The illustrative organisation's own footprint (issue 19), loaded after the sector's
+    figures are computed: an organisation's Scope 1 and 2 are its own inventory here."""
+    from ictfootprint.organisation.illustrative import ENTITY_ID, load_illustrative_organisation
+    from ictfootprint.organisation.summary import organisation_summary
+
+    load_illustrative_organisation(store)
+    return organisation_summary(store, ENTITY_ID)
+
+
+def _print_organisation(summary: OrganisationSummary, db: str) -> None:
+    from ictfootprint.cli.organisation import print_summary
+
+    typer.echo("")
+    print_summary(summary, totals_only=True)
+    typer.echo(
+        f"Flights by haul and cabin, causes: ictfootprint organisation show {summary.entity_id} "
+        f"--db {db}"
+    )
 
 
 def _world_trend(store: Store, run: FootprintRun) -> tuple[AreaTrend, Trajectory | None]:

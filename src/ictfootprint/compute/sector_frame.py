@@ -25,7 +25,7 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Float, String, case, cast, extract, func, select
+from sqlalchemy import Float, String, case, cast, extract, func, or_, select
 
 from ictfootprint.compute.combined import (
     COLUMNS,
@@ -247,7 +247,13 @@ def _read(
     ).where(*where)
     if entity_ids is None:
         query = query.join(entities, o.entity_id == entities.c.id).where(
-            entities.c.kind.in_([k.value for k in IN_SECTOR])
+            entities.c.kind.in_([k.value for k in IN_SECTOR]),
+            # an organisation in no ICT sub-sector (a ministry, an international organisation
+            # storing its own footprint) is outside the ICT sector
+            or_(
+                entities.c.kind != EntityKind.ORGANISATION.value,
+                cast(entities.c.subsectors, String).notin_(["[]", ""]),
+            ),
         )
     with store.engine.connect() as connection:
         result = connection.execute(query)
