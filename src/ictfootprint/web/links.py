@@ -11,12 +11,14 @@ page that says which, in the reader's language, with nothing granted.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from ictfootprint.errors import NotFoundError
 from ictfootprint.mail import links
 from ictfootprint.model import Entity
 from ictfootprint.store import Store
@@ -80,6 +82,7 @@ async def link_sign_in(request: Request, lang: Lang, token: Token) -> Response:
                     "token_prefix": issued.prefix,
                 },
             )
+        _opened(store, grant)
         return issued
 
     try:
@@ -89,6 +92,18 @@ async def link_sign_in(request: Request, lang: Lang, token: Token) -> Response:
     response = RedirectResponse(f"/{lang}/submissions", status_code=303, headers=PRIVATE)
     session.sign_in(response, request, issued.token)
     return response
+
+
+def _opened(store: Store, grant: links.LinkGrant) -> None:
+    """A round's link (``round:<id>:<entity>``) used: the respondent opened the round."""
+    kind, _, rest = grant.subject_ref.partition(":")
+    round_id, _, entity_id = rest.partition(":")
+    if kind == "round" and round_id.isdecimal() and entity_id == grant.entity_id:
+        from ictfootprint.rounds.service import record_opened
+
+        # a link may outlive its round's record (or name none): signing in still works
+        with contextlib.suppress(NotFoundError):
+            record_opened(store, int(round_id), entity_id)
 
 
 def _refused(request: Request, lang: str, refused: links.LinkRefused) -> Response:
