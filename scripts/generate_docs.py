@@ -63,7 +63,11 @@ def catalogue_md() -> str:
         "",
     ]
     for p in pathways().values():
-        narrowed = f" ({', '.join(p.subsectors)})" if p.subsectors else ""
+        narrowed = (
+            f" ({', '.join(p.subsectors + p.entity_kinds)})"
+            if p.subsectors or p.entity_kinds
+            else ""
+        )
         lines.append(
             f"- **`{p.id}`**: {p.name}. Applies to: {', '.join(p.applies_to)}{narrowed}. "
             f"Gas: {GAS_NAMES[p.gas]}. Scopes: {', '.join(p.scopes)}. Source: {p.source}."

@@ -13,7 +13,17 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import event
 
 from ictfootprint import __version__, web
-from ictfootprint.api import exports, problems, reads, rounds, shares, templates, trends, writes
+from ictfootprint.api import (
+    exports,
+    organisations,
+    problems,
+    reads,
+    rounds,
+    shares,
+    templates,
+    trends,
+    writes,
+)
 from ictfootprint.api.cache import Counts, DataVersion, ReadCache
 from ictfootprint.api.guard import Guard, RateLimiter
 from ictfootprint.api.settings import Settings
@@ -62,6 +72,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(reads.router)
     app.include_router(trends.router)
     app.include_router(shares.router)
+    app.include_router(organisations.router)
     app.include_router(exports.router)
     app.include_router(writes.router)
     app.include_router(rounds.router)

@@ -24,10 +24,12 @@ from ictfootprint.assess.alignment import (
 )
 from ictfootprint.assess.area_trend import AreaTrend, area_trend
 from ictfootprint.assess.gases import co2_area_error, co2_entity_series
+from ictfootprint.assess.inventory import organisation_series
 from ictfootprint.assess.trajectory import Trajectory, trajectory
 from ictfootprint.compute.quantities import Quantity
 from ictfootprint.compute.sector_frame import entity_totals
 from ictfootprint.errors import InputError, Location
+from ictfootprint.model import EntityKind
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.pathway_file import read_pathway_file
 from ictfootprint.reference.pathways import Applicability, Pathway, applicability, for_gas
@@ -163,16 +165,19 @@ def assess_trajectory(
         )
     subsectors: tuple[str, ...] = (key,) if level == "subsector" else ()
     trend: AreaTrend | None = None
+    kind: str | None = None
     if level == "entity":
         entity = store.find_entity(key)
         if entity is None:
             raise InputError("unknown entity", Location(field="id"), found=key)
-        subsectors = tuple(entity.subsectors)
-        series = (
-            entity_series(store, key, scope)
-            if gas == "co2e"
-            else co2_entity_series(store, key, scope, _scope_indicators())
-        )
+        subsectors, kind = tuple(entity.subsectors), entity.kind.value
+        if kind == EntityKind.ORGANISATION.value and scope.startswith("1+2+3") and gas == "co2e":
+            # its inventory's Scope 3 is the categories it inventories (travel), not all 15
+            series = organisation_series(store, key, scope)
+        elif gas == "co2e":
+            series = entity_series(store, key, scope)
+        else:
+            series = co2_entity_series(store, key, scope, _scope_indicators())
     elif gas != "co2e":
         raise co2_area_error(level, key)
     else:
@@ -183,8 +188,10 @@ def assess_trajectory(
                 expected="1+2-location",
                 found=scope,
             )
-        # judged on the like-for-like series: a company joining is not growth
-        trend = area_trend(store, level, key, range(first_year, last_year + 1))
+        # judged on the like-for-like series: a company joining is not growth; read from the
+        # pathway's own base year when it is earlier (the UN system's 2010)
+        start_year = min(first_year, base_year or pathway.base_year or first_year)
+        trend = area_trend(store, level, key, range(start_year, last_year + 1))
         series = dict(trend.like_for_like)
     if not series:
         hint = (
@@ -199,7 +206,7 @@ def assess_trajectory(
         )
     start = base_year if base_year is not None else (pathway.base_year or min(series))
     if start not in series:
-        raise _missing_base_year(level, key, scope, pathway, start, series)
+        raise _missing_base_year(level, key, scope, pathway, start, series, kind)
     if base_year is not None:
         series = {y: v for y, v in series.items() if y >= base_year}
     unit = "tCO2" if gas == "co2" else "tCO2e"
@@ -213,17 +220,34 @@ def assess_trajectory(
         if target is not None and max(series) < target_year
         else None
     )
-    label = applicability(pathway, level, key, subsectors)
+    label = applicability(pathway, level, key, subsectors, kind)
     return Assessment(level, key, result, projection, required, label, trend)
 
 
 def _missing_base_year(
-    level: str, key: str, scope: str, pathway: Pathway, year: int, series: dict[int, float]
+    level: str,
+    key: str,
+    scope: str,
+    pathway: Pathway,
+    year: int,
+    series: dict[int, float],
+    kind: str | None = None,
 ) -> InputError:
-    """The error for a base year without a value: what to report, or which option to use."""
-    if level == "entity":
+    """The error for a base year without a value: which entity, indicators and year would
+    give one (submit or import them), or which option to use."""
+    if level == "entity" and kind == EntityKind.ORGANISATION.value and scope.startswith("1+2+3"):
+        scope2 = "ghg_scope2_market" if scope.endswith("market") else "ghg_scope2_location"
+        needed = (
+            f"submit or import the {year} inventory of {key}: ghg_scope1, {scope2} and its "
+            f"Scope 3 (ghg_scope3_total or its categories, e.g. ghg_scope3_c06 business travel) "
+            f"for {year}"
+        )
+    elif level == "entity":
         total, parts = _scope_indicators()[scope]
-        needed = f"report {total}, or {' and '.join(parts)}, for {year}"
+        needed = (
+            f"submit or import the {year} total of {key} ({total}), or its components "
+            f"{' and '.join(parts)} for {year}"
+        )
     else:
         needed = (
             f"the in-sector entities of {key} need ghg_scope1 and ghg_scope2_location for {year}"

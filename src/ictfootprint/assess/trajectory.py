@@ -70,7 +70,8 @@ def trajectory(
     start = base_year if base_year is not None else (pathway.base_year or min(actual))
     if start not in actual:
         raise InputError(
-            f"no actual value in the base year {start}",
+            f"no actual value in the base year {start} of {pathway.id}: the series needs a "
+            f"{start} value (submit or import the {start} total)",
             Location(field="base_year"),
             expected=f"a value for {start}",
             found=", ".join(str(y) for y in sorted(actual)) or "no years",

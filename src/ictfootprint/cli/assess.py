@@ -30,7 +30,11 @@ def trajectory_command(
     key: str = typer.Option(
         "001", "--id", help="Entity id, ISO3 country, region code (ITU-EUR, 150), sub-sector."
     ),
-    scope: str = typer.Option("1+2-location", help="Combined scope, e.g. 1+2-market."),
+    scope: str | None = typer.Option(
+        None,
+        help="Combined scope, e.g. 1+2-market (default: 1+2-location, or the pathway's first "
+        "scope when it does not cover that: 1+2+3-location for un-system-2030).",
+    ),
     pathway: str = typer.Option("l1470-sector", help="Pathway id (ictfootprint pathways)."),
     pathway_file: Path | None = typer.Option(
         None,
@@ -61,12 +65,15 @@ def trajectory_command(
     if level == "subsector":
         key = subsector_code(key, Location(field="id"))
 
+    chosen = load_pathway(pathway, pathway_file)
+    if scope is None:
+        scope = "1+2-location" if "1+2-location" in chosen.scopes else chosen.scopes[0]
     result = assess_trajectory(
         Store.open(db),
         level=level,
         key=key,
         scope=scope,
-        pathway=load_pathway(pathway, pathway_file),
+        pathway=chosen,
         target_year=target_year,
         last_years=last_years,
         base_year=base_year,

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from ictfootprint.reference.pathways import Pathway
 
 from ictfootprint.cli.options import (
     FORMAT_OPTION,
@@ -110,6 +115,7 @@ def pathways_command(fmt: Format = FORMAT_OPTION) -> None:
                     "scopes": list(p.scopes),
                     "applies_to": list(p.applies_to),
                     "subsectors": list(p.subsectors),
+                    "entity_kinds": list(p.entity_kinds),
                     "gas": p.gas,
                     "variant_of": p.variant_of,
                     "source": p.source,
@@ -121,11 +127,14 @@ def pathways_command(fmt: Format = FORMAT_OPTION) -> None:
     print_table(
         "Emission pathways",
         ["id", "name", "applies to", "gas", "scopes"],
-        [
-            [p.id, p.name, ", ".join(p.applies_to), p.gas, ", ".join(p.scopes)]
-            for p in pathways().values()
-        ],
+        [[p.id, p.name, _applies_to(p), p.gas, ", ".join(p.scopes)] for p in pathways().values()],
     )
+
+
+def _applies_to(p: Pathway) -> str:
+    """What a pathway applies to, narrowed to kinds of entity (the UN system's: organisation)."""
+    kinds = f" ({', '.join(p.entity_kinds)})" if p.entity_kinds else ""
+    return ", ".join(p.applies_to) + kinds
 
 
 def convert_command(

@@ -14,6 +14,10 @@ Three forms, each read strictly (a bad file is a one-line error naming the field
       applies_to = "country"               # optional: what it was set for (default country)
       scopes = ["1+2-location"]            # optional (default 1+2-location, 1+2-market)
       gas = "co2e"                         # optional: co2e (default) or co2
+      entity_kinds = ["organisation"]      # optional: for an entity pathway, which kinds
+
+A base year may be any year (2010 for the UN system's goal), not only the first year with a
+value: the series compared needs a value in it, or the error says which data to add.
 
 - CSV with the same columns as the ``[target]`` table (a header row, one data row).
 
@@ -32,7 +36,7 @@ from ictfootprint.errors import InputError, Location
 from ictfootprint.reference.pathways import Pathway, pathway_from_dict
 
 TARGET_FIELDS: Final = ("base_year", "target_year", "reduction_percent", "source")
-OPTIONAL_FIELDS: Final = ("name", "applies_to", "scopes", "gas", "id")
+OPTIONAL_FIELDS: Final = ("name", "applies_to", "scopes", "gas", "id", "entity_kinds")
 
 
 def read_pathway_file(path: Path) -> Pathway:
@@ -85,8 +89,9 @@ def _from_csv(data: bytes, name: str) -> Pathway:
             except ValueError:
                 raise InputError("not a number", row.at(field), found=entry[field]) from None
             entry[field] = int(number) if field != "reduction_percent" else number
-    if "scopes" in entry:
-        entry["scopes"] = [s.strip() for s in entry["scopes"].split(";") if s.strip()]
+    for listed in ("scopes", "entity_kinds"):
+        if listed in entry:
+            entry[listed] = [s.strip() for s in entry[listed].split(";") if s.strip()]
     return target_pathway(entry, row.where)
 
 
@@ -150,6 +155,7 @@ def target_pathway(entry: dict[str, Any], where: Location) -> Pathway:
         "gas": entry.get("gas", "co2e"),
         "covers": "the " + " and ".join(map(str, applies)) + " it was set for",
     }
-    if "scopes" in entry:
-        table["scopes"] = entry["scopes"]
+    for optional in ("scopes", "entity_kinds"):
+        if optional in entry:
+            table[optional] = entry[optional]
     return pathway_from_dict(table, Location(where.file, row=where.row))

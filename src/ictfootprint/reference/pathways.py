@@ -18,6 +18,7 @@ from ictfootprint.errors import InputError, Location, ReferenceDataError
 from ictfootprint.reference.loader import read_toml
 
 LEVELS: Final = ("world", "region", "country", "subsector", "entity")
+ENTITY_KINDS: Final = ("company", "facility", "organisation")
 GASES: Final = ("co2e", "co2")
 GAS_NAMES: Final = {"co2e": "CO2e", "co2": "CO2"}
 KINDS: Final = ("points", "annual-linear")
@@ -45,6 +46,8 @@ class Pathway:
     gas: str = "co2e"
     variant_of: str | None = None
     covers: str = ""
+    #: the kinds of entity an entity pathway is meant for (empty: any)
+    entity_kinds: tuple[str, ...] = ()
 
     def share(self, year: int, base_year: int | None = None) -> float:
         """Share of base-year emissions on the path in ``year``.
@@ -194,6 +197,7 @@ def pathway_from_dict(entry: dict[str, Any], where: Location | None = None) -> P
         gas=gas,
         variant_of=entry.get("variant_of"),
         covers=str(entry.get("covers", "")),
+        entity_kinds=_texts(entry, "entity_kinds", at, ENTITY_KINDS),
     )
 
 
@@ -247,7 +251,8 @@ class Applicability:
     """Whether a comparison with a pathway is the place's own or indicative, and why."""
 
     indicative: bool
-    reason: str | None  # sector-pathway-on-a-part | another-level | another-subsector
+    # sector-pathway-on-a-part | another-level | another-subsector | another-kind
+    reason: str | None
     note: str | None
     alternatives: tuple[dict[str, str], ...]
 
@@ -257,24 +262,33 @@ class Applicability:
         return data
 
 
-def _own(path: Pathway, level: str, subsectors: tuple[str, ...]) -> bool:
+def _own(
+    path: Pathway, level: str, subsectors: tuple[str, ...], entity_kind: str | None = None
+) -> bool:
     if level not in path.applies_to:
         return False
+    if level == "entity" and path.entity_kinds and entity_kind not in path.entity_kinds:
+        return False  # an organisation's pathway (the UN system's) is not a company's
     return not path.subsectors or bool(set(path.subsectors) & set(subsectors))
 
 
 def applicability(
-    path: Pathway, level: str, key: str, subsectors: tuple[str, ...] = ()
+    path: Pathway,
+    level: str,
+    key: str,
+    subsectors: tuple[str, ...] = (),
+    entity_kind: str | None = None,
 ) -> Applicability:
-    """Is ``path`` the own pathway of ``level``/``key`` (an entity or a sub-sector with
-    ``subsectors``)? If not, the comparison is indicative: the note says why, and the
-    alternatives are the shipped pathways that are its own, then a file of the user's own.
+    """Is ``path`` the own pathway of ``level``/``key`` (an entity of ``entity_kind`` or a
+    sub-sector with ``subsectors``)? If not, the comparison is indicative: the note says why,
+    and the alternatives are the shipped pathways that are its own, then a file of the
+    user's own.
 
     >>> a = applicability(pathway("l1470-sector"), "country", "FRA")
     >>> a.indicative, a.reason, [x["id"] for x in a.alternatives]
     (True, 'sector-pathway-on-a-part', ['file'])
     """
-    if _own(path, level, subsectors):
+    if _own(path, level, subsectors, entity_kind):
         return Applicability(False, None, None, ())
     place = f"{'the world' if level == 'world' else level + ' ' + key}"
     covers = path.covers or " and ".join(path.subsectors or path.applies_to)
@@ -283,6 +297,12 @@ def applicability(
         why = (
             "a global sector pathway applied to a part of the sector does not say how much "
             "that part must cut"
+        )
+    elif level in path.applies_to and path.entity_kinds and entity_kind not in path.entity_kinds:
+        reason = "another-kind"
+        why = (
+            f"it is meant for an {' or '.join(path.entity_kinds)}, "
+            f"not for {'a ' + entity_kind if entity_kind else 'an entity of another kind'}"
         )
     elif level in path.applies_to:
         reason = "another-subsector"
@@ -293,7 +313,7 @@ def applicability(
     alternatives = tuple(
         {"id": p.id, "name": p.name, "source": p.source}
         for p in pathways().values()
-        if p.id != path.id and p.gas == path.gas and _own(p, level, subsectors)
+        if p.id != path.id and p.gas == path.gas and _own(p, level, subsectors, entity_kind)
     )
     return Applicability(
         True,

@@ -27,11 +27,12 @@ STATIC_MAX_AGE: Final = 86400
 
 
 def install(app: FastAPI) -> None:
-    from ictfootprint.web import areas, links, pages, rounds, work
+    from ictfootprint.web import areas, links, organisations, pages, rounds, work
 
     app.mount("/static", _Static(packages=[("ictfootprint.web", "static")]), name="static")
     app.include_router(pages.router)
     app.include_router(areas.router)
+    app.include_router(organisations.router)
     app.include_router(work.router)
     app.include_router(links.router)
     app.include_router(rounds.router)

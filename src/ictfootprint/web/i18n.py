@@ -119,6 +119,13 @@ def change(value: float | None, lang: str) -> str:
     return format_percent(round(value, 3) + 0.0, format="+#,##0.0%;-#,##0.0%", locale=lang)
 
 
+def whole_change(value: float | None, lang: str) -> str:
+    """A change in whole percent (0.3113 → +31 %), as a headline says it."""
+    if value is None:
+        return ""
+    return format_percent(round(value, 2) + 0.0, format="+#,##0%;-#,##0%", locale=lang)
+
+
 def date(value: dt.date | dt.datetime | str | None, lang: str) -> str:
     """A date (or timestamp) written the language's way: 21 novembre 2026, 2026年11月21日."""
     if value is None or value == "":
@@ -176,6 +183,11 @@ PATHWAY_SOURCES: Final = {
     "l1470-sector": _(
         "ITU-T Recommendation L.1470 (01/2020), GHG emissions trajectories for the ICT sector "
         "compatible with the UNFCCC Paris Agreement"
+    ),
+    "un-system-2030": _(
+        "UN System Chief Executives Board for Coordination, Strategy for Sustainability "
+        "Management in the United Nations System 2020-2030, Phase I: greenhouse gas emissions "
+        "of facilities and travel; progress reported every year in the Greening the Blue report"
     ),
 }
 

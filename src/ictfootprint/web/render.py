@@ -148,6 +148,11 @@ def _change(context: Context, value: float | None) -> str:
 
 
 @pass_context
+def _whole_change(context: Context, value: float | None) -> str:
+    return i18n.whole_change(value, context["lang"])
+
+
+@pass_context
 def _figure(context: Context, value: float | None, unit: str | None, to: str | None = None) -> str:
     return figure(value, unit, context["lang"], to)
 
@@ -290,6 +295,7 @@ def environment() -> Environment:
         sig=_significant,
         pct=_percent,
         change=_change,
+        whole_change=_whole_change,
         figure=_figure,
         rounded=_rounded,
         csv_uri=_chart_csv,
