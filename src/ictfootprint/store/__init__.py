@@ -120,6 +120,11 @@ class Store(Accounts):
         with self.engine.connect() as connection:
             return _observations.current(connection, **filters)
 
+    def iter_current_observations(self, **filters: Any) -> Iterator[StoredObservation]:
+        """:meth:`current_observations` a chunk at a time (for exports of millions)."""
+        with self.engine.connect() as connection:
+            yield from _observations.iter_current(connection, **filters)
+
     def observation_history(
         self, entity_id: str, indicator_id: str, year: int, **where: str | None
     ) -> list[StoredObservation]:

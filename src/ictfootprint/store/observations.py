@@ -9,7 +9,7 @@ any other value becomes the next revision, and the earlier ones stay readable
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -178,6 +178,16 @@ def current_query(
 def current(connection: Connection, **filters: Any) -> list[StoredObservation]:
     """The current revision of every series matching the filters."""
     return [_stored(row) for row in connection.execute(current_query(**filters))]
+
+
+def iter_current(
+    connection: Connection, *, chunk: int = 5000, **filters: Any
+) -> Iterator[StoredObservation]:
+    """:func:`current` as a stream: ``chunk`` rows fetched at a time (a server-side cursor on
+    PostgreSQL), so that reading millions of observations holds a chunk, not the table."""
+    result = connection.execution_options(yield_per=chunk).execute(current_query(**filters))
+    for row in result:
+        yield _stored(row)
 
 
 def history(
