@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/bench_ingest.py [--rows 100000] [--pg postgresql://...]
         [--before SRC] [--repeat 3]
 
-Scenarios, each in a fresh child process on a fresh database (so its peak memory is its own):
+Scenarios, each on a fresh database, prepared in one child process and timed in another (so
+the peak memory is the timed step's own):
 
 * ``accept`` — accept one validated submission of ``--rows`` values (one entity, that many
   series: indicators × years × countries), ``Store.accept_submission``: every value a first
@@ -122,14 +123,15 @@ def _submission(store: Any, entity: str, payload: list[dict[str, Any]], name: st
     return submission_id
 
 
-def child(scenario: str, db: str, rows: int, folder: str) -> dict[str, Any]:
-    """Run one scenario in this process; return its figures."""
+def prepare(scenario: str, db: str, rows: int, folder: str) -> None:
+    """What a scenario starts from: the validated submission(s), or the national file."""
     from ictfootprint.model import Entity, EntityKind
     from ictfootprint.store import Store
 
     store = Store.open(db, actor="bench_ingest")
-    figures: dict[str, Any] = {"scenario": scenario}
-    if scenario in ("accept", "restate"):
+    if scenario == "national":
+        _national_file(rows, Path(folder) / "owid-co2-data.csv")
+    else:
         entity = "bench-operator"
         store.add_entity(
             Entity(id=entity, name="Bench operator (fictitious)", kind=EntityKind.COMPANY)
@@ -137,9 +139,20 @@ def child(scenario: str, db: str, rows: int, folder: str) -> dict[str, Any]:
         first = _submission(store, entity, _payload(rows, entity, 1.0), "first.json")
         if scenario == "restate":
             store.accept_submission(first)
-            first = _submission(store, entity, _payload(rows, entity, 1.1), "second.json")
+            _submission(store, entity, _payload(rows, entity, 1.1), "second.json")
+    store.close()
+
+
+def child(scenario: str, db: str, rows: int, folder: str) -> dict[str, Any]:
+    """Run one prepared scenario in this process; return its figures."""
+    from ictfootprint.store import Store
+
+    store = Store.open(db, actor="bench_ingest")
+    figures: dict[str, Any] = {"scenario": scenario}
+    if scenario in ("accept", "restate"):
+        waiting = store.submissions(status="validated")[-1].id
         start = time.perf_counter()
-        result = store.accept_submission(first)
+        result = store.accept_submission(waiting)
         seconds = time.perf_counter() - start
         figures.update(written=len(result.written), seconds=seconds)
     else:
@@ -147,7 +160,6 @@ def child(scenario: str, db: str, rows: int, folder: str) -> dict[str, Any]:
         from ictfootprint.national_file import read_national_file
 
         path = Path(folder) / "owid-co2-data.csv"
-        _national_file(rows, path)
         start = time.perf_counter()
         read_national_file(path, "owid-co2", years=YEARS)
         reading = time.perf_counter() - start
@@ -177,15 +189,16 @@ def _run(src: str | None, scenario: str, db: str, rows: int, folder: str) -> dic
     env = dict(os.environ)
     if src:
         env["PYTHONPATH"] = src
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", scenario, db, str(rows), folder],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"{scenario} on {db} failed:\n{done.stderr[-3000:]}")
+    for step in ("prepare", "run"):  # each its own process: the peak is the run's own
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", scenario, db, str(rows), folder, step],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        if done.returncode:
+            raise SystemExit(f"{scenario} on {db} failed:\n{done.stderr[-3000:]}")
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 
@@ -220,11 +233,14 @@ def main() -> None:
     parser.add_argument("--pg", help="PostgreSQL server URL (a database is created per run)")
     parser.add_argument("--before", help="a src folder of the package to compare with")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--child", nargs=4, metavar=("SCENARIO", "DB", "ROWS", "FOLDER"))
+    parser.add_argument("--child", nargs=5, metavar=("SCENARIO", "DB", "ROWS", "FOLDER", "STEP"))
     args = parser.parse_args()
     if args.child:
-        scenario, db, rows, folder = args.child
-        print(json.dumps(child(scenario, db, int(rows), folder)))
+        scenario, db, rows, folder, step = args.child
+        if step == "prepare":
+            prepare(scenario, db, int(rows), folder)
+        else:
+            print(json.dumps(child(scenario, db, int(rows), folder)))
         return
     after = measure(None, args)
     before = measure(args.before, args) if args.before else None

@@ -109,13 +109,20 @@ def _executemany(
 ) -> None:
     names = ("n", "series_key", *GIVEN)
     sql = f"INSERT INTO {STAGING} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-    connection.exec_driver_sql(
-        sql,
-        [
-            tuple(_row_values(row, number, key))
-            for number, (row, key) in enumerate(zip(rows, keys, strict=True))
-        ],
-    )
+    # straight to the driver with a generator: it binds row by row, and no list of every
+    # row's parameters is built (SQLAlchemy's executemany wants a list)
+    driver: Any = connection.connection.dbapi_connection
+    cursor = driver.cursor()
+    try:
+        cursor.executemany(
+            sql,
+            (
+                _row_values(row, number, key)
+                for number, (row, key) in enumerate(zip(rows, keys, strict=True))
+            ),
+        )
+    finally:
+        cursor.close()
 
 
 def _same(dialect: str) -> str:
