@@ -53,7 +53,12 @@ def child(task: str, db: str) -> None:
         from ictfootprint.footprint import compute_footprint
         from ictfootprint.store import Store
 
-        compute_footprint(Store.open(db), years=[2023], write=False)
+        from ictfootprint.errors import InputError
+
+        try:
+            compute_footprint(Store.open(db), years=[2023], write=False)
+        except InputError as error:  # a generated store gives half its values no country
+            print(f"footprint run stopped after reading its inputs: {error}", file=sys.stderr)
     else:
         from fastapi.testclient import TestClient
 
@@ -62,7 +67,10 @@ def child(task: str, db: str) -> None:
         from ictfootprint.store import Store
 
         store = Store.open(db)
-        app = create_app(Settings.default(db=db, rate_limit_per_minute=0), store=store)
+        app = create_app(
+            Settings.default(db=db, rate_limit_per_minute=0, request_timeout_seconds=3600),
+            store=store,
+        )
         with TestClient(app) as client:
             for path in READS:
                 response = client.get(path)
