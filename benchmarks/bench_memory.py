@@ -14,6 +14,19 @@ Tasks: ``aggregate --level world --year 2023 --format json``; ``export --format 
 current observations, to a file) and ``--format parquet``; the footprint run
 (``compute_footprint(store, years=[2023], write=False)``); a worker (the API app in process)
 answering observation pages, an aggregate and a CSV export of one country.
+
+Measured on a 1.03 M-observation SQLite store (generate_store.py --observations 1000000:
+2,381 entities, 200 countries, 10 years, 40 indicators; 4 M would have taken over 20 minutes
+to generate at this machine's load of 12-30), peak MB, before (whole result sets in memory) →
+after (streamed exports):
+
+| task | before | after |
+|---|---|---|
+| export --format csv (all 1.03 M current values) | 4,808 | 290 |
+| export --format parquet | — | 379 |
+| aggregate --level world | — | 342 |
+| footprint run (inputs read; the store lacks countries) | 200 | 201 |
+| worker answering reads and a country's CSV export | — | 379 |
 """
 
 from __future__ import annotations
