@@ -63,10 +63,9 @@ def child(task: str, db: str) -> None:
     """Run an in-process task here and print its peak memory (MB) and seconds as JSON."""
     start = time.perf_counter()
     if task == "footprint run":
+        from ictfootprint.errors import InputError
         from ictfootprint.footprint import compute_footprint
         from ictfootprint.store import Store
-
-        from ictfootprint.errors import InputError
 
         try:
             compute_footprint(Store.open(db), years=[2023], write=False)
