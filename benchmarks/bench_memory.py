@@ -24,9 +24,9 @@ after (streamed exports):
 |---|---|---|
 | export --format csv (all 1.03 M current values) | 4,808 | 290 |
 | export --format parquet | — | 379 |
-| aggregate --level world | — | 342 |
+| aggregate --level world --year 2023 | 340 | 342 |
 | footprint run (inputs read; the store lacks countries) | 200 | 201 |
-| worker answering reads and a country's CSV export | — | 379 |
+| worker answering reads and a country's CSV export | 380 | 379 |
 """
 
 from __future__ import annotations
