@@ -31,6 +31,9 @@ bulk path (after, at load ≈ 14):
 | restate (revision 2 of every series) | 2,871 → 3,160 | 1,238 → 3,141 |
 | national import (whole) | 2,746 → 3,012 | 1,672 → 3,034 |
 
+A later pair at load ≈ 4 (accept on PostgreSQL, the timed step alone): row path 19.7 s
+(5,090 rows/s, 363 MB) → bulk path 14.0 s (7,160 rows/s, 335 MB).
+
 Where the time goes (cProfile and EXPLAIN ANALYZE, restating 100,000 values on PostgreSQL at
 load ≈ 13): row path 61 s, 42 s of it one INSERT (and one run of the statement trigger) per
 row; bulk path 27 s: the statement 13.6 s, of which the trigger upserting
