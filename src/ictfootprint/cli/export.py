@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 
@@ -50,33 +51,52 @@ def export_command(
     columns. Text a spreadsheet would run as a formula is neutralised in CSV and XLSX.
     """
     from ictfootprint.errors import InputError, Location
-    from ictfootprint.export import BINARY_FORMATS, export_observations, sdmx_structure
+    from ictfootprint.export import BINARY_FORMATS, sdmx_structure, write_observations
 
     if out is not None:
         output_file(out, "out")
     if structure:
         data = sdmx_structure()
-    else:
-        if fmt.value in BINARY_FORMATS and out is None:
-            raise InputError(
-                f"{fmt.value} is a binary format: give a file to write",
-                Location(field="out"),
-                expected="--out FILE",
-            )
-        from ictfootprint.store import Store
-
-        store = Store.open(existing_database(db))  # reads only: a missing database is an error
-        observations = store.current_observations(
-            entity_ids=entity or None,
-            indicator_ids=indicator or None,
-            years=year or None,
-            methods=[m.value for m in method] if method else None,
-        )
-        entities = {e.id: e for e in store.entities()}
-        data = export_observations(observations, entities, fmt.value)
-    if out is None:
-        typer.echo(data, nl=False)
+        if out is None:
+            typer.echo(data, nl=False)
+            return
+        write_output(out, data, "out")
+        typer.echo(f"wrote SDMX structure to {out} ({len(data):,} bytes)", err=True)
         return
-    write_output(out, data, "out")
-    what = "SDMX structure" if structure else f"{fmt.value} export"
-    typer.echo(f"wrote {what} to {out} ({len(data):,} bytes)", err=True)
+    if fmt.value in BINARY_FORMATS and out is None:
+        raise InputError(
+            f"{fmt.value} is a binary format: give a file to write",
+            Location(field="out"),
+            expected="--out FILE",
+        )
+    from ictfootprint.store import Store
+
+    store = Store.open(existing_database(db))  # reads only: a missing database is an error
+    entities = {e.id: e for e in store.entities()}
+    # streamed a chunk at a time: millions of observations never sit in memory at once
+    observations = store.iter_current_observations(
+        entity_ids=entity or None,
+        indicator_ids=indicator or None,
+        years=year or None,
+        methods=[m.value for m in method] if method else None,
+    )
+    if out is None:
+        sys.stdout.flush()
+        write_observations(observations, entities, fmt.value, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    # written beside, then renamed: a failure leaves no half-written file under its name
+    part = out.with_name(out.name + ".part")
+    try:
+        with part.open("wb") as stream:
+            write_observations(observations, entities, fmt.value, stream)
+        part.replace(out)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise InputError(
+            f"cannot write file: {exc.strerror}", Location(file=str(out), field="out")
+        ) from None
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    typer.echo(f"wrote {fmt.value} export to {out} ({out.stat().st_size:,} bytes)", err=True)

@@ -19,6 +19,7 @@ from ictfootprint.export.writers import (
     FORMATS,
     MEDIA_TYPES,
     export_observations,
+    write_observations,
 )
 
 #: Media type of :func:`sdmx_structure`'s message.
@@ -35,4 +36,5 @@ __all__ = [
     "export_observations",
     "observation_table",
     "sdmx_structure",
+    "write_observations",
 ]

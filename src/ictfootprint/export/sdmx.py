@@ -18,7 +18,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any, Final
@@ -141,7 +141,13 @@ def sdmx_csv(rows: Sequence[dict[str, Any]]) -> bytes:
     people open in a spreadsheet.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    write_sdmx_csv(rows, buffer)
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_sdmx_csv(rows: Iterable[dict[str, Any]], out: io.TextIOBase | Any) -> None:
+    """:func:`sdmx_csv` written to a text stream row by row (no table held in memory)."""
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         record = {
@@ -173,7 +179,6 @@ def sdmx_csv(rows: Sequence[dict[str, Any]]) -> bytes:
             else record[name]
             for name in CSV_COLUMNS
         )
-    return buffer.getvalue().encode("utf-8")
 
 
 # -- structure -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from (``source``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -52,37 +52,40 @@ def iso_utc(moment: datetime) -> str:
 
 
 def observation_rows(
-    observations: Sequence[StoredObservation], entities: Mapping[str, Entity]
+    observations: Iterable[StoredObservation], entities: Mapping[str, Entity]
 ) -> list[dict[str, Any]]:
     """The published rows as plain dicts (``None`` where a value is missing)."""
-    rows: list[dict[str, Any]] = []
+    return list(published_rows(observations, entities))
+
+
+def published_rows(
+    observations: Iterable[StoredObservation], entities: Mapping[str, Entity]
+) -> Iterator[dict[str, Any]]:
+    """:func:`observation_rows` one at a time, for writers that stream."""
     for obs in observations:
         entity = entities.get(obs.entity_id)
-        rows.append(
-            {
-                "entity": obs.entity_id,
-                "entity_name": entity.name if entity is not None else None,
-                "country": obs.country or (entity.country if entity is not None else None),
-                "subsector": obs.subsector,
-                "indicator": obs.indicator_id,
-                "year": obs.year,
-                "value": obs.value,
-                "unit": obs.unit,
-                "value_text": obs.value_text,
-                "method": obs.method.value,
-                "source": obs.source,
-                "quality_flags": ";".join(obs.quality_flags) or None,
-                "boundary": obs.boundary,
-                "assurance": obs.assurance,
-                "gwp_set": obs.gwp_set,
-                "revision": obs.revision,
-                "recorded_at": iso_utc(obs.recorded_at),
-                # the store flags each value of a fictitious entity; the entity says so too
-                "illustrative": bool(entity is not None and entity.illustrative)
-                or "illustrative" in obs.quality_flags,
-            }
-        )
-    return rows
+        yield {
+            "entity": obs.entity_id,
+            "entity_name": entity.name if entity is not None else None,
+            "country": obs.country or (entity.country if entity is not None else None),
+            "subsector": obs.subsector,
+            "indicator": obs.indicator_id,
+            "year": obs.year,
+            "value": obs.value,
+            "unit": obs.unit,
+            "value_text": obs.value_text,
+            "method": obs.method.value,
+            "source": obs.source,
+            "quality_flags": ";".join(obs.quality_flags) or None,
+            "boundary": obs.boundary,
+            "assurance": obs.assurance,
+            "gwp_set": obs.gwp_set,
+            "revision": obs.revision,
+            "recorded_at": iso_utc(obs.recorded_at),
+            # the store flags each value of a fictitious entity; the entity says so too
+            "illustrative": bool(entity is not None and entity.illustrative)
+            or "illustrative" in obs.quality_flags,
+        }
 
 
 def observation_table(

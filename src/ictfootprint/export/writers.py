@@ -10,14 +10,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Final
+from typing import IO, Any, Final
 
 from ictfootprint import __version__
 from ictfootprint.errors import InputError, Location
-from ictfootprint.export.sdmx import sdmx_csv
-from ictfootprint.export.tables import COLUMNS, observation_rows, spreadsheet_safe
+from ictfootprint.export.sdmx import sdmx_csv, write_sdmx_csv
+from ictfootprint.export.tables import (
+    COLUMNS,
+    observation_rows,
+    published_rows,
+    spreadsheet_safe,
+)
 from ictfootprint.model import Entity, StoredObservation
 from ictfootprint.store.database import now
 
@@ -61,14 +66,58 @@ def export_observations(
     return writer(observation_rows(observations, entities))
 
 
+#: Rows a streaming writer holds at once (a Parquet row group).
+CHUNK: Final = 50_000
+
+
+def write_observations(
+    observations: Iterable[StoredObservation],
+    entities: Mapping[str, Entity],
+    fmt: str,
+    out: IO[bytes],
+) -> None:
+    """:func:`export_observations` written to ``out`` as the observations come: CSV, JSON,
+    SDMX-CSV row by row, Parquet a row group of :data:`CHUNK` at a time, so that exporting
+    millions of observations holds a chunk, not the table (XLSX, at most a sheet's
+    1,048,576 rows, is built whole)."""
+    if fmt == "xlsx" or fmt not in _WRITERS:
+        out.write(export_observations(list(observations), entities, fmt))
+        return
+    rows = published_rows(observations, entities)
+    if fmt == "parquet":
+        _write_parquet(rows, out)
+        return
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    try:
+        {"csv": write_csv, "json": write_json, "sdmx-csv": write_sdmx_csv}[fmt](rows, text)
+        text.flush()
+    finally:
+        text.detach()
+
+
 def to_csv(rows: Rows) -> bytes:
     """RFC 4180: UTF-8 without BOM, CRLF line ends, a header row; ``true``/``false``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    write_csv(rows, buffer)
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    """:func:`to_csv` to a text stream, row by row."""
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow(_csv_cell(row[name]) for name in COLUMNS)
-    return buffer.getvalue().encode("utf-8")
+
+
+def write_json(rows: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    """:func:`to_json` to a text stream, row by row (the same bytes)."""
+    out.write('{"observations": [')
+    for number, row in enumerate(rows):
+        if number:
+            out.write(", ")
+        out.write(json.dumps(row, ensure_ascii=False))
+    out.write("]}")
 
 
 def _csv_cell(value: Any) -> Any:
@@ -122,6 +171,12 @@ def about_lines(rows: Rows, generated: datetime | None = None) -> list[str]:
 
 def to_parquet(rows: Rows) -> bytes:
     """Parquet with typed columns: integers, a float value, a boolean, a UTC timestamp."""
+    buffer = io.BytesIO()
+    _write_parquet(iter(rows), buffer)
+    return buffer.getvalue()
+
+
+def _write_parquet(rows: Iterator[dict[str, Any]], out: IO[bytes]) -> None:
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
@@ -133,17 +188,23 @@ def to_parquet(rows: Rows) -> bytes:
         "illustrative": pa.bool_(),
     }
     schema = pa.schema([pa.field(name, types.get(name, pa.string())) for name in COLUMNS])
-    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-    for row in rows:
-        for name in COLUMNS:
-            columns[name].append(row[name])
-    columns["recorded_at"] = [
-        datetime.fromisoformat(text.replace("Z", "+00:00")) for text in columns["recorded_at"]
-    ]
-    table = pa.table(columns, schema=schema)
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer)
-    return buffer.getvalue()
+    with pq.ParquetWriter(out, schema) as writer:
+        wrote = False
+        while True:
+            columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+            for _, row in zip(range(CHUNK), rows, strict=False):
+                for name in COLUMNS:
+                    columns[name].append(row[name])
+            if wrote and not columns["entity"]:
+                break
+            wrote = True
+            columns["recorded_at"] = [
+                datetime.fromisoformat(text.replace("Z", "+00:00"))
+                for text in columns["recorded_at"]
+            ]
+            writer.write_table(pa.table(columns, schema=schema))
+            if len(columns["entity"]) < CHUNK:
+                break
 
 
 _WRITERS: Final[dict[str, Callable[[Rows], bytes]]] = {

@@ -120,6 +120,11 @@ class Store(Accounts):
         with self.engine.connect() as connection:
             return _observations.current(connection, **filters)
 
+    def iter_current_observations(self, **filters: Any) -> Iterator[StoredObservation]:
+        """:meth:`current_observations` a chunk at a time (for exports of millions)."""
+        with self.engine.connect() as connection:
+            yield from _observations.iter_current(connection, **filters)
+
     def observation_history(
         self, entity_id: str, indicator_id: str, year: int, **where: str | None
     ) -> list[StoredObservation]:
@@ -289,16 +294,14 @@ class Store(Accounts):
             entity = _entities.get(connection, record.entity_id)
             # data of an illustrative (fictitious) entity is marked so on every value
             flags = ["illustrative"] if entity is not None and entity.illustrative else []
-            rows = [
-                {
-                    **_observations.ROW_DEFAULTS,
-                    **item,
-                    "submission_id": submission_id,
-                    "reason": item.get("comment") or comment,
-                    "quality_flags": [*item.get("quality_flags", []), *flags],
-                }
-                for item in _submissions.payload(connection, submission_id)
-            ]
+            # completed in place: a second copy of 100,000 values would double the memory
+            rows = _submissions.payload(connection, submission_id)
+            for item in rows:
+                item["reason"] = item.get("comment") or comment
+                item["quality_flags"] = [*item.get("quality_flags", []), *flags]
+                item["submission_id"] = submission_id
+                for name, default in _observations.ROW_DEFAULTS.items():
+                    item.setdefault(name, default)
             result = _observations.record_rows(connection, rows, self.actor)
             _submissions.add_event(connection, submission_id, "accepted", self.actor, comment)
             self.audit(

@@ -83,11 +83,11 @@ class Database:
                         found=str(parent),
                     )
             engine = create_engine(
-                self.url, connect_args={"timeout": 30}, json_serializer=_json_dumps
+                self.url, connect_args={"timeout": 30}, json_serializer=json_text
             )
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
-        return create_engine(self.url, pool_pre_ping=True, json_serializer=_json_dumps)
+        return create_engine(self.url, pool_pre_ping=True, json_serializer=json_text)
 
     def acting(self, actor: str, origin: str) -> Self:
         """The same store (same engine and pool) writing as ``actor`` from ``origin``: the API
@@ -147,7 +147,7 @@ class Database:
         self.engine.dispose()
 
 
-def _json_dumps(value: Any) -> str:
+def json_text(value: Any) -> str:
     """JSON for the store: compact, and free for the empty lists and objects most rows carry."""
     if not value and isinstance(value, list | dict | tuple):
         return "{}" if isinstance(value, dict) else "[]"

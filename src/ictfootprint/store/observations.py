@@ -9,14 +9,15 @@ any other value becomes the next revision, and the earlier ones stay readable
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, Select, insert, select
+from sqlalchemy import ColumnElement, Connection, Select, select
 
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import Observation, StoredObservation
+from ictfootprint.store import bulk as _bulk
 from ictfootprint.store.database import now
 from ictfootprint.store.schema import current_observations, observations
 
@@ -59,9 +60,6 @@ def best_available(items: Iterable[StoredObservation]) -> list[StoredObservation
     return list(chosen.values())
 
 
-_CONTENT = ("value", "unit", "value_text", "method", "source", "quality_flags", "gwp_set")
-
-
 @dataclass
 class RecordResult:
     """What a batch did: the rows written as new revisions, and how many were current."""
@@ -85,78 +83,31 @@ ROW_DEFAULTS: dict[str, Any] = {
 
 def record_rows(connection: Connection, rows: list[dict[str, Any]], actor: str) -> RecordResult:
     """:func:`record` for rows already in column form (``ROW_DEFAULTS`` plus the required
-    fields, ``method`` as text): the bulk path, with no per-row model validation. The row
-    dicts are completed in place and become ``RecordResult.written``."""
+    fields, ``method`` as text), with no per-row model validation: staged and written in one
+    statement (:mod:`ictfootprint.store.bulk`). A series may appear once a batch: a second
+    value for it is an error naming its row (which of the two should win is the sender's to
+    say), and nothing is written. The dicts of the rows written are completed in place
+    (series key, revision, recorded at and by) and become ``RecordResult.written``."""
     keys = [key_of(r) for r in rows]
     seen: dict[str, int] = {}
     for index, key in enumerate(keys):
         if key in seen:
             raise InputError(
-                "the same series appears twice in one batch",
+                f"the same series appears twice in one batch (rows {seen[key] + 1} and "
+                f"{index + 1})",
                 Location(row=index + 1, field="indicator"),
                 found=key,
             )
         seen[key] = index
-    current = {row.series_key: row for row in _current(connection, rows, set(keys))}
-    result = RecordResult()
     at = now()
-    new_rows: list[dict[str, Any]] = []
+    revisions = _bulk.write(connection, rows, keys, at=at, actor=actor)
+    result = RecordResult(unchanged=len(rows) - len(revisions))
     for values, key in zip(rows, keys, strict=True):
-        latest = current.get(key)
-        if latest is not None and all(
-            _same(getattr(latest, name), values[name]) for name in _CONTENT
-        ):
-            result.unchanged += 1
-            continue
-        values.update(
-            series_key=key,
-            revision=1 if latest is None else latest.revision + 1,
-            recorded_at=at,
-            recorded_by=actor,
-        )
-        new_rows.append(values)
-    _insert(connection, new_rows)
-    result.written = new_rows
+        revision = revisions.get(key)
+        if revision is not None:
+            values.update(series_key=key, revision=revision, recorded_at=at, recorded_by=actor)
+            result.written.append(values)
     return result
-
-
-def _insert(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows. On SQLite, straight to the driver's executemany, with each column's
-    own bind processor applied (what SQLAlchemy would store, without its per-row overhead,
-    which is most of the cost of accepting a 100,000-value submission)."""
-    if not rows:
-        return
-    if connection.dialect.name != "sqlite":
-        for start in range(0, len(rows), _CHUNK):
-            connection.execute(insert(observations), rows[start : start + _CHUNK])
-        return
-    columns = [c for c in observations.c if c.name != "id"]
-    names = [c.name for c in columns]
-    sql = (
-        f"INSERT INTO observations ({', '.join(names)}) VALUES ({', '.join('?' for _ in columns)})"
-    )
-    processed = [
-        (index, processor)
-        for index, column in enumerate(columns)
-        if (processor := column.type.bind_processor(connection.dialect)) is not None
-    ]
-    parameters = []
-    for row in rows:
-        values = [row.get(name) for name in names]
-        for index, processor in processed:
-            if values[index] is not None:
-                values[index] = processor(values[index])
-        parameters.append(tuple(values))
-    connection.exec_driver_sql(sql, parameters)
-
-
-_CHUNK = 5000
-
-
-def _same(stored: Any, new: Any) -> bool:
-    if isinstance(new, tuple | list) or isinstance(stored, tuple | list):
-        return list(stored or []) == list(new or [])
-    return bool(stored == new)
 
 
 def _row(obs: Observation) -> dict[str, Any]:
@@ -172,35 +123,6 @@ def _stored(row: Any) -> StoredObservation:
     data.pop("recorded_by", None)
     data["quality_flags"] = tuple(data.get("quality_flags") or ())
     return StoredObservation(**data)
-
-
-def _current(connection: Connection, rows: list[dict[str, Any]], keys: set[str]) -> list[Any]:
-    """The current revision of those of ``keys`` that exist: one query per 500 entities to learn
-    which series exist (``current_observations``), then the full rows of only those."""
-    entities = sorted({r["entity_id"] for r in rows})
-    existing: list[str] = []
-    for start in range(0, len(entities), 500):
-        existing.extend(
-            key
-            for (key,) in connection.execute(
-                select(current_observations.c.series_key).where(
-                    current_observations.c.entity_id.in_(entities[start : start + 500])
-                )
-            )
-            if key in keys
-        )
-    found: list[Any] = []
-    for start in range(0, len(existing), 500):
-        found.extend(
-            connection.execute(
-                select(observations)
-                .join(
-                    current_observations, current_observations.c.observation_id == observations.c.id
-                )
-                .where(current_observations.c.series_key.in_(existing[start : start + 500]))
-            )
-        )
-    return found
 
 
 def current_filters(
@@ -256,6 +178,16 @@ def current_query(
 def current(connection: Connection, **filters: Any) -> list[StoredObservation]:
     """The current revision of every series matching the filters."""
     return [_stored(row) for row in connection.execute(current_query(**filters))]
+
+
+def iter_current(
+    connection: Connection, *, chunk: int = 5000, **filters: Any
+) -> Iterator[StoredObservation]:
+    """:func:`current` as a stream: ``chunk`` rows fetched at a time (a server-side cursor on
+    PostgreSQL), so that reading millions of observations holds a chunk, not the table."""
+    result = connection.execution_options(yield_per=chunk).execute(current_query(**filters))
+    for row in result:
+        yield _stored(row)
 
 
 def history(
