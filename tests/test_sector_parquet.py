@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,6 @@ import pyarrow.dataset as ds
 import pytest
 from sqlalchemy import func, select
 
-from ictfootprint.cli import main
 from ictfootprint.compute.sector import EVERY_LEVEL, SectorTotals, sector_levels
 from ictfootprint.compute.sector_parquet import parquet_levels
 from ictfootprint.errors import InputError
@@ -252,16 +253,42 @@ def test_a_folder_that_is_no_export_is_one_line(tmp_path: Path) -> None:
     assert str(tmp_path) in caught.value.one_line()
 
 
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ictfootprint", *args], capture_output=True, text=True, check=False
+    )
+
+
 def test_cli_exports_and_aggregates_from_parquet(
-    exported: tuple[Path, dict[Any, Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    exported: tuple[Path, dict[Any, Any]], tmp_path: Path
 ) -> None:
     db = f"sqlite:///{exported[0].parent / 'store.db'}"
-    main(["export", "--sector-inputs", "--out", str(tmp_path / "again"), "--db", db])
-    assert "sector inputs" in capsys.readouterr().err
+    again = str(tmp_path / "again")
+    written = run("export", "--sector-inputs", "--out", again, "--db", db)
+    assert written.returncode == 0, written.stderr
+    assert "wrote sector inputs" in written.stderr
     common = ["aggregate", "--level", "region", "--year", "2023", "--format", "json"]
-    main([*common, "--db", db])
-    from_store = json.loads(capsys.readouterr().out)
-    main([*common, "--from-parquet", str(tmp_path / "again")])
-    from_parquet = json.loads(capsys.readouterr().out)
-    assert from_parquet["rows"] == from_store["rows"]
-    assert from_parquet["rows"]
+    from_store = run(*common, "--db", db)
+    from_parquet = run(*common, "--from-parquet", again)
+    assert from_parquet.returncode == 0, from_parquet.stderr
+    rows = json.loads(from_parquet.stdout)["rows"]
+    assert rows and rows == json.loads(from_store.stdout)["rows"]
+
+
+def test_cli_refuses_what_it_cannot_do(tmp_path: Path) -> None:
+    again = run("export", "--sector-inputs", "--db", f"sqlite:///{tmp_path / 'none.db'}")
+    assert again.returncode == 2 and "--out FOLDER" in again.stderr
+    stored = run(
+        "aggregate",
+        "--level",
+        "world",
+        "--year",
+        "2023",
+        "--store",
+        "--from-parquet",
+        str(tmp_path),
+    )
+    assert stored.returncode == 2 and "not with --from-parquet" in stored.stderr
+    none = run("aggregate", "--level", "world", "--year", "2023", "--from-parquet", str(tmp_path))
+    assert none.returncode == 2
+    assert none.stderr.startswith("error:") and "no manifest.json" in none.stderr

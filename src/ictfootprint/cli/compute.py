@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 import typer
 
 from ictfootprint.cli.options import (
+    DB_HELP,
     DB_OPTION,
-    EXISTING_DB_OPTION,
     FORMAT_OPTION,
     Format,
+    existing_database,
     print_json,
     print_table,
 )
@@ -81,7 +82,13 @@ def aggregate_command(
         help="Read the folder `export --sector-inputs` wrote instead of the database, and run "
         "every step on --engine (a global analysis beyond one database: docs/scale.md).",
     ),
-    db: str | None = EXISTING_DB_OPTION,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        envvar="ICTFOOTPRINT_DB",
+        help=DB_HELP + " It must exist: this command does not create one (none is read with "
+        "--from-parquet).",
+    ),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Sector totals of every quantity (energy, Scope 1, Scope 2, Scope 1 + 2, resources,
@@ -96,7 +103,7 @@ def aggregate_command(
     if from_parquet is not None:
         _from_parquet(from_parquet, level, year, regions, chosen, engine, store_totals, fmt)
         return
-    store = Store.open(db)
+    store = Store.open(existing_database(db))
     totals = sector_totals(
         store, level=level, year=year, region_kind=regions, quantities=chosen, engine=engine
     )
