@@ -186,6 +186,10 @@ class _snapshot:
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
         self.connection = connection
         connection.begin()
+        if connection.dialect.name == "sqlite":
+            # the driver begins a transaction only before a write: begun here, every read
+            # below sees the snapshot of the first (WAL)
+            connection.exec_driver_sql("BEGIN")
         return connection
 
     def __exit__(self, *exc: object) -> None:
