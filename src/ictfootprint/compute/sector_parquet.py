@@ -18,7 +18,8 @@ For example::
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
@@ -92,10 +93,29 @@ def parquet_levels(
     backend = connect(engine)
     inputs = {name: _read(backend, path / name, name) for name in ("observations", "entities")}
     units = [(str(i), str(u)) for i, u in manifest.units]
-    rows = _materialised(
-        backend, entity_rows(inputs["observations"], inputs["entities"], wanted, years, units)
-    )
-    subsectors = list(manifest.subsectors)
+    frame = entity_rows(inputs["observations"], inputs["entities"], wanted, years, units)
+    with _materialised(backend, frame) as rows:
+        rolled, lists = _rolled(backend, path, rows, manifest.subsectors, levels, wanted, years)
+    for n, ((level, _kind), by_year) in enumerate(result.items()):
+        named = described(rolled[rolled["position"] == str(n)].drop(columns="position"), level)
+        for year, totals in by_year.items():
+            totals.rows = records(named[named["year"] == year])
+            totals.incomplete, totals.conflicts = lists.get(year, ([], []))
+    return result
+
+
+def _rolled(
+    backend: Any,
+    path: Path,
+    rows: Any,
+    subsectors: Sequence[str],
+    levels: Sequence[tuple[str, str]],
+    wanted: Sequence[Quantity],
+    years: Sequence[int],
+) -> tuple[pd.DataFrame, dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]]]:
+    """Every level's totals from the entity rows in one roll-up (each row's area as
+    ``position:area``, its sub-sector named), and the lists of incomplete rows and conflicts."""
+    subsectors = list(subsectors)
     codes = table(
         backend,
         pd.DataFrame({"subsector": subsectors, "code": np.arange(len(subsectors))}),
@@ -115,12 +135,7 @@ def parquet_levels(
     names = np.append(np.asarray(subsectors, dtype=object), ALL_SUBSECTORS)
     rolled = rolled.assign(area=area, subsector=names[rolled["subsector"].to_numpy(dtype="int64")])
     lists = listed_rows(_listed(rows, wanted), years)
-    for n, ((level, _kind), by_year) in enumerate(result.items()):
-        named = described(rolled[position == str(n)], level)
-        for year, totals in by_year.items():
-            totals.rows = records(named[named["year"] == year])
-            totals.incomplete, totals.conflicts = lists.get(year, ([], []))
-    return result
+    return rolled.assign(position=position), lists
 
 
 def entity_rows(
@@ -279,15 +294,23 @@ def _placed(coded: Any, areas: Any, level: str, region_kind: str, *, key: str) -
     )
 
 
-def _materialised(backend: Any, expr: Any) -> Any:
-    """``expr`` computed once and kept by the engine for the levels that read it (Ibis'
-    ``cache()`` on Spark forgets the in-memory tables the expression joins: a cached view)."""
+@contextmanager
+def _materialised(backend: Any, expr: Any) -> Iterator[Any]:
+    """``expr`` computed once and kept by the engine while the levels read it, then released
+    (Ibis' ``cache()`` on Spark forgets the in-memory tables the expression joins: a cached
+    view there)."""
     if backend.name != "pyspark":
-        return expr.cache()
+        with expr.cache() as cached:
+            yield cached
+        return
     name = f"ictfootprint_entity_rows_{uuid.uuid4().hex}"
     backend.create_view(name, expr)
     backend.raw_sql(f"CACHE TABLE {name}")
-    return backend.table(name)
+    try:
+        yield backend.table(name)
+    finally:
+        backend.raw_sql(f"UNCACHE TABLE IF EXISTS {name}")
+        backend.drop_view(name, force=True)
 
 
 def _read(backend: Any, folder: Path, name: str) -> Any:
