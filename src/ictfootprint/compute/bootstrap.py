@@ -162,13 +162,20 @@ def combined(
     uniform = rng.random((len(parts), draws))
     picked = np.empty((len(parts), draws))
     alike: dict[int, list[int]] = {}
+    # exact distributions of as many peers share one array of weights (``_resamples``):
+    # the first value whose cumulative probability reaches u, found for all of them at once
+    exact: dict[int, tuple[Floats, list[int]]] = {}
     for position, (distribution, _, _) in enumerate(parts):
-        size = len(distribution.values)
-        if distribution.exact:  # the first value whose cumulative probability reaches u
-            at = np.searchsorted(np.cumsum(distribution.weights), uniform[position])
-            picked[position] = distribution.values[np.minimum(at, size - 1)]
+        if distribution.exact:
+            exact.setdefault(id(distribution.weights), (distribution.weights, []))[1].append(
+                position
+            )
         else:  # drawn values are equally likely: picked together, by size
-            alike.setdefault(size, []).append(position)
+            alike.setdefault(len(distribution.values), []).append(position)
+    for weights, positions in exact.values():
+        table = np.stack([parts[p][0].values for p in positions])
+        at = np.searchsorted(np.cumsum(weights), uniform[positions])
+        picked[positions] = np.take_along_axis(table, np.minimum(at, len(weights) - 1), axis=1)
     for size, positions in alike.items():
         table = np.stack([parts[p][0].values for p in positions])
         at = np.minimum((uniform[positions] * size).astype(np.intp), size - 1)
