@@ -10,12 +10,12 @@ UV     := $(BIN)/uv
 UV_VERSION := 0.13.9
 PG_BIN_GLOB := /usr/lib/postgresql/*/bin/initdb
 
-.PHONY: run test setup setup-dev postgres-binaries browser lint typecheck pytest docs constraints clean
+.PHONY: run test setup setup-dev postgres-binaries browser java lint typecheck pytest docs constraints clean
 
 run: setup
 	$(BIN)/ictfootprint demo
 
-test: setup-dev postgres-binaries browser lint typecheck docs-check pytest
+test: setup-dev postgres-binaries browser java lint typecheck docs-check pytest
 
 setup: $(VENV)/.runtime-installed
 setup-dev: $(VENV)/.dev-installed
@@ -49,6 +49,16 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    chromium chromium-driver fonts-noto-cjk fonts-noto-core >/dev/null; \
+	fi
+
+# The Spark tests (pyspark 4) need Java 17 or later: Debian's headless runtime when no such
+# `java` is on the PATH.
+java:
+	@if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then \
+	  echo "Java 17 or later not found: installing Debian's openjdk-17-jre-headless package"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    openjdk-17-jre-headless >/dev/null; \
 	fi
 
 lint:

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ictfootprint.cli.options import (
+    DB_HELP,
     DB_OPTION,
-    EXISTING_DB_OPTION,
     FORMAT_OPTION,
     Format,
+    existing_database,
     print_json,
     print_table,
 )
+
+if TYPE_CHECKING:
+    from ictfootprint.compute.sector import SectorTotals
 
 ENGINE_OPTION = typer.Option("duckdb", "--engine", help="duckdb (in process) or spark.")
 
@@ -71,7 +76,19 @@ def aggregate_command(
         help="Also store the totals shown as calculated observations of the area entities.",
     ),
     engine: str = ENGINE_OPTION,
-    db: str | None = EXISTING_DB_OPTION,
+    from_parquet: Path | None = typer.Option(
+        None,
+        "--from-parquet",
+        help="Read the folder `export --sector-inputs` wrote instead of the database, and run "
+        "every step on --engine (a global analysis beyond one database: docs/scale.md).",
+    ),
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        envvar="ICTFOOTPRINT_DB",
+        help=DB_HELP + " It must exist: this command does not create one (none is read with "
+        "--from-parquet).",
+    ),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Sector totals of every quantity (energy, Scope 1, Scope 2, Scope 1 + 2, resources,
@@ -82,8 +99,11 @@ def aggregate_command(
     from ictfootprint.compute.sector_store import store_sector_totals
     from ictfootprint.store import Store
 
-    store = Store.open(db)
     chosen = quantity or None
+    if from_parquet is not None:
+        _from_parquet(from_parquet, level, year, regions, chosen, engine, store_totals, fmt)
+        return
+    store = Store.open(existing_database(db))
     totals = sector_totals(
         store, level=level, year=year, region_kind=regions, quantities=chosen, engine=engine
     )
@@ -97,6 +117,44 @@ def aggregate_command(
     if fmt is Format.json:
         print_json({**asdict(totals), "stored": asdict(stored) if stored else None})
         return
+    _print_totals(totals)
+    if stored is not None:
+        typer.echo(
+            f"stored {stored.written} calculated totals ({stored.unchanged} already current)"
+        )
+
+
+def _from_parquet(
+    folder: Path,
+    level: str,
+    year: int,
+    regions: str,
+    quantities: list[str] | None,
+    engine: str,
+    store_totals: bool,
+    fmt: Format,
+) -> None:
+    """``aggregate --from-parquet``: the same totals from an export, stored nowhere."""
+    from ictfootprint.compute.sector_parquet import parquet_totals
+    from ictfootprint.errors import InputError, Location
+
+    if store_totals:
+        raise InputError(
+            "--store writes to a database: not with --from-parquet",
+            Location(field="store"),
+            expected="one of --store or --from-parquet",
+        )
+    totals = parquet_totals(
+        folder, level=level, year=year, region_kind=regions, quantities=quantities, engine=engine
+    )
+    if fmt is Format.json:
+        print_json({**asdict(totals), "stored": None})
+        return
+    _print_totals(totals)
+
+
+def _print_totals(totals: SectorTotals) -> None:
+    level, year = totals.level, totals.year
     print_table(
         f"ICT sector, {level} level, {year}: totals of in-sector entities' complete figures "
         "(_T: all sub-sectors; Scope 3 and life-cycle beside, not in Scope 1 + 2)",
@@ -123,10 +181,6 @@ def aggregate_command(
         typer.echo(
             f"{len(totals.conflicts)} reported combined figures disagree with their components "
             "(the newer one is used; --format json lists them)"
-        )
-    if stored is not None:
-        typer.echo(
-            f"stored {stored.written} calculated totals ({stored.unchanged} already current)"
         )
 
 

@@ -38,6 +38,13 @@ def export_command(
         help="Write the SDMX-ML 2.1 structure (DSD, codelists, dataflow) of the SDMX-CSV "
         "export instead of data.",
     ),
+    sector_inputs: bool = typer.Option(
+        False,
+        "--sector-inputs",
+        help="Write instead what the sector totals read (observations by method, entities, "
+        "areas) to the new folder --out: Parquet partitioned by year, with a manifest, for "
+        "`aggregate --from-parquet` on DuckDB or Spark (docs/scale.md).",
+    ),
     db: str | None = typer.Option(
         None,
         "--db",
@@ -53,6 +60,9 @@ def export_command(
     from ictfootprint.errors import InputError, Location
     from ictfootprint.export import BINARY_FORMATS, sdmx_structure, write_observations
 
+    if sector_inputs:
+        _sector_inputs(out, db)
+        return
     if out is not None:
         output_file(out, "out")
     if structure:
@@ -100,3 +110,23 @@ def export_command(
         part.unlink(missing_ok=True)
         raise
     typer.echo(f"wrote {fmt.value} export to {out} ({out.stat().st_size:,} bytes)", err=True)
+
+
+def _sector_inputs(out: Path | None, db: str | None) -> None:
+    from ictfootprint.errors import InputError, Location
+    from ictfootprint.export.sector_inputs import export_sector_inputs
+    from ictfootprint.store import Store
+
+    if out is None:
+        raise InputError(
+            "the sector inputs are a folder: give one to write",
+            Location(field="out"),
+            expected="--out FOLDER",
+        )
+    manifest = export_sector_inputs(Store.open(existing_database(db)), out)
+    typer.echo(
+        f"wrote sector inputs to {out}: {manifest.rows['observations']:,} observations, "
+        f"{manifest.rows['entities']:,} entities (data version {manifest.data_version}, "
+        f"as of {manifest.as_of or 'no data'})",
+        err=True,
+    )
