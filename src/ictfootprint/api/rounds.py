@@ -202,6 +202,8 @@ def add_custodian(request: Request, who: SignedIn, body: CustodianIn) -> Respons
     "/custodians/{custodian_id}", response_model=CustodianOut, responses=responses(401, 404)
 )
 def get_custodian(request: Request, who: SignedIn, custodian_id: CustodianId) -> Response:
+    """One custodian: its mandate, focal points (addresses only for those who run its
+    rounds) and remit."""
     return private(_custodian_out(service.custodian(store_for(request, who), custodian_id), who))
 
 
@@ -213,6 +215,7 @@ def get_custodian(request: Request, who: SignedIn, custodian_id: CustodianId) ->
 def add_focal_point(
     request: Request, who: SignedIn, custodian_id: CustodianId, body: FocalPointIn
 ) -> Response:
+    """Add a focal point (name, e-mail, optionally a user) to a custodian the caller runs."""
     _runner(who, custodian_id)
     held = service.add_focal_point(
         store_for(request, who), custodian_id, name=body.name, email=body.email, user=body.user
@@ -228,6 +231,7 @@ def add_focal_point(
 def add_remit(
     request: Request, who: SignedIn, custodian_id: CustodianId, body: RemitIn
 ) -> Response:
+    """Add entities to a custodian's remit (admins)."""
     if who.role != Role.ADMIN:
         raise forbid("only an admin widens a custodian's remit")
     store = store_for(request, who)
@@ -371,6 +375,7 @@ def _run(request: Request, who: Principal, round_id: int) -> Store:
 def exempt(
     request: Request, who: SignedIn, round_id: RoundId, entity_id: EntityId, body: ExemptionIn
 ) -> Response:
+    """Exempt a respondent from a round the caller runs, with a reason (kept as an event)."""
     event = service.exempt(_run(request, who, round_id), round_id, entity_id, body.reason)
     return private(_event(round_id, event), 201)
 
@@ -384,6 +389,8 @@ def exempt(
 def extend(
     request: Request, who: SignedIn, round_id: RoundId, entity_id: EntityId, body: ExtensionIn
 ) -> Response:
+    """Extend a respondent's deadline to ``until`` (after the round's deadline), with a
+    reason."""
     store = _run(request, who, round_id)
     event = service.extend(store, round_id, entity_id, body.until, body.reason)
     return private(_event(round_id, event), 201)
@@ -396,6 +403,7 @@ def extend(
     responses=responses(400, 401, 403, 404, 409),
 )
 def close(request: Request, who: SignedIn, round_id: RoundId, body: CloseIn) -> Response:
+    """Close a round: nothing is removed; statuses stay as they were on the closing day."""
     event = service.close(_run(request, who, round_id), round_id, body.reason)
     return private(_event(round_id, event), 201)
 
