@@ -3,14 +3,12 @@
 the feasibility matrix) in English, Arabic and Chinese at 1366 px and on a 390 px phone. No
 sideways scroll, no console error, no English of ours left on the Arabic and Chinese pages,
 the invitations sent from the page once; screenshots for a person to look at
-(artifacts/screenshots/round-*.png, copied to /work/notes/shots16/ when that folder exists).
+(artifacts/screenshots/round-*.png).
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
@@ -23,7 +21,6 @@ from web_text_check import english_left, visible_text
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
-NOTES = Path("/work/notes/shots16")
 
 
 @pytest.fixture(scope="module")
@@ -64,12 +61,6 @@ def sign_in(guarded: Guarded, token: str) -> None:
     guarded.page.wait_for_url("**/en/submissions")
 
 
-def keep(shot: Path) -> None:
-    if NOTES.parent.is_dir():
-        NOTES.mkdir(exist_ok=True)
-        shutil.copy(shot, NOTES / shot.name)
-
-
 @pytest.mark.parametrize("lang", ["en", "ar", "zh"])
 def test_the_round_page_fits_a_phone_and_a_screen(
     site: tuple[str, str], browser: Browser, lang: str
@@ -93,7 +84,6 @@ def test_the_round_page_fits_a_phone_and_a_screen(
                 assert english_left(visible_text(page.content(), lang), lang) == []
             shot = screenshot(page, f"round-{lang}-{size}")
             assert shot.stat().st_size > 20_000
-            keep(shot)
             guarded.assert_clean()
 
 
