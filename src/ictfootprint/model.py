@@ -41,12 +41,15 @@ class SubmissionStatus(StrEnum):
 
 
 class Role(StrEnum):
-    """What a user of the REST API may do: submit for their entities, review submissions
-    from their countries, or administer everything."""
+    """What a user may do: submit for their entities, review submissions from their
+    countries, administer everything; in the knowledge-exchange portal, write (a member) or
+    moderate what members write (an editor). Every signed-in user may write in the portal."""
 
     SUBMITTER = "submitter"
     REVIEWER = "reviewer"
     ADMIN = "admin"
+    MEMBER = "member"
+    EDITOR = "editor"
 
 
 class Record(BaseModel):

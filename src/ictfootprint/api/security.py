@@ -97,6 +97,16 @@ def can_read_audit(who: Principal) -> bool:
     return who.role == Role.ADMIN
 
 
+def can_post(who: Principal) -> bool:
+    """Write in the knowledge-exchange portal (case studies, forum): any signed-in user."""
+    return not who.is_public
+
+
+def can_moderate(who: Principal) -> bool:
+    """Publish, return, hide or lock what members write, and keep the endorsements register."""
+    return who.role in (Role.ADMIN, Role.EDITOR)
+
+
 def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization")
     if header is None:

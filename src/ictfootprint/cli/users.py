@@ -15,12 +15,15 @@ from ictfootprint.cli.options import (
 )
 
 users_app = command_group(
-    "Users of the REST API (submitter, reviewer, admin): add, set (change role, entities or "
+    "Users (submitter, reviewer, admin, member, editor): add, set (change role, entities or "
     "countries), disable, list."
 )
 tokens_app = command_group("API tokens: create (shown once), list, revoke.")
 
-ROLE_HELP = "submitter (sends data for its entities), reviewer (for its countries) or admin."
+ROLE_HELP = (
+    "submitter (sends data for its entities), reviewer (for its countries), admin, "
+    "member (writes in the portal) or editor (moderates the portal)."
+)
 
 
 @users_app.command("add")
