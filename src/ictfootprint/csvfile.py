@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ictfootprint.errors import InputError, Location
+from ictfootprint.reference.loader import defaults
 
 
 @dataclass(frozen=True)
@@ -82,3 +83,21 @@ def parse_year(value: str, where: Location) -> int:
     if not 1990 <= year <= 2100:
         raise InputError("year out of range", where, expected="1990 to 2100", found=value)
     return year
+
+
+def read_bounded(path: Path) -> bytes:
+    """An untrusted file's bytes, refused above ``[collection] max_file_megabytes`` before it
+    is read (a file larger than what the collection takes is never loaded whole)."""
+    limit = int(defaults()["collection"]["max_file_megabytes"]) * 2**20
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(
+                "file too large",
+                Location(file=str(path)),
+                expected=f"at most {limit // 2**20} MB",
+                found=f"{size / 2**20:.0f} MB",
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", Location(file=str(path))) from None

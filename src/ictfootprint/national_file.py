@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Final
 
 from ictfootprint.collection.encoding import decode
+from ictfootprint.csvfile import read_bounded
 from ictfootprint.errors import InputError, Location
 from ictfootprint.reference.catalogue import indicator
 from ictfootprint.reference.countries import countries, country
@@ -146,7 +147,7 @@ def read_national_file(
             expected=" or ".join(FORMATS),
             found=fmt,
         )
-    data = _read_bounded(path)
+    data = read_bounded(path)
     text, _encoding = decode(data, name)
     reader = csv.reader(_lines(text))
     try:
@@ -233,22 +234,6 @@ def _check_years(first: int, last: int) -> None:
             expected=f"{first} to {LAST_YEAR}",
             found=str(last),
         )
-
-
-def _read_bounded(path: Path) -> bytes:
-    limit = int(defaults()["collection"]["max_file_megabytes"]) * 2**20
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(
-                "file too large",
-                Location(file=str(path)),
-                expected=f"at most {limit // 2**20} MB",
-                found=f"{size / 2**20:.0f} MB",
-            )
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", Location(file=str(path))) from None
 
 
 def _lines(text: str) -> Iterator[str]:

@@ -36,8 +36,8 @@ import pandas as pd
 
 from ictfootprint.collection.encoding import decode
 from ictfootprint.compute.travel import positions
+from ictfootprint.csvfile import read_bounded
 from ictfootprint.errors import InputError, Location
-from ictfootprint.reference.loader import defaults
 from ictfootprint.reference.travel import airports
 
 ALIASES: Final = {
@@ -82,7 +82,7 @@ def _key(text: str) -> str:
 def read_flights(path: Path, year: int, *, encoding: str | None = None) -> pd.DataFrame:
     """The legs of ``path`` as ``row, origin, destination, cabin, passengers, trips, date``."""
     name = str(path)
-    return parse_flights(_read_bounded(path), name, year, encoding=encoding)
+    return parse_flights(read_bounded(path), name, year, encoding=encoding)
 
 
 def parse_flights(
@@ -247,19 +247,3 @@ def _refuse(
         expected=expected,
         found=found,
     )
-
-
-def _read_bounded(path: Path) -> bytes:
-    limit = int(defaults()["collection"]["max_file_megabytes"]) * 2**20
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(
-                "file too large",
-                Location(file=str(path)),
-                expected=f"at most {limit // 2**20} MB",
-                found=f"{size / 2**20:.0f} MB",
-            )
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", Location(file=str(path))) from None

@@ -36,9 +36,8 @@ from typing import Final
 
 from ictfootprint.collection.characters import refused_character
 from ictfootprint.collection.encoding import decode
-from ictfootprint.csvfile import CsvFile, CsvRow, parse_year
+from ictfootprint.csvfile import CsvFile, CsvRow, parse_year, read_bounded
 from ictfootprint.errors import InputError, Location
-from ictfootprint.organisation.flights_file import _read_bounded
 from ictfootprint.reference.countries import countries
 
 #: category → (indicator, what the quantity measures)
@@ -75,7 +74,7 @@ class InventoryRow:
 
 def read_inventory(path: Path, *, encoding: str | None = None) -> list[InventoryRow]:
     name = str(path)
-    text, _used = decode(_read_bounded(path), name, encoding)
+    text, _used = decode(read_bounded(path), name, encoding)
     first = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
     header = tuple(c.strip().lower() for c in first)
     for column in REQUIRED:
