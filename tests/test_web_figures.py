@@ -305,3 +305,24 @@ def test_map_heading_has_no_latin_punctuation_in_chinese_and_arabic(world: World
 def test_home_still_says_the_data_is_illustrative(world: World) -> None:
     # the notice read the map's first row's flags, which the sector totals do not carry
     assert "Illustrative data:" in world.client.get("/en/").text
+
+
+def test_explorer_of_a_large_store_does_not_list_every_entity(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 10,000 reporters the entity list was 10,000 options (700 kB of page): beyond
+    ENTITY_CHOICES_MAX it lists the chosen countries' entities, or offers an id to type."""
+    from ictfootprint.web import pages
+
+    every = re.findall(r'<option value="([^"]+)"', world.client.get("/en/explore").text)
+    assert "illustrative-op-a" in every  # the small store lists them all
+    monkeypatch.setattr(pages, "ENTITY_CHOICES_MAX", 2)
+    page = world.client.get("/en/explore?year=2023").text
+    entity_field = page.split('for="f-entity"')[1].split("</div>")[0]
+    assert "<select" not in entity_field and 'name="entity" type="text"' in entity_field
+    assert "choose a country to list its entities" in entity_field
+    kenya = world.client.get("/en/explore?country=KEN").text.split('for="f-entity"')[1]
+    listed = re.findall(r'<option value="([^"]+)"', kenya.split("</select>")[0])
+    assert listed and all(world.store.entity(e).country == "KEN" for e in listed), listed
+    typed = world.client.get("/en/explore?entity=illustrative-op-a")
+    assert typed.status_code == 200 and "Illustrative Operator A" in typed.text

@@ -380,16 +380,30 @@ def _region_groups() -> list[tuple[str, list[Any]]]:
     return [(label, [r for r in found if r.kind in kinds]) for label, kinds in REGION_GROUPS]
 
 
+# The most entities the explorer's entity list offers at once: a national store has a few
+# dozen, a global one ten thousand (a list of 10,000 options is 700 kB of page and useless on a
+# phone). Beyond it, the list holds the entities of the chosen countries, and an entity id can
+# be typed.
+ENTITY_CHOICES_MAX: Final = 300
+
+
 def _filter_choices(store: Store, filters: ObservationFilters, lang: str) -> dict[str, Any]:
     """What the explorer's selects offer: published entities (by name, in the page's language
-    for countries and regions) and the countries they are in."""
+    for countries and regions; all of them, or those of the chosen countries when there are
+    more than ``ENTITY_CHOICES_MAX``) and the countries they are in."""
     entities = store.published_entity_labels()
     areas = sorted({e.country or e.id for e in entities if (e.country or e.id) in countries()})
     area_name = names(lang)["area_name"]
+    listed = entities
+    if len(entities) > ENTITY_CHOICES_MAX:
+        chosen = set(filters.countries or ()) | set(filters.entity or ())
+        listed = [e for e in entities if (e.country or e.id) in chosen or e.id in chosen]
+        listed = listed[:ENTITY_CHOICES_MAX]
     return {
-        "entities": entities,
+        "entities": listed,
+        "entities_capped": len(listed) < len(entities),
         "entity_names": {
-            e.id: area_name(e.id) if e.kind in _AREA_KINDS else e.name for e in entities
+            e.id: area_name(e.id) if e.kind in _AREA_KINDS else e.name for e in listed
         },
         "countries": areas,
         "selected_countries": sorted(filters.countries or ()),
