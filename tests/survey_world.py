@@ -43,12 +43,22 @@ def country_with_answers(store: Store) -> None:
     with accepted values that must stay out of the operators' sum)."""
     operators(store)
     store.add_entity(
-        Entity(id="dc-fr", name="Data centre FR (test)", kind=EntityKind.COMPANY,
-               country="FRA", subsectors=("data_centre",))
+        Entity(
+            id="dc-fr",
+            name="Data centre FR (test)",
+            kind=EntityKind.COMPANY,
+            country="FRA",
+            subsectors=("data_centre",),
+        )
     )
     store.add_entity(
-        Entity(id="op-be", name="Operator BE (test)", kind=EntityKind.COMPANY,
-               country="BEL", subsectors=("mobile_network",))
+        Entity(
+            id="op-be",
+            name="Operator BE (test)",
+            kind=EntityKind.COMPANY,
+            country="BEL",
+            subsectors=("mobile_network",),
+        )
     )
     answers = dict(ANSWERS)
     answers["dc-fr"] = HEADER + f"energy_total,{YEAR},5,GWh,reported,Meters,\n"

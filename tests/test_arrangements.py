@@ -17,29 +17,38 @@ from ictfootprint.surveys.arrangements import questions, world_arrangements
 
 YEAR = 2025
 HEADER = "indicator,year,value,unit,method,source,comment\n"
-HOSTILE = "<script>alert(1)</script> =HYPERLINK(\"http://x\")"
-FRANCE = HEADER + "\n".join(
-    [
-        f"arrangement_mandate,{YEAR},mandated,,reported,Focal point,Arcep; Loi 2021-1755 (REEN)",
-        f"arrangement_authority_kind,{YEAR},regulator,,reported,Focal point,Arcep",
-        f"arrangement_mandate_year,{YEAR},2021,,reported,Focal point,",
-        f"arrangement_collects_energy,{YEAR},mandatory,,reported,Focal point,",
-        f"arrangement_collects_ghg,{YEAR},mandatory,,reported,Focal point,",
-        f"arrangement_covers_networks,{YEAR},mandatory,,reported,Focal point,",
-        f"arrangement_covers_data_centres,{YEAR},mandatory,,reported,Focal point,",
-        f"arrangement_covers_devices,{YEAR},mandatory,,reported,Focal point,",
-        f"arrangement_frequency,{YEAR},annual,,reported,Focal point,",
-        f'arrangement_plans,{YEAR},extend,,reported,Focal point,"{HOSTILE.replace(chr(34), chr(34) * 2)}"',
-    ]
-) + "\n"
-KENYA = HEADER + "\n".join(
-    [
-        f"arrangement_mandate,{YEAR},planned,,reported,Focal point,Draft regulation",
-        f"arrangement_authority_kind,{YEAR},regulator,,reported,Focal point,",
-        f"arrangement_collects_energy,{YEAR},voluntary,,reported,Focal point,",
-        f"arrangement_frequency,{YEAR},one_off,,reported,Focal point,",
-    ]
-) + "\n"
+HOSTILE = '<script>alert(1)</script> =HYPERLINK("http://x")'
+QUOTED = '"' + HOSTILE.replace('"', '""') + '"'
+FRANCE = (
+    HEADER
+    + "\n".join(
+        [
+            f"arrangement_mandate,{YEAR},mandated,,reported,FP,Arcep; Loi 2021-1755 (REEN)",
+            f"arrangement_authority_kind,{YEAR},regulator,,reported,Focal point,Arcep",
+            f"arrangement_mandate_year,{YEAR},2021,,reported,Focal point,",
+            f"arrangement_collects_energy,{YEAR},mandatory,,reported,Focal point,",
+            f"arrangement_collects_ghg,{YEAR},mandatory,,reported,Focal point,",
+            f"arrangement_covers_networks,{YEAR},mandatory,,reported,Focal point,",
+            f"arrangement_covers_data_centres,{YEAR},mandatory,,reported,Focal point,",
+            f"arrangement_covers_devices,{YEAR},mandatory,,reported,Focal point,",
+            f"arrangement_frequency,{YEAR},annual,,reported,Focal point,",
+            f"arrangement_plans,{YEAR},extend,,reported,Focal point,{QUOTED}",
+        ]
+    )
+    + "\n"
+)
+KENYA = (
+    HEADER
+    + "\n".join(
+        [
+            f"arrangement_mandate,{YEAR},planned,,reported,Focal point,Draft regulation",
+            f"arrangement_authority_kind,{YEAR},regulator,,reported,Focal point,",
+            f"arrangement_collects_energy,{YEAR},voluntary,,reported,Focal point,",
+            f"arrangement_frequency,{YEAR},one_off,,reported,Focal point,",
+        ]
+    )
+    + "\n"
+)
 
 
 def _countries(store: Store) -> None:

@@ -26,13 +26,26 @@ def db(tmp_path: Path) -> str:
 def test_compare_prints_the_difference_and_its_causes(db: str, tmp_path: Path) -> None:
     path = published_file(tmp_path)
     done = runner.invoke(
-        app, ["surveys", "import", str(path), "--survey", "arcep", "--source", CITATION,
-              "--db", db, "-f", "json"]
+        app,
+        [
+            "surveys",
+            "import",
+            str(path),
+            "--survey",
+            "arcep",
+            "--source",
+            CITATION,
+            "--db",
+            db,
+            "-f",
+            "json",
+        ],
     )
     assert done.exit_code == 0, done.output
     assert json.loads(done.output)["written"] == 3
-    out = runner.invoke(app, ["surveys", "compare", "arcep", "--year", str(YEAR), "--db", db,
-                              "-f", "json"])
+    out = runner.invoke(
+        app, ["surveys", "compare", "arcep", "--year", str(YEAR), "--db", db, "-f", "json"]
+    )
     assert out.exit_code == 0, out.output
     lines = {line["line"]: line for line in json.loads(out.output)["lines"]}
     assert lines["op-ghg-s1s2"]["difference"] == -112000.0
@@ -45,7 +58,7 @@ def test_mapping_command_reads_the_shipped_file() -> None:
     out = runner.invoke(app, ["surveys", "mapping", "arcep", "-f", "json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
-    assert data["country"] == "FRA" and any(l["our_choice"] for l in data["lines"])
+    assert data["country"] == "FRA" and any(line["our_choice"] for line in data["lines"])
 
 
 def test_bad_mapping_file_exits_with_one_line(tmp_path: Path) -> None:

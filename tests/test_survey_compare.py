@@ -10,8 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from ictfootprint.errors import InputError
-from ictfootprint.store import Store
-from ictfootprint.store import survey_figures
+from ictfootprint.store import Store, survey_figures
 from ictfootprint.store.schema import SURVEYS_APPEND_ONLY
 from ictfootprint.surveys.compare import compare
 from ictfootprint.surveys.published import import_published
@@ -98,9 +97,7 @@ def test_bad_published_file_is_refused_whole(
 
 def test_duplicate_published_line_and_year_is_refused(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "twice.csv"
-    path.write_text(
-        "line,year,value\nop-energy,2025,3.8\nop-energy,2025,3.9\n", encoding="utf-8"
-    )
+    path.write_text("line,year,value\nop-energy,2025,3.8\nop-energy,2025,3.9\n", encoding="utf-8")
     with pytest.raises(InputError, match="first at row 2") as caught:
         import_published(store, path, "arcep", citation=CITATION)
     assert "row 3" in caught.value.one_line()

@@ -89,7 +89,7 @@ def test_a_mapping_file_is_read_like_a_shipped_one(tmp_path: Path) -> None:
             "field 'respondent'",
             "unknown respondent",
         ),
-        ('id = "q1"', "id = \"q1'; DROP TABLE users; --\"", "row 10, field 'id'", "not an id"),
+        ('id = "q1"', 'id = "q1\'; DROP TABLE users; --"', "row 10, field 'id'", "not an id"),
         ('label = "Emissions"', "label = 3", "row 17, field 'label'", "not text"),
         ('unit = "GWh"', 'unit = "GWh', "survey.toml, row 12", "not valid TOML"),
         (

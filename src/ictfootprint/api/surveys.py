@@ -18,7 +18,13 @@ from ictfootprint.errors import NotFoundError
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(principal)], tags=["surveys"])
 SurveyId = Annotated[
-    str, Path(min_length=1, max_length=64, pattern="^[a-z0-9][a-z0-9_-]*$", description="A shipped survey.")
+    str,
+    Path(
+        min_length=1,
+        max_length=64,
+        pattern="^[a-z0-9][a-z0-9_-]*$",
+        description="A shipped survey.",
+    ),
 ]
 
 
@@ -55,7 +61,9 @@ def _shipped(survey: str) -> str:
     return survey
 
 
-@router.get("/surveys/{survey}/comparison", response_model=ComparisonOut, responses=responses(400, 404))
+@router.get(
+    "/surveys/{survey}/comparison", response_model=ComparisonOut, responses=responses(400, 404)
+)
 async def survey_comparison(
     request: Request,
     survey: SurveyId,

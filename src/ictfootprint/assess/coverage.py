@@ -11,7 +11,6 @@ from typing import Any, Final
 
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import Entity, EntityKind
-from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.respondents import respondent, respondents
 from ictfootprint.store import Store
 from ictfootprint.store.observations import best_available
@@ -123,8 +122,12 @@ def survey_mapping(
             for line in mapping.mapped
         ],
         "survey_only": [
-            {"family": line.respondent, "line": line.id, "variable": line.label,
-             "note": line.note or ""}
+            {
+                "family": line.respondent,
+                "line": line.id,
+                "variable": line.label,
+                "note": line.note or "",
+            }
             for line in mapping.lines
             if line.indicator is None
         ],

@@ -142,7 +142,14 @@ def arrangements_command(
         return
     print_table(
         f"Monitoring arrangements: {len(result.countries)} countries answered",
-        ["country", "region", "year", "mandate", "authority", *(c.split("_", 2)[2] for c in COLLECTS)],
+        [
+            "country",
+            "region",
+            "year",
+            "mandate",
+            "authority",
+            *(c.split("_", 2)[2] for c in COLLECTS),
+        ],
         [
             [
                 c.country,

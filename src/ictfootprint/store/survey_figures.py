@@ -110,9 +110,9 @@ def current(
 ) -> list[SurveyFigure]:
     """The current revision of each (line, year) series of a survey, by line and year."""
     table = survey_figures.c
-    latest = select(
-        table.line_id, table.year, func.max(table.revision).label("revision")
-    ).where(table.survey_id == survey_id)
+    latest = select(table.line_id, table.year, func.max(table.revision).label("revision")).where(
+        table.survey_id == survey_id
+    )
     if years is not None:
         latest = latest.where(table.year.in_(list(years)))
     if line_id is not None:

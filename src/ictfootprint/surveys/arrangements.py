@@ -130,8 +130,10 @@ def world_arrangements(
     for o in sorted(held, key=lambda o: o.id):
         if o.year != latest[o.entity_id]:
             continue
-        text = o.value_text if o.value_text is not None else (
-            f"{o.value:.0f}" if o.value is not None else None
+        text = (
+            o.value_text
+            if o.value_text is not None
+            else (f"{o.value:.0f}" if o.value is not None else None)
         )
         if text is not None:
             answers[o.entity_id][o.indicator_id] = text

@@ -117,16 +117,12 @@ class SurveyComparison:
         }
 
 
-def compare(
-    store: Store, survey: str, *, years: list[int] | None = None
-) -> SurveyComparison:
+def compare(store: Store, survey: str, *, years: list[int] | None = None) -> SurveyComparison:
     """Every published figure of the survey (for ``years``, else all) against our sum."""
     mapping = load_mapping(survey)
     with store.engine.connect() as connection:
         figures = _figures.current(connection, mapping.id, years)
-    known = [
-        e for e in store.entities() if e.kind in IN_SECTOR and e.country == mapping.country
-    ]
+    known = [e for e in store.entities() if e.kind in IN_SECTOR and e.country == mapping.country]
     names = {e.id: e.name for e in store.entities()}
     lines: list[LineComparison] = []
     not_comparable: list[dict[str, Any]] = []
@@ -144,9 +140,7 @@ def compare(
             )
             continue
         lines.append(_compare_line(store, mapping, line, figure, known, names))
-    return SurveyComparison(
-        mapping, sorted({f.year for f in figures}), lines, not_comparable
-    )
+    return SurveyComparison(mapping, sorted({f.year for f in figures}), lines, not_comparable)
 
 
 def _of_respondent(entities: list[Entity], respondent_id: str) -> list[Entity]:
@@ -155,7 +149,11 @@ def _of_respondent(entities: list[Entity], respondent_id: str) -> list[Entity]:
 
 
 def _accepted(
-    store: Store, entities: list[Entity], indicator_id: str, year: int, line: SurveyLine,
+    store: Store,
+    entities: list[Entity],
+    indicator_id: str,
+    year: int,
+    line: SurveyLine,
     country: str,
 ) -> dict[str, StoredObservation]:
     """Each entity's value from an accepted submission: for the country, else its total."""

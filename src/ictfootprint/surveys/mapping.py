@@ -161,10 +161,10 @@ def parse_mapping(text: str, file: str) -> SurveyMapping:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+)", str(exc))
+        at_line = re.search(r"line (\d+)", str(exc))
         raise InputError(
             "not valid TOML: " + str(exc).split(" (at")[0],
-            Location(file=file, row=int(found.group(1)) if found else None),
+            Location(file=file, row=int(at_line.group(1)) if at_line else None),
         ) from None
     lines_at = _entry_lines(text)
     survey = raw.get("survey")
@@ -216,7 +216,7 @@ def parse_mapping(text: str, file: str) -> SurveyMapping:
                 raise InputError(
                     "unknown indicator",
                     where.at("indicator"),
-                    expected="an indicator id of the catalogue (ictfootprint catalogue), or \"\"",
+                    expected='an indicator id of the catalogue (ictfootprint catalogue), or ""',
                     found=indicator_id,
                 )
             if found.value_type != "quantity" or not is_compatible(unit, found.unit):
@@ -340,8 +340,9 @@ def _unknown_keys(
             )
 
 
-def _text(entry: dict[str, Any], key: str, where: _Where, *, required: bool = True,
-          pattern: bool = False) -> str:
+def _text(
+    entry: dict[str, Any], key: str, where: _Where, *, required: bool = True, pattern: bool = False
+) -> str:
     value = entry.get(key, "")
     if not isinstance(value, str):
         raise InputError(
@@ -349,7 +350,7 @@ def _text(entry: dict[str, Any], key: str, where: _Where, *, required: bool = Tr
         )
     value = value.strip()
     if required and not value:
-        raise InputError("missing", where.at(key), expected=f"{key} = \"...\"")
+        raise InputError("missing", where.at(key), expected=f'{key} = "..."')
     if len(value) > _MAX_TEXT or any(ord(c) < 32 and c not in "\t" for c in value):
         raise InputError(
             "text too long or with control characters",

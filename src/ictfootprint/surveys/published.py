@@ -79,8 +79,11 @@ def read_published(
                 raise InputError(
                     f"missing column {column!r}",
                     Location(file=name, row=1, column=column),
-                    expected="columns " + ",".join(REQUIRED) + " (optional: "
-                    + ",".join(OPTIONAL) + ")",
+                    expected="columns "
+                    + ",".join(REQUIRED)
+                    + " (optional: "
+                    + ",".join(OPTIONAL)
+                    + ")",
                     found=",".join(header)[:200],
                 )
         for column in header:
@@ -144,9 +147,7 @@ def _figure(
             "not a number", at("value"), expected=f"a number in {line.unit}", found=row["value"]
         ) from None
     if not math.isfinite(number_read) or number_read < 0:
-        raise InputError(
-            "not a finite number of 0 or more", at("value"), found=row["value"][:40]
-        )
+        raise InputError("not a finite number of 0 or more", at("value"), found=row["value"][:40])
     unit_received = row.get("unit") or line.unit
     parse_unit(unit_received, at("unit"))
     if not is_compatible(unit_received, line.unit):
@@ -167,15 +168,15 @@ def _figure(
     for entity_id in covers:
         if not _ENTITY.match(entity_id):
             raise InputError(
-                "not an entity id", at("covers"), expected="entity ids separated by ';'",
+                "not an entity id",
+                at("covers"),
+                expected="entity ids separated by ';'",
                 found=entity_id[:40],
             )
     if len(set(covers)) != len(covers):
         raise InputError("an entity named twice", at("covers"), found=row["covers"][:80])
     note = row.get("note") or None
-    if note is not None and (
-        len(note) > _MAX_NOTE or any(ord(c) < 32 and c != "\t" for c in note)
-    ):
+    if note is not None and (len(note) > _MAX_NOTE or any(ord(c) < 32 and c != "\t" for c in note)):
         raise InputError(
             "note too long or with control characters",
             at("note"),
