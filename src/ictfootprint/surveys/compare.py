@@ -281,3 +281,17 @@ def _compare_line(
     if not methods and not causes:
         causes.append(Cause("coverage", "no accepted value for this line and year"))
     return result
+
+
+def survey_comparisons(store: Store, country: str, year: int) -> list[SurveyComparison]:
+    """The comparisons of every shipped survey of ``country`` that has figures for ``year``
+    (the round page's section)."""
+    from ictfootprint.surveys.mapping import shipped_surveys
+
+    found = []
+    for survey in shipped_surveys():
+        if load_mapping(survey).country == country:
+            result = compare(store, survey, years=[year])
+            if result.lines or result.not_comparable:
+                found.append(result)
+    return found
