@@ -48,8 +48,15 @@ def test_round_page_compares_the_published_figures(tmp_path: Path, lang: str) ->
 
     api = Api(f"sqlite:///{tmp_path / 'round.db'}")
     service.create_round(
-        api.store, custodian_id="arcep", name="Enquête", year=YEAR, entity_ids=OPERATORS,
-        opens_on=day(0), deadline=day(30), lang="fr", contacts=contacts(),
+        api.store,
+        custodian_id="arcep",
+        name="Enquête",
+        year=YEAR,
+        entity_ids=OPERATORS,
+        opens_on=day(0),
+        deadline=day(30),
+        lang="fr",
+        contacts=contacts(),
     )
     for entity_id, text in ANSWERS.items():
         sent = submit(api.store, text.encode(), f"{entity_id}.csv", entity_id)
