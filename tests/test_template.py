@@ -79,6 +79,9 @@ def test_round_trip_every_respondent_and_language(rid: str, lang: str) -> None:
     ]
     letters = {5: "E", 6: "F"}
     assert got == [(*w[:6], f"{letters[w[7]]}{w[6]}") for w in written]
+    if not written:  # a questionnaire of categories only (national-focal-point)
+        assert rid == "national-focal-point" and raw.values == []
+        return
     first = raw.values[0]
     sheet = template.text(lang)["data_sheet"]
     assert first.where.location.sheet == sheet and first.where.location.field == "value"

@@ -20,6 +20,7 @@ from ictfootprint.api import (
     reads,
     rounds,
     shares,
+    surveys,
     templates,
     trends,
     writes,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(exports.router)
     app.include_router(writes.router)
     app.include_router(rounds.router)
+    app.include_router(surveys.router)
     app.include_router(templates.router)
     web.install(app)
 

@@ -11,8 +11,6 @@ from typing import Any, Final
 
 from ictfootprint.errors import InputError, Location
 from ictfootprint.model import Entity, EntityKind
-from ictfootprint.reference.catalogue import catalogue
-from ictfootprint.reference.loader import read_csv
 from ictfootprint.reference.respondents import respondent, respondents
 from ictfootprint.store import Store
 from ictfootprint.store.observations import best_available
@@ -101,36 +99,37 @@ def coverage(
 def survey_mapping(
     survey: str = "arcep", respondent_type: str = "telecom-operator"
 ) -> dict[str, Any]:
-    """What a national survey's variables map to, and what is missing on either side."""
-    if survey != "arcep":
-        raise InputError("unknown survey", Location(field="survey"), expected="arcep", found=survey)
-    rows = read_csv("survey_arcep.csv")
-    known = catalogue()
-    mapped = [r for r in rows if r["indicator_id"]]
-    for row in mapped:
-        if row["indicator_id"] not in known:
-            raise InputError(
-                "survey mapping names an unknown indicator",
-                Location(file="survey_arcep.csv", field="indicator_id"),
-                found=row["indicator_id"],
-            )
+    """What a national survey's lines map to, and what is missing on either side. ``survey``
+    is a shipped survey id or a mapping file (:mod:`ictfootprint.surveys.mapping`)."""
+    from ictfootprint.surveys.mapping import load_mapping
+
+    mapping = load_mapping(survey)
     asked = respondent(respondent_type).required
-    covered = {r["indicator_id"] for r in mapped}
+    covered = {line.indicator for line in mapping.mapped}
     return {
-        "survey": survey,
+        "survey": mapping.id,
+        "about": mapping.summary(),
         "maps": [
             {
-                "family": r["family"],
-                "variable": r["variable"],
-                "indicator": r["indicator_id"],
-                "note": r["note"] or None,
+                "family": line.respondent,
+                "line": line.id,
+                "variable": line.label,
+                "indicator": line.indicator,
+                "unit": line.unit,
+                "our_choice": line.choice,
+                "note": line.note or line.choice,
             }
-            for r in mapped
+            for line in mapping.mapped
         ],
         "survey_only": [
-            {"family": r["family"], "variable": r["variable"], "note": r["note"]}
-            for r in rows
-            if not r["indicator_id"]
+            {
+                "family": line.respondent,
+                "line": line.id,
+                "variable": line.label,
+                "note": line.note or "",
+            }
+            for line in mapping.lines
+            if line.indicator is None
         ],
         "catalogue_only": [i for i in asked if i not in covered],
         "respondent": respondent_type,

@@ -182,7 +182,9 @@ def coverage_command(
 
 @app.command("survey-mapping")
 def survey_mapping_command(
-    survey: str = typer.Option("arcep", help="National survey: arcep."),
+    survey: str = typer.Option(
+        "arcep", help="National survey: a shipped id (arcep) or a mapping file (TOML)."
+    ),
     respondent: str = typer.Option("telecom-operator", help="Respondent type compared."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:

@@ -444,3 +444,39 @@ mail_links = Table(
     Column("used_at", DateTime(timezone=True)),
     Index(None, "subject_ref"),
 )
+
+# Figures a national survey's publisher published (issue 16, item 6): e.g. a regulator's total
+# for the operators it surveys, read from a file and compared with the sum of the country's
+# accepted submissions. Not observations: a published total covers the entities the publisher
+# names, not the country, and must not stand in a country's series. Append-only: a changed
+# figure is the next revision of its (survey, line, year) series.
+SURVEYS_APPEND_ONLY: Final = ("survey_figures",)
+
+survey_figures = Table(
+    "survey_figures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("survey_id", String(64), nullable=False),
+    Column("line_id", String(64), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("country", String(3), nullable=False),
+    Column("indicator_id", String(64)),
+    Column("subsector", String(30)),
+    # in the indicator's unit (the line's own unit when it maps onto no indicator)
+    Column("value", Double, nullable=False),
+    Column("unit", String(64), nullable=False),
+    Column("value_received", String(64), nullable=False),
+    Column("unit_received", String(64), nullable=False),
+    # how the publisher got the figure (reported by the respondents, or estimated)
+    Column("method", String(20), nullable=False),
+    # the entities the publisher says the figure covers (entity ids; empty: not said)
+    Column("covers", JSON, nullable=False),
+    Column("note", Text),
+    Column("source", Text, nullable=False),
+    Column("lineage", JSON, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(100), nullable=False),
+    UniqueConstraint("survey_id", "line_id", "year", "revision"),
+    Index(None, "country", "year"),
+)

@@ -26,6 +26,7 @@ from ictfootprint.rounds import notices, service
 from ictfootprint.rounds.report import round_report
 from ictfootprint.store import rounds as _rounds
 from ictfootprint.store.database import now
+from ictfootprint.surveys.compare import survey_comparisons
 from ictfootprint.web import session
 from ictfootprint.web.pages import Lang
 from ictfootprint.web.work import PRIVATE, CsrfField, acting, private_page, required_user
@@ -107,6 +108,7 @@ def _round_context(
         "statuses": report.statuses,
         "names": report.names,
         "report": report,
+        "comparisons": survey_comparisons(store, held.country, record.year),
     }
 
 
