@@ -7,7 +7,8 @@ needs beyond Markdown are added here, on the token stream.
   contents;
 - a link to another chapter's file (``02-respondents.md``) becomes that chapter's page
   (``/fr/guide/respondents``, or ``#chapter-respondents`` in the one-document print);
-- code blocks stay left-to-right on an Arabic page (commands are read as typed);
+- code stays left-to-right on an Arabic page (commands are read as typed) and is marked
+  ``translate="no"``: it is program text, the same in every language;
 - a block quote after the chapter's last ``##`` heading (the self-check quiz) is an answer,
   folded in a ``<details>`` element whose summary is ``answer_label`` (open in print).
 """
@@ -40,6 +41,7 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("blockquote_open", _blockquote_open)
     md.add_render_rule("blockquote_close", _blockquote_close)
     md.add_render_rule("fence", _fence)
+    md.add_render_rule("code_inline", _code_inline)
     return md
 
 
@@ -63,7 +65,12 @@ def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any)
     token = tokens[idx]
     language = token.info.strip().split(" ")[0]
     kind = f' class="language-{escape(language)}"' if language else ""
-    return f'<pre dir="ltr"><code{kind}>{escape(token.content)}</code></pre>\n'
+    return f'<pre dir="ltr" translate="no"><code{kind}>{escape(token.content)}</code></pre>\n'
+
+
+def _code_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    # an identifier or a command, the same in every language: left to right, not translated
+    return f'<code dir="ltr" translate="no">{escape(tokens[idx].content)}</code>'
 
 
 def render(
