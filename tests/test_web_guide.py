@@ -119,3 +119,22 @@ def test_an_installed_package_reads_the_guide_it_ships(tmp_path: Path) -> None:
     root, title = done.stdout.splitlines()
     assert root == str(shipped)
     assert title == guide.introduction("zh").title
+
+
+def test_the_guide_as_pdf(world: World) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from ictfootprint.reports.pdf import pdf_available
+
+    if pdf_available() is not None:
+        pytest.skip(pdf_available())
+    answer = world.client.get("/ar/guide.pdf")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/pdf"
+    reader = PdfReader(BytesIO(answer.content))
+    assert reader.trailer["/Root"]["/Lang"] == "ar"
+    text = "".join(page.extract_text() for page in reader.pages)
+    for chapter in guide.chapters("ar"):  # words: a title mixing scripts extracts reordered
+        assert all(word in text for word in chapter.title.split()), chapter.title

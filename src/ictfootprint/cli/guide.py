@@ -38,17 +38,9 @@ def guide_command(
 
 def _pdf(document: str) -> bytes:
     from ictfootprint.errors import InputError, Location
+    from ictfootprint.reports.pdf import html_to_pdf, pdf_available
 
-    try:
-        from ictfootprint.reports import pdf  # type: ignore[import-not-found,import-untyped,unused-ignore]
-    except ImportError:
-        raise InputError(
-            "this installation cannot print PDF yet",
-            Location(field="output"),
-            expected="a file name ending in .html",
-        ) from None
-    reason = pdf.pdf_available()
+    reason = pdf_available()
     if reason is not None:
-        raise InputError(f"cannot print PDF: {reason}", Location(field="output"))
-    result: bytes = pdf.html_to_pdf(document)
-    return result
+        raise InputError(reason, Location(field="output"), expected="a file name ending in .html")
+    return html_to_pdf(document)

@@ -1,8 +1,9 @@
 """The guide for a national statistics office or regulator, as pages: ``/{lang}/guide`` (the
 introduction and the chapters' list) and ``/{lang}/guide/{chapter}`` (one chapter, its table of
-contents, the previous and the next). The text is ``docs/guide/<lang>/`` (``ictfootprint.guide``),
-rendered by markdown-it-py with raw HTML off; the page is the same for everyone, so it is
-cached like the catalogue's.
+contents, the previous and the next), and printed: ``/{lang}/guide.pdf`` (the one-document form
+of ``web/guide_book.py`` through ``reports.pdf.html_to_pdf``, made once per language). The
+text is ``docs/guide/<lang>/`` (``ictfootprint.guide``), rendered by markdown-it-py with raw
+HTML off; a page is the same for everyone, so browsers may keep it an hour.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Path, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from ictfootprint import guide
+from ictfootprint.api.problems import ApiError
 from ictfootprint.guide.render import render
 from ictfootprint.web import i18n
+from ictfootprint.web.guide_book import book_pdf
 from ictfootprint.web.pages import Lang
 from ictfootprint.web.render import HTML, PAGE_HEADERS, here, html
 
@@ -52,3 +56,21 @@ def guide_home(request: Request, lang: Lang) -> Response:
 @router.get("/{lang:lang}/guide/{slug}")
 def guide_chapter(request: Request, lang: Lang, slug: Slug) -> Response:
     return _page(request, lang, guide.chapter(lang, slug))
+
+
+@router.get("/{lang:lang}/guide.pdf")
+async def guide_pdf(lang: Lang) -> Response:
+    from ictfootprint.reports.pdf import pdf_available
+
+    reason = pdf_available()
+    if reason is not None:
+        raise ApiError(503, reason)
+    data = await run_in_threadpool(book_pdf, lang)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            **HEADERS,
+            "Content-Disposition": f'inline; filename="ictfootprint-guide-{lang}.pdf"',
+        },
+    )

@@ -6,6 +6,7 @@ document printed (``ictfootprint.reports.pdf.html_to_pdf``).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from typing import Final
 
@@ -72,3 +73,12 @@ def book_html(lang: str) -> str:
         + "\n".join(parts[1:])
         + "\n</body>\n</html>\n"
     )
+
+
+@lru_cache(maxsize=6)
+def book_pdf(lang: str) -> bytes:
+    """The guide in ``lang`` as PDF (tagged, fonts embedded; the same bytes every time, so it
+    is made once per language and kept)."""
+    from ictfootprint.reports.pdf import html_to_pdf
+
+    return html_to_pdf(book_html(lang))
