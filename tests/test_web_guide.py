@@ -138,3 +138,12 @@ def test_the_guide_as_pdf(world: World) -> None:
     text = "".join(page.extract_text() for page in reader.pages)
     for chapter in guide.chapters("ar"):  # words: a title mixing scripts extracts reordered
         assert all(word in text for word in chapter.title.split()), chapter.title
+
+
+def test_a_line_break_in_chinese_text_is_no_space() -> None:
+    from ictfootprint.guide.render import render
+
+    html = render(
+        "审核员\n审核。范围，\nCSV 行\nAPI 和 English\ntext", chapter_href=str, answer_label="?"
+    ).html
+    assert "审核员审核。范围，CSV 行\nAPI 和 English\ntext" in html

@@ -7,6 +7,7 @@ needs beyond Markdown are added here, on the token stream.
   contents;
 - a link to another chapter's file (``02-respondents.md``) becomes that chapter's page
   (``/fr/guide/respondents``, or ``#chapter-respondents`` in the one-document print);
+- a line break inside Chinese text is removed (a browser would show it as a space);
 - code stays left-to-right on an Arabic page (commands are read as typed) and is marked
   ``translate="no"``: it is program text, the same in every language;
 - a block quote after the chapter's last ``##`` heading (the self-check quiz) is an answer,
@@ -25,6 +26,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
+# a line break inside Chinese text is no space (browsers would show one between two characters)
+_CJK: Final = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_CJK_PUNCTUATION: Final = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 _CHAPTER_LINK: Final = re.compile(r"^(?:\.\./[a-z]{2}/)?\d\d-([a-z-]+)\.md(#.*)?$")
 
 
@@ -68,6 +72,12 @@ def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any)
     return f'<pre dir="ltr" translate="no"><code{kind}>{escape(token.content)}</code></pre>\n'
 
 
+def _no_space(before: str, after: str) -> bool:
+    """Whether a line break between these two characters is no space (Chinese text)."""
+    both = bool(_CJK.match(before) and _CJK.match(after))
+    return both or bool(_CJK_PUNCTUATION.match(before) or _CJK_PUNCTUATION.match(after))
+
+
 def _code_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     # an identifier or a command, the same in every language: left to right, not translated
     return f'<code dir="ltr" translate="no">{escape(tokens[idx].content)}</code>'
@@ -106,7 +116,12 @@ def render(
         elif token.type in ("blockquote_open", "blockquote_close") and n > last_h2:
             token.meta["answer"] = True
         elif token.type == "inline" and token.children:
-            for child in token.children:
+            children = token.children
+            for at, child in enumerate(children):
+                if child.type == "softbreak" and 0 < at < len(children) - 1:
+                    before, after = children[at - 1].content, children[at + 1].content
+                    if before and after and _no_space(before[-1], after[0]):
+                        child.type, child.content = "text", ""
                 if child.type == "link_open":
                     href = str(child.attrGet("href") or "")
                     match = _CHAPTER_LINK.match(href)
