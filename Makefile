@@ -10,12 +10,12 @@ UV     := $(BIN)/uv
 UV_VERSION := 0.13.9
 PG_BIN_GLOB := /usr/lib/postgresql/*/bin/initdb
 
-.PHONY: run test setup setup-dev postgres-binaries browser java lint typecheck pytest docs constraints clean
+.PHONY: run test setup setup-dev postgres-binaries browser pdf-libs java lint typecheck pytest docs constraints clean
 
 run: setup
 	$(BIN)/ictfootprint demo
 
-test: setup-dev postgres-binaries browser java lint typecheck docs-check pytest
+test: setup-dev postgres-binaries browser pdf-libs java lint typecheck docs-check pytest
 
 setup: $(VENV)/.runtime-installed
 setup-dev: $(VENV)/.dev-installed
@@ -49,6 +49,17 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    chromium chromium-driver fonts-noto-cjk fonts-noto-core >/dev/null; \
+	fi
+
+# PDF reports (WeasyPrint) need Pango and the Noto fonts (Arabic, CJK), all embedded in the PDF;
+# the report tests render pages to PNG with poppler's pdftoppm.
+pdf-libs:
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || [ ! -x /usr/bin/pdftoppm ] \
+	    || ! fc-list 2>/dev/null | grep -q 'Noto Naskh Arabic' || ! fc-list 2>/dev/null | grep -q 'Noto Sans CJK'; then \
+	  echo "Pango, Noto fonts or pdftoppm not found: installing Debian's packages"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk fonts-dejavu-core poppler-utils >/dev/null; \
 	fi
 
 # The Spark tests (pyspark 4) need Java 17 or later: Debian's headless runtime when no such

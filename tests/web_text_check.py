@@ -1,10 +1,11 @@
 """Is any of our English left on a page in another language?
 
 A page's visible text (not scripts, styles, nor elements marked with another ``lang``, such as
-the language switcher's "English") is searched for the English of our own text: the
-dashboard's msgids and the reference data's English names (indicators, countries, regions,
-respondent types). A phrase found there is English left over unless the language's own text
-uses it too (French keeps "Source", every language keeps "ITU-T L.1470").
+the language switcher's "English", nor program text marked ``translate="no"``) is searched for
+the English of our own text: the dashboard's msgids and the reference data's English names
+(indicators, countries, regions, respondent types). A phrase found there is English left over
+unless the language's own text uses it too (French keeps "Source", every language keeps
+"ITU-T L.1470").
 
     flagged = english_left(visible_text(html), "ar")
     assert flagged == [], flagged
@@ -48,7 +49,9 @@ class _Visible(HTMLParser):
             return
         found = dict(attrs)
         other = (found.get("lang") or self.lang).split("-")[0] != self.lang
-        self.stack.append(tag in self.HIDDEN or other or "hidden" in found)
+        # translate="no": program text (a command, an identifier), the same in every language
+        untranslated = found.get("translate") == "no"
+        self.stack.append(tag in self.HIDDEN or other or "hidden" in found or untranslated)
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in self.VOID and self.stack:

@@ -19,6 +19,7 @@ from ictfootprint.cli import (
     entities,
     export,
     factors,
+    guide,
     mail,
     observations,
     organisation,
@@ -55,6 +56,7 @@ app.command("template")(collection.template_command)
 app.command("submit")(collection.submit_command)
 app.command("export")(export.export_command)
 app.command("serve")(serve.serve_command)
+app.command("guide")(guide.guide_command)
 app.add_typer(collection.review_app, name="review")
 app.add_typer(assess.app, name="assess")
 app.add_typer(sector.app, name="sector")

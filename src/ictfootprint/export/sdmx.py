@@ -243,14 +243,16 @@ _Code = tuple[str, dict[str, str], dict[str, str]]
 
 
 def _codelists() -> list[tuple[str, str, list[_Code]]]:
-    not_applicable: _Code = (NOT_APPLICABLE, {"en": "Not applicable"}, {})
+    # methods' and sub-sectors' names in the six languages, from the dashboard's catalogues
+    from ictfootprint.web import code_names
+
+    names = code_names.in_every_language
+    not_applicable: _Code = (NOT_APPLICABLE, names(code_names.NOT_APPLICABLE), {})
     areas: list[_Code] = [(c.iso3, c.names, {}) for c in countries().values()]
     areas += [(r.code, r.names, {}) for r in regions().values()]
     indicators: list[_Code] = [(i.id, i.names, i.definitions) for i in catalogue().values()]
-    subsectors: list[_Code] = [
-        (s, {"en": s.replace("_", " ").capitalize()}, {}) for s in SUBSECTORS
-    ]
-    methods: list[_Code] = [(m.value, {"en": m.value.capitalize()}, {}) for m in Method]
+    subsectors: list[_Code] = [(s, names(code_names.SUBSECTORS[s]), {}) for s in SUBSECTORS]
+    methods: list[_Code] = [(m.value, names(code_names.METHODS[m.value]), {}) for m in Method]
     unit_codes: list[_Code] = [(code, {"en": unit}, {}) for code, unit in units().items()]
     return [
         (
