@@ -178,3 +178,48 @@ def test_an_upload_link_is_not_a_password_link(store: Store) -> None:
     path = invite(store)
     assert client.get(path.replace("/p/", "/r/")).status_code == 404  # nor the other way
     assert client.get("/en/p/ifl_forged").status_code == 404
+
+
+# the API --------------------------------------------------------------------------------------
+def test_api_invites_within_remit_and_manages_own_tokens(store: Store) -> None:
+    store.add_entity(Entity(id="de-1", name="DE One", kind=EntityKind.COMPANY, country="DEU"))
+    store.add_user("root", Role.ADMIN)
+    store.add_user("rv", Role.REVIEWER, countries=["FRA"])
+    admin = {"Authorization": f"Bearer {store.create_token('root').token}"}
+    plain = {"Authorization": f"Bearer {store.create_token('rv').token}"}
+    client = client_of(store)
+    body = {
+        "name": "sub-1",
+        "role": "submitter",
+        "email": "Sub@Example.org",
+        "language": "zh",
+        "entities": ["op-1"],
+    }
+    assert client.post("/api/v1/users/invitations", json=body, headers=plain).status_code == 403
+    assert client.post("/api/v1/users/invitations", json=body).status_code == 401
+    made = client.post("/api/v1/users/invitations", json=body, headers=admin)
+    assert made.status_code == 201, made.text
+    assert (made.json()["email"], made.json()["language"]) == ("sub@example.org", "zh")
+    assert made.headers["cache-control"] == "private, no-store"
+    again = client.post("/api/v1/users/invitations", json=body, headers=admin)
+    assert again.status_code == 400 and again.json()["error"]["location"]["field"] == "name"
+    bad = client.post(
+        "/api/v1/users/invitations",
+        json={**body, "name": "x2", "email": "not-an-address"},
+        headers=admin,
+    )
+    assert bad.status_code == 400 and bad.json()["error"]["location"]["field"] == "email"
+    assert client.post("/api/v1/password-resets", json={"account": "nobody"}).status_code == 202
+    assert client.post("/api/v1/password-resets", json={"account": "sub-1"}).status_code == 202
+
+    created = client.post("/api/v1/me/tokens", json={"label": "ci", "days": 7}, headers=plain)
+    assert created.status_code == 201 and created.json()["token"].startswith("ifp_")
+    listed = client.get("/api/v1/me/tokens", headers=plain).json()["items"]
+    assert {t["label"] for t in listed} == {None, "ci"} and "token" not in listed[0]
+    theirs = store.tokens("root")[0].id
+    assert client.post(f"/api/v1/me/tokens/{theirs}/revoke", headers=plain).status_code == 404
+    mine = created.json()["id"]
+    revoked = client.post(f"/api/v1/me/tokens/{mine}/revoke", headers=plain)
+    assert revoked.status_code == 200 and revoked.json()["state"] == "revoked"
+    new = {"Authorization": f"Bearer {created.json()['token']}"}
+    assert client.get("/api/v1/me/tokens", headers=new).status_code == 401
