@@ -52,6 +52,10 @@ class ResetIn(In):
     account: str = Field(min_length=1, max_length=254, description="User name or e-mail.")
 
 
+class ResetOut(BaseModel):
+    message: str
+
+
 class TokenIn(In):
     label: str | None = Field(None, max_length=100)
     days: int | None = Field(None, ge=1, le=3650)
@@ -112,7 +116,7 @@ def invite(request: Request, who: SignedIn, body: InvitationIn) -> Response:
     return private(out, 201)
 
 
-@router.post("/password-resets", status_code=202, responses=responses(400))
+@router.post("/password-resets", response_model=ResetOut, status_code=202, responses=responses(400))
 async def request_reset(request: Request, body: ResetIn) -> Response:
     """Ask for a link to choose a new password, sent to the account's e-mail address. The
     answer is the same whether or not the account exists."""
@@ -121,7 +125,8 @@ async def request_reset(request: Request, body: ResetIn) -> Response:
     )
     base = str(request.base_url)
     await run_in_threadpool(lambda: service.request_reset(store, body.account, base_url=base))
-    return Response(status_code=202, headers={"Cache-Control": "private, no-store"})
+    said = "if an account has this name or address, a link was sent to its e-mail address"
+    return private(ResetOut(message=said), 202)
 
 
 @router.get("/me/tokens", response_model=TokensOut, responses=responses(401))
