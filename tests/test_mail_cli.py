@@ -113,3 +113,56 @@ def test_a_wrong_url_or_status_is_one_line_without_the_password(db: str) -> None
     assert "hunter2" not in done.stderr and "Traceback" not in done.stderr
     wrong = run("mail", "log", "--db", db, "--status", "lost")
     assert wrong.returncode == 2 and "expected queued, sending, sent, failed" in wrong.stderr
+
+
+def test_requeue_puts_a_message_stuck_in_sending_back_and_refuses_others(db: str) -> None:
+    from sqlalchemy import update
+
+    from ictfootprint.store.schema import mail_outbox
+
+    store = Store.open(db)
+    with store.transaction() as connection:  # a delivery run that stopped after claiming it
+        connection.execute(
+            update(mail_outbox).where(mail_outbox.c.id == 1).values(status="sending")
+        )
+    refused = run("mail", "requeue", "1", "2", "--db", db)
+    assert refused.returncode != 0 and "message 2: queued" in refused.stderr + refused.stdout
+    assert "Traceback" not in refused.stderr
+    done = run("mail", "requeue", "1", "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert "requeued 1 message(s): 1" in done.stdout
+    logged = json.loads(run("mail", "log", "--db", db, "--format", "json").stdout)
+    assert [m["status"] for m in logged] == ["queued", "queued"]
+    assert store.audit_trail()[0]["action"] == "requeue"
+
+
+def test_users_invite_queues_a_message_in_the_users_language(db: str) -> None:
+    done = run(
+        "users",
+        "invite",
+        "amal",
+        "--role",
+        "member",
+        "--email",
+        "Amal@example.org",
+        "--language",
+        "ar",
+        "--inviter",
+        "ARCEP",
+        "--db",
+        db,
+        "--base-url",
+        "https://footprint.example.org",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "invited member amal <amal@example.org> in ar" in done.stdout
+    logged = json.loads(run("mail", "log", "--db", db, "--format", "json").stdout)
+    assert (logged[-1]["to"], logged[-1]["lang"], logged[-1]["purpose"]) == (
+        "amal@example.org",
+        "ar",
+        "account-invitation",
+    )
+    again = run(
+        "users", "invite", "amal", "--role", "member", "--email", "b@example.org", "--db", db
+    )
+    assert again.returncode != 0 and "user already exists" in again.stderr + again.stdout

@@ -121,7 +121,7 @@ def test_the_keyboard_reaches_the_content_first(site: Site, browser: Browser) ->
 def sign_in(guarded: Guarded, token: str) -> None:
     guarded.goto("/en/signin")
     guarded.page.get_by_label("API token").fill(token)
-    guarded.page.get_by_role("button", name="Sign in").click()
+    guarded.page.get_by_role("button", name="Sign in with an API token").click()
     guarded.page.wait_for_url("**/en/submissions")
 
 

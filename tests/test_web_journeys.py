@@ -92,7 +92,7 @@ class Journey:
     def sign_in(self, token: str) -> None:
         self.goto("/signin")
         self.page.locator("#token").fill(token)
-        self.page.locator("main form button[type=submit]").click()
+        self.page.locator("main form:has(#token) button[type=submit]").click()
         self.page.wait_for_url(f"**/{self.lang}/submissions")
 
     def finish(self) -> None:

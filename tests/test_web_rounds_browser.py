@@ -57,7 +57,7 @@ def browser() -> Iterator[Browser]:
 def sign_in(guarded: Guarded, token: str) -> None:
     guarded.goto("/en/signin")
     guarded.page.get_by_label("API token").fill(token)
-    guarded.page.get_by_role("button", name="Sign in").click()
+    guarded.page.get_by_role("button", name="Sign in with an API token").click()
     guarded.page.wait_for_url("**/en/submissions")
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import event
 
 from ictfootprint import __version__, web
 from ictfootprint.api import (
+    accounts,
     exports,
     organisations,
     problems,
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(writes.router)
     app.include_router(rounds.router)
     app.include_router(surveys.router)
+    app.include_router(accounts.router)
     app.include_router(templates.router)
     web.install(app)
 

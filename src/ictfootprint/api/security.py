@@ -16,6 +16,7 @@ review lives only in submissions, which the public never sees.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Final
 
@@ -83,6 +84,20 @@ def can_review(who: Principal, entity: Entity) -> bool:
 def can_run_rounds_of(who: Principal, custodian_id: str) -> bool:
     """Create and run a custodian's rounds: an admin, or a reviewer who is its focal point."""
     return who.role == Role.ADMIN or (who.role == Role.REVIEWER and custodian_id in who.custodians)
+
+
+def can_invite(
+    who: Principal, role: Role | str, entities: Sequence[Entity], countries: Sequence[str]
+) -> bool:
+    """Invite a user by e-mail: an admin anyone; a reviewer who is a custodian's focal point a
+    submitter, reviewer or member whose entities it reviews and whose countries are its own."""
+    if who.role == Role.ADMIN:
+        return True
+    if who.role != Role.REVIEWER or not who.custodians:
+        return False
+    if role not in (Role.SUBMITTER, Role.REVIEWER, Role.MEMBER):
+        return False
+    return all(can_review(who, e) for e in entities) and set(countries) <= who.countries
 
 
 def can_see_submissions_of(who: Principal, entity: Entity) -> bool:

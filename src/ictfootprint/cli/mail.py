@@ -97,6 +97,21 @@ def log_command(
     )
 
 
+@app.command("requeue")
+def requeue_command(
+    message_id: list[int] = typer.Argument(..., help="Ids of messages stuck in sending."),
+    db: str | None = EXISTING_DB_OPTION,
+) -> None:
+    """Put messages stuck in `sending` (a delivery run stopped between sending and recording
+    them) back in the queue; the next `mail deliver` sends them, so a recipient may receive a
+    second copy of a message that did leave. See `mail log --status sending`."""
+    from ictfootprint.mail.outbox import requeue
+    from ictfootprint.store import Store
+
+    done = requeue(Store.open(db), message_id)
+    typer.echo(f"requeued {len(done)} message(s): {', '.join(str(i) for i in done)}")
+
+
 @app.command("test")
 def test_command(
     address: str = typer.Argument(..., help="Where to send the test message."),

@@ -20,6 +20,7 @@ users_app = command_group(
 )
 tokens_app = command_group("API tokens: create (shown once), list, revoke.")
 
+LANGUAGE_HELP = "Language of the user's messages: ar, zh, en, fr, ru or es."
 ROLE_HELP = (
     "submitter (sends data for its entities), reviewer (for its countries), admin, "
     "member (writes in the portal) or editor (moderates the portal)."
@@ -36,15 +37,68 @@ def add_command(
     country: list[str] = typer.Option(
         None, "--country", help="A country the reviewer reviews, ISO 3166 code (repeatable)."
     ),
+    email: str | None = typer.Option(None, help="Where invitations and password resets go."),
+    language: str = typer.Option("en", help=LANGUAGE_HELP),
     db: str | None = DB_OPTION,
 ) -> None:
     """Add a user (a submitter needs --entity, a reviewer --country)."""
     from ictfootprint.store import Store
 
     user = Store.open(db).add_user(
-        name, role, entities=tuple(entity or ()), countries=tuple(country or ())
+        name,
+        role,
+        entities=tuple(entity or ()),
+        countries=tuple(country or ()),
+        email=email,
+        language=language,
     )
     typer.echo(f"added {user.role.value} {user.name}{_scope(user.entities, user.countries)}")
+
+
+@users_app.command("invite")
+def invite_command(
+    name: str = typer.Argument(..., help="User name: a-z 0-9 . _ - (at most 64)."),
+    role: str = typer.Option(..., help=ROLE_HELP),
+    email: str = typer.Option(..., help="The address the invitation is sent to."),
+    language: str = typer.Option("en", help=LANGUAGE_HELP),
+    entity: list[str] = typer.Option(
+        None, "--entity", help="An entity the submitter reports for (repeatable)."
+    ),
+    country: list[str] = typer.Option(
+        None, "--country", help="A country the reviewer reviews, ISO 3166 code (repeatable)."
+    ),
+    inviter: str = typer.Option(
+        "ictfootprint", help="Who the message says invites (e.g. the custodian's name)."
+    ),
+    base_url: str = typer.Option(
+        "http://127.0.0.1:8000",
+        "--base-url",
+        envvar="ICTFOOTPRINT_BASE_URL",
+        help="Address of the dashboard that the personal link points to.",
+    ),
+    db: str | None = EXISTING_DB_OPTION,
+) -> None:
+    """Add a user and queue an e-mail invitation with a link to choose a password (valid 7
+    days, once); `ictfootprint mail deliver` sends it."""
+    from ictfootprint.accounts import service
+    from ictfootprint.store import Store
+
+    invited = service.invite(
+        Store.open(db),
+        name=name,
+        role=role,
+        email=email,
+        language=language,
+        entities=tuple(entity or ()),
+        countries=tuple(country or ()),
+        inviter=inviter,
+        base_url=base_url,
+    )
+    user = invited.user
+    typer.echo(
+        f"invited {user.role.value} {user.name} <{user.email}> in {user.language}: link valid "
+        f"until {invited.expires_at:%Y-%m-%d %H:%M} UTC, message queued"
+    )
 
 
 @users_app.command("set")

@@ -45,7 +45,7 @@ class LinkGrant:
     link_id: int
     purpose: str
     subject_ref: str
-    entity_id: str
+    entity_id: str | None  # None: a link for a user (an invitation, a password reset)
     expires_at: datetime
 
 
@@ -63,7 +63,7 @@ def issue(
     *,
     purpose: str,
     subject_ref: str,
-    entity_id: str,
+    entity_id: str | None,
     expires_at: datetime,
 ) -> str:
     """A new link token (its plain text exists only in the result, to be put in a message)."""
@@ -78,7 +78,8 @@ def issue(
             Location(field="expires_at"),
             found=expires.isoformat(),
         )
-    get_entity(connection, entity_id)  # raises on an unknown entity
+    if entity_id is not None:
+        get_entity(connection, entity_id)  # raises on an unknown entity
     token = LINK_SCHEME + secrets.token_urlsafe(32)
     connection.execute(
         insert(mail_links).values(
@@ -137,6 +138,8 @@ def sign_in_grant(connection: Connection, grant: LinkGrant, *, actor: str) -> _u
     """A token for a submitter of the grant's entity only, valid one day (the session a
     redeemed upload link opens). The submitter is created on first use and disabled users stay
     disabled: an administrator who disabled it meant it."""
+    if grant.entity_id is None:
+        raise InputError("this link is not for an entity", Location(field="link"))
     name = link_user_name(grant.subject_ref)
     try:
         user = _users.get_user(connection, name)

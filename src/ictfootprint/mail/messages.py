@@ -108,3 +108,65 @@ def render(kind: str, lang: str, **params: Any) -> tuple[str, str]:
         ]
     )
     return subject, body + "\n"
+
+
+# accounts (invitations and password resets): for a user, not a respondent -----------------------
+ACCOUNT_GREETING: Final = _("Hello %(name)s,")
+ACCOUNT_LINK: Final = _(
+    "This personal link lets you choose your password. It works once, until %(expires)s; do "
+    "not forward it:"
+)
+ACCOUNT_AUTOMATIC: Final = _(
+    "This message was sent automatically by ictfootprint; replies to it are not read."
+)
+ACCOUNT_KINDS: Final = {
+    "account-invitation": (
+        _("%(inviter)s invites you to ictfootprint"),
+        _(
+            "%(inviter)s invites you to sign in to ictfootprint, where the ICT sector's "
+            "environmental footprint is collected and reviewed. Your user name is %(name)s."
+        ),
+    ),
+    "password-reset": (
+        _("Choose a new password for ictfootprint"),
+        _(
+            "Someone asked to choose a new password for the user %(name)s. If it was not you, "
+            "ignore this message: your password does not change."
+        ),
+    ),
+}
+
+
+def render_account(
+    kind: str, lang: str, *, name: str, link: str, expires: date, inviter: str = ""
+) -> tuple[str, str]:
+    """(subject, body) of an invitation (``account-invitation``) or a password reset
+    (``password-reset``) in ``lang``, for the user ``name``."""
+    if kind not in ACCOUNT_KINDS:
+        raise InputError(
+            "unknown kind of message",
+            Location(field="kind"),
+            expected=", ".join(ACCOUNT_KINDS),
+            found=str(kind),
+        )
+    if lang not in LANGUAGES:
+        raise InputError(
+            "unknown language", Location(field="lang"), expected=", ".join(LANGUAGES), found=lang
+        )
+    values = {
+        "name": one_line(name),
+        "link": one_line(link),
+        "inviter": one_line(inviter or "ictfootprint"),
+        "expires": format_date(expires, "long", locale=lang),
+    }
+    gettext = translator(lang).gettext
+    subject_id, paragraph_id = ACCOUNT_KINDS[kind]
+    body = "\n\n".join(
+        [
+            gettext(ACCOUNT_GREETING) % values,
+            gettext(paragraph_id) % values,
+            gettext(ACCOUNT_LINK) % values + "\n" + values["link"],
+            gettext(ACCOUNT_AUTOMATIC),
+        ]
+    )
+    return one_line(gettext(subject_id) % values), body + "\n"

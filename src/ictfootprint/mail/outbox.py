@@ -282,6 +282,38 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     return client
 
 
+def requeue(database: Database, message_ids: Collection[int]) -> list[int]:
+    """Put messages stuck in ``sending`` (a delivery run stopped between sending and recording)
+    back to ``queued``, audited: the next run sends them, so a recipient may get a second copy
+    of one that did leave. Any id not ``sending`` refuses the whole request, changing nothing."""
+    wanted = sorted(set(message_ids))
+    if not wanted:
+        raise InputError("no message given", Location(field="id"), expected="message ids")
+    with database.transaction() as connection:
+        rows = {
+            row.id: row.status
+            for row in connection.execute(
+                select(mail_outbox.c.id, mail_outbox.c.status).where(mail_outbox.c.id.in_(wanted))
+            )
+        }
+        for message_id in wanted:
+            if rows.get(message_id) != "sending":
+                raise InputError(
+                    "only a message stuck in sending can be requeued",
+                    Location(field="id"),
+                    expected="sending",
+                    found=f"message {message_id}: {rows.get(message_id, 'no such message')}",
+                )
+        connection.execute(
+            update(mail_outbox)
+            .where(mail_outbox.c.id.in_(wanted), mail_outbox.c.status == "sending")
+            .values(status="queued", claimed_at=None, claimed_by=None)
+        )
+        for message_id in wanted:
+            database.audit(connection, "requeue", "mail_outbox", str(message_id), {})
+    return wanted
+
+
 def _claim(database: Database, message_id: int) -> Any:
     """Move one message from queued to sending and count the attempt; None if another run
     claimed it first (the UPDATE's condition lets exactly one win, on either database)."""

@@ -27,7 +27,17 @@ STATIC_MAX_AGE: Final = 86400
 
 
 def install(app: FastAPI) -> None:
-    from ictfootprint.web import areas, guide, links, organisations, pages, rounds, surveys, work
+    from ictfootprint.web import (
+        accounts,
+        areas,
+        guide,
+        links,
+        organisations,
+        pages,
+        rounds,
+        surveys,
+        work,
+    )
 
     app.mount("/static", _Static(packages=[("ictfootprint.web", "static")]), name="static")
     app.include_router(pages.router)
@@ -38,6 +48,7 @@ def install(app: FastAPI) -> None:
     app.include_router(rounds.router)
     app.include_router(surveys.router)
     app.include_router(guide.router)
+    app.include_router(accounts.router)
 
 
 def page_language(request: Request) -> str | None:

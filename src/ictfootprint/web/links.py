@@ -41,7 +41,7 @@ async def link_page(request: Request, lang: Lang, token: Token) -> Response:
     def look() -> tuple[links.LinkGrant, Entity | None]:
         with store.engine.connect() as connection:
             grant = links.check(connection, token, purpose=links.UPLOAD_PURPOSE, at=now())
-        return grant, store.find_entity(grant.entity_id)
+        return grant, store.find_entity(grant.entity_id) if grant.entity_id else None
 
     try:
         grant, entity = await run_in_threadpool(look)

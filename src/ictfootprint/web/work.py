@@ -107,6 +107,14 @@ async def signin(
 @router.post("/{lang:lang}/signout")
 async def signout(request: Request, lang: Lang, csrf: CsrfField = "") -> Response:
     session.check_csrf(request, csrf)
+    token = session.token_of(request)
+    if token is not None:  # a session a sign-in made ends here; a pasted API token stays valid
+        from ictfootprint.accounts import service
+
+        store: Store = request.app.state.store
+        client = request.client
+        origin = f"{client.host}:{client.port}" if client else "unknown"
+        await run_in_threadpool(service.sign_out, store.acting("web:sign-out", origin), token)
     response = RedirectResponse(f"/{lang}/", status_code=303, headers=PRIVATE)
     session.sign_out(response)
     return response

@@ -1,7 +1,7 @@
 """figures published by a national survey's publisher, compared with the collection
 
 Revision ID: 0012
-Revises: 0010 (the lead relinks the chain at merge)
+Revises: 0011 (0010 in survey16; relinked at merge)
 Create Date: 2026-12-02
 
 A regulator publishes totals for the entities it surveys (Arcep: the four main operators);
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
