@@ -7,7 +7,6 @@ audit trail. Public reads are cached until the data changes; a signed-in caller'
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
@@ -18,6 +17,7 @@ from ictfootprint.api.cache import cached
 from ictfootprint.api.downloads import attachment
 from ictfootprint.api.problems import ApiError, responses
 from ictfootprint.api.reads import Limit, Offset, next_url, page_limit
+from ictfootprint.api.schemas import Time
 from ictfootprint.api.security import Caller, Principal, SignedIn, can_moderate, can_post, forbid
 from ictfootprint.api.writes import private, store_for
 from ictfootprint.errors import NotFoundError
@@ -39,7 +39,7 @@ class VersionOut(BaseModel):
     lang: str
     revision: int
     content: CaseContent
-    created_at: datetime
+    created_at: Time
     created_by: str
 
 
@@ -61,7 +61,7 @@ class CaseOut(BaseModel):
     illustrative: bool
     status: str | None = None
     comment: str | None = None
-    published_at: datetime | None = None
+    published_at: Time | None = None
     published: dict[str, VersionOut]
     latest: dict[str, VersionOut] | None = None
     attachments: list[AttachmentOut]

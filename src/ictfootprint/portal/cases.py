@@ -23,7 +23,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import Connection, func, insert, select
@@ -54,9 +54,12 @@ class NotYours(IctFootprintError):
 class Figure(BaseModel):
     """A result's figure: a series of the store, shown live."""
 
-    entity_id: str = Field(min_length=1, max_length=64)
-    indicator_id: str = Field(min_length=1, max_length=100)
-    years: list[int] = Field(min_length=1, max_length=30)
+    entity_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    indicator_id: str = Field(min_length=1, max_length=100, pattern=r"^[a-z0-9_]+$")
+    years: list[Annotated[int, Field(strict=True, ge=1900, le=2200)]] = Field(
+        min_length=1, max_length=30
+    )
+    country: str | None = Field(default=None, pattern="^[A-Z]{3}$")
     note: str = Field(default="", max_length=300)
 
 
@@ -480,24 +483,26 @@ def live_figures(store: Store, figures: list[Figure]) -> list[dict[str, Any]]:
     value, said so on the page)."""
     out = []
     for linked in figures:
-        found: dict[int, Any] = {}
+        rows: dict[int, list[Any]] = {year: [] for year in linked.years}
         for o in store.current_observations(
             entity_ids=[linked.entity_id], indicator_ids=[linked.indicator_id], years=linked.years
         ):
-            # the entity's whole value (no country or sub-sector split) wins over a part
-            if o.year not in found or (o.country is None and o.subsector is None):
-                found[o.year] = o
-        values = []
-        for year in sorted(linked.years):
-            got = found.get(year)
-            values.append(
+            if o.subsector is None and (linked.country is None or o.country == linked.country):
+                rows[o.year].append(o)
+        values: list[dict[str, Any]] = []
+        for year in sorted(rows):
+            # the entity's whole value when there is one, else each country's
+            found = [o for o in rows[year] if o.country is None] or rows[year] or [None]
+            values.extend(
                 {
                     "year": year,
-                    "value": got.value if got else None,
-                    "unit": got.unit if got else None,
-                    "method": got.method.value if got else None,
-                    "source": got.source if got else None,
+                    "country": o.country if o else linked.country,
+                    "value": o.value if o else None,
+                    "unit": o.unit if o else None,
+                    "method": o.method.value if o else None,
+                    "source": o.source if o else None,
                 }
+                for o in found
             )
         out.append({"figure": linked, "values": values})
     return out

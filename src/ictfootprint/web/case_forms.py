@@ -30,7 +30,7 @@ FIELDS = ("title", "summary", "body", "country", "subsector", "objective", "meas
 
 
 def parse_figures(text: str) -> list[dict[str, Any]]:
-    """One linked figure a line: ``entity, indicator, year year ...[, note]``.
+    """One linked figure a line: ``entity[:COUNTRY], indicator, year year ...[, note]``.
 
     >>> parse_figures("op-a, energy_electricity, 2022 2023, before and after")[0]["years"]
     [2022, 2023]
@@ -51,9 +51,11 @@ def parse_figures(text: str) -> list[dict[str, Any]]:
                 expected="e.g. op-a, energy_electricity, 2022 2023",
                 found=line[:80],
             )
+        entity, _, country = parts[0].partition(":")
         out.append(
             {
-                "entity_id": parts[0],
+                "entity_id": entity.strip(),
+                "country": country.strip().upper() or None,
                 "indicator_id": parts[1],
                 "years": years,
                 "note": parts[3] if len(parts) > 3 else "",
@@ -97,8 +99,8 @@ async def edit_case_form(
     version = case.latest.get(chosen)
     content = version.content if version else None
     figures = "\n".join(
-        f"{f.entity_id}, {f.indicator_id}, {' '.join(map(str, f.years))}"
-        + (f", {f.note}" if f.note else "")
+        f"{f.entity_id}{':' + f.country if f.country else ''}, {f.indicator_id}, "
+        f"{' '.join(map(str, f.years))}" + (f", {f.note}" if f.note else "")
         for f in (content.figures if content else [])
     )
     return private_page(

@@ -133,7 +133,7 @@ async def case_page(request: Request, lang: Lang, case_id: CaseId) -> Response:
         content = version.content
         return {
             "case": case,
-            "version": version,
+            "shown": version,
             "content": content,
             "html": {
                 field: render(getattr(content, field))
