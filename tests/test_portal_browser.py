@@ -32,7 +32,8 @@ HOSTILE = {
     "body": (
         f"hostile body <script>{PWN}</script>\n\n"
         f'<img src="http://evil.example/i.png" onerror="{PWN}">\n\n'
-        "[click me](javascript:window.__pwned=1) and [data](data:text/html,<script>alert(1)</script>)\n\n"
+        "[click me](javascript:window.__pwned=1) and "
+        "[data](data:text/html,<script>alert(1)</script>)\n\n"
         "<style>body { background: url(http://evil.example/css.png) }</style>\n\n"
         '<div style="background:url(http://evil.example/inline.png)">styled</div>\n\n'
         "![image](http://evil.example/md.png)\n\n"

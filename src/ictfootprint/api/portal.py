@@ -4,7 +4,7 @@ studies' operations come from :mod:`ictfootprint.api.cases` through this router.
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from typing import Annotated, Final, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
@@ -22,8 +22,9 @@ router = APIRouter()
 router.include_router(case_routes.router)
 JSON: Final = "application/json"
 ATOM: Final = "application/atom+xml; charset=utf-8"
-Code = Annotated[str | None, Query(max_length=40, pattern="^[A-Za-z0-9_-]*$")]
-LangCode = Annotated[str | None, Query(pattern="^(|ar|en|es|fr|ru|zh)$")]
+Code = Annotated[str | None, Query(max_length=40, pattern="^[A-Za-z0-9_-]+$")]
+LangCode = Annotated[str | None, Query(pattern="^(ar|en|es|fr|ru|zh)$")]
+Kind = Literal["case", "thread", "post", "endorsement"]
 
 
 class HitOut(BaseModel):
@@ -81,7 +82,7 @@ def run_search(
 async def search_endpoint(
     request: Request,
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Words, all must match.")],
-    kind: Annotated[list[str] | None, Query(description=f"Any of {', '.join(KINDS)}.")] = None,
+    kind: Annotated[list[Kind], Query(description="Only these kinds (any of them).")] = [],  # noqa: B006
     country: Code = None,
     subsector: Code = None,
     objective: Code = None,
@@ -93,7 +94,7 @@ async def search_endpoint(
     appear (accents, Arabic diacritics and alef forms do not matter; Chinese needs no spaces),
     best first, each hit with a snippet whose matches are in ``<mark>`` (the rest escaped)."""
     size = page_limit(request, limit)
-    kinds = [k for k in (kind or []) if k in KINDS]
+    kinds: list[str] = [k for k in kind if k in KINDS]
 
     def render() -> tuple[bytes, str]:
         total, hits = run_search(

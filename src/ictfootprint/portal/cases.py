@@ -56,9 +56,7 @@ class Figure(BaseModel):
 
     entity_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
     indicator_id: str = Field(min_length=1, max_length=100, pattern=r"^[a-z0-9_]+$")
-    years: list[Annotated[int, Field(strict=True, ge=1900, le=2200)]] = Field(
-        min_length=1, max_length=30
-    )
+    years: list[Annotated[int, Field(ge=1900, le=2200)]] = Field(min_length=1, max_length=30)
     country: str | None = Field(default=None, pattern="^[A-Z]{3}$")
     note: str = Field(default="", max_length=300)
 
