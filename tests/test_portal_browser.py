@@ -21,6 +21,7 @@ from ictfootprint.portal import cases
 from ictfootprint.portal.cases import CaseContent
 from ictfootprint.portal.illustrative import load_illustrative_cases
 from ictfootprint.store import Store
+from web_text_check import english_left, visible_text
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -128,5 +129,7 @@ def test_portal_pages_in_three_languages_and_two_widths(
                     assert page.locator("ol.hits mark").count() >= 1
                 if name == "case":
                     assert page.locator("td.live-value").count() >= 1
+                if lang != "en":
+                    assert english_left(visible_text(page.content(), lang), lang) == [], name
                 screenshot(page, f"portal-{name}-{lang}-{size}")
             guarded.assert_clean()
