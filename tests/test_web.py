@@ -35,6 +35,9 @@ PAGES = (
     "/explore?country=KEN&indicator=ghg_scope1",
     "/signin",
     "/submissions",
+    "/portal",
+    "/cases",
+    "/search?q=electricite&kind=case",
 )
 NNBSP = "\u202f"
 

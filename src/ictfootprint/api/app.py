@@ -17,6 +17,7 @@ from ictfootprint.api import (
     accounts,
     exports,
     organisations,
+    portal,
     problems,
     reads,
     rounds,
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(surveys.router)
     app.include_router(accounts.router)
     app.include_router(templates.router)
+    app.include_router(portal.router)
     web.install(app)
 
     @app.get("/healthz", tags=["access"])

@@ -13,6 +13,7 @@ import typer
 from ictfootprint import __version__
 from ictfootprint.cli import (
     assess,
+    cases,
     collection,
     compute,
     demo,
@@ -69,6 +70,7 @@ app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.add_typer(mail.app, name="mail")
 app.add_typer(surveys.app, name="surveys")
+app.add_typer(cases.app, name="cases")
 rounds.register(app)
 
 

@@ -33,6 +33,7 @@ def demo(
     summary with the reported share of the estimated sector."""
     from ictfootprint.examples import load_illustrative
     from ictfootprint.footprint import compute_footprint
+    from ictfootprint.portal.illustrative import load_illustrative_cases
     from ictfootprint.store import Store
 
     store = Store.open(db)
@@ -40,6 +41,7 @@ def demo(
     run = compute_footprint(store, engine=engine)
     trend, track = _world_trend(store, run)
     organisation = _organisation(store)
+    load_illustrative_cases(store)  # the knowledge exchange's illustrative case studies
     if fmt is Format.json:
         print_json(
             {**_as_json(run, trend, track, submissions, db), "organisation": organisation.as_dict()}

@@ -34,6 +34,7 @@ def install(app: FastAPI) -> None:
         links,
         organisations,
         pages,
+        portal,
         rounds,
         surveys,
         work,
@@ -49,6 +50,7 @@ def install(app: FastAPI) -> None:
     app.include_router(surveys.router)
     app.include_router(guide.router)
     app.include_router(accounts.router)
+    app.include_router(portal.router)
 
 
 def page_language(request: Request) -> str | None:
