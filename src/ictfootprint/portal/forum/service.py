@@ -144,9 +144,7 @@ def reply(
     return post
 
 
-def edit(
-    database: Database, post_id: int, *, user: str, body: str, base_url: str = ""
-) -> Post:
+def edit(database: Database, post_id: int, *, user: str, body: str, base_url: str = "") -> Post:
     """A new revision of the caller's own post (the earlier ones are kept)."""
     text = _body(body)
     with database.transaction() as connection:
@@ -165,9 +163,7 @@ def edit(
             index.thread(connection, thread, post, base_url)
         else:
             index.post(connection, thread, post, base_url)
-        database.audit(
-            connection, "forum-edit", "forum_post", str(post_id), {"revision": number}
-        )
+        database.audit(connection, "forum-edit", "forum_post", str(post_id), {"revision": number})
     return post
 
 
@@ -242,7 +238,9 @@ def hide_post(
     hides the thread's text: hide the thread for that)."""
     why = _reason(reason)
     values = {"hidden_at": now(), "hidden_by": database.actor, "hidden_reason": why}
-    return _moderate_post(database, post_id, moderator, "forum-hide", values, {"reason": why}, base_url)
+    return _moderate_post(
+        database, post_id, moderator, "forum-hide", values, {"reason": why}, base_url
+    )
 
 
 def unhide_post(database: Database, post_id: int, *, moderator: bool, base_url: str = "") -> Post:
@@ -408,4 +406,3 @@ def _indicator(value: str | None) -> str | None:
             found=value[:80],
         )
     return value
-

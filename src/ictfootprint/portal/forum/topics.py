@@ -27,7 +27,9 @@ def topics() -> dict[str, Topic]:
     for topic_id, names in read_toml("forum_topics.toml")["topic"].items():
         missing = [lang for lang in LANGUAGES if not names.get(lang)]
         if missing:
-            raise ReferenceDataError(f"forum_topics.toml: topic {topic_id} has no {missing[0]} name")
+            raise ReferenceDataError(
+                f"forum_topics.toml: topic {topic_id} has no {missing[0]} name"
+            )
         found[topic_id] = Topic(topic_id, {lang: str(names[lang]) for lang in LANGUAGES})
     return found
 

@@ -68,9 +68,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_forum_posts")),
     )
     with op.batch_alter_table("forum_posts", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_forum_posts_thread_id"), ["thread_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_forum_posts_thread_id"), ["thread_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_forum_posts_author_created_at"), ["author", "created_at"], unique=False
         )
