@@ -170,5 +170,7 @@ class User(Record):
     entities: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     disabled: bool = False
+    email: str | None = None
+    language: str = "en"
     custodians: tuple[str, ...] = ()
     remit: tuple[str, ...] = ()

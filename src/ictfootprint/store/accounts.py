@@ -30,11 +30,20 @@ class Accounts(Database):
         *,
         entities: Iterable[str] = (),
         countries: Iterable[str] = (),
+        email: str | None = None,
+        language: str = "en",
     ) -> User:
         """Add a user of the REST API: a submitter needs entities, a reviewer countries."""
         with self.transaction() as connection:
             user = _users.add_user(
-                connection, name, role, entities=entities, countries=countries, actor=self.actor
+                connection,
+                name,
+                role,
+                entities=entities,
+                countries=countries,
+                email=email,
+                language=language,
+                actor=self.actor,
             )
             self.audit(connection, "add", "user", user.name, user.model_dump(mode="json"))
         return user
@@ -46,11 +55,20 @@ class Accounts(Database):
         role: Role | str | None = None,
         entities: Iterable[str] | None = None,
         countries: Iterable[str] | None = None,
+        email: str | None = None,
+        language: str | None = None,
     ) -> User:
-        """Change a user's role, entities or countries (what is not given is kept)."""
+        """Change a user's role, entities, countries, e-mail or language (what is not given
+        is kept; ``email=""`` removes the address)."""
         with self.transaction() as connection:
             user = _users.set_user(
-                connection, name, role=role, entities=entities, countries=countries
+                connection,
+                name,
+                role=role,
+                entities=entities,
+                countries=countries,
+                email=email,
+                language=language,
             )
             self.audit(connection, "set", "user", user.name, user.model_dump(mode="json"))
         return user

@@ -265,6 +265,11 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(100), nullable=False),
     Column("disabled_at", DateTime(timezone=True)),
+    # issue 16: where invitations and password resets go (lowercased, unique among those
+    # given), the language of the user's messages, the argon2id hash of its password
+    Column("email", String(254), unique=True),
+    Column("language", String(2), nullable=False, server_default="en"),
+    Column("password_hash", String(200)),
 )
 
 # Bearer tokens of the REST API. Only the SHA-256 of a token is kept (tokens are 256-bit random
@@ -438,7 +443,8 @@ mail_links = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("purpose", String(40), nullable=False),
     Column("subject_ref", String(200), nullable=False),
-    Column("entity_id", String(64), ForeignKey("entities.id"), nullable=False),
+    # the entity the link acts for (None: an invitation or a password reset, for a user)
+    Column("entity_id", String(64), ForeignKey("entities.id")),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("used_at", DateTime(timezone=True)),
@@ -494,8 +500,7 @@ forum_follows = Table(
     Column("thread_id", Integer, ForeignKey("forum_threads.id"), primary_key=True),
     Column("user_name", String(64), ForeignKey("users.name"), primary_key=True),
     Column("since", DateTime(timezone=True), nullable=False),
-
-
+)
 
 # The knowledge exchange (issue 18). ``search_documents`` is the search index's table (one row
 # per thing and language; rewritten in place when the thing changes, so not append-only); its
@@ -596,4 +601,18 @@ case_attachments = Table(
     Column("added_at", DateTime(timezone=True), nullable=False),
     Column("added_by", String(100), nullable=False),
     Index(None, "case_id"),
+)
+
+# Every password sign-in attempt (issue 16), by the account named (lowercased, as typed) and
+# the client address: failures in a window lock either out for a while, across processes.
+sign_in_attempts = Table(
+    "sign_in_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("account", String(254), nullable=False),
+    Column("client", String(100), nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+    Index(None, "account", "at"),
+    Index(None, "client", "at"),
 )

@@ -22,12 +22,18 @@ from sqlalchemy import Connection, insert, select, update
 
 from ictfootprint.errors import InputError, Location, NotFoundError
 from ictfootprint.model import Role, User
+from ictfootprint.reference.catalogue import LANGUAGES
 from ictfootprint.reference.countries import country
 from ictfootprint.reference.loader import defaults
 from ictfootprint.store.database import now
 from ictfootprint.store.schema import api_tokens, entities, users
 
 NAME_PATTERN: Final = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+EMAIL_LENGTH: Final = 254
+# one @, no spaces or control characters, a dot in the domain: what a mail server accepts
+EMAIL_PATTERN: Final = re.compile(
+    r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+"
+)
 TOKEN_SCHEME: Final = "ifp_"
 PREFIX_LENGTH: Final = 12
 LABEL_LENGTH: Final = 100
@@ -89,8 +95,12 @@ def add_user(
     *,
     entities: Iterable[str] = (),
     countries: Iterable[str] = (),
+    email: str | None = None,
+    language: str = "en",
     actor: str,
 ) -> User:
+    """A new user; ``email`` (optional, unique) is where its invitation and password resets
+    go, ``language`` the language of its messages."""
     if not isinstance(name, str) or NAME_PATTERN.fullmatch(name) is None:
         raise InputError(
             "invalid user name",
@@ -101,12 +111,17 @@ def add_user(
     if _row(connection, name) is not None:
         raise InputError("user already exists", Location(field="name"), found=name)
     user = _checked(connection, name, role, entities, countries, disabled=False)
+    user = user.model_copy(
+        update={"email": _email(connection, email, name), "language": _language(language)}
+    )
     connection.execute(
         insert(users).values(
             name=user.name,
             role=user.role.value,
             entities=list(user.entities),
             countries=list(user.countries),
+            email=user.email,
+            language=user.language,
             created_at=now(),
             created_by=actor,
         )
@@ -121,8 +136,11 @@ def set_user(
     role: Role | str | None = None,
     entities: Iterable[str] | None = None,
     countries: Iterable[str] | None = None,
+    email: str | None = None,
+    language: str | None = None,
 ) -> User:
-    """Change what is given; the user as a whole must still be valid for its role."""
+    """Change what is given; the user as a whole must still be valid for its role.
+    ``email=""`` removes the address."""
     current = get_user(connection, name)
     user = _checked(
         connection,
@@ -132,10 +150,22 @@ def set_user(
         current.countries if countries is None else countries,
         disabled=current.disabled,
     )
+    user = user.model_copy(
+        update={
+            "email": current.email if email is None else _email(connection, email, name),
+            "language": current.language if language is None else _language(language),
+        }
+    )
     connection.execute(
         update(users)
         .where(users.c.name == name)
-        .values(role=user.role.value, entities=list(user.entities), countries=list(user.countries))
+        .values(
+            role=user.role.value,
+            entities=list(user.entities),
+            countries=list(user.countries),
+            email=user.email,
+            language=user.language,
+        )
     )
     return user
 
@@ -176,7 +206,48 @@ def _user(row: Any) -> User:
         entities=tuple(row.entities),
         countries=tuple(row.countries),
         disabled=row.disabled_at is not None,
+        email=row.email,
+        language=row.language,
     )
+
+
+def user_by_email(connection: Connection, email: str) -> User | None:
+    """The user with that address (compared lowercased), or None."""
+    if not isinstance(email, str) or not email.strip():
+        return None
+    row = connection.execute(select(users).where(users.c.email == email.strip().lower())).first()
+    return None if row is None else get_user(connection, row.name)
+
+
+def _email(connection: Connection, email: str | None, name: str) -> str | None:
+    """The address lowercased, checked and free (None or "": no address)."""
+    if email is None or email.strip() == "":
+        return None
+    address = email.strip().lower()
+    if len(address) > EMAIL_LENGTH or EMAIL_PATTERN.fullmatch(address) is None:
+        raise InputError(
+            "invalid e-mail address",
+            Location(field="email"),
+            expected=f"name@domain, at most {EMAIL_LENGTH} characters, no spaces",
+            found=email[:80],
+        )
+    taken = connection.execute(
+        select(users.c.name).where(users.c.email == address, users.c.name != name)
+    ).first()
+    if taken is not None:
+        raise InputError("e-mail address already in use", Location(field="email"), found=address)
+    return address
+
+
+def _language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise InputError(
+            "unknown language",
+            Location(field="language"),
+            expected=", ".join(LANGUAGES),
+            found=str(language),
+        )
+    return language
 
 
 def _checked(

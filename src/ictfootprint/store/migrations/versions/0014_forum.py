@@ -1,7 +1,7 @@
 """the forum: threads by topic, posts, their revisions, and who follows which thread
 
 Revision ID: 0014
-Revises: 0010 (0013 once portal18 is merged; the lead relinks the chain)
+Revises: 0013 (after merging portal18 and accounts16; the lead relinks the chain)
 Create Date: 2026-12-02
 
 Issue 18 item 2. A thread has a topic (reference data) and may be attached to a case study, a
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0010"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
