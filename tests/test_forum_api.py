@@ -37,7 +37,9 @@ def test_a_thread_its_replies_and_the_public_reading_them(forum: Forum) -> None:
     assert listed.json()["items"][0]["posts"] == 2
     posts = forum.call("GET", f"{FORUM}/threads/{thread['id']}/posts").json()["items"]
     assert [p["author"] for p in posts] == ["ana", "ben"]
-    assert posts[0]["html"] == "<p>We cut our <strong>PUE</strong> from 1.6 to 1.3. Anyone else?</p>\n"
+    assert (
+        posts[0]["html"] == "<p>We cut our <strong>PUE</strong> from 1.6 to 1.3. Anyone else?</p>\n"
+    )
     etag = forum.call("GET", f"{FORUM}/threads/{thread['id']}").headers["ETag"]
     again = forum.call("GET", f"{FORUM}/threads/{thread['id']}", headers={"If-None-Match": etag})
     assert again.status_code == 304
@@ -86,7 +88,9 @@ def test_a_locked_thread_refuses_replies_and_edits(forum: Forum) -> None:
     refused = forum.reply(thread["id"], "ben")
     assert refused.status_code == 409
     assert refused.json()["error"]["message"] == "this thread is locked: no new replies"
-    assert forum.call("PUT", f"{FORUM}/posts/{post_id}", "ben", json={"body": "x"}).status_code == 409
+    assert (
+        forum.call("PUT", f"{FORUM}/posts/{post_id}", "ben", json={"body": "x"}).status_code == 409
+    )
     assert forum.call("POST", f"{FORUM}/threads/{thread['id']}/unlock", "eve").status_code == 200
     assert forum.reply(thread["id"], "ben").status_code == 201
 

@@ -371,7 +371,6 @@ def start_thread(request: Request, who: SignedIn, body: ThreadIn) -> Response:
         thread = service.start_thread(
             store_for(request, who),
             user=who.name,
-            base_url=str(request.base_url),
             **body.model_dump(),
         )
     return private(thread_out(thread), 201, {"Location": f"/api/v1/forum/threads/{thread.id}"})
@@ -410,7 +409,6 @@ def edit_post(request: Request, who: SignedIn, post_id: PostId, body: PostIn) ->
             post_id,
             user=who.name,
             body=body.body,
-            base_url=str(request.base_url),
         )
     return private(post_out(post))
 
@@ -444,7 +442,6 @@ def hide_thread(request: Request, who: SignedIn, thread_id: ThreadId, body: Reas
             thread_id,
             moderator=can_moderate(who),
             reason=body.reason,
-            base_url=str(request.base_url),
         )
     return private(thread_out(thread))
 
@@ -486,7 +483,6 @@ def hide_post(request: Request, who: SignedIn, post_id: PostId, body: ReasonIn) 
             post_id,
             moderator=can_moderate(who),
             reason=body.reason,
-            base_url=str(request.base_url),
         )
     return private(post_out(post))
 

@@ -79,7 +79,6 @@ def start_thread(
     case_study: str | None = None,
     country: str | None = None,
     indicator: str | None = None,
-    base_url: str = "",
     rate: RateLimit = RATE,
 ) -> Thread:
     """A new thread with its opening post; its author follows it."""
@@ -98,7 +97,7 @@ def start_thread(
         thread_id, post_id = rows.add_thread(connection, author=user, **values)
         rows.follow(connection, thread_id, user)
         thread = rows.get_thread(connection, thread_id)
-        index.thread(connection, thread, rows.get_post(connection, post_id), base_url)
+        index.thread_document(connection, thread, rows.get_post(connection, post_id))
         database.audit(
             connection,
             "forum-thread",
@@ -132,7 +131,7 @@ def reply(
         post_id = rows.add_post(connection, thread_id, author=user, body=text)
         post = rows.get_post(connection, post_id)
         rows.follow(connection, thread_id, user)
-        index.post(connection, thread, post, base_url)
+        index.post_document(connection, thread, post)
         queued = notify.reply(connection, thread, post, base_url)
         database.audit(
             connection,
@@ -144,7 +143,7 @@ def reply(
     return post
 
 
-def edit(database: Database, post_id: int, *, user: str, body: str, base_url: str = "") -> Post:
+def edit(database: Database, post_id: int, *, user: str, body: str) -> Post:
     """A new revision of the caller's own post (the earlier ones are kept)."""
     text = _body(body)
     with database.transaction() as connection:
@@ -160,17 +159,15 @@ def edit(database: Database, post_id: int, *, user: str, body: str, base_url: st
         post = rows.get_post(connection, post_id)
         opening = rows.first_post(connection, thread.id).id == post_id
         if opening:
-            index.thread(connection, thread, post, base_url)
+            index.thread_document(connection, thread, post)
         else:
-            index.post(connection, thread, post, base_url)
+            index.post_document(connection, thread, post)
         database.audit(connection, "forum-edit", "forum_post", str(post_id), {"revision": number})
     return post
 
 
 # moderating -----------------------------------------------------------------------------------
-def hide_thread(
-    database: Database, thread_id: int, *, moderator: bool, reason: str, base_url: str = ""
-) -> Thread:
+def hide_thread(database: Database, thread_id: int, *, moderator: bool, reason: str) -> Thread:
     """Hide a thread and everything in it from all but editors, with a reason."""
     why = _reason(reason)
     return _moderate_thread(
@@ -180,13 +177,10 @@ def hide_thread(
         "forum-hide",
         {"hidden_at": now(), "hidden_by": database.actor, "hidden_reason": why},
         {"reason": why},
-        base_url,
     )
 
 
-def unhide_thread(
-    database: Database, thread_id: int, *, moderator: bool, base_url: str = ""
-) -> Thread:
+def unhide_thread(database: Database, thread_id: int, *, moderator: bool) -> Thread:
     return _moderate_thread(
         database,
         thread_id,
@@ -194,7 +188,6 @@ def unhide_thread(
         "forum-unhide",
         {"hidden_at": None, "hidden_by": None, "hidden_reason": None},
         {},
-        base_url,
     )
 
 
@@ -202,12 +195,12 @@ def lock(database: Database, thread_id: int, *, moderator: bool, reason: str = "
     """No new replies (nor edits) in this thread until unlocked."""
     values = {"locked_at": now(), "locked_by": database.actor}
     detail = {"reason": _one_line(reason)[:REASON_CHARS]} if reason.strip() else {}
-    return _moderate_thread(database, thread_id, moderator, "forum-lock", values, detail, "")
+    return _moderate_thread(database, thread_id, moderator, "forum-lock", values, detail)
 
 
 def unlock(database: Database, thread_id: int, *, moderator: bool) -> Thread:
     values = {"locked_at": None, "locked_by": None}
-    return _moderate_thread(database, thread_id, moderator, "forum-unlock", values, {}, "")
+    return _moderate_thread(database, thread_id, moderator, "forum-unlock", values, {})
 
 
 def _moderate_thread(
@@ -217,7 +210,6 @@ def _moderate_thread(
     action: str,
     values: dict[str, object],
     detail: dict[str, str],
-    base_url: str,
 ) -> Thread:
     if not moderator:
         raise Forbidden("only an editor moderates the forum")
@@ -226,26 +218,22 @@ def _moderate_thread(
         rows.set_thread(connection, thread_id, **values)
         thread = rows.get_thread(connection, thread_id, with_hidden=True)
         if action in ("forum-hide", "forum-unhide"):
-            index.whole_thread(connection, thread, base_url)
+            index.whole_thread(connection, thread)
         database.audit(connection, action, "forum_thread", str(thread_id), detail)
     return thread
 
 
-def hide_post(
-    database: Database, post_id: int, *, moderator: bool, reason: str, base_url: str = ""
-) -> Post:
+def hide_post(database: Database, post_id: int, *, moderator: bool, reason: str) -> Post:
     """Hide one post from all but editors, with a reason (hiding a thread's opening post
     hides the thread's text: hide the thread for that)."""
     why = _reason(reason)
     values = {"hidden_at": now(), "hidden_by": database.actor, "hidden_reason": why}
-    return _moderate_post(
-        database, post_id, moderator, "forum-hide", values, {"reason": why}, base_url
-    )
+    return _moderate_post(database, post_id, moderator, "forum-hide", values, {"reason": why})
 
 
-def unhide_post(database: Database, post_id: int, *, moderator: bool, base_url: str = "") -> Post:
+def unhide_post(database: Database, post_id: int, *, moderator: bool) -> Post:
     values = {"hidden_at": None, "hidden_by": None, "hidden_reason": None}
-    return _moderate_post(database, post_id, moderator, "forum-unhide", values, {}, base_url)
+    return _moderate_post(database, post_id, moderator, "forum-unhide", values, {})
 
 
 def _moderate_post(
@@ -255,7 +243,6 @@ def _moderate_post(
     action: str,
     values: dict[str, object],
     detail: dict[str, str],
-    base_url: str,
 ) -> Post:
     if not moderator:
         raise Forbidden("only an editor moderates the forum")
@@ -263,7 +250,7 @@ def _moderate_post(
         post = rows.get_post(connection, post_id)
         rows.set_post(connection, post_id, **values)
         thread = rows.get_thread(connection, post.thread_id, with_hidden=True)
-        index.whole_thread(connection, thread, base_url)
+        index.whole_thread(connection, thread)
         database.audit(
             connection, action, "forum_post", str(post_id), detail | {"thread": thread.id}
         )
