@@ -40,7 +40,8 @@ def test_each_follower_but_the_author_gets_one_message_in_their_language(
 ) -> None:
     thread = forum.thread("ana", title="Free cooling\nBcc: everyone@example.org")
     for who in ("ben", "eve", "adm"):  # adm has no address: followed, but nothing to send to
-        assert forum.call("PUT", f"/api/v1/forum/threads/{thread['id']}/follow", who).status_code == 200
+        followed = forum.call("PUT", f"/api/v1/forum/threads/{thread['id']}/follow", who)
+        assert followed.status_code == 200
     reply = forum.reply(thread["id"], "ben", "We use *outside air* below 18 °C.")
     assert reply.status_code == 201
     post_id = reply.json()["id"]
