@@ -19,6 +19,7 @@ from ictfootprint.cli import (
     entities,
     export,
     factors,
+    forum,
     mail,
     observations,
     organisation,
@@ -65,6 +66,7 @@ app.add_typer(organisation.app, name="organisation")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.add_typer(mail.app, name="mail")
+app.add_typer(forum.app, name="forum")
 rounds.register(app)
 
 

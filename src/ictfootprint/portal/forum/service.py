@@ -10,9 +10,10 @@ write leaves an audit row, so a cached public read knows the forum changed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import Connection
 
@@ -83,7 +84,7 @@ def start_thread(
 ) -> Thread:
     """A new thread with its opening post; its author follows it."""
     known_topic(topic)
-    values = {
+    values: dict[str, Any] = {
         "topic": topic,
         "title": _title(title),
         "lang": _lang(lang),
@@ -208,7 +209,7 @@ def _moderate_thread(
     thread_id: int,
     moderator: bool,
     action: str,
-    values: dict[str, object],
+    values: Mapping[str, object],
     detail: dict[str, str],
 ) -> Thread:
     if not moderator:
@@ -241,7 +242,7 @@ def _moderate_post(
     post_id: int,
     moderator: bool,
     action: str,
-    values: dict[str, object],
+    values: Mapping[str, object],
     detail: dict[str, str],
 ) -> Post:
     if not moderator:
