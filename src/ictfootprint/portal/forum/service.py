@@ -29,7 +29,7 @@ from ictfootprint.store.forum import Post, Revision, Thread
 
 TITLE_CHARS: Final = 200
 REASON_CHARS: Final = 2000
-CASE_STUDY: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+CASE_STUDY: Final = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -363,7 +363,7 @@ def _case_study(value: str | None) -> str | None:
         raise InputError(
             "not a case study's id",
             Location(field="case_study"),
-            expected="1 to 64 letters, digits, '.', '_' or '-'",
+            expected="a case study's id: 1 to 64 letters, digits, '.', '_' or '-'",
             found=value[:80],
         )
     return value
