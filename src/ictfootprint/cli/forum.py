@@ -4,6 +4,8 @@ these commands has the database itself, so is trusted as an editor."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import typer
 
 from ictfootprint.cli.options import (
@@ -70,7 +72,7 @@ def list_command(
     )
 
 
-def _state(item: dict[str, object]) -> str:
+def _state(item: Mapping[str, object]) -> str:
     parts = ["locked"] if item["locked"] else []
     hidden = item["hidden"]
     if isinstance(hidden, dict):
