@@ -16,6 +16,7 @@ from ictfootprint import __version__, web
 from ictfootprint.api import (
     accounts,
     exports,
+    forum,
     organisations,
     portal,
     problems,
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(accounts.router)
     app.include_router(templates.router)
     app.include_router(portal.router)
+    app.include_router(forum.router)
     web.install(app)
 
     @app.get("/healthz", tags=["access"])

@@ -20,6 +20,7 @@ from ictfootprint.cli import (
     entities,
     export,
     factors,
+    forum,
     guide,
     mail,
     observations,
@@ -71,6 +72,7 @@ app.add_typer(users.tokens_app, name="tokens")
 app.add_typer(mail.app, name="mail")
 app.add_typer(surveys.app, name="surveys")
 app.add_typer(cases.app, name="cases")
+app.add_typer(forum.app, name="forum")
 rounds.register(app)
 
 

@@ -602,3 +602,58 @@ case_attachments = Table(
     Column("added_by", String(100), nullable=False),
     Index(None, "case_id"),
 )
+
+
+# The forum (issue 18): threads, posts, their append-only revisions (triggers, migration 0014)
+# and who follows a thread (to be mailed its new posts).
+forum_threads = Table(
+    "forum_threads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", String(40), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_post_at", DateTime(timezone=True), nullable=False),
+    Column("case_study", String(64)),
+    Column("country", String(3)),
+    Column("indicator", String(64)),
+    Column("locked_at", DateTime(timezone=True)),
+    Column("locked_by", String(100)),
+    Column("hidden_at", DateTime(timezone=True)),
+    Column("hidden_by", String(100)),
+    Column("hidden_reason", Text),
+)
+forum_posts = Table(
+    "forum_posts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("thread_id", Integer, ForeignKey("forum_threads.id"), nullable=False, index=True),
+    Column("author", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("edited_at", DateTime(timezone=True)),
+    Column("body", Text, nullable=False),
+    Column("hidden_at", DateTime(timezone=True)),
+    Column("hidden_by", String(100)),
+    Column("hidden_reason", Text),
+    Index(None, "author", "created_at"),
+)
+forum_revisions = Table(
+    "forum_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("post_id", Integer, ForeignKey("forum_posts.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("author", String(64), nullable=False),
+    UniqueConstraint("post_id", "number"),
+)
+forum_follows = Table(
+    "forum_follows",
+    metadata,
+    Column("thread_id", Integer, ForeignKey("forum_threads.id"), primary_key=True),
+    Column("user_name", String(64), ForeignKey("users.name"), primary_key=True),
+    Column("since", DateTime(timezone=True), nullable=False),
+)

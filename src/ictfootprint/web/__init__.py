@@ -30,6 +30,7 @@ def install(app: FastAPI) -> None:
     from ictfootprint.web import (
         accounts,
         areas,
+        forum,
         guide,
         links,
         organisations,
@@ -51,6 +52,7 @@ def install(app: FastAPI) -> None:
     app.include_router(guide.router)
     app.include_router(accounts.router)
     app.include_router(portal.router)
+    app.include_router(forum.router)
 
 
 def page_language(request: Request) -> str | None:
