@@ -16,6 +16,7 @@ from ictfootprint.cli import (
     collection,
     compute,
     demo,
+    endorsements,
     entities,
     export,
     factors,
@@ -66,6 +67,7 @@ app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.add_typer(mail.app, name="mail")
 rounds.register(app)
+endorsements.register(app)
 
 
 @app.callback(invoke_without_command=True)
