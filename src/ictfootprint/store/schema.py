@@ -523,3 +523,105 @@ commitment_revisions = Table(
     UniqueConstraint("endorsement_id", "number", "revision"),
     Index(None, "objective"),
 )
+
+
+# The knowledge exchange (issue 18). ``search_documents`` is the search index's table (one row
+# per thing and language; rewritten in place when the thing changes, so not append-only); its
+# full-text index lives outside this metadata (``SEARCH_INDEX_PREFIX``): an FTS5 table on
+# SQLite, pg_trgm and tsvector GIN indexes on PostgreSQL (migration 0013).
+SEARCH_INDEX_PREFIX: Final = "search_fts"
+
+search_documents = Table(
+    "search_documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),
+    Column("ref", String(100), nullable=False),
+    Column("lang", String(5), nullable=False),
+    # as written, for display
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    # folded for search (portal.normalise.fold): what the full-text index holds
+    Column("norm_title", Text, nullable=False),
+    Column("norm_text", Text, nullable=False),
+    Column("url", String(500), nullable=False),
+    Column("country", String(3)),
+    Column("subsector", String(40)),
+    Column("objective", String(40)),
+    Column("public", Boolean, nullable=False),
+    Column("indexed_at", DateTime(timezone=True), nullable=False),
+    Index(None, "kind", "ref", "lang", unique=True),
+)
+
+# Case studies and best practices: all append-only. A case's content is its versions (one series
+# of revisions per language), its workflow its events; what the public sees is the revisions
+# named by the last "published" event.
+CASES_APPEND_ONLY: Final = ("case_studies", "case_versions", "case_events", "case_attachments")
+
+case_studies = Table(
+    "case_studies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("public_id", String(16), nullable=False),
+    Column("author", String(100), nullable=False),
+    Column("illustrative", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index(None, "public_id", unique=True),
+    Index(None, "author"),
+)
+
+case_versions = Table(
+    "case_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("case_studies.id"), nullable=False),
+    Column("lang", String(5), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("title", String(300), nullable=False),
+    # Markdown written by members (rendered by portal.markdown)
+    Column("summary", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("country", String(3)),
+    Column("subsector", String(40)),
+    Column("objective", String(40)),
+    Column("measures", Text, nullable=False),
+    Column("results", Text, nullable=False),
+    # the results' figures: links to series of the store (entity, indicator, years), shown live
+    Column("figures", JSON, nullable=False),
+    Column("barriers", Text, nullable=False),
+    Column("contact", String(300), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Index(None, "case_id", "lang", "revision", unique=True),
+    Index(None, "created_by", "created_at"),
+)
+
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("case_studies.id"), nullable=False),
+    # draft, review, published, returned
+    Column("status", String(20), nullable=False),
+    # {lang: revision} the event is about (what "published" makes public)
+    Column("revisions", JSON, nullable=False),
+    Column("comment", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Index(None, "case_id"),
+)
+
+case_attachments = Table(
+    "case_attachments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("case_studies.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("media_type", String(60), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("added_by", String(100), nullable=False),
+    Index(None, "case_id"),
+)

@@ -1,7 +1,7 @@
 """the register of endorsements of the COP29 Declaration on Green Digital Action
 
 Revision ID: 0015
-Revises: 0010 (the lead relinks the chain at merge)
+Revises: 0013 (after merging portal18; the lead relinks the chain at merge)
 Create Date: 2026-12-02
 
 An endorsement (an endorser: government, company or organisation) has revisions (kind, name,
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
