@@ -223,3 +223,30 @@ def test_commitment_must_name_an_endorsed_objective_and_the_entitys_target(store
     gone = register.withdraw_commitment(store, "op-1-gda", 1, reason="replaced")
     assert (gone.revision, gone.state) == (2, "withdrawn")
     assert register.commitments(store) == []
+
+
+def test_endorsements_are_found_by_search_until_withdrawn(store: Store) -> None:
+    from ictfootprint.portal.search import search
+
+    _endorse(
+        store,
+        "gov-ken",
+        kind="government",
+        name="Kenya",
+        country="KEN",
+        entity_id=None,
+        channel="letter",
+        objectives=["gda-1", "gda-2"],
+    )
+    with store.engine.connect() as connection:
+        found = search(connection, "Kenya", kinds=["endorsement"], lang="en")
+        by_objective = search(connection, "Kenya", objective="gda-2", lang="zh")
+        in_arabic = search(connection, "كينيا", lang="ar")
+    assert {h.ref for h in found.hits} == {"gov-ken/gda-1", "gov-ken/gda-2"}
+    assert [(h.ref, h.url) for h in by_objective.hits] == [
+        ("gov-ken/gda-2", "/zh/endorsements/gov-ken")
+    ]
+    assert [h.url for h in in_arabic.hits][:1] == ["/ar/endorsements/gov-ken"]
+    register.withdraw_endorsement(store, "gov-ken", reason="withdrawn by letter")
+    with store.engine.connect() as connection:
+        assert search(connection, "Kenya", kinds=["endorsement"]).total == 0

@@ -25,7 +25,7 @@ from typing import Any, Final
 from sqlalchemy import Connection
 
 from ictfootprint.errors import ConflictError, InputError, Location, NotFoundError
-from ictfootprint.portal import documents
+from ictfootprint.portal import documents, endorsement_index
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import countries
 from ictfootprint.reference.objectives import objective
@@ -204,6 +204,7 @@ def store_endorsement(
     if document is not None:
         values["document_id"] = _store_document(store, connection, endorsement_id, *document)
     _register.add_revision(connection, endorsement_id, values, store.actor, None)
+    endorsement_index.index(connection, endorsement_id, values)
     store.audit(connection, "add", "endorsement", endorsement_id, _audit_detail(values))
 
 
@@ -286,6 +287,7 @@ def revise_endorsement(
         if document is not None:
             checked["document_id"] = _store_document(store, connection, endorsement_id, *document)
         _register.add_revision(connection, endorsement_id, checked, store.actor, why)
+        endorsement_index.index(connection, endorsement_id, checked)
         store.audit(
             connection,
             "revise",
@@ -307,6 +309,7 @@ def withdraw_endorsement(store: Store, endorsement_id: str, *, reason: str) -> E
             )
         values = {**record.current.fields(), "state": "withdrawn"}
         _register.add_revision(connection, endorsement_id, values, store.actor, why)
+        endorsement_index.drop(connection, endorsement_id)
         store.audit(connection, "withdraw", "endorsement", endorsement_id, {"reason": why})
     return get_endorsement(store, endorsement_id)
 
