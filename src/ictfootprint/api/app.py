@@ -14,6 +14,7 @@ from sqlalchemy import event
 
 from ictfootprint import __version__, web
 from ictfootprint.api import (
+    endorsements,
     exports,
     organisations,
     problems,
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(writes.router)
     app.include_router(rounds.router)
     app.include_router(templates.router)
+    app.include_router(endorsements.router)
     web.install(app)
 
     @app.get("/healthz", tags=["access"])

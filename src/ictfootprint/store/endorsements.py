@@ -246,7 +246,7 @@ def current_commitments(
         query = query.where(table.c.endorsement_id.in_(endorsement_ids))
     latest: dict[tuple[str, int], Commitment] = {}
     for row in connection.execute(query):
-        item = _commitment(row._mapping)
+        item = _commitment(dict(row._mapping))
         latest[(item.endorsement_id, item.number)] = item
     return list(latest.values())
 
@@ -269,10 +269,10 @@ def load(
         docs = docs.where(endorsement_documents.c.endorsement_id.in_(endorsement_ids))
     revisions: dict[str, list[Revision]] = {}
     for row in connection.execute(revs):
-        revisions.setdefault(row.endorsement_id, []).append(_revision(row._mapping))
+        revisions.setdefault(row.endorsement_id, []).append(_revision(dict(row._mapping)))
     documents: dict[str, list[Document]] = {}
     for row in connection.execute(docs):
-        documents.setdefault(row.endorsement_id, []).append(_document(row._mapping))
+        documents.setdefault(row.endorsement_id, []).append(_document(dict(row._mapping)))
     commitments: dict[str, list[Commitment]] = {}
     for item in current_commitments(connection, endorsement_ids):
         commitments.setdefault(item.endorsement_id, []).append(item)
@@ -303,4 +303,4 @@ def document(connection: Connection, document_id: int) -> tuple[Document, bytes]
     ).first()
     if row is None:
         raise NotFoundError(f"no document {document_id}")
-    return _document(row._mapping), bytes(row.content)
+    return _document(dict(row._mapping)), bytes(row.content)
