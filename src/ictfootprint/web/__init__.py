@@ -27,7 +27,7 @@ STATIC_MAX_AGE: Final = 86400
 
 
 def install(app: FastAPI) -> None:
-    from ictfootprint.web import areas, links, organisations, pages, rounds, work
+    from ictfootprint.web import areas, endorsements, links, organisations, pages, rounds, work
 
     app.mount("/static", _Static(packages=[("ictfootprint.web", "static")]), name="static")
     app.include_router(pages.router)
@@ -36,6 +36,7 @@ def install(app: FastAPI) -> None:
     app.include_router(work.router)
     app.include_router(links.router)
     app.include_router(rounds.router)
+    app.include_router(endorsements.router)
 
 
 def page_language(request: Request) -> str | None:
