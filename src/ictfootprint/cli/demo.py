@@ -40,6 +40,9 @@ def demo(
     run = compute_footprint(store, engine=engine)
     trend, track = _world_trend(store, run)
     organisation = _organisation(store)
+    from ictfootprint.portal.illustrative_endorsements import load_illustrative_endorsements
+
+    endorsements = load_illustrative_endorsements(store)
     if fmt is Format.json:
         print_json(
             {**_as_json(run, trend, track, submissions, db), "organisation": organisation.as_dict()}
@@ -47,6 +50,10 @@ def demo(
         return
     _print_summary(run, trend, track, db)
     _print_organisation(organisation, db)
+    typer.echo(
+        f"Illustrative endorsements of the COP29 Declaration on Green Digital Action: "
+        f"{len(endorsements)} (ictfootprint endorsements list --db {db})"
+    )
 
 
 def _organisation(store: Store) -> OrganisationSummary:

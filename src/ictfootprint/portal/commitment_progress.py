@@ -49,17 +49,23 @@ class CommitmentProgress:
 
 
 def indicator_series(store: Store, entity_id: str, indicator_id: str) -> dict[int, float]:
-    """The entity's current values of one indicator, as a whole (no country or sub-sector
-    breakdown), estimates excluded, by year."""
-    rows = store.current_observations(entity_ids=[entity_id], indicator_ids=[indicator_id])
-    return {
-        o.year: float(o.value)
-        for o in rows
-        if o.value is not None
-        and o.country is None
-        and o.subsector is None
-        and o.method != "estimated"
-    }
+    """The entity's current values of one indicator by year, estimates excluded: its value
+    for the entity as a whole; where it reported a quantity by country only, the sum of its
+    countries' values (no sub-sector breakdown is ever added)."""
+    rows = [
+        o
+        for o in store.current_observations(entity_ids=[entity_id], indicator_ids=[indicator_id])
+        if o.value is not None and o.subsector is None and o.method != "estimated"
+    ]
+    whole = {o.year: float(o.value) for o in rows if o.country is None and o.value is not None}
+    known = catalogue().get(indicator_id)
+    if known is None or known.value_type != "quantity":
+        return whole
+    by_country: dict[int, float] = {}
+    for o in rows:
+        if o.country is not None and o.value is not None and o.year not in whole:
+            by_country[o.year] = by_country.get(o.year, 0.0) + float(o.value)
+    return dict(sorted({**by_country, **whole}.items()))
 
 
 def _series(

@@ -78,6 +78,8 @@ async def endorsement_page(
         store = store_of(request)
         record = register.get_endorsement(store, endorsement_id)
         published = store.published_entity_ids()
+        linked = {record.current.entity_id} | {c.entity_id for c in record.commitments}
+        entity_names = {e.id: e.name for e in store.entities([i for i in linked if i])}
         return {
             **names(lang),
             "record": record,
@@ -86,6 +88,7 @@ async def endorsement_page(
             "objectives": objectives(),
             "catalogue": catalogue(),
             "published": published,
+            "entity_names": entity_names,
             "declaration": declaration(),
         }
 
