@@ -250,3 +250,24 @@ def test_endorsements_are_found_by_search_until_withdrawn(store: Store) -> None:
     register.withdraw_endorsement(store, "gov-ken", reason="withdrawn by letter")
     with store.engine.connect() as connection:
         assert search(connection, "Kenya", kinds=["endorsement"]).total == 0
+
+
+def test_a_quantity_reported_by_country_only_is_summed_for_the_entity(store: Store) -> None:
+    from ictfootprint.portal.commitment_progress import indicator_series
+
+    result = submit(
+        store,
+        (
+            "indicator,year,value,unit,country,method,source\n"
+            "ghg_s1s2_market,2020,600,t CO2e,FRA,reported,R\n"
+            "ghg_s1s2_market,2020,400,t CO2e,KEN,reported,R\n"
+            "ghg_s1s2_market,2024,500,t CO2e,FRA,reported,R\n"
+            "ghg_s1s2_market,2024,900,t CO2e,,reported,R\n"
+        ).encode(),
+        "by-country.csv",
+        "op-1",
+    )
+    assert result.status == "validated", result.report
+    store.accept_submission(result.submission_id, "checked")
+    # 2020: FRA + KEN; 2024: the entity's own total wins over its one country
+    assert indicator_series(store, "op-1", "ghg_s1s2_market") == {2020: 1000.0, 2024: 900.0}
