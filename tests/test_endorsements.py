@@ -258,12 +258,12 @@ def test_a_quantity_reported_by_country_only_is_summed_for_the_entity(store: Sto
     result = submit(
         store,
         (
-            "indicator,year,value,unit,country,method,source\n"
-            "ghg_s1s2_market,2020,600,t CO2e,FRA,reported,R\n"
-            "ghg_s1s2_market,2020,400,t CO2e,KEN,reported,R\n"
-            "ghg_s1s2_market,2024,500,t CO2e,FRA,reported,R\n"
-            "ghg_s1s2_market,2024,900,t CO2e,,reported,R\n"
-        ).encode(),
+            b"indicator,year,value,unit,country,method,source\n"
+            b"ghg_s1s2_market,2020,600,t CO2e,FRA,reported,R\n"
+            b"ghg_s1s2_market,2020,400,t CO2e,KEN,reported,R\n"
+            b"ghg_s1s2_market,2024,500,t CO2e,FRA,reported,R\n"
+            b"ghg_s1s2_market,2024,900,t CO2e,,reported,R\n"
+        ),
         "by-country.csv",
         "op-1",
     )

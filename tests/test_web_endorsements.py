@@ -4,6 +4,7 @@ Chinese, with the navigation entry; hostile names come out as text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -13,7 +14,7 @@ from fastapi.testclient import TestClient
 from ictfootprint.api.app import create_app
 from ictfootprint.api.settings import Settings
 from ictfootprint.collection.service import submit
-from ictfootprint.model import Entity, EntityKind, Target
+from ictfootprint.model import Entity, EntityKind, Role, Target
 from ictfootprint.portal import endorsements as register
 from ictfootprint.store import Store
 
@@ -110,3 +111,63 @@ def test_endorser_page_shows_live_progress(site: tuple[Store, TestClient], lang:
     after = client.get(f"/{lang}/endorsements/op-1-gda").text
     assert "23.8" in after or "23٫8" in after
     assert client.get(f"/{lang}/endorsements/nobody").status_code == 404
+
+
+def _signed_in(client: TestClient, store: Store, name: str, role: Role) -> tuple[TestClient, str]:
+    store.add_user(name, role)
+    token = store.create_token(name, label="browser").token
+    browser = TestClient(client.app)
+    answer = browser.post("/en/signin", data={"token": token}, follow_redirects=False)
+    assert answer.status_code == 303
+    page = browser.get("/en/endorsements/new")
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)
+    return browser, found.group(1) if found else ""
+
+
+def test_editors_desk_records_attaches_and_withdraws(site: tuple[Store, TestClient]) -> None:
+    store, client = site
+    assert client.get("/en/endorsements/new").status_code == 401
+    member, _ = _signed_in(client, store, "mem", Role.MEMBER)
+    assert member.get("/en/endorsements/new").status_code == 403
+    editor, csrf = _signed_in(client, store, "ed", Role.EDITOR)
+    form = {
+        "id": "gov-jpn",
+        "name": "Japan",
+        "kind": "government",
+        "country": "JPN",
+        "endorsed_on": "2024-11-16",
+        "channel": "letter",
+        "objective": ["gda-1", "gda-2"],
+    }
+    no_csrf = editor.post("/en/endorsements/new", data=form)
+    assert no_csrf.status_code == 403
+    hostile = editor.post(
+        "/en/endorsements/new",
+        data={**form, "csrf": csrf},
+        files={"file": ("letter.pdf", b"<svg onload=alert(1)>")},
+    )
+    assert hostile.status_code == 400 and "Nothing was stored" in hostile.text
+    assert [r.id for r in register.list_endorsements(store, kind="government")] == ["gov-ken"]
+    done = editor.post(
+        "/en/endorsements/new",
+        data={**form, "csrf": csrf},
+        files={"file": ("letter.pdf", b"%PDF-1.7\n%%EOF")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    record = register.get_endorsement(store, "gov-jpn")
+    assert record.revisions[-1].recorded_by == "web:ed"
+    document = editor.get(f"/en/endorsements/gov-jpn/documents/{record.documents[0].id}")
+    assert document.headers["x-content-type-options"] == "nosniff"
+    assert document.headers["content-disposition"].startswith("attachment;")
+    assert (
+        member.get(f"/en/endorsements/gov-jpn/documents/{record.documents[0].id}").status_code
+        == 403
+    )
+    gone = editor.post(
+        "/en/endorsements/gov-jpn/withdraw",
+        data={"reason": "letter of 2025-03-01", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert gone.status_code == 303
+    assert register.get_endorsement(store, "gov-jpn").current.state == "withdrawn"

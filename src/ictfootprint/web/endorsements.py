@@ -18,9 +18,12 @@ from ictfootprint.portal.commitment_progress import commitment_progress, objecti
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import regions
 from ictfootprint.reference.objectives import declaration, objectives
+from ictfootprint.web import endorsement_forms
 from ictfootprint.web.pages import Lang, names, public_page
 
 router = APIRouter(include_in_schema=False)
+# the editors' desk first: its /endorsements/new must not be read as an endorsement's id
+router.include_router(endorsement_forms.router)
 Choice = Annotated[str, Query(max_length=20, pattern="^[A-Za-z0-9-]*$")]
 
 
