@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from ictfootprint.csvfile import parse_csv
 from ictfootprint.errors import ConflictError, InputError, Location
+from ictfootprint.portal import endorsement_checks as checks
 from ictfootprint.portal import endorsements as register
 from ictfootprint.store import Store
 
@@ -71,12 +72,12 @@ def read(content: bytes, file_name: str) -> list[tuple[int, str, dict[str, Any]]
                     found=value[:40],
                 )
         try:
-            endorsement_id = register.check_id(row.cells["id"])
-            fields = register.checked_endorsement(
+            endorsement_id = checks.check_id(row.cells["id"])
+            fields = checks.checked_endorsement(
                 kind=row.cells["kind"],
                 name=row.cells["name"],
                 country=row.cells["country"],
-                endorsed_on=register.parse_day(row.cells["endorsed_on"]),
+                endorsed_on=checks.parse_day(row.cells["endorsed_on"]),
                 channel=row.cells["channel"],
                 objectives=row.cells["objectives"].replace(",", ";").split(";"),
                 entity_id=row.cells.get("entity") or None,
