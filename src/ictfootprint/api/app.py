@@ -15,6 +15,7 @@ from sqlalchemy import event
 from ictfootprint import __version__, web
 from ictfootprint.api import (
     accounts,
+    endorsements,
     exports,
     forum,
     organisations,
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(templates.router)
     app.include_router(portal.router)
     app.include_router(forum.router)
+    app.include_router(endorsements.router)
     web.install(app)
 
     @app.get("/healthz", tags=["access"])

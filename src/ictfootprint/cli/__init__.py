@@ -17,6 +17,7 @@ from ictfootprint.cli import (
     collection,
     compute,
     demo,
+    endorsements,
     entities,
     export,
     factors,
@@ -74,6 +75,7 @@ app.add_typer(surveys.app, name="surveys")
 app.add_typer(cases.app, name="cases")
 app.add_typer(forum.app, name="forum")
 rounds.register(app)
+endorsements.register(app)
 
 
 @app.callback(invoke_without_command=True)

@@ -34,6 +34,7 @@ def demo(
     from ictfootprint.examples import load_illustrative
     from ictfootprint.footprint import compute_footprint
     from ictfootprint.portal.illustrative import load_illustrative_cases
+    from ictfootprint.portal.illustrative_endorsements import load_illustrative_endorsements
     from ictfootprint.store import Store
 
     store = Store.open(db)
@@ -42,6 +43,7 @@ def demo(
     trend, track = _world_trend(store, run)
     organisation = _organisation(store)
     load_illustrative_cases(store)  # the knowledge exchange's illustrative case studies
+    endorsements = load_illustrative_endorsements(store)
     if fmt is Format.json:
         print_json(
             {**_as_json(run, trend, track, submissions, db), "organisation": organisation.as_dict()}
@@ -49,6 +51,10 @@ def demo(
         return
     _print_summary(run, trend, track, db)
     _print_organisation(organisation, db)
+    typer.echo(
+        f"Illustrative endorsements of the COP29 Declaration on Green Digital Action: "
+        f"{len(endorsements)} (ictfootprint endorsements list --db {db})"
+    )
 
 
 def _organisation(store: Store) -> OrganisationSummary:

@@ -502,6 +502,85 @@ sign_in_attempts = Table(
 )
 
 
+# The register of endorsements of the COP29 Declaration on Green Digital Action and the
+# commitments made under it (issue 18). All append-only: a change is a new revision, a
+# withdrawal is a revision in state "withdrawn"; the current one is the highest revision.
+ENDORSEMENTS_APPEND_ONLY: Final = (
+    "endorsements",
+    "endorsement_documents",
+    "endorsement_revisions",
+    "commitment_revisions",
+)
+
+endorsements = Table(
+    "endorsements",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+)
+
+# The document received (a letter, a note verbale, an e-mail), exactly as received.
+endorsement_documents = Table(
+    "endorsement_documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("endorsement_id", String(64), ForeignKey("endorsements.id"), nullable=False),
+    Column("file_name", String(200), nullable=False),
+    Column("media_type", String(60), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content_sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("received_by", String(100), nullable=False),
+    Index(None, "endorsement_id"),
+)
+
+endorsement_revisions = Table(
+    "endorsement_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("endorsement_id", String(64), ForeignKey("endorsements.id"), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("country", String(3), nullable=False),
+    Column("entity_id", String(64), ForeignKey("entities.id")),
+    Column("endorsed_on", Date, nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("objectives", JSON, nullable=False),
+    Column("document_id", Integer, ForeignKey("endorsement_documents.id")),
+    Column("illustrative", Boolean, nullable=False),
+    Column("reason", Text),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(100), nullable=False),
+    UniqueConstraint("endorsement_id", "revision"),
+)
+
+# A commitment of an endorser (its number within the endorsement is stable across revisions):
+# an objective, what is promised, and the entity's target and series its progress follows.
+commitment_revisions = Table(
+    "commitment_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("endorsement_id", String(64), ForeignKey("endorsements.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("objective", String(10), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("entity_id", String(64), ForeignKey("entities.id")),
+    Column("indicator_id", String(64)),
+    Column("target_id", Integer, ForeignKey("targets.id")),
+    Column("reason", Text),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(100), nullable=False),
+    UniqueConstraint("endorsement_id", "number", "revision"),
+    Index(None, "objective"),
+)
+
+
 # The knowledge exchange (issue 18). ``search_documents`` is the search index's table (one row
 # per thing and language; rewritten in place when the thing changes, so not append-only); its
 # full-text index lives outside this metadata (``SEARCH_INDEX_PREFIX``): an FTS5 table on

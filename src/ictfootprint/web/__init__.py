@@ -30,6 +30,7 @@ def install(app: FastAPI) -> None:
     from ictfootprint.web import (
         accounts,
         areas,
+        endorsements,
         forum,
         guide,
         links,
@@ -53,6 +54,7 @@ def install(app: FastAPI) -> None:
     app.include_router(accounts.router)
     app.include_router(portal.router)
     app.include_router(forum.router)
+    app.include_router(endorsements.router)
 
 
 def page_language(request: Request) -> str | None:
