@@ -18,6 +18,7 @@ from ictfootprint.api import (
     organisations,
     problems,
     reads,
+    reports,
     rounds,
     shares,
     templates,
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(writes.router)
     app.include_router(rounds.router)
     app.include_router(templates.router)
+    app.include_router(reports.router)
     web.install(app)
 
     @app.get("/healthz", tags=["access"])

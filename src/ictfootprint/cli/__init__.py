@@ -23,6 +23,7 @@ from ictfootprint.cli import (
     observations,
     organisation,
     reference,
+    report,
     rounds,
     sector,
     serve,
@@ -65,6 +66,7 @@ app.add_typer(organisation.app, name="organisation")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.add_typer(mail.app, name="mail")
+app.add_typer(report.app, name="report")
 rounds.register(app)
 
 

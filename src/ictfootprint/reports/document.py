@@ -151,15 +151,21 @@ def country_report(store: Store, iso3: str, year: int | None, lang: str) -> Repo
     )
 
 
-def round_report(store: Store, round_id: int, at: date, lang: str) -> Report:
-    """A collection round's status on ``at``: respondents, feasibility, gaps. The caller has
-    checked that whoever asks runs the round (``api.rounds.visible_round``)."""
+def round_report(store: Store, round_id: int, at: date | None, lang: str) -> Report:
+    """A collection round's status on ``at`` (by default the day it closed, else today):
+    respondents, feasibility, gaps. The caller has checked that whoever asks runs the round
+    (``api.rounds.visible_round``); the report is dated by ``at``, not by the clock."""
     from datetime import UTC, time
 
     from ictfootprint.reference.respondents import respondents
     from ictfootprint.rounds.report import round_report as build
+    from ictfootprint.rounds.service import get_round
+    from ictfootprint.store.database import now
 
     check_language(lang)
+    if at is None:
+        closed = get_round(store, round_id).closed
+        at = closed.at.date() if closed is not None else now().date()
     report = build(store, round_id, at)
     counts = report.counts
     _ = i18n.translator(lang).gettext
