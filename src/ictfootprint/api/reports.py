@@ -10,7 +10,7 @@ signed in and never cached.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -26,7 +26,7 @@ from ictfootprint.reports.document import MEDIA_TYPES, Report
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 EXTENSIONS: Final = {"pdf": "pdf", "html": "html", "zip": "zip"}
-FILES: Final = {
+FILES: Final[dict[int | str, dict[str, Any]]] = {
     200: {
         "description": "The report: application/pdf, text/html or application/zip.",
         "content": {media: {} for media in MEDIA_TYPES.values()},

@@ -225,6 +225,7 @@ def _render(
             r=data,
             charts=charts,
             chart_svg=chart_svg,
+            text_dir=text_direction,
             breakdown=content.BREAKDOWN,
             font=FONTS.get(lang, FONTS["en"]),
             dated=when.date(),
@@ -236,6 +237,21 @@ def _render(
     )
     kept = [c for c in charts.values() if c is not None]
     return Report(name=name, lang=lang, html=html, dated=when, charts=kept)
+
+
+def text_direction(text: object) -> str:
+    """``rtl`` when the text's first strongly directional letter is Arabic or Hebrew, else
+    ``ltr``: a name's own direction, set explicitly (WeasyPrint does not resolve ``dir=auto``,
+    so a Latin name in an Arabic report would get its brackets mirrored)."""
+    import unicodedata
+
+    for char in str(text or ""):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
 
 
 def _illustrative(data: dict[str, Any]) -> bool:
