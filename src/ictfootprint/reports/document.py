@@ -117,9 +117,11 @@ def check_language(lang: str) -> None:
 def environment() -> Environment:
     """The dashboard's environment with this package's templates in front of its own."""
     base = web_environment()
-    return base.overlay(
+    overlay = base.overlay(
         loader=ChoiceLoader([PackageLoader("ictfootprint.reports", "templates"), base.loader])  # type: ignore[list-item]
     )
+    overlay.filters = {**base.filters, "isolate": isolate}  # a copy: the pages' stay as they are
+    return overlay
 
 
 def world_report(store: Store, year: int | None, lang: str) -> Report:
@@ -225,7 +227,6 @@ def _render(
             r=data,
             charts=charts,
             chart_svg=chart_svg,
-            text_dir=text_direction,
             breakdown=content.BREAKDOWN,
             font=FONTS.get(lang, FONTS["en"]),
             dated=when.date(),
@@ -239,19 +240,12 @@ def _render(
     return Report(name=name, lang=lang, html=html, dated=when, charts=kept)
 
 
-def text_direction(text: object) -> str:
-    """``rtl`` when the text's first strongly directional letter is Arabic or Hebrew, else
-    ``ltr``: a name's own direction, set explicitly (WeasyPrint does not resolve ``dir=auto``,
-    so a Latin name in an Arabic report would get its brackets mirrored)."""
-    import unicodedata
-
-    for char in str(text or ""):
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return "ltr"
+def isolate(text: object) -> str:
+    """The text between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: it keeps its own
+    direction inside a paragraph of the other (a Latin name in an Arabic report keeps its
+    brackets). Marks, not ``<bdi>``: WeasyPrint lays out a ``<bdi>`` in its parent's direction,
+    while Pango's bidi honours the marks (browsers do too)."""
+    return f"\u2068{'' if text is None else text}\u2069"
 
 
 def _illustrative(data: dict[str, Any]) -> bool:
