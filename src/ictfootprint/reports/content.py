@@ -92,8 +92,7 @@ def area_report(store: Store, level: str, key: str, year: int | None) -> dict[st
             f for f in profiles.intensities(observations, key) if f["year"] == chosen
         ]
     else:
-        data["regions"] = breakdown(store, "region", chosen)
-        data["countries"] = breakdown(store, "country", chosen)
+        data["regions"], data["countries"] = breakdowns(store, chosen)
         data["movers"] = movers(store, chosen)
     return data
 
@@ -112,16 +111,24 @@ def _point_of(trajectory: dict[str, Any] | None, year: int) -> dict[str, Any] | 
     )
 
 
-def breakdown(store: Store, level: str, year: int) -> list[dict[str, Any]]:
-    """One row per ITU region (``level`` region) or country with a total: the totals of
-    :data:`BREAKDOWN` across sub-sectors, the entities added and those left out."""
-    from ictfootprint.compute.sector import sector_totals
+def breakdowns(store: Store, year: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One row per ITU region, and one per country, with a total: the totals of
+    :data:`BREAKDOWN` across sub-sectors, the entities added and those left out (both levels
+    from one read of the store, :func:`~ictfootprint.compute.sector.sector_levels`)."""
+    from ictfootprint.compute.sector import sector_levels
 
-    totals = sector_totals(
-        store, level=level, year=year, region_kind="itu", quantities=list(BREAKDOWN)
+    levels = sector_levels(
+        store, years=[year], levels=[("region", "itu"), ("country", "itu")], quantities=BREAKDOWN
     )
+    return (
+        _breakdown(levels[("region", "itu")][year].rows),
+        _breakdown(levels[("country", "itu")][year].rows),
+    )
+
+
+def _breakdown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_area: dict[str, dict[str, Any]] = {}
-    for row in totals.rows:
+    for row in rows:
         if row["subsector"] != sector.ALL:
             continue
         area = by_area.setdefault(row["area"], {"area": row["area"], "values": {}, "units": {}})
@@ -131,8 +138,8 @@ def breakdown(store: Store, level: str, year: int) -> list[dict[str, Any]]:
             area["entities"] = row["entities"]
             area["incomplete"] = row["incomplete"]
     known = {**regions(), **countries()}
-    rows = [a for a in by_area.values() if a["area"] in known]
-    return sorted(rows, key=lambda a: (-(a["values"].get(HEADLINE) or 0.0), a["area"]))
+    found = [a for a in by_area.values() if a["area"] in known]
+    return sorted(found, key=lambda a: (-(a["values"].get(HEADLINE) or 0.0), a["area"]))
 
 
 def movers(store: Store, year: int) -> dict[str, list[dict[str, Any]]]:
