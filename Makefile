@@ -54,7 +54,8 @@ browser:
 # PDF reports (WeasyPrint) need Pango and the Noto fonts (Arabic, CJK), all embedded in the PDF;
 # the report tests render pages to PNG with poppler's pdftoppm.
 pdf-libs:
-	@if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || [ ! -x /usr/bin/pdftoppm ] \
+	@if ! ls /usr/lib/*/libpangoft2-1.0.so.0 /usr/lib/libpangoft2-1.0.so.0 2>/dev/null | grep -q . \
+	    || [ ! -x /usr/bin/pdftoppm ] \
 	    || ! fc-list 2>/dev/null | grep -q 'Noto Naskh Arabic' || ! fc-list 2>/dev/null | grep -q 'Noto Sans CJK'; then \
 	  echo "Pango, Noto fonts or pdftoppm not found: installing Debian's packages"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

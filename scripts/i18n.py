@@ -24,6 +24,8 @@ from babel.messages.pofile import read_po, write_po
 WEB = Path(__file__).resolve().parent.parent / "src" / "ictfootprint" / "web"
 # modules beyond web/ whose text the catalogues translate: the e-mail messages
 MAIL = WEB.parent / "mail"
+# and the printed reports' templates and code
+REPORTS = WEB.parent / "reports"
 LANGUAGES = ("ar", "zh", "fr", "ru", "es")  # English is the msgids' own language
 METHODS = [("templates/**.html", "jinja2.ext:babel_extract"), ("*.py", "python")]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
@@ -34,7 +36,11 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 def extract() -> Catalog:
     template = Catalog(project="ictfootprint", domain="messages", fuzzy=False)
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2)}
-    sources = [(WEB, "", METHODS), (MAIL, "../mail/", [("*.py", "python")])]
+    sources = [
+        (WEB, "", METHODS),
+        (MAIL, "../mail/", [("*.py", "python")]),
+        (REPORTS, "../reports/", METHODS),
+    ]
     for folder, prefix, methods in sources:
         for filename, lineno, message, comments, context in extract_from_dir(
             str(folder), methods, OPTIONS, keywords=keywords

@@ -22,6 +22,7 @@ from ictfootprint.api import (
     portal,
     problems,
     reads,
+    reports,
     rounds,
     shares,
     surveys,
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(portal.router)
     app.include_router(forum.router)
     app.include_router(endorsements.router)
+    app.include_router(reports.router)
     web.install(app)
 
     @app.get("/healthz", tags=["access"])

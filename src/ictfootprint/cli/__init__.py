@@ -27,6 +27,7 @@ from ictfootprint.cli import (
     observations,
     organisation,
     reference,
+    report,
     rounds,
     sector,
     serve,
@@ -74,6 +75,7 @@ app.add_typer(mail.app, name="mail")
 app.add_typer(surveys.app, name="surveys")
 app.add_typer(cases.app, name="cases")
 app.add_typer(forum.app, name="forum")
+app.add_typer(report.app, name="report")
 rounds.register(app)
 endorsements.register(app)
 
