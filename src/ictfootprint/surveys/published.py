@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Final
 
 from ictfootprint.collection.encoding import decode
+from ictfootprint.csvfile import read_bounded
 from ictfootprint.errors import InputError, Location, UnitError
 from ictfootprint.model import ENTITY_ID
-from ictfootprint.national_file import _lines, _read_bounded
+from ictfootprint.national_file import _lines
 from ictfootprint.reference.catalogue import indicator
 from ictfootprint.store import Store
 from ictfootprint.store import survey_figures as _figures
@@ -68,7 +69,7 @@ def read_published(
 ) -> tuple[list[SurveyFigure], str]:
     """The figures of a file (whole, or an :class:`InputError`) and the file's SHA-256."""
     name = path.name
-    data = _read_bounded(path)
+    data = read_bounded(path)
     sha = hashlib.sha256(data).hexdigest()
     text, _encoding = decode(data, name)
     reader = csv.reader(_lines(text))
