@@ -33,9 +33,10 @@ from ictfootprint.compute.combined import (
     KEYS,
     METHODS,
     Keys,
+    Resolved,
     empty_frame,
-    resolve,
     resolve_combined,
+    resolved,
     wide,
 )
 from ictfootprint.compute.quantities import Quantity, chosen
@@ -58,6 +59,7 @@ __all__ = [
     "entity_years",
     "frame_of",
     "resolve_combined",
+    "resolved_of",
 ]
 
 
@@ -91,10 +93,23 @@ def frame_of(
 ) -> pd.DataFrame:
     """:func:`entity_years` for quantities given as :class:`Quantity` (a caller may combine
     any catalogue indicator with its components, e.g. Scope 1 + 2 + 3 for a trajectory)."""
+    rows = resolved_of(store, wanted, years=years, entity_ids=entity_ids)
+    return empty_frame() if rows is None else rows.frame()
+
+
+def resolved_of(
+    store: Store,
+    wanted: Sequence[Quantity],
+    *,
+    years: Sequence[int] | None = None,
+    entity_ids: Sequence[str] | None = None,
+) -> Resolved | None:
+    """:func:`frame_of` as numbers (:class:`Resolved`; ``None`` when there is no row): what
+    a roll-up reads without building the frame's text columns."""
     inputs = sorted({name for q in wanted for name in q.inputs})
     raw = _current(_read(store, inputs, years, entity_ids), inputs)
     if raw.empty:
-        return empty_frame()
+        return None
     entity, entity_names = pd.factorize(raw["entity_id"])
     home, first = _homes(store, entity_names)
     has_country = raw["obs_country"].notna().to_numpy()
@@ -152,7 +167,7 @@ def frame_of(
         year=yr + low,
         quantity=qty,
     )
-    return resolve(keys, arrays, wanted)
+    return resolved(keys, arrays, wanted)
 
 
 def entity_totals(
