@@ -40,6 +40,19 @@ identical frames (``pandas.testing.assert_frame_equal``); the read alone 6.0 →
 codes; each level's roll-up 0.6-0.9 s CPU in DuckDB plus 0.3 s less to hand it over (Arrow
 instead of a pandas frame); the records of the incomplete rows and conflicts 3 s → 0.2 s.
 The 10 s wall goal could not be shown on this machine in this round.
+
+Third round, 2026-12-02, machine again loaded far beyond its 2 cores (load average 10-16,
+eight sessions' tests). The totals now roll up the resolved entity rows as numbers
+(``combined.Resolved``; the frame's text columns, built only to be factorised again, cost
+4-6 s) and SQLite's read fetches the entity's row number instead of its id. Same totals,
+incomplete rows and conflicts as before on this store (to DuckDB's last bit on unrounded
+units). ``sector_levels`` of main's code and of this round run alternately in the same
+minutes: 21.0-22.8 s CPU before, 14.5 s CPU after (wall 150-230 s for both: meaningless).
+This script at load 14: ``entity_years`` 13.0 s CPU, ``sector_levels`` median of 3 16.8 s
+CPU, 177 s wall (``/usr/bin/time``: 42.5 s user + 31.1 s sys for the whole script). At low
+load at the start of the round main's code took 32.4 s wall, 14.9 s CPU. By stage (CPU,
+loaded): the read 7.6 s (SQLite's fetch most of it), DuckDB 1.1-1.4 s a level, rule 2's
+arrays 1.5 s, rule 2 1.0-1.4 s, the listed rows 0.7 s. The 10 s wall goal is still not shown.
 """
 
 from __future__ import annotations

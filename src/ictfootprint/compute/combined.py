@@ -112,8 +112,77 @@ def wide(n: int, row: np.ndarray, slot: np.ndarray, fields: np.ndarray, width: i
 
 def resolve(keys: Keys, arrays: np.ndarray, wanted: Sequence[Quantity]) -> pd.DataFrame:
     """The entity rows of ``keys`` from ``arrays`` (:func:`wide`: value, rank, age and id ×
-    entity row × slot). Text columns are built from codes in Arrow, never a Python string
-    per row."""
+    entity row × slot) as the entity-year frame."""
+    return resolved(keys, arrays, wanted).frame()
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Rule 2's outcome for n entity rows, as numbers: what the entity-year frame shows,
+    before any text column is built (a roll-up needs only the keys' codes, the values and
+    which rows are complete; the texts of a few listed rows are built on demand)."""
+
+    keys: Keys
+    wanted: Sequence[Quantity]
+    value: np.ndarray
+    complete: np.ndarray
+    conflict: np.ndarray
+    basis: np.ndarray
+    weakest: np.ndarray
+    absent_bits: np.ndarray
+    combined_value: np.ndarray
+    components_value: np.ndarray
+    ids: np.ndarray
+    use_combined: np.ndarray
+    used_parts: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def frame(self, rows: np.ndarray | None = None) -> pd.DataFrame:
+        """The entity-year frame (COLUMNS) of every row, or of ``rows`` (a mask or
+        positions) in their order. Text columns are built from codes in Arrow, never a
+        Python string per row."""
+        pick = slice(None) if rows is None else rows
+        keys, wanted = self.keys, self.wanted
+        columns = {
+            name: _strings(keys.codes[name][pick], keys.names[name])
+            for name in ("entity_id", "country", "subsector")
+        }
+        return pd.DataFrame(
+            {
+                **columns,
+                "year": pd.Series(keys.year[pick], dtype="int64"),
+                "quantity": _strings(
+                    keys.quantity[pick], np.asarray([q.id for q in wanted], dtype=object)
+                ),
+                "value": self.value[pick],
+                "status": _strings(
+                    np.where(self.complete[pick], 0, 1), np.array(["complete", "incomplete"])
+                ),
+                "basis": _strings(self.basis[pick], np.array(["reported", "components", ""])),
+                "method": _strings(
+                    np.clip(np.nan_to_num(self.weakest[pick], nan=0.0), 0, len(METHODS) - 1).astype(
+                        "int64"
+                    ),
+                    np.asarray(METHODS),
+                ),
+                "missing": _missing(
+                    np.where(self.complete[pick], 0, self.absent_bits[pick]),
+                    keys.quantity[pick],
+                    wanted,
+                ),
+                "conflict": self.conflict[pick].astype(bool),
+                "inputs": _inputs(self.ids[pick], self.use_combined[pick], self.used_parts[pick]),
+                "combined_value": self.combined_value[pick],
+                "components_value": self.components_value[pick],
+            }
+        )[list(COLUMNS)]
+
+
+def resolved(keys: Keys, arrays: np.ndarray, wanted: Sequence[Quantity]) -> Resolved:
+    """Rule 2 on the entity rows of ``keys`` from ``arrays`` (:func:`wide`: value, rank, age
+    and id × entity row × slot), as numbers."""
     tolerance = float(defaults()["validation"]["total_tolerance_percent"]) / 100
     value, rank, age, ids = arrays
     n = len(keys)
@@ -143,30 +212,21 @@ def resolve(keys: Keys, arrays: np.ndarray, wanted: Sequence[Quantity]) -> pd.Da
     weakest = np.where(
         use_combined, rank[:, 0], np.where(use_parts, parts_rank, np.fmax(rank[:, 0], parts_rank))
     )
-    basis = np.where(use_combined, 0, np.where(use_parts, 1, 2))
-    columns = {
-        name: _strings(keys.codes[name], keys.names[name])
-        for name in ("entity_id", "country", "subsector")
-    }
-    return pd.DataFrame(
-        {
-            **columns,
-            "year": pd.Series(keys.year, dtype="int64"),
-            "quantity": _strings(keys.quantity, np.asarray([q.id for q in wanted], dtype=object)),
-            "value": np.where(use_combined, v0, np.where(use_parts, parts_sum, np.nan)),
-            "status": _strings(np.where(complete, 0, 1), np.array(["complete", "incomplete"])),
-            "basis": _strings(basis, np.array(["reported", "components", ""])),
-            "method": _strings(
-                np.clip(np.nan_to_num(weakest, nan=0.0), 0, len(METHODS) - 1).astype("int64"),
-                np.asarray(METHODS),
-            ),
-            "missing": _missing(np.where(complete, 0, absent_bits), keys.quantity, wanted),
-            "conflict": conflict.astype(bool),
-            "inputs": _inputs(ids, use_combined, use_parts[:, None] & present),
-            "combined_value": v0,
-            "components_value": np.where(all_parts, parts_sum, np.nan),
-        }
-    )[list(COLUMNS)]
+    return Resolved(
+        keys=keys,
+        wanted=wanted,
+        value=np.where(use_combined, v0, np.where(use_parts, parts_sum, np.nan)),
+        complete=complete,
+        conflict=conflict.astype(bool),
+        basis=np.where(use_combined, 0, np.where(use_parts, 1, 2)),
+        weakest=weakest,
+        absent_bits=absent_bits,
+        combined_value=v0,
+        components_value=np.where(all_parts, parts_sum, np.nan),
+        ids=ids,
+        use_combined=use_combined,
+        used_parts=use_parts[:, None] & present,
+    )
 
 
 def _strings(codes: np.ndarray, names: np.ndarray) -> pd.Series:

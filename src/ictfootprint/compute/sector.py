@@ -21,23 +21,50 @@ from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
 import ibis
-import numpy as np
 import pandas as pd
-import pyarrow as pa  # type: ignore[import-untyped]
 
 from ictfootprint.compute.engine import connect, table
 from ictfootprint.compute.quantities import chosen
-from ictfootprint.compute.sector_frame import entity_years
+from ictfootprint.compute.sector_codes import (
+    ALL_SUBSECTORS,
+    WORLD,
+    Coded,
+    coded,
+    coded_of,
+    membership,
+    placed,
+    placed_arrow,
+)
+from ictfootprint.compute.sector_frame import resolved_of
 from ictfootprint.errors import InputError, Location
 from ictfootprint.reference.countries import countries, regions
 from ictfootprint.reference.loader import defaults
 from ictfootprint.store import Store
 
+__all__ = [
+    "ALL_SUBSECTORS",
+    "EVERY_LEVEL",
+    "LEVELS",
+    "REGION_KINDS",
+    "WORLD",
+    "Coded",
+    "SectorTotals",
+    "check_level",
+    "coded",
+    "coded_of",
+    "listed_rows",
+    "membership",
+    "placed",
+    "placed_arrow",
+    "rollup",
+    "sector_levels",
+    "sector_series",
+    "sector_totals",
+    "totals_of",
+]
+
 LEVELS: Final = ("country", "region", "world")
 REGION_KINDS: Final = ("itu", "m49")
-#: The sub-sector code of a total across sub-sectors (SDMX's "_T").
-ALL_SUBSECTORS: Final = "_T"
-WORLD: Final = "001"
 
 
 @dataclass
@@ -84,10 +111,10 @@ def sector_series(
     engine: str = "duckdb",
 ) -> dict[int, SectorTotals]:
     """:func:`sector_totals` for several years at once (one read of the store)."""
-    check_level(level, region_kind)
-    chosen(quantities)  # an unknown quantity is an error before any reading
-    frame = entity_years(store, years=years, quantities=quantities)
-    return totals_of(frame, level=level, years=years, region_kind=region_kind, engine=engine)
+    every = sector_levels(
+        store, years=years, levels=[(level, region_kind)], quantities=quantities, engine=engine
+    )
+    return every[(level, region_kind)]
 
 
 #: (level, region kind) of every level.
@@ -102,23 +129,21 @@ def sector_levels(
     quantities: Sequence[str] | None = None,
     engine: str = "duckdb",
 ) -> dict[tuple[str, str], dict[int, SectorTotals]]:
-    """:func:`sector_series` for several (level, region kind) pairs from one read."""
+    """:func:`sector_series` for several (level, region kind) pairs from one read. The
+    entity rows stay numbers (:func:`sector_frame.resolved_of`): only the listed ones
+    (incomplete rows, conflicts) become texts."""
     for level, kind in levels:
         check_level(level, kind)
-    chosen(quantities)
-    frame = entity_years(store, years=years, quantities=quantities)
-    lists = listed_rows(frame, years)
-    codes = coded(frame)
+    rows = resolved_of(store, chosen(quantities), years=years)
+    if rows is None or len(rows) == 0:
+        return {
+            (level, kind): {int(y): SectorTotals(level, int(y), kind) for y in years}
+            for level, kind in levels
+        }
+    lists = listed_rows(rows.frame(~rows.complete | rows.conflict), years)
+    codes = coded_of(rows)
     return {
-        (level, kind): totals_of(
-            frame,
-            level=level,
-            years=years,
-            region_kind=kind,
-            engine=engine,
-            listed=lists,
-            codes=codes,
-        )
+        (level, kind): _totals(codes, lists, level=level, years=years, kind=kind, engine=engine)
         for level, kind in levels
     }
 
@@ -150,16 +175,28 @@ def totals_of(
     """The roll-up of an entity-year frame (pure: frame in, totals out), by year.
     ``listed`` (:func:`listed_rows`) and ``codes`` (:func:`coded`) of the same frame, when
     several levels share it."""
-    result = {int(y): SectorTotals(level, int(y), region_kind) for y in years}
     if frame.empty:
-        return result
+        return {int(y): SectorTotals(level, int(y), region_kind) for y in years}
     codes = codes if codes is not None else coded(frame)
+    lists = listed if listed is not None else listed_rows(frame, years)
+    return _totals(codes, lists, level=level, years=years, kind=region_kind, engine=engine)
+
+
+def _totals(
+    codes: Coded,
+    lists: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]],
+    *,
+    level: str,
+    years: Sequence[int],
+    kind: str,
+    engine: str,
+) -> dict[int, SectorTotals]:
+    result = {int(y): SectorTotals(level, int(y), kind) for y in years}
     backend = connect(engine)
-    entity_rows, areas = placed_arrow(codes, level, region_kind)
+    entity_rows, areas = placed_arrow(codes, level, kind)
     rolled = backend.to_pandas(rollup(table(backend, cast(Any, entity_rows), "rows")))
     rolled["area"] = areas[rolled["area"].to_numpy(dtype="int64")]
     rows = _described(codes.named(rolled), level)
-    lists = listed if listed is not None else listed_rows(frame, years)
     for year, totals in result.items():
         totals.rows = _records(rows[rows["year"] == year])
         totals.incomplete, totals.conflicts = lists.get(year, ([], []))
@@ -195,105 +232,6 @@ def listed_rows(
         )
         for year in years
     }
-
-
-def membership(level: str, region_kind: str = "itu") -> pd.DataFrame:
-    """country → area at ``level`` (countries outside every region of the kind are left out
-    of regional totals, and said so by their absence)."""
-    rows = []
-    for c in countries().values():
-        if level == "country":
-            area: str | None = c.iso3
-        elif level == "world":
-            area = WORLD
-        else:
-            area = c.itu_region if region_kind == "itu" else c.m49_region
-        if area:
-            rows.append({"country": c.iso3, "area": area})
-    return pd.DataFrame(rows, columns=["country", "area"])
-
-
-@dataclass(frozen=True)
-class Coded:
-    """An entity-year frame's keys as integer codes into their names (the engine groups and
-    counts numbers faster than texts; the few total rows get their names back)."""
-
-    entity: np.ndarray
-    country: np.ndarray
-    countries: np.ndarray
-    subsector: np.ndarray
-    subsectors: np.ndarray
-    quantity: np.ndarray
-    quantities: np.ndarray
-    year: np.ndarray
-    value: np.ndarray
-    complete: np.ndarray
-
-    def named(self, rolled: pd.DataFrame) -> pd.DataFrame:
-        """Rolled-up rows (:func:`rollup`) with their sub-sector and quantity names (the
-        sub-sector code -1 is the total across sub-sectors, ``_T``)."""
-        subsector = rolled["subsector"].to_numpy(dtype="int64")
-        subsectors = np.append(self.subsectors, ALL_SUBSECTORS)  # -1: the last one
-        return rolled.assign(
-            subsector=subsectors[subsector],
-            quantity=self.quantities[rolled["quantity"].to_numpy(dtype="int64")],
-        )
-
-
-def coded(frame: pd.DataFrame) -> Coded:
-    """:class:`Coded` of an entity-year frame (once for every level)."""
-    parts = {name: pd.factorize(frame[name]) for name in ("country", "subsector", "quantity")}
-    return Coded(
-        entity=pd.factorize(frame["entity_id"])[0],
-        country=parts["country"][0],
-        countries=np.asarray(parts["country"][1], dtype=object),
-        subsector=parts["subsector"][0],
-        subsectors=np.asarray(parts["subsector"][1], dtype=object),
-        quantity=parts["quantity"][0],
-        quantities=np.asarray(parts["quantity"][1], dtype=object),
-        year=frame["year"].to_numpy(dtype="int64"),
-        value=frame["value"].to_numpy(dtype="float64"),
-        complete=(frame["status"] == "complete").to_numpy(dtype=bool),
-    )
-
-
-def placed(codes: Coded, level: str, region_kind: str = "itu") -> tuple[pd.DataFrame, np.ndarray]:
-    """The entity rows with their area at ``level`` (rows in no area of the kind left out),
-    every key a number: the area's code into :func:`membership`'s areas (sorted), the
-    entity's, sub-sector's and quantity's into ``codes``; and the areas."""
-    columns, areas = _placed_columns(codes, level, region_kind)
-    return pd.DataFrame(columns), areas
-
-
-def placed_arrow(codes: Coded, level: str, region_kind: str = "itu") -> tuple[pa.Table, np.ndarray]:
-    """:func:`placed` as an Arrow table: what an engine reads without a copy (a pandas frame
-    first stacks its columns into blocks, a quarter of the roll-up's cost)."""
-    columns, areas = _placed_columns(codes, level, region_kind)
-    return pa.table(columns), areas
-
-
-def _placed_columns(
-    codes: Coded, level: str, region_kind: str
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    members = membership(level, region_kind)
-    areas = np.sort(members["area"].unique())
-    area_of = dict(zip(members["country"], np.searchsorted(areas, members["area"]), strict=True))
-    lookup = np.array([area_of.get(c, -1) for c in codes.countries] + [-1], dtype="int64")
-    area = lookup[codes.country]  # a missing country (-1) takes the last: no area
-    inside = area >= 0
-    every = bool(inside.all())
-    return {
-        name: values if every else values[inside]
-        for name, values in (
-            ("area", area),
-            ("entity", codes.entity),
-            ("subsector", codes.subsector),
-            ("year", codes.year),
-            ("quantity", codes.quantity),
-            ("value", codes.value),
-            ("complete", codes.complete),
-        )
-    }, areas
 
 
 def rollup(entity_rows: Any) -> Any:

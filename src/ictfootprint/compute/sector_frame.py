@@ -21,31 +21,30 @@ vectorised pandas: no object per observation, no loop over rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import itemgetter
 from typing import Final
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, Float, String, and_, case, cast, extract, func, or_, select
+from sqlalchemy import String, cast, select
 
 from ictfootprint.compute.combined import (
     COLUMNS,
     KEYS,
     METHODS,
     Keys,
+    Resolved,
     empty_frame,
-    resolve,
     resolve_combined,
+    resolved,
     wide,
 )
 from ictfootprint.compute.quantities import Quantity, chosen
-from ictfootprint.model import EntityKind
+from ictfootprint.compute.sector_read import IN_SECTOR, read_rows
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.store import Store
-from ictfootprint.store.schema import entities, observations
+from ictfootprint.store.schema import entities
 from ictfootprint.units import convert
 
-IN_SECTOR: Final = (EntityKind.COMPANY, EntityKind.FACILITY, EntityKind.ORGANISATION)
 UNSPECIFIED: Final = "unspecified"
 
 __all__ = [
@@ -58,6 +57,7 @@ __all__ = [
     "entity_years",
     "frame_of",
     "resolve_combined",
+    "resolved_of",
 ]
 
 
@@ -91,10 +91,23 @@ def frame_of(
 ) -> pd.DataFrame:
     """:func:`entity_years` for quantities given as :class:`Quantity` (a caller may combine
     any catalogue indicator with its components, e.g. Scope 1 + 2 + 3 for a trajectory)."""
+    rows = resolved_of(store, wanted, years=years, entity_ids=entity_ids)
+    return empty_frame() if rows is None else rows.frame()
+
+
+def resolved_of(
+    store: Store,
+    wanted: Sequence[Quantity],
+    *,
+    years: Sequence[int] | None = None,
+    entity_ids: Sequence[str] | None = None,
+) -> Resolved | None:
+    """:func:`frame_of` as numbers (:class:`Resolved`; ``None`` when there is no row): what
+    a roll-up reads without building the frame's text columns."""
     inputs = sorted({name for q in wanted for name in q.inputs})
-    raw = _current(_read(store, inputs, years, entity_ids), inputs)
+    raw = _current(read_rows(store, inputs, years, entity_ids), inputs)
     if raw.empty:
-        return empty_frame()
+        return None
     entity, entity_names = pd.factorize(raw["entity_id"])
     home, first = _homes(store, entity_names)
     has_country = raw["obs_country"].notna().to_numpy()
@@ -152,7 +165,7 @@ def frame_of(
         year=yr + low,
         quantity=qty,
     )
-    return resolve(keys, arrays, wanted)
+    return resolved(keys, arrays, wanted)
 
 
 def entity_totals(
@@ -167,7 +180,7 @@ def entity_totals(
     unsplit figure) added up, then rule 2 between a combined figure and its components.
     What an entity's trajectory reads."""
     inputs = sorted({name for q in wanted for name in q.inputs})
-    raw = _current(_read(store, inputs, years, entity_ids), inputs)
+    raw = _current(read_rows(store, inputs, years, entity_ids), inputs)
     if raw.empty:
         return empty_frame()
     raw["indicator"] = np.asarray(inputs, dtype=object)[raw["indicator"].to_numpy()]
@@ -195,118 +208,6 @@ def entity_totals(
         ]
     )
     return resolve_combined(summed.merge(slots, on="indicator", how="inner"), wanted)
-
-
-def _read(
-    store: Store,
-    indicators: list[str],
-    years: Sequence[int] | None,
-    entity_ids: Sequence[str] | None,
-) -> pd.DataFrame:
-    """Every revision of the series of ``indicators`` (by the methods read) of in-sector
-    entities (or ``entity_ids``): one query, the needed columns only, coded as numbers where
-    they can be (the indicator's position, the method's rank, the age of the revision; the
-    unit only where it is not the indicator's own). Restatements are few, so reading the
-    earlier revisions too and keeping the latest in the frame costs less than ranking them in
-    the database (a window over every series, or a join back on the series key, measured
-    1.5-2x slower on SQLite)."""
-    o = observations.c
-    known = catalogue()
-    # over many years the quantities' indicators are most of the table: a plain scan beats
-    # the (indicator, year) index, which SQLite would otherwise walk row by row
-    indicator = o.indicator_id if years is not None and len(years) <= 2 else o.indicator_id + ""
-    where = [indicator.in_(indicators), o.method.in_(METHODS)]
-    if years is not None:
-        where.append(o.year.in_(list(years)))
-    if entity_ids is not None:
-        where.append(o.entity_id.in_(list(entity_ids)))
-    dialect = store.engine.dialect.name
-    age = (
-        func.julianday(o.recorded_at) * 86400.0
-        if dialect == "sqlite"
-        else cast(extract("epoch", o.recorded_at), Float)
-    )
-    own_unit = case({i: known[i].unit for i in indicators}, value=o.indicator_id)
-    # the indicator's position, the method's rank, the year and the revision in one number:
-    # a column fetched is a Python object per row, the driver's main cost
-    kinds = 4 * len(indicators)
-    code = (
-        case({name: 4 * n for n, name in enumerate(indicators)}, value=o.indicator_id)
-        + case({m: n for n, m in enumerate(METHODS)}, value=o.method)
-        + (cast(o.revision, BigInteger) * _YEARS + o.year) * kinds
-    )
-    # the observation's own country, sub-sector and unit (when not the indicator's) in one
-    # text, NULL when none is given (most rows)
-    plain = and_(o.country.is_(None), o.subsector.is_(None), o.unit == own_unit)
-    place = case(
-        (plain, None),
-        else_=func.coalesce(o.country, "")
-        + _SEPARATOR
-        + func.coalesce(o.subsector, "")
-        + _SEPARATOR
-        + case((o.unit == own_unit, ""), else_=o.unit),
-    )
-    query = select(o.id, o.entity_id, code.label("code"), place.label("place"), o.value, age).where(
-        *where
-    )
-    if entity_ids is None:
-        query = query.join(entities, o.entity_id == entities.c.id).where(
-            entities.c.kind.in_([k.value for k in IN_SECTOR]),
-            # an organisation in no ICT sub-sector (a ministry, an international organisation
-            # storing its own footprint) is outside the ICT sector
-            or_(
-                entities.c.kind != EntityKind.ORGANISATION.value,
-                cast(entities.c.subsectors, String).notin_(["[]", ""]),
-            ),
-        )
-    with store.engine.connect() as connection:
-        result = connection.execute(query)
-        try:
-            # the driver's plain tuples: a row object per observation costs more than the query
-            rows = result.cursor.fetchall() if result.cursor is not None else []
-        finally:
-            result.close()
-    # column by column, numbers straight into arrays (``zip(*rows)`` costs 5x more)
-    n = len(rows)
-    ids, codes, values, ages = (
-        np.fromiter(map(itemgetter(c), rows), dtype=t, count=n)
-        for c, t in ((0, "int64"), (2, "int64"), (4, "float64"), (5, "float64"))
-    )
-    entity_id = np.array(list(map(itemgetter(1), rows)), dtype=object)
-    places = list(map(itemgetter(3), rows))
-    del rows
-    rest, rank = np.divmod(codes, 4)
-    rest, position = np.divmod(rest, len(indicators))
-    revision, year = np.divmod(rest, _YEARS)
-    frame = pd.DataFrame(
-        {
-            "id": ids,
-            "entity_id": pd.array(entity_id, dtype="str"),
-            "indicator": position,
-            "year": year,
-            "obs_country": None,
-            "obs_subsector": None,
-            "value": values,
-            "unit": None,
-            "rank": rank,
-            "revision": revision,
-            "recorded_at": ages,
-        }
-    )
-    given = [n for n, text in enumerate(places) if text is not None]
-    if given:
-        parts = np.array([places[n].split(_SEPARATOR) for n in given], dtype=object)
-        parts[parts == ""] = None
-        for column, name in enumerate(("obs_country", "obs_subsector", "unit")):
-            frame[name] = frame[name].astype(object)
-            frame.loc[given, name] = parts[:, column]
-    return frame
-
-
-#: Years a revision is apart in the fetched code (revision × _YEARS + year).
-_YEARS: Final = 10_000
-#: Between the country, sub-sector and unit in the fetched ``place`` (not in any of them).
-_SEPARATOR: Final = "\x1f"
 
 
 def _current(raw: pd.DataFrame, inputs: list[str]) -> pd.DataFrame:
