@@ -125,7 +125,7 @@ def test_requeue_puts_a_message_stuck_in_sending_back_and_refuses_others(db: str
         connection.execute(
             update(mail_outbox).where(mail_outbox.c.id == 1).values(status="sending")
         )
-    refused = run("mail", "requeue", "1", "2", "--db", db)
+    refused = run("mail", "requeue", "1,2", "--db", db)
     assert refused.returncode != 0 and "message 2: queued" in refused.stderr + refused.stdout
     assert "Traceback" not in refused.stderr
     done = run("mail", "requeue", "1", "--db", db)

@@ -21,7 +21,7 @@ from ictfootprint.cli.options import (
 
 app = command_group(
     "E-mail: deliver the queued invitations and reminders through the SMTP server, list the "
-    "log of every message, send a test message."
+    "log of every message, send a test message, requeue a message stuck in sending."
 )
 SMTP_OPTION = typer.Option(
     None,
@@ -99,16 +99,22 @@ def log_command(
 
 @app.command("requeue")
 def requeue_command(
-    message_id: list[int] = typer.Argument(..., help="Ids of messages stuck in sending."),
+    ids: str = typer.Argument(
+        ..., help="Ids of messages stuck in sending, separated by commas (e.g. 3,7)."
+    ),
     db: str | None = EXISTING_DB_OPTION,
 ) -> None:
     """Put messages stuck in `sending` (a delivery run stopped between sending and recording
     them) back in the queue; the next `mail deliver` sends them, so a recipient may receive a
     second copy of a message that did leave. See `mail log --status sending`."""
+    from ictfootprint.errors import InputError, Location
     from ictfootprint.mail.outbox import requeue
     from ictfootprint.store import Store
 
-    done = requeue(Store.open(db), message_id)
+    parts = [part.strip() for part in ids.split(",") if part.strip()]
+    if not all(part.isdecimal() and len(part) <= 10 for part in parts):
+        raise InputError("invalid message ids", Location(field="ids"), expected="3,7", found=ids)
+    done = requeue(Store.open(db), [int(part) for part in parts])
     typer.echo(f"requeued {len(done)} message(s): {', '.join(str(i) for i in done)}")
 
 

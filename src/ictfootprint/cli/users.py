@@ -16,7 +16,7 @@ from ictfootprint.cli.options import (
 
 users_app = command_group(
     "Users (submitter, reviewer, admin, member, editor): add, set (change role, entities or "
-    "countries), disable, list."
+    "countries), invite (by e-mail), disable, list."
 )
 tokens_app = command_group("API tokens: create (shown once), list, revoke.")
 
