@@ -60,6 +60,18 @@ def test_objectives_are_eight_ids_with_their_source_and_no_invented_text() -> No
     assert caught.value.location.field == "objective"
 
 
+def test_established_objectives_are_named_in_the_six_languages() -> None:
+    """The zh and ar pages showed the objectives in English: each established objective has
+    its title and summary in every UN language."""
+    for item in objectives().values():
+        if not item.established:
+            continue
+        for lang in ("fr", "es", "ru", "ar", "zh"):
+            assert item.title_in(lang) and item.title_in(lang) != item.title, (item.id, lang)
+            assert item.summary_in(lang) and item.summary_in(lang) != item.summary, (item.id, lang)
+        assert item.title_in("en") == item.title
+
+
 def test_revisions_are_kept_and_withdrawal_is_a_state_not_a_delete(store: Store) -> None:
     record = _endorse(store)
     assert record.current.objectives == ("gda-1", "gda-3")  # in the declaration's order

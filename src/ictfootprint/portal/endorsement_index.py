@@ -51,8 +51,8 @@ def index(connection: Connection, endorsement_id: str, values: dict[str, Any]) -
                         place,
                         values["kind"],
                         f"COP29 Green Digital Action {oid}",
-                        item.title,
-                        item.summary,
+                        item.title_in(lang),
+                        item.summary_in(lang),
                     )
                     if part
                 ),

@@ -8,7 +8,7 @@ that its text is not yet recorded. Nothing here is invented to fill a gap.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -25,6 +25,15 @@ class Objective:
     established: bool
     title: str
     summary: str
+    # the title and summary in the other UN languages (English above)
+    titles: dict[str, str] = field(default_factory=dict)
+    summaries: dict[str, str] = field(default_factory=dict)
+
+    def title_in(self, lang: str) -> str:
+        return self.titles.get(lang, self.title)
+
+    def summary_in(self, lang: str) -> str:
+        return self.summaries.get(lang, self.summary)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +57,8 @@ def objectives() -> dict[str, Objective]:
             established=bool(entry["established"]),
             title=str(entry["title"]),
             summary=str(entry["summary"]),
+            titles={k: str(v) for k, v in entry.get("titles", {}).items()},
+            summaries={k: str(v) for k, v in entry.get("summaries", {}).items()},
         )
         if oid != f"gda-{item.number}" or (item.established and not item.summary):
             raise ReferenceDataError(f"{FILE}: {oid}: id and number differ, or no summary")
