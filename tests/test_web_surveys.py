@@ -24,13 +24,36 @@ def client(tmp_path: Path) -> TestClient:
     return TestClient(create_app(Settings.default(db=url, rate_limit_per_minute=0), store))
 
 
+ANSWER_LABELS = {
+    "en": ("Mandated authority", "Planned, not yet in place"),
+    "ar": ("سلطة مكلَّفة", "مخطط لها، لم تُنشأ بعد"),
+    "zh": ("受权机构", "已计划，尚未实施"),
+}
+# the beginnings of the English sentences that say a difference's likely causes
+ENGLISH_CAUSES = (
+    "named by the publication",
+    "in our sum, not named",
+    "without an accepted value",
+    "the survey's",
+    "the survey does not say",
+    "our mapping choice",
+    "values in our sum",
+    "compared with values split",
+    "a total not split",
+    "the published figure is",
+)
+
+
 @pytest.mark.parametrize("lang", ["en", "ar", "zh"])
 def test_arrangements_page_counts_and_escapes(client: TestClient, lang: str) -> None:
     page = client.get(f"/{lang}/arrangements")
     assert page.status_code == 200, page.text
     assert "<script>alert" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text  # the plans' comment, escaped
-    assert "mandated" in page.text and "planned" in page.text
+    # the answers by name in the page's language, not as their codes (they were codes)
+    for label in ANSWER_LABELS[lang]:
+        assert label in page.text, label
+    assert ">mandated<" not in page.text and ">planned<" not in page.text
     if lang == "ar":
         assert 'dir="rtl"' in page.text
     only = client.get(f"/{lang}/arrangements?region=ITU-AFR")
@@ -67,3 +90,10 @@ def test_round_page_compares_the_published_figures(tmp_path: Path, lang: str) ->
     section = page.split('id="compare-arcep-heading"')[1].split("</section>")[0]
     assert "30.94" in section and "44.74" in section and CITATION in section
     assert "Operator C (test), Operator D (test)" in section
+    causes = section.split('class="causes"')[1:]
+    assert causes
+    said = " ".join(causes)
+    if lang == "en":
+        assert any(text in said for text in ENGLISH_CAUSES)
+    else:  # the causes were English sentences on the ar and zh pages
+        assert not [text for text in ENGLISH_CAUSES if text in said], said[:500]

@@ -47,12 +47,26 @@ _SAME: Final = 1e-9
 
 @dataclass(frozen=True)
 class Cause:
+    """A likely cause of a difference: its kind (coverage, scope, method), the English
+    sentence (CLI, API), and its ``code`` with the ``params`` the pages say it with in the
+    reader's language (``round.html``'s ``cause_text``)."""
+
     kind: str  # coverage, scope, method
     text: str
     entities: tuple[str, ...] = ()
+    code: str = ""
+    params: tuple[tuple[str, Any], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "text": self.text, "entities": list(self.entities)}
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "text": self.text,
+            "entities": list(self.entities),
+        }
+
+    def param(self, name: str) -> Any:
+        return dict(self.params).get(name)
 
 
 @dataclass
@@ -211,6 +225,8 @@ def _compare_line(
                     "named by the publication, without an accepted value in our sum: "
                     + ", ".join(names.get(e, e) for e in missing),
                     tuple(missing),
+                    "named-not-summed",
+                    (("names", [names.get(e, e) for e in missing]),),
                 )
             )
         if extra := sorted(summed - covers):
@@ -220,6 +236,8 @@ def _compare_line(
                     "in our sum, not named by the publication: "
                     + ", ".join(names.get(e, e) for e in extra),
                     tuple(extra),
+                    "summed-not-named",
+                    (("names", [names.get(e, e) for e in extra]),),
                 )
             )
     if silent := sorted(set(by_id) - summed - covers):
@@ -229,14 +247,37 @@ def _compare_line(
                 f"known {line.respondent} entities of {mapping.country} without an accepted "
                 "value: " + ", ".join(names.get(e, e) for e in silent),
                 tuple(silent),
+                "known-without-value",
+                (("names", [names.get(e, e) for e in silent]), ("country", mapping.country)),
             )
         )
     if line.scope:
-        causes.append(Cause("scope", f"the survey's line covers: {line.scope}"))
+        causes.append(
+            Cause(
+                "scope",
+                f"the survey's line covers: {line.scope}",
+                code="line-covers",
+                params=(("text", line.scope),),
+            )
+        )
     if line.choice:
-        causes.append(Cause("scope", f"our mapping choice: {line.choice}"))
+        causes.append(
+            Cause(
+                "scope",
+                f"our mapping choice: {line.choice}",
+                code="mapping-choice",
+                params=(("text", line.choice),),
+            )
+        )
     if line.subsector:
-        causes.append(Cause("scope", f"compared with values split to {line.subsector}"))
+        causes.append(
+            Cause(
+                "scope",
+                f"compared with values split to {line.subsector}",
+                code="split-to-subsector",
+                params=(("subsector", line.subsector),),
+            )
+        )
     wide = sorted(
         e
         for e, o in values.items()
@@ -249,12 +290,18 @@ def _compare_line(
                 "a total not split by country, from entities that also operate elsewhere: "
                 + ", ".join(names.get(e, e) for e in wide),
                 tuple(wide),
+                "not-split-by-country",
+                (("names", [names.get(e, e) for e in wide]),),
             )
         )
     methods = Counter(o.method.value for o in values.values())
     if figure.method == "estimated":
         causes.append(
-            Cause("method", "the published figure is the publisher's estimate, ours is a sum")
+            Cause(
+                "method",
+                "the published figure is the publisher's estimate, ours is a sum",
+                code="publisher-estimate",
+            )
         )
     if estimated := sorted(e for e, o in values.items() if o.method.value != "reported"):
         causes.append(
@@ -263,23 +310,31 @@ def _compare_line(
                 "values in our sum that are not reported: "
                 + ", ".join(f"{names.get(e, e)} ({values[e].method.value})" for e in estimated),
                 tuple(estimated),
+                "not-reported",
+                (("items", [(names.get(e, e), values[e].method.value) for e in estimated]),),
             )
         )
     market = MARKET_OF.get(line.indicator)
     if market and line.basis != "location":
         alternative = _accepted(store, operators, market, figure.year, line, mapping.country)
+        unspecified = line.basis in (None, "unspecified")
         text = (
             f"the survey does not say whether Scope 2 is location- or market-based; ours is "
             f"location-based ({indicator(line.indicator).unit})"
-            if line.basis in (None, "unspecified")
+            if unspecified
             else "the survey's Scope 2 is market-based; ours is location-based"
         )
+        params: list[tuple[str, Any]] = [("unit", indicator(line.indicator).unit)]
         if alternative and set(alternative) == set(values):
             total = sum(o.value or 0.0 for o in alternative.values())
             text += f"; with market-based Scope 2 our sum is {total:g} {figure.unit}"
-        causes.append(Cause("method", text))
+            params += [("market_total", total), ("total_unit", figure.unit)]
+        code = "basis-unspecified" if unspecified else "basis-market"
+        causes.append(Cause("method", text, code=code, params=tuple(params)))
     if not methods and not causes:
-        causes.append(Cause("coverage", "no accepted value for this line and year"))
+        causes.append(
+            Cause("coverage", "no accepted value for this line and year", code="no-value")
+        )
     return result
 
 
