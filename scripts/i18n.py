@@ -110,7 +110,9 @@ def update(template: Catalog) -> None:
                 catalogue,
                 width=100,
                 omit_header=False,
-                sort_output=False,
+                # by msgid: the extraction order follows the file system's, which differs
+                # between checkouts, and rewrote every catalogue at each merge
+                sort_output=True,
                 include_lineno=False,
             )
 
