@@ -294,11 +294,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=30)
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save a full-page PNG as artifacts/screenshots/<name>.png (kept by CI, ignored by git)."""
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Save a PNG (of the whole page, or of what the window shows) as
+    artifacts/screenshots/<name>.png (kept by CI, ignored by git)."""
     path = SCREENSHOTS / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=path, full_page=True)
+    page.screenshot(path=path, full_page=full_page)
     return path
 
 
