@@ -359,6 +359,11 @@ class Store(Accounts):
         with self.engine.connect() as connection:
             return _published.entity_labels(connection)
 
+    def published_years(self, indicator_ids: Sequence[str] | None = None) -> list[int]:
+        """The years with a published value (of these indicators), ascending."""
+        with self.engine.connect() as connection:
+            return _published.years(connection, indicator_ids=indicator_ids)
+
     def is_published(self, entity_id: str) -> bool:
         """Whether the entity has at least one published value."""
         with self.engine.connect() as connection:

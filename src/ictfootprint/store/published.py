@@ -57,6 +57,19 @@ def entity_labels(connection: Connection) -> list[EntityLabel]:
     ]
 
 
+def years(connection: Connection, *, indicator_ids: Sequence[str] | None = None) -> list[int]:
+    """The years with a published value (of these indicators), ascending: one pass over an
+    index of ``current_observations``, no observation built (the sector page and the report
+    built 100,000 observations to learn three years)."""
+    query = (
+        select(current_observations.c.year)
+        .where(*current_filters(indicator_ids=indicator_ids))
+        .distinct()
+        .order_by(current_observations.c.year)
+    )
+    return [int(year) for year in connection.execute(query).scalars()]
+
+
 def is_published(connection: Connection, entity_id: str) -> bool:
     """Whether the entity has at least one published value (one index probe)."""
     found = connection.execute(

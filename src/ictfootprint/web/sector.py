@@ -336,5 +336,4 @@ def headline(series: AreaSeries) -> dict[str, Any] | None:
 
 def sector_years(store: Store) -> list[int]:
     """Years with a published value of any quantity the totals add."""
-    _total, rows = store.published_page(indicator_ids=list(QUANTITIES))
-    return sorted({obs.year for obs, _area in rows})
+    return store.published_years(list(QUANTITIES))
