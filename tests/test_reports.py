@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import zipfile
 from collections.abc import Iterator
@@ -21,11 +20,11 @@ from pypdf import PdfReader
 from api_world import World, build_world
 from ictfootprint.footprint import compute_footprint
 from ictfootprint.reports.document import country_report, world_report
-from ictfootprint.reports.pdf import pdf_available
 from ictfootprint.web.i18n import LANGUAGES, change, percent, translator
 from ictfootprint.web.render import figure
+from pdf_support import PDF_MISSING, PDFTOPPM_MISSING
 
-pytestmark = pytest.mark.skipif(pdf_available() is not None, reason=str(pdf_available()))
+pytestmark = pytest.mark.skipif(PDF_MISSING is not None, reason=str(PDF_MISSING))
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "artifacts" / "reports"
 YEAR = 2023
@@ -249,7 +248,7 @@ def test_the_world_and_country_pages_link_their_report(world: World) -> None:
     assert "/api/v1/reports/countries/FRA?lang=ar&amp;format=pdf" in country
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+@pytest.mark.skipif(PDFTOPPM_MISSING is not None, reason=str(PDFTOPPM_MISSING))
 @pytest.mark.parametrize("lang", ["ar", "zh", "en"])
 def test_pages_render_to_images(world: World, lang: str) -> None:
     """The first pages of each report as PNG in artifacts/reports/, to be looked at."""

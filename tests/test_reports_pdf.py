@@ -8,8 +8,9 @@ import pytest
 from pypdf import PdfReader
 
 from ictfootprint.reports.pdf import html_to_pdf, pdf_available
+from pdf_support import PDF_MISSING
 
-pytestmark = pytest.mark.skipif(pdf_available() is not None, reason=str(pdf_available()))
+pytestmark = pytest.mark.skipif(PDF_MISSING is not None, reason=str(PDF_MISSING))
 
 DOCUMENT = (
     '<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>تقرير</title>'

@@ -10,7 +10,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from ictfootprint.reports.pdf import pdf_available
+from pdf_support import PDF_MISSING
 from rounds_world import OPERATORS, YEAR, Api, contacts, day
 
 ROUND = {
@@ -47,7 +47,7 @@ def test_round_report_is_for_those_who_run_the_round(api: Api) -> None:
     assert bad.status_code == 400 and "unknown language 'de'" in bad.json()["error"]["message"]
 
 
-@pytest.mark.skipif(pdf_available() is not None, reason=str(pdf_available()))
+@pytest.mark.skipif(PDF_MISSING is not None, reason=str(PDF_MISSING))
 def test_round_report_pdf_is_dated_by_its_day_and_the_same_twice(api: Api) -> None:
     path = api.call("POST", "/api/v1/rounds", "admin", json=ROUND).headers["Location"]
     report = path.replace("/api/v1/rounds/", "/api/v1/reports/rounds/")
