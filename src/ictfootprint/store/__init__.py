@@ -316,6 +316,11 @@ class Store(Accounts):
                     "comment": comment,
                 },
             )
+        # the sector's entity rows refreshed at once (only the stale entities: this one),
+        # after the commit; a failure leaves the mark, and the next read refreshes
+        from ictfootprint.compute.sector_rows import refresh
+
+        refresh(self)
         return result
 
     def reject_submission(self, submission_id: int | str, comment: str) -> None:

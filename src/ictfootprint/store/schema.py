@@ -245,7 +245,7 @@ sector_areas = Table(
     metadata,
     Column("level", String(10), primary_key=True),
     Column("country", String(3), primary_key=True),
-    Column("area", String(3), nullable=False),
+    Column("area", String(20), nullable=False),
 )
 
 factor_datasets = Table(

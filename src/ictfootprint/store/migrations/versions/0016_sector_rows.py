@@ -68,7 +68,7 @@ def upgrade() -> None:
         "sector_areas",
         sa.Column("level", sa.String(10), nullable=False),
         sa.Column("country", sa.String(3), nullable=False),
-        sa.Column("area", sa.String(3), nullable=False),
+        sa.Column("area", sa.String(20), nullable=False),
         sa.PrimaryKeyConstraint("level", "country", name=op.f("pk_sector_areas")),
     )
     op.execute("INSERT INTO sector_stale (entity_id) SELECT id FROM entities")
