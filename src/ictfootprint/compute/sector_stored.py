@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Integer, and_, case, func, literal, not_, or_, select, union_all
+from sqlalchemy import Connection, Integer, and_, case, func, literal, not_, or_, select, union_all
 
 from ictfootprint.compute.sector import (
     ALL_SUBSECTORS,
@@ -61,11 +61,11 @@ def stored_levels(
         return result
     with store.engine.connect() as connection:
         totals = pd.DataFrame(
-            list(connection.execute(_totals_query(years, levels, quantities))),
+            _fetched(connection, _totals_query(years, levels, quantities)),
             columns=list(TOTAL_COLUMNS),
         )
         listed = pd.DataFrame(
-            list(connection.execute(_listed_query(years, quantities))),
+            _fetched(connection, _listed_query(years, quantities)),
             columns=list(_LISTED),
         )
     listed = listed.assign(
@@ -99,6 +99,10 @@ _LISTED = (
     "combined_value",
     "components_value",
 )
+
+
+def _fetched(connection: Connection, query: Any) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in connection.execute(query)]
 
 
 def _where(years: Sequence[int], quantities: Sequence[str] | None) -> list[Any]:
