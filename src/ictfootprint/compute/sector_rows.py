@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import pandas as pd
-from sqlalchemy import Connection, String, cast, delete, insert, or_, select
+from sqlalchemy import Connection, String, cast, delete, func, insert, or_, select
 
 from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector_codes import WORLD
@@ -64,8 +64,9 @@ def stale(store: Store) -> bool:
 
 def refresh(store: Store, *, batch: int = BATCH) -> Refreshed:
     """Rebuild the rows of every entity marked stale, ``batch`` entities per transaction;
-    keep ``sector_areas`` equal to the reference data."""
-    keep_areas(store)
+    keep ``sector_areas`` equal to the reference data (checked once a process)."""
+    if not _areas_kept(store):
+        keep_areas(store)
     done, written = 0, 0
     while True:
         with store.engine.begin() as connection:
@@ -93,7 +94,7 @@ def refresh(store: Store, *, batch: int = BATCH) -> Refreshed:
 
 def refreshed(store: Store) -> None:
     """Rebuild the stale rows, if any, before a read of ``sector_rows``."""
-    if store.url not in _AREAS_CHECKED or stale(store):
+    if not _areas_kept(store) or stale(store):
         refresh(store)
 
 
@@ -127,8 +128,18 @@ def keep_areas(store: Store) -> None:
     _AREAS_CHECKED.add(store.url)
 
 
-#: Stores (by URL) whose ``sector_areas`` this process has checked.
+#: Stores (by URL) whose ``sector_areas`` this process has compared with the reference data.
 _AREAS_CHECKED: set[str] = set()
+
+
+def _areas_kept(store: Store) -> bool:
+    """``sector_areas`` compared once a process, then its rows counted (a database made
+    again at the same URL has none)."""
+    if store.url not in _AREAS_CHECKED:
+        return False
+    with store.engine.connect() as connection:
+        found = connection.execute(select(func.count()).select_from(sector_areas)).scalar()
+    return found == len(area_rows())
 
 
 def _lock(connection: Connection) -> None:
