@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+import pytest
+from sqlalchemy import create_engine, select, update
+from sqlalchemy.exc import OperationalError
 
 from ictfootprint.collection.service import submit
 from ictfootprint.compute.sector import EVERY_LEVEL, computed_levels, sector_levels, sector_totals
-from ictfootprint.compute.sector_rows import Refreshed, refresh, stale
+from ictfootprint.compute.sector_rows import Refreshed, hold_marks, refresh, stale
 from ictfootprint.model import Entity, EntityKind, Method, Observation
 from ictfootprint.store import Store
 from ictfootprint.store.schema import entities, sector_rows, sector_stale
@@ -150,3 +152,32 @@ def test_a_refresh_on_an_empty_store(db_url: str) -> None:
     assert _marked(store) == {"KEN"}
     assert refresh(store) == Refreshed(entities=1, rows=0)  # an area: no rows, mark cleared
     assert _marked(store) == set()
+
+
+def test_a_mark_written_during_a_refresh_lands_after_it(db_url: str) -> None:
+    """A writer marking an entity while a refresh holds the marks must wait for its commit:
+    had its mark landed before, the refresh would have cleared it without reading its data."""
+    store = Store.open(db_url)
+    store.add_entity(
+        Entity(id="op-1", name="op-1", kind=EntityKind.COMPANY, country="FRA", subsectors=())
+    )
+    refresh(store)
+    # a writer that does not wait for a lock: it fails where it would have waited
+    impatient = create_engine(
+        db_url,
+        connect_args={"timeout": 0}
+        if db_url.startswith("sqlite")
+        else {"options": "-c lock_timeout=100"},
+    )
+    renamed = update(entities).where(entities.c.id == "op-1").values(name="Op 1")
+    try:
+        with store.engine.begin() as refreshing:
+            hold_marks(refreshing)  # what refresh does before reading the marks
+            assert refreshing.execute(select(sector_stale)).all() == []
+            with pytest.raises(OperationalError), impatient.begin() as writer:
+                writer.execute(renamed)
+        with impatient.begin() as writer:  # the refresh committed: the mark lands
+            writer.execute(renamed)
+    finally:
+        impatient.dispose()
+    assert _marked(store) == {"op-1"}

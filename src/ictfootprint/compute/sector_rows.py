@@ -70,7 +70,7 @@ def refresh(store: Store, *, batch: int = BATCH) -> Refreshed:
     done, written = 0, 0
     while True:
         with store.engine.begin() as connection:
-            _lock(connection)
+            hold_marks(connection)
             marked = [
                 row[0]
                 for row in connection.execute(
@@ -142,7 +142,7 @@ def _areas_kept(store: Store) -> bool:
     return found == len(area_rows())
 
 
-def _lock(connection: Connection) -> None:
+def hold_marks(connection: Connection) -> None:
     """Hold ``sector_stale``'s write lock until the transaction ends."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("LOCK TABLE sector_stale IN EXCLUSIVE MODE")
