@@ -3,9 +3,9 @@
 The entity rows (:mod:`ictfootprint.compute.sector_rows`, refreshed first when some are
 stale) are joined to their areas at every level asked (``sector_areas``: country → country,
 ITU region, UN M49 region, world) and added up in the store's database, by the counting rule
-of :func:`ictfootprint.compute.sector.rollup`: per entity first (an entity split across
-countries of one area, or across sub-sectors, counts once), the values of complete rows added,
-entities with a complete row and with an incomplete one counted; per sub-sector and across
+of :func:`ictfootprint.compute.sector.rollup`: the values of complete rows added,
+distinct entities with a complete row and with an incomplete one counted (an entity split
+across countries of one area, or across sub-sectors, counts once); per sub-sector and across
 sub-sectors (``_T``). Only the totals and the listed rows (incomplete, conflicts) come back
 to Python, where the computed path's helpers name, round and order them: the result is
 :func:`~ictfootprint.compute.sector.computed_levels`', row for row.
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Integer, and_, case, func, literal, not_, or_, select, union_all
+from sqlalchemy import Connection, and_, case, func, literal, not_, or_, select, union_all
 
 from ictfootprint.compute.sector import (
     ALL_SUBSECTORS,
@@ -124,65 +124,30 @@ def _totals_query(
     years: Sequence[int], levels: Sequence[tuple[str, str]], quantities: Sequence[str] | None
 ) -> Any:
     """Every level's totals in one statement: (level, area, sub-sector, year, quantity,
-    value, entities, incomplete); the total across sub-sectors has sub-sector ``_T``."""
+    value, entities, incomplete); the total across sub-sectors has sub-sector ``_T``. The
+    values of complete rows added; entities with a complete row and with an incomplete one
+    counted distinct (an entity in two countries of a region, or in two sub-sectors, once):
+    the same as adding up per entity first, in one pass per grouping (measured 2-3x faster
+    on SQLite than grouping by entity first)."""
     r, a = sector_rows.c, sector_areas.c
-    complete = case((r.complete, 1), else_=0)
-    per_subsector = (
-        select(
-            a.level,
-            a.area,
-            r.subsector,
-            r.year,
-            r.quantity,
-            r.entity_id,
-            func.sum(case((r.complete, r.value))).label("value"),
-            func.max(complete).label("complete"),
-            func.max(1 - complete).label("incomplete"),
-        )
+    where = and_(
+        *_where(years, quantities), a.level.in_(sorted({AREA_LEVELS[pair] for pair in levels}))
+    )
+    totals = (
+        func.sum(case((r.complete, r.value))),
+        func.count(case((r.complete, r.entity_id)).distinct()),
+        func.count(case((not_(r.complete), r.entity_id)).distinct()),
+    )
+    by_subsector = (
+        select(a.level, a.area, r.subsector, r.year, r.quantity, *totals)
         .join_from(sector_rows, sector_areas, a.country == r.country)
-        .where(
-            and_(
-                *_where(years, quantities),
-                a.level.in_(sorted({AREA_LEVELS[pair] for pair in levels})),
-            )
-        )
-        .group_by(a.level, a.area, r.subsector, r.year, r.quantity, r.entity_id)
-        .cte("per_subsector")
+        .where(where)
+        .group_by(a.level, a.area, r.subsector, r.year, r.quantity)
     )
-    s = per_subsector.c
-    per_area = (
-        select(
-            s.level,
-            s.area,
-            s.year,
-            s.quantity,
-            s.entity_id,
-            func.sum(s.value).label("value"),
-            func.max(s.complete).label("complete"),
-            func.max(s.incomplete).label("incomplete"),
-        )
-        .group_by(s.level, s.area, s.year, s.quantity, s.entity_id)
-        .cte("per_area")
+    across = (
+        select(a.level, a.area, literal(ALL_SUBSECTORS), r.year, r.quantity, *totals)
+        .join_from(sector_rows, sector_areas, a.country == r.country)
+        .where(where)
+        .group_by(a.level, a.area, r.year, r.quantity)
     )
-    p = per_area.c
-    by_subsector = select(
-        s.level,
-        s.area,
-        s.subsector,
-        s.year,
-        s.quantity,
-        func.sum(s.value),
-        func.sum(s.complete).cast(Integer),
-        func.sum(s.incomplete).cast(Integer),
-    ).group_by(s.level, s.area, s.subsector, s.year, s.quantity)
-    across = select(
-        p.level,
-        p.area,
-        literal(ALL_SUBSECTORS).label("subsector"),
-        p.year,
-        p.quantity,
-        func.sum(p.value),
-        func.sum(p.complete).cast(Integer),
-        func.sum(p.incomplete).cast(Integer),
-    ).group_by(p.level, p.area, p.year, p.quantity)
     return union_all(by_subsector, across)

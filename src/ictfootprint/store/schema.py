@@ -224,7 +224,8 @@ sector_rows = Table(
     Column("inputs", Text, nullable=False),
     Column("combined_value", Double),
     Column("components_value", Double),
-    Index(None, "year", "quantity"),
+    # the totals read a year's rows of some quantities: covering, no row looked up
+    Index(None, "year", "quantity", "country", "subsector", "entity_id", "complete", "value"),
     Index(None, "entity_id"),
 )
 

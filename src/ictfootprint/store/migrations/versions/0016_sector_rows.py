@@ -57,7 +57,9 @@ def upgrade() -> None:
         sa.Column("components_value", sa.Double(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sector_rows")),
     )
-    op.create_index(op.f("ix_sector_rows_year_quantity"), "sector_rows", ["year", "quantity"])
+    # the totals read a year's rows of some quantities: covering, no row looked up
+    covering = ["year", "quantity", "country", "subsector", "entity_id", "complete", "value"]
+    op.create_index(op.f(f"ix_sector_rows_{'_'.join(covering)}"), "sector_rows", covering)
     op.create_index(op.f("ix_sector_rows_entity_id"), "sector_rows", ["entity_id"])
     op.create_table(
         "sector_stale",
