@@ -166,15 +166,24 @@ def measure(url: str, args: argparse.Namespace) -> list[tuple[str, float, float]
     entity = "e00042"
     values = iter(range(time.time_ns() % 10**9, 10**10))  # a new file every run
 
-    def accept() -> None:
+    def accept() -> tuple[float, float]:
         body = (
             "indicator,year,value,unit,method,source\n"
             f"ghg_scope1,{year},{1000 + next(values)},tCO2e,reported,bench\n"
         )
-        result = submit(store, body.encode(), "bench.csv", entity)
+        result = submit(store, body.encode(), "bench.csv", entity)  # validation: not timed
+        wall, cpu = time.perf_counter(), time.process_time()
         store.accept_submission(result.submission_id, "bench")
+        return time.perf_counter() - wall, time.process_time() - cpu
 
-    record("accept one submission (its refresh included)", accept)
+    accepted = [accept() for _ in range(repeat)]
+    found.append(
+        (
+            "accept one submission (its refresh included)",
+            statistics.median(r[0] for r in accepted),
+            statistics.median(r[1] for r in accepted),
+        )
+    )
 
     def recorded_then_refreshed() -> tuple[float, float]:
         from ictfootprint.model import Method, Observation
