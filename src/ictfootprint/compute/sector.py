@@ -53,6 +53,7 @@ __all__ = [
     "check_level",
     "coded",
     "coded_of",
+    "computed_levels",
     "listed_rows",
     "membership",
     "rollup",
@@ -128,9 +129,38 @@ def sector_levels(
     quantities: Sequence[str] | None = None,
     engine: str = "duckdb",
 ) -> dict[tuple[str, str], dict[int, SectorTotals]]:
-    """:func:`sector_series` for several (level, region kind) pairs from one read. The
-    entity rows stay numbers (:func:`sector_frame.resolved_of`): only the listed ones
-    (incomplete rows, conflicts) become texts."""
+    """:func:`sector_series` for several (level, region kind) pairs: rolled up in the store's
+    database over the stored entity rows (:mod:`.sector_stored`, ``sector_rows`` refreshed
+    first where stale); on another ``engine`` (Spark), :func:`computed_levels`."""
+    for level, kind in levels:
+        check_level(level, kind)
+    wanted = chosen(quantities)  # an unknown name is an error before any read
+    if engine != "duckdb":
+        return computed_levels(
+            store, years=years, levels=levels, quantities=quantities, engine=engine
+        )
+    from ictfootprint.compute.sector_stored import stored_levels
+
+    return stored_levels(
+        store,
+        years=years,
+        levels=levels,
+        quantities=None if quantities is None else [q.id for q in wanted],
+    )
+
+
+def computed_levels(
+    store: Store,
+    *,
+    years: Sequence[int],
+    levels: Sequence[tuple[str, str]] = EVERY_LEVEL,
+    quantities: Sequence[str] | None = None,
+    engine: str = "duckdb",
+) -> dict[tuple[str, str], dict[int, SectorTotals]]:
+    """:func:`sector_levels` computed from the observations, from one read: the completeness
+    rules applied in Python, rolled up on ``engine``. The entity rows stay numbers
+    (:func:`sector_frame.resolved_of`): only the listed ones (incomplete rows, conflicts)
+    become texts. What the stored path must equal."""
     for level, kind in levels:
         check_level(level, kind)
     rows = resolved_of(store, chosen(quantities), years=years, lineage=False)
@@ -245,7 +275,12 @@ def listed_rows(
     frame: pd.DataFrame, years: Sequence[int]
 ) -> dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """By year, the incomplete entity rows and the conflicts of an entity-year frame (the
-    same at every level)."""
+    same at every level), in the quantities' order, then by entity, country and sub-sector
+    (whatever order the frame's rows came in)."""
+    position = {q.id: n for n, q in enumerate(chosen(None))}
+    frame = frame.assign(_order=frame["quantity"].map(position)).sort_values(
+        ["_order", "quantity", "entity_id", "country", "subsector", "year"], kind="stable"
+    )
     incomplete = frame[frame["status"] == "incomplete"]
     conflicts = frame[frame["conflict"]].rename(
         columns={"combined_value": "combined", "components_value": "components"}

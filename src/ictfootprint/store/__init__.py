@@ -8,12 +8,13 @@ For example::
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ictfootprint.errors import ConflictError, InputError, Location
 from ictfootprint.model import (
@@ -37,6 +38,8 @@ from ictfootprint.store.factors import ImportResult
 from ictfootprint.store.observations import RecordResult
 from ictfootprint.store.submissions import DuplicateSubmission, SubmissionRecord
 from ictfootprint.store.users import IssuedToken, TokenInfo
+
+_log = logging.getLogger("ictfootprint.store")
 
 
 class Store(Accounts):
@@ -316,6 +319,15 @@ class Store(Accounts):
                     "comment": comment,
                 },
             )
+        # the sector's entity rows refreshed at once (only the stale entities: this one),
+        # after the commit; the acceptance stands if the database refuses it now (a lock
+        # timeout): the mark stays, and the next read of the totals refreshes
+        from ictfootprint.compute.sector_rows import refresh
+
+        try:
+            refresh(self)
+        except SQLAlchemyError as error:
+            _log.warning("sector rows not refreshed after accepting %s: %s", given, error)
         return result
 
     def reject_submission(self, submission_id: int | str, comment: str) -> None:

@@ -201,6 +201,54 @@ current_observations = Table(
     Index(None, "area", "method", "observation_id"),
 )
 
+#: The entity-year frame of the sector's totals (:mod:`ictfootprint.compute.sector_frame`)
+#: materialised: one row per in-sector entity × country × sub-sector × year × quantity, for
+#: every quantity of ``quantities.toml``, with the frame's columns (``status`` as
+#: ``complete``). Derived, never the record: rebuilt for the entities named in
+#: ``sector_stale`` by :func:`ictfootprint.compute.sector_rows.refresh` (migration 0016).
+sector_rows = Table(
+    "sector_rows",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity_id", String(64), nullable=False),
+    Column("country", String(3), nullable=False),
+    Column("subsector", String(30), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("quantity", String(64), nullable=False),
+    Column("value", Double),
+    Column("complete", Boolean, nullable=False),
+    Column("basis", String(20), nullable=False),
+    Column("method", String(20), nullable=False),
+    Column("missing", Text, nullable=False),
+    Column("conflict", Boolean, nullable=False),
+    Column("inputs", Text, nullable=False),
+    Column("combined_value", Double),
+    Column("components_value", Double),
+    # the totals read a year's rows of some quantities: covering, no row looked up
+    Index(None, "year", "quantity", "country", "subsector", "entity_id", "complete", "value"),
+    Index(None, "entity_id"),
+)
+
+#: Entities whose ``sector_rows`` must be rebuilt: marked by database triggers on every insert
+#: into ``observations`` and every insert or update of ``entities`` (migration 0016), cleared
+#: by the refresh that rebuilt them.
+sector_stale = Table(
+    "sector_stale",
+    metadata,
+    Column("entity_id", String(64), primary_key=True),
+)
+
+#: Country → area at each level of the totals (``country``, ``itu``, ``m49``, ``world``): the
+#: reference data (``reference/countries.py``) where the store's database can join it; kept
+#: equal to it by the refresh.
+sector_areas = Table(
+    "sector_areas",
+    metadata,
+    Column("level", String(10), primary_key=True),
+    Column("country", String(3), primary_key=True),
+    Column("area", String(20), nullable=False),
+)
+
 factor_datasets = Table(
     "factor_datasets",
     metadata,

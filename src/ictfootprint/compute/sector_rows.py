@@ -1,0 +1,196 @@
+"""The sector's entity rows kept in the store: ``sector_rows``, rebuilt for stale entities.
+
+The entity-year frame (:mod:`ictfootprint.compute.sector_frame`, where the completeness rules
+are applied) of every in-sector entity, every year and every quantity of ``quantities.toml``
+is materialised in ``sector_rows`` so that the totals are a GROUP BY in the store's database
+(:mod:`ictfootprint.compute.sector_stored`). Database triggers mark an entity in
+``sector_stale`` whenever one of its observations is written or the entity itself is added or
+changed (migration 0016); :func:`refresh` rebuilds exactly the marked entities' rows with the
+same rules and clears the marks it consumed, in one transaction per batch. It runs right after
+a submission is accepted, and before any read of the rows while marks are left (imports, the
+CLI's record, stored totals, restatements).
+
+A writer marking an entity while a refresh runs is never lost: the refresh holds the write
+lock of ``sector_stale`` (PostgreSQL: ``LOCK TABLE … IN EXCLUSIVE MODE``; SQLite: the
+database's one write lock, taken first) from before it reads the marks and the observations
+until it commits, so a concurrent writer's mark lands after the commit and stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import pandas as pd
+from sqlalchemy import Connection, String, cast, delete, func, insert, or_, select
+
+from ictfootprint.compute.quantities import chosen
+from ictfootprint.compute.sector_codes import WORLD
+from ictfootprint.compute.sector_frame import frame_of
+from ictfootprint.compute.sector_read import IN_SECTOR
+from ictfootprint.model import EntityKind
+from ictfootprint.reference.countries import countries
+from ictfootprint.store import Store
+from ictfootprint.store.schema import entities, sector_areas, sector_rows, sector_stale
+
+#: Entities rebuilt per transaction: bounds the memory of the first build and how long a
+#: concurrent writer waits for the lock.
+BATCH: Final = 1000
+#: The stored columns, in the order written (``complete`` stands for the frame's ``status``).
+STORED: Final = tuple(c.name for c in sector_rows.c if c.name != "id")
+#: The area levels of ``sector_areas``: the totals' (level, region kind) pairs.
+AREA_LEVELS: Final = {
+    ("country", "itu"): "country",
+    ("region", "itu"): "itu",
+    ("region", "m49"): "m49",
+    ("world", "itu"): "world",
+}
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What a :func:`refresh` did: the entities rebuilt and the rows written."""
+
+    entities: int = 0
+    rows: int = 0
+
+
+def stale(store: Store) -> bool:
+    """Whether some entity's rows must be rebuilt (one indexed read)."""
+    with store.engine.connect() as connection:
+        return connection.execute(select(sector_stale.c.entity_id).limit(1)).first() is not None
+
+
+def refresh(store: Store, *, batch: int = BATCH) -> Refreshed:
+    """Rebuild the rows of every entity marked stale, ``batch`` entities per transaction;
+    keep ``sector_areas`` equal to the reference data (checked once a process)."""
+    if not _areas_kept(store):
+        keep_areas(store)
+    done, written = 0, 0
+    while True:
+        with store.engine.begin() as connection:
+            hold_marks(connection)
+            marked = [
+                row[0]
+                for row in connection.execute(
+                    select(sector_stale.c.entity_id).order_by(sector_stale.c.entity_id).limit(batch)
+                )
+            ]
+            if not marked:
+                break
+            inside = _in_sector(connection, marked)
+            # read through another connection: it sees every committed write, and a writer
+            # still to commit waits for this transaction's lock, so its mark stays
+            frame = frame_of(store, chosen(None), entity_ids=inside) if inside else None
+            connection.execute(delete(sector_rows).where(sector_rows.c.entity_id.in_(marked)))
+            if frame is not None and not frame.empty:
+                _write(connection, frame)
+                written += len(frame)
+            connection.execute(delete(sector_stale).where(sector_stale.c.entity_id.in_(marked)))
+        done += len(marked)
+    return Refreshed(done, written)
+
+
+def refreshed(store: Store) -> None:
+    """Rebuild the stale rows, if any, before a read of ``sector_rows``."""
+    if not _areas_kept(store) or stale(store):
+        refresh(store)
+
+
+def area_rows() -> list[dict[str, str]]:
+    """``sector_areas``' rows from the reference data (a country outside every region of a
+    kind has no row at that level)."""
+    rows = []
+    for c in countries().values():
+        areas = {"country": c.iso3, "itu": c.itu_region, "m49": c.m49_region, "world": WORLD}
+        rows += [
+            {"level": level, "country": c.iso3, "area": area}
+            for level, area in areas.items()
+            if area
+        ]
+    return rows
+
+
+def keep_areas(store: Store) -> None:
+    """``sector_areas`` made equal to the reference data (rewritten only when it differs)."""
+    wanted = area_rows()
+    with store.engine.begin() as connection:
+        found = {
+            (r.level, r.country, r.area)
+            for r in connection.execute(
+                select(sector_areas.c.level, sector_areas.c.country, sector_areas.c.area)
+            )
+        }
+        if found != {(r["level"], r["country"], r["area"]) for r in wanted}:
+            connection.execute(delete(sector_areas))
+            connection.execute(insert(sector_areas), wanted)
+    _AREAS_CHECKED.add(store.url)
+
+
+#: Stores (by URL) whose ``sector_areas`` this process has compared with the reference data.
+_AREAS_CHECKED: set[str] = set()
+
+
+def _areas_kept(store: Store) -> bool:
+    """``sector_areas`` compared once a process, then its rows counted (a database made
+    again at the same URL has none)."""
+    if store.url not in _AREAS_CHECKED:
+        return False
+    with store.engine.connect() as connection:
+        found = connection.execute(select(func.count()).select_from(sector_areas)).scalar()
+    return found == len(area_rows())
+
+
+def hold_marks(connection: Connection) -> None:
+    """Hold ``sector_stale``'s write lock until the transaction ends."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("LOCK TABLE sector_stale IN EXCLUSIVE MODE")
+    else:  # a write statement takes SQLite's one write lock (nothing is deleted)
+        connection.exec_driver_sql("DELETE FROM sector_stale WHERE 1 = 0")
+
+
+def _in_sector(connection: Connection, ids: Sequence[str]) -> list[str]:
+    """The entities of ``ids`` inside the ICT sector (the filter of ``sector_read``)."""
+    e = entities.c
+    query = select(e.id).where(
+        e.id.in_(list(ids)),
+        e.kind.in_([k.value for k in IN_SECTOR]),
+        or_(
+            e.kind != EntityKind.ORGANISATION.value,
+            cast(e.subsectors, String).notin_(["[]", ""]),
+        ),
+    )
+    return sorted(row[0] for row in connection.execute(query))
+
+
+def _write(connection: Connection, frame: pd.DataFrame) -> None:
+    """The frame's rows into ``sector_rows``: PostgreSQL by COPY, SQLite by executemany."""
+    columns = {name: _plain(frame[name]) for name in STORED if name != "complete"}
+    columns["complete"] = (frame["status"] == "complete").tolist()
+    columns["conflict"] = frame["conflict"].astype(bool).tolist()
+    rows = zip(*(columns[name] for name in STORED), strict=True)
+    driver: Any = connection.connection.dbapi_connection
+    names = ", ".join(STORED)
+    if connection.dialect.name == "postgresql":
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY {sector_rows.name} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cursor = driver.cursor()
+        try:
+            marks = ", ".join("?" for _ in STORED)
+            cursor.executemany(f"INSERT INTO {sector_rows.name} ({names}) VALUES ({marks})", rows)
+        finally:
+            cursor.close()
+
+
+def _plain(column: pd.Series) -> list[Any]:
+    """Python values of a column, NaN as None (NULL)."""
+    values = column.tolist()
+    if column.dtype.kind == "f":
+        return [None if v != v else v for v in values]
+    return values

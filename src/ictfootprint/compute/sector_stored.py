@@ -1,0 +1,153 @@
+"""The sector's totals rolled up where the data is: one GROUP BY over ``sector_rows``.
+
+The entity rows (:mod:`ictfootprint.compute.sector_rows`, refreshed first when some are
+stale) are joined to their areas at every level asked (``sector_areas``: country → country,
+ITU region, UN M49 region, world) and added up in the store's database, by the counting rule
+of :func:`ictfootprint.compute.sector.rollup`: the values of complete rows added,
+distinct entities with a complete row and with an incomplete one counted (an entity split
+across countries of one area, or across sub-sectors, counts once); per sub-sector and across
+sub-sectors (``_T``). Only the totals and the listed rows (incomplete, conflicts) come back
+to Python, where the computed path's helpers name, round and order them: the result is
+:func:`~ictfootprint.compute.sector.computed_levels`', row for row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, and_, case, func, literal, not_, or_, select, union_all
+
+from ictfootprint.compute.sector import (
+    ALL_SUBSECTORS,
+    SectorTotals,
+    _described,
+    _records,
+    listed_rows,
+)
+from ictfootprint.compute.sector_rows import AREA_LEVELS, refreshed
+from ictfootprint.store import Store
+from ictfootprint.store.schema import sector_areas, sector_rows
+
+TOTAL_COLUMNS = (
+    "level",
+    "area",
+    "subsector",
+    "year",
+    "quantity",
+    "value",
+    "entities",
+    "incomplete",
+)
+
+
+def stored_levels(
+    store: Store,
+    *,
+    years: Sequence[int],
+    levels: Sequence[tuple[str, str]],
+    quantities: Sequence[str] | None = None,
+) -> dict[tuple[str, str], dict[int, SectorTotals]]:
+    """:func:`~ictfootprint.compute.sector.sector_levels` from ``sector_rows`` (levels
+    checked by the caller; ``quantities`` are catalogue quantities, all when ``None``)."""
+    refreshed(store)
+    years = [int(y) for y in years]
+    result = {
+        (level, kind): {y: SectorTotals(level, y, kind) for y in years} for level, kind in levels
+    }
+    if not years or not levels:
+        return result
+    with store.engine.connect() as connection:
+        totals = pd.DataFrame(
+            _fetched(connection, _totals_query(years, levels, quantities)),
+            columns=list(TOTAL_COLUMNS),
+        )
+        listed = pd.DataFrame(
+            _fetched(connection, _listed_query(years, quantities)),
+            columns=list(_LISTED),
+        )
+    listed = listed.assign(
+        status=np.where(listed["complete"].astype(bool), "complete", "incomplete"),
+        conflict=listed["conflict"].astype(bool),
+        year=listed["year"].astype("int64"),
+        combined_value=listed["combined_value"].astype("float64"),
+        components_value=listed["components_value"].astype("float64"),
+    )
+    lists = listed_rows(listed, years)
+    for level, kind in levels:
+        mine = totals[totals["level"] == AREA_LEVELS[(level, kind)]].drop(columns="level")
+        rows = _described(mine, level) if not mine.empty else None
+        for year, at in result[(level, kind)].items():
+            if rows is not None:
+                at.rows = _records(rows[rows["year"] == year])
+            at.incomplete, at.conflicts = lists.get(year, ([], []))
+    return result
+
+
+_LISTED = (
+    "entity_id",
+    "country",
+    "subsector",
+    "year",
+    "quantity",
+    "complete",
+    "basis",
+    "missing",
+    "conflict",
+    "combined_value",
+    "components_value",
+)
+
+
+def _fetched(connection: Connection, query: Any) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in connection.execute(query)]
+
+
+def _where(years: Sequence[int], quantities: Sequence[str] | None) -> list[Any]:
+    r = sector_rows.c
+    where: list[Any] = [r.year.in_(list(years))]
+    if quantities is not None:
+        where.append(r.quantity.in_(list(quantities)))
+    return where
+
+
+def _listed_query(years: Sequence[int], quantities: Sequence[str] | None) -> Any:
+    r = sector_rows.c
+    return select(*(r[name] for name in _LISTED)).where(
+        *_where(years, quantities), or_(not_(r.complete), r.conflict)
+    )
+
+
+def _totals_query(
+    years: Sequence[int], levels: Sequence[tuple[str, str]], quantities: Sequence[str] | None
+) -> Any:
+    """Every level's totals in one statement: (level, area, sub-sector, year, quantity,
+    value, entities, incomplete); the total across sub-sectors has sub-sector ``_T``. The
+    values of complete rows added; entities with a complete row and with an incomplete one
+    counted distinct (an entity in two countries of a region, or in two sub-sectors, once):
+    the same as adding up per entity first, in one pass per grouping (measured 2-3x faster
+    on SQLite than grouping by entity first)."""
+    r, a = sector_rows.c, sector_areas.c
+    where = and_(
+        *_where(years, quantities), a.level.in_(sorted({AREA_LEVELS[pair] for pair in levels}))
+    )
+    totals = (
+        func.sum(case((r.complete, r.value))),
+        func.count(case((r.complete, r.entity_id)).distinct()),
+        func.count(case((not_(r.complete), r.entity_id)).distinct()),
+    )
+    by_subsector = (
+        select(a.level, a.area, r.subsector, r.year, r.quantity, *totals)
+        .join_from(sector_rows, sector_areas, a.country == r.country)
+        .where(where)
+        .group_by(a.level, a.area, r.subsector, r.year, r.quantity)
+    )
+    across = (
+        select(a.level, a.area, literal(ALL_SUBSECTORS), r.year, r.quantity, *totals)
+        .join_from(sector_rows, sector_areas, a.country == r.country)
+        .where(where)
+        .group_by(a.level, a.area, r.year, r.quantity)
+    )
+    return union_all(by_subsector, across)

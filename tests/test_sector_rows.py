@@ -1,0 +1,183 @@
+"""The sector's entity rows kept in the store (``sector_rows``) and the totals rolled up over
+them in the database: equal to the computed path at every level, refreshed for exactly the
+entities that changed (an accepted submission, an import, an entity moved), on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, select, update
+from sqlalchemy.exc import OperationalError
+
+from ictfootprint.collection.service import submit
+from ictfootprint.compute.sector import EVERY_LEVEL, computed_levels, sector_levels, sector_totals
+from ictfootprint.compute.sector_rows import Refreshed, hold_marks, refresh, stale
+from ictfootprint.model import Entity, EntityKind, Method, Observation
+from ictfootprint.store import Store
+from ictfootprint.store.schema import entities, sector_rows, sector_stale
+from test_sector_parquet import YEARS, build, comparable
+
+
+def _rows(store: Store, entity_id: str) -> dict[tuple[Any, ...], tuple[int, Any]]:
+    """An entity's stored rows by key: (row id, value)."""
+    r = sector_rows.c
+    with store.engine.connect() as connection:
+        return {
+            (row.country, row.subsector, row.year, row.quantity): (row.id, row.value)
+            for row in connection.execute(select(sector_rows).where(r.entity_id == entity_id))
+        }
+
+
+def _marked(store: Store) -> set[str]:
+    with store.engine.connect() as connection:
+        return {row[0] for row in connection.execute(select(sector_stale.c.entity_id))}
+
+
+def _world(store: Store, quantity: str, year: int = 2023) -> dict[str, Any]:
+    totals = sector_totals(store, level="world", year=year, quantities=[quantity])
+    return next(r for r in totals.rows if r["subsector"] == "_T")
+
+
+def test_stored_totals_equal_the_computed_ones_at_every_level(db_url: str) -> None:
+    store = build(db_url)  # every rule of docs/sector-totals.md, two years, revisions
+    stored = sector_levels(store, years=YEARS)
+    computed = computed_levels(store, years=YEARS)
+    assert comparable(stored) == comparable(computed)
+    for level, kind in EVERY_LEVEL:  # the same order too, not only the same content
+        for year in YEARS:
+            got, expected = stored[(level, kind)][year], computed[(level, kind)][year]
+            assert got.rows == expected.rows, (level, kind, year)
+            assert got.incomplete == expected.incomplete, (level, kind, year)
+            assert got.conflicts == expected.conflicts, (level, kind, year)
+    assert len(stored[("country", "itu")][2023].rows) > 50
+    assert {r["entity_id"] for r in stored[("world", "itu")][2023].conflicts} >= {"restated"}
+    assert _marked(store) == set()  # the read refreshed every entity first
+    assert _rows(store, "KEN") == {}  # an area's own figures: no entity rows
+    assert _rows(store, "nowhere") == {}  # no country anywhere: in no total
+
+
+def test_accepting_a_submission_refreshes_only_that_entity(db_url: str) -> None:
+    store = Store.open(db_url, actor="focal-point")
+    for entity_id in ("op-1", "op-2"):
+        store.add_entity(
+            Entity(
+                id=entity_id,
+                name=entity_id,
+                kind=EntityKind.COMPANY,
+                country="FRA",
+                subsectors=("mobile_network",),
+            )
+        )
+    store.record_observations(
+        [
+            Observation(
+                entity_id=e,
+                indicator_id="ghg_scope1",
+                year=2023,
+                value=10,
+                unit="tCO2e",
+                method=Method.REPORTED,
+                source="test",
+            )
+            for e in ("op-1", "op-2")
+        ]
+    )
+    assert refresh(store) == Refreshed(entities=2, rows=len(_rows(store, "op-1")) * 2)
+    before_1, before_2 = _rows(store, "op-1"), _rows(store, "op-2")
+    body = "indicator,year,value,unit,method,source\nghg_scope1,2023,25,tCO2e,reported,report\n"
+    result = submit(store, body.encode(), "op1.csv", "op-1")
+    store.accept_submission(result.submission_id, "checked")
+    assert _marked(store) == set()  # refreshed when accepted, not at the next read
+    after_1 = _rows(store, "op-1")
+    assert _rows(store, "op-2") == before_2  # the same row ids: untouched
+    assert after_1.keys() == before_1.keys()
+    assert {i for i, _v in after_1.values()}.isdisjoint(i for i, _v in before_1.values())
+    assert after_1[("FRA", "mobile_network", 2023, "ghg_scope1")][1] == 25
+    assert _world(store, "ghg_scope1")["value"] == 35
+
+
+def test_an_import_is_seen_by_the_next_read(db_url: str) -> None:
+    store = build(db_url)
+    assert _world(store, "energy_fuel")["value"] is not None  # rows built
+    before = _world(store, "energy_fuel")
+    store.record_observations(
+        [
+            Observation(
+                entity_id="gwh",
+                indicator_id="energy_fuel",
+                year=2023,
+                value=1250,
+                unit="MWh",
+                method=Method.REPORTED,
+                source="restated",
+            )
+        ]
+    )
+    assert _marked(store) == {"gwh"}  # the trigger marked it; nothing rebuilt yet
+    after = _world(store, "energy_fuel")
+    assert after["value"] == before["value"] + 1000
+    assert after["entities"] == before["entities"]
+    assert not stale(store)
+
+
+def test_an_entity_moved_to_another_country_moves_its_rows(db_url: str) -> None:
+    store = build(db_url)
+    sector_levels(store, years=[2023])  # every row built
+    # no command changes an entity's country today; the database's own update is the case
+    with store.engine.begin() as connection:
+        connection.execute(
+            update(entities).where(entities.c.id == "late-total").values(country="KEN")
+        )
+    assert _marked(store) == {"late-total"}
+    countries = sector_levels(store, years=[2023], levels=[("country", "itu")])
+    rows = countries[("country", "itu")][2023].rows
+    assert {k[0] for k in _rows(store, "late-total")} == {"KEN"}
+    assert countries == {
+        ("country", "itu"): computed_levels(store, years=[2023], levels=[("country", "itu")])[
+            ("country", "itu")
+        ]
+    }
+    kenya = {(r["subsector"], r["quantity"]): r for r in rows if r["area"] == "KEN"}
+    assert kenya[("data_centre", "ghg_s1s2_location")]["value"] is not None
+
+
+def test_a_refresh_on_an_empty_store(db_url: str) -> None:
+    store = Store.open(db_url)
+    assert refresh(store) == Refreshed(entities=0, rows=0)
+    found = sector_levels(store, years=[2023])
+    assert all(t[2023].rows == [] and t[2023].incomplete == [] for t in found.values())
+    store.add_entity(Entity(id="KEN", name="Kenya", kind=EntityKind.COUNTRY, country="KEN"))
+    assert _marked(store) == {"KEN"}
+    assert refresh(store) == Refreshed(entities=1, rows=0)  # an area: no rows, mark cleared
+    assert _marked(store) == set()
+
+
+def test_a_mark_written_during_a_refresh_lands_after_it(db_url: str) -> None:
+    """A writer marking an entity while a refresh holds the marks must wait for its commit:
+    had its mark landed before, the refresh would have cleared it without reading its data."""
+    store = Store.open(db_url)
+    store.add_entity(
+        Entity(id="op-1", name="op-1", kind=EntityKind.COMPANY, country="FRA", subsectors=())
+    )
+    refresh(store)
+    # a writer that does not wait for a lock: it fails where it would have waited
+    impatient = create_engine(
+        db_url,
+        connect_args={"timeout": 0}
+        if db_url.startswith("sqlite")
+        else {"options": "-c lock_timeout=100"},
+    )
+    renamed = update(entities).where(entities.c.id == "op-1").values(name="Op 1")
+    try:
+        with store.engine.begin() as refreshing:
+            hold_marks(refreshing)  # what refresh does before reading the marks
+            assert refreshing.execute(select(sector_stale)).all() == []
+            with pytest.raises(OperationalError), impatient.begin() as writer:
+                writer.execute(renamed)
+        with impatient.begin() as writer:  # the refresh committed: the mark lands
+            writer.execute(renamed)
+    finally:
+        impatient.dispose()
+    assert _marked(store) == {"op-1"}
