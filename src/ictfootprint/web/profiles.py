@@ -16,6 +16,7 @@ from ictfootprint.model import Entity, EntityKind, StoredObservation
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import countries
 from ictfootprint.store import Store
+from ictfootprint.store import published_summary as _summary
 from ictfootprint.units import convert
 
 # what a country's intensities are derived from (sums over its in-sector entities)
@@ -93,27 +94,26 @@ def country_entities(
     India with a site in France counts in France).
 
     The same set the sector totals add up, so that the page lists every entity behind a bar,
-    and the same rule as :func:`entities_by_country` (the country list's counts).
+    and the same rule as :func:`entities_by_country` (the country list's counts). Only these
+    entities are read.
     """
     contributing = {obs.entity_id for obs in observations}
     return sorted(
-        (e for e in store.entities() if e.kind.value not in _AREAS and e.id in contributing),
+        (e for e in store.entities(contributing) if e.kind.value not in _AREAS),
         key=lambda e: (e.name.casefold(), e.id),
     )
 
 
-def entities_by_country(store: Store) -> dict[str, set[str]]:
-    """Country → the in-sector entities with a published value there (see above)."""
-    in_sector = {e.id for e in store.entities() if e.kind.value not in _AREAS}
+def entities_by_country(store: Store) -> dict[str, int]:
+    """Country → how many in-sector entities have a published value there (see above); a
+    country with national values only is listed with none. Counted in the database: one
+    row per area comes back, not the store's values."""
     known = countries()
-    found: dict[str, set[str]] = defaultdict(set)
-    _total, rows = store.published_page()
-    for obs, area in rows:
-        code = obs.country or area
-        if obs.entity_id in known:
-            found[obs.entity_id]  # a country with national values only still has a page
-        elif code in known and obs.entity_id in in_sector:
-            found[code].add(obs.entity_id)
+    with store.engine.connect() as connection:
+        counts = _summary.in_sector_by_area(connection)
+        national = _summary.published_ids(connection, known)
+    found = {code: 0 for code in national}
+    found.update({code: n for code, n in counts.items() if code in known})
     return found
 
 
@@ -265,9 +265,9 @@ def benchmark_rows(store: Store, year: int | None, lang: str) -> list[dict[str, 
 
     if year is None:
         return []
-    found = {e.id: e for e in store.entities()}
-    known = countries()
     rows = [r.as_dict() for r in rank(companies_from_store(store, year))]
+    found = {e.id: e for e in store.entities({r["entity_id"] for r in rows})}
+    known = countries()
     for row in rows:
         code = found[row["entity_id"]].country or ""
         row["country"] = code
