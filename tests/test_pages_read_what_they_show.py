@@ -224,3 +224,50 @@ def test_left_out_entities_are_named_without_reading_every_entity(store: Store) 
         ("op-quiet", "Quiet operator")
     ]
     assert found.entities == 0, found.statements
+
+
+def test_country_profile_groups_its_values_in_the_database(store: Store) -> None:
+    from fastapi.testclient import TestClient
+
+    from ictfootprint.api.app import create_app
+    from ictfootprint.api.settings import Settings
+
+    app = create_app(Settings.default(db=str(store.engine.url)), store=store)
+    found = fetched(store)
+    with TestClient(app) as client:
+        page = client.get("/en/countries/FRA")
+    stop(store, found)
+    assert page.status_code == 200
+    # whole observations: none of the country's 123 (no published ratio); whole entities:
+    # the seven behind its figures and the four countries (the national denominators of the
+    # series, read twice), not all 29 entities (65 entity rows were read before)
+    assert found.observations == 0, found.statements
+    assert found.entities <= 7 + 2 * len(COUNTRIES), found.statements
+    for name in (f"Operator {n:02d} (fictitious)" for n in range(0, COMPANIES, 4)):
+        assert name in page.text
+
+
+def test_country_data_is_what_the_values_say(store: Store) -> None:
+    from ictfootprint.web.profiles import country_data
+
+    data = country_data(store, "FRA")
+    assert data.years == list(YEARS)
+    assert [row["indicator"] for row in data.matrix] == [
+        "energy_total",
+        "energy_electricity",
+        "energy_electricity_renewable",
+        "ghg_scope1",
+        "ghg_scope2_location",
+        "economy_electricity",
+    ]
+    assert all(cell == [Method.REPORTED] for cell in data.matrix[0]["cells"])
+    assert data.matrix[-1]["cells"] == [[Method.STATISTICAL]] * 3 + [[]]
+    assert data.sources == [
+        {"source": SOURCE, "method": Method.REPORTED, "count": 6 * 5 * 4 - 4, "years": [*YEARS]},
+        {"source": SOURCE, "method": Method.STATISTICAL, "count": 3, "years": [2020, 2021, 2022]},
+    ]
+    assert data.entity_ids == ["FRA"] + [f"op{n:02d}" for n in range(0, COMPANIES, 4)]
+    share = [f for f in data.intensities if f["indicator"] == "energy_electricity_renewable_share"]
+    # electricity 6 × (100 + 2) + (0 + 4 + ... + 20) = 672 MWh, renewable 6 × 103 + 60 = 678
+    assert share[0]["year"] == 2020 and share[0]["value"] == pytest.approx(678 / 672 * 100)
+    assert share[0]["derived"] == ("energy_electricity_renewable", "energy_electricity")

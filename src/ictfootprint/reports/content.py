@@ -88,11 +88,9 @@ def area_report(store: Store, level: str, key: str, year: int | None) -> dict[st
         "dated": dated(newest),
     }
     if level == "country":
-        observations = profiles.country_observations(store, key)
-        data["entities"] = profiles.country_entities(store, observations, key)
-        data["intensities"] = [
-            f for f in profiles.intensities(observations, key) if f["year"] == chosen
-        ]
+        country = profiles.country_data(store, key)
+        data["entities"] = profiles.country_entities(store, country.entity_ids)
+        data["intensities"] = [f for f in country.intensities if f["year"] == chosen]
     else:
         data["regions"], data["countries"] = breakdowns(store, chosen)
         data["movers"] = movers(store, chosen)

@@ -138,23 +138,9 @@ def facts(connection: Connection, *, shown: int, **filters: Any) -> Facts:
     where = current_filters(**filters)
     table = current_observations.c
     found = Facts()
-    found.entity_ids = sorted(
-        connection.execute(select(table.entity_id).where(*where).distinct()).scalars()
-    )
+    found.entity_ids = contributors(connection, **filters)
     joined = current_observations.join(observations, observations.c.id == table.observation_id)
-    grouped = (
-        select(observations.c.source, table.method, table.year, func.count())
-        .select_from(joined)
-        .where(*where)
-        .group_by(observations.c.source, table.method, table.year)
-    )
-    by_source: dict[tuple[str, str], dict[int, int]] = {}
-    for source, method, year, count in connection.execute(grouped):
-        by_source.setdefault((source or "", method), {})[int(year)] = int(count)
-    found.sources = [
-        {"source": s, "method": Method(m), "count": sum(years.values()), "years": sorted(years)}
-        for (s, m), years in sorted(by_source.items())
-    ]
+    found.sources = sources(connection, **filters)
     restated = [*where, table.revision > 1]
     found.restatements = int(
         connection.execute(
@@ -185,6 +171,65 @@ def facts(connection: Connection, *, shown: int, **filters: Any) -> Facts:
     flags = Counter(flag for (listed,) in connection.execute(flagged) for flag in listed)
     found.flags = dict(sorted(flags.items()))
     return found
+
+
+def contributors(connection: Connection, **filters: Any) -> list[str]:
+    """The entities with a matching value, by id."""
+    query = select(current_observations.c.entity_id).where(*current_filters(**filters))
+    return sorted(connection.execute(query.distinct()).scalars())
+
+
+def sources(connection: Connection, **filters: Any) -> list[dict[str, Any]]:
+    """Each distinct (source, method) of the matching values, with how many and the years."""
+    table = current_observations.c
+    grouped = (
+        select(observations.c.source, table.method, table.year, func.count())
+        .select_from(
+            current_observations.join(observations, observations.c.id == table.observation_id)
+        )
+        .where(*current_filters(**filters))
+        .group_by(observations.c.source, table.method, table.year)
+    )
+    by_source: dict[tuple[str, str], dict[int, int]] = {}
+    for source, method, year, count in connection.execute(grouped):
+        by_source.setdefault((source or "", method), {})[int(year)] = int(count)
+    return [
+        {"source": s, "method": Method(m), "count": sum(years.values()), "years": sorted(years)}
+        for (s, m), years in sorted(by_source.items())
+    ]
+
+
+def cells(connection: Connection, **filters: Any) -> list[tuple[str, int, Method]]:
+    """The distinct (indicator, year, method) of the matching values: a coverage matrix."""
+    table = current_observations.c
+    query = (
+        select(table.indicator_id, table.year, table.method)
+        .where(*current_filters(**filters))
+        .distinct()
+    )
+    return [(str(i), int(y), Method(m)) for i, y, m in connection.execute(query)]
+
+
+def sums(
+    connection: Connection, *, other_than: str, **filters: Any
+) -> list[tuple[str, int, str, float]]:
+    """(indicator, year, unit, sum) of the matching numbers of entities other than
+    ``other_than`` (a country's companies, not its national values), by unit as stored."""
+    table = current_observations.c
+    query = (
+        select(table.indicator_id, table.year, observations.c.unit, func.sum(observations.c.value))
+        .select_from(
+            current_observations.join(observations, observations.c.id == table.observation_id)
+        )
+        .where(
+            *current_filters(**filters),
+            table.entity_id != other_than,
+            observations.c.value.is_not(None),
+            observations.c.unit.is_not(None),
+        )
+        .group_by(table.indicator_id, table.year, observations.c.unit)
+    )
+    return [(str(i), int(y), str(u), float(v)) for i, y, u, v in connection.execute(query)]
 
 
 def _binary(connection: Connection, *columns: Any) -> list[Any]:

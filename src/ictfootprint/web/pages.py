@@ -188,8 +188,8 @@ async def country_profile(
 
     def build() -> dict[str, Any]:
         store = store_of(request)
-        observations = profiles.country_observations(store, code)
-        years, matrix = profiles.coverage_matrix(observations)
+        data = profiles.country_data(store, code)
+        years, matrix = data.years, data.matrix
         chosen = year if year in years else (years[-1] if years else None)
         return {
             **names(lang),
@@ -202,10 +202,10 @@ async def country_profile(
             "quantity": chosen_quantity,
             "quantities": sector.QUANTITIES,
             "trajectory": profiles.trajectory(store, "country", code),
-            "intensities": profiles.intensities(observations, code),
+            "intensities": data.intensities,
             "matrix": matrix,
-            "sources": profiles.sources(observations),
-            "entities": profiles.country_entities(store, observations, code),
+            "sources": data.sources,
+            "entities": profiles.country_entities(store, data.entity_ids),
         }
 
     return await public_page(request, lang, "country.html", build)
