@@ -53,7 +53,9 @@ def child(db: str, path: str, samples: int) -> dict[str, Any]:
     from ictfootprint.store import Store
 
     store = Store.open(db, actor="bench_pages")
-    app = create_app(Settings.default(db=db, rate_limit_per_minute=0), store=store)
+    # no time limit: a page slower than the server's 30 s is measured, not answered 503
+    settings = Settings.default(db=db, rate_limit_per_minute=0, request_timeout_seconds=3600.0)
+    app = create_app(settings, store=store)
     times: list[float] = []
     cpu: list[float] = []
     with TestClient(app) as client:
@@ -113,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--before", help="a src folder of the package to compare with")
     parser.add_argument("--before-samples", type=int, default=5)
     parser.add_argument("--page", action="append", help="only these pages (by name)")
+    parser.add_argument("--no-after", action="store_true", help="measure --before only")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -143,13 +146,13 @@ def main(argv: list[str] | None = None) -> None:
     pages = [p for p in PAGES if not args.page or p[0] in args.page]
     this = str(Path(__file__).resolve().parent.parent / "src")
     print(f"{store.dialect}, {count:,} current values; load {os.getloadavg()}", flush=True)
-    after = measure(this, args.db, args.samples, pages)
+    after = {} if args.no_after else measure(this, args.db, args.samples, pages)
     before = measure(args.before, args.db, args.before_samples, pages) if args.before else None
     columns = ["median", "p99", "CPU", "peak RSS"]
     shown = ([f"before {c}" for c in columns] if before else []) + columns
     print("| page | " + " | ".join(shown) + " |\n|---|" + "---|" * len(shown))
     for name, _path in pages:
-        print(f"| {name} |" + (_cell(before.get(name)) if before else "") + _cell(after[name]))
+        print(f"| {name} |" + (_cell(before.get(name)) if before else "") + _cell(after.get(name)))
     print(f"load average after: {os.getloadavg()}")
 
 
