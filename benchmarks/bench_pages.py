@@ -15,6 +15,24 @@ shared: the load average is printed beside the figures.
 
 Pages: the profile of a country (``/en/countries/FRA``), the country list, the home page's
 world map, the world's sector page, the world report (HTML, ``/api/v1/reports/world``).
+
+Measured on this 2-core machine shared with two other sessions (load average 1.8-4.7), SQLite,
+1,000,590 current values (2,381 entities, 200 countries, 10 years, 40 indicators); before =
+main at 2066104 (3 requests, at load ≈ 2; the country profile 5 at load ≈ 4), after = this
+branch (20 requests, at load 3.2-4.7, so compare CPU times); median / p99 wall, median CPU,
+peak RSS:
+
+| page | before | after |
+|---|---|---|
+| country list | 34.9 s / 41.3 s, CPU 34.1 s, 4,159 MB (503 at the 30 s limit) | 0.65 s / 0.97 s, CPU 0.49 s, 305 MB |
+| world map (home) | 6.0 s / 6.6 s, CPU 6.0 s, 631 MB | 4.9 s / 6.0 s, CPU 3.1 s, 477 MB |
+| world report (HTML) | 9.0 s / 9.9 s, CPU 8.8 s, 884 MB | 9.4 s / 11.8 s, CPU 6.4 s, 511 MB |
+| country profile (FRA) | 5.2 s / 7.5 s, CPU 4.8 s, 490 MB | 4.5 s / 8.5 s, CPU 4.0 s, 477 MB |
+| world sector page | 2.5 s / 2.8 s, CPU 2.3 s, 471 MB | 3.0 s / 4.4 s, CPU 2.4 s, 482 MB |
+
+What is left in every page but the country list is the sector totals, series and trajectory
+(``compute.sector.sector_levels`` reads every input value into Python): the materialised
+``sector_rows`` of issue 15 are where those seconds and most of the 480 MB go.
 """
 
 from __future__ import annotations
