@@ -24,13 +24,14 @@ peak RSS:
 
 | page | before | after |
 |---|---|---|
-| country list | 34.9 s / 41.3 s, CPU 34.1 s, 4,159 MB (503 at the 30 s limit) | 0.65 s / 0.97 s, CPU 0.49 s, 305 MB |
+| country list (*) | 34.9 s / 41.3 s, CPU 34.1 s, 4,159 MB | 0.65 s / 0.97 s, CPU 0.49 s, 305 MB |
 | world map (home) | 6.0 s / 6.6 s, CPU 6.0 s, 631 MB | 4.9 s / 6.0 s, CPU 3.1 s, 477 MB |
 | world report (HTML) | 9.0 s / 9.9 s, CPU 8.8 s, 884 MB | 9.4 s / 11.8 s, CPU 6.4 s, 511 MB |
 | country profile (FRA) | 5.2 s / 7.5 s, CPU 4.8 s, 490 MB | 4.5 s / 8.5 s, CPU 4.0 s, 477 MB |
 | world sector page | 2.5 s / 2.8 s, CPU 2.3 s, 471 MB | 3.0 s / 4.4 s, CPU 2.4 s, 482 MB |
 
-What is left in every page but the country list is the sector totals, series and trajectory
+(*) before: answered 503 by the server at its 30 s limit. What is left in every page but the
+country list is the sector totals, series and trajectory
 (``compute.sector.sector_levels`` reads every input value into Python): the materialised
 ``sector_rows`` of issue 15 are where those seconds and most of the 480 MB go.
 """
