@@ -58,7 +58,7 @@ def national_frame(store: Store, years: Sequence[int] | None = None) -> pd.DataF
     indicator of ``sector_trends.toml`` on each entity of kind country (``country, year,
     indicator, subsector`` ("" for none), ``value`` in the indicator's unit,
     ``observation``)."""
-    areas = {e.id: e for e in store.entities() if e.kind is EntityKind.COUNTRY}
+    areas = {e.id: e for e in store.entities(kind=EntityKind.COUNTRY)}
     if not areas:
         return pd.DataFrame(columns=NATIONAL_COLUMNS)
     found = best_available(

@@ -20,9 +20,8 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from ictfootprint.errors import InputError, Location, NotFoundError
-from ictfootprint.model import StoredObservation
 from ictfootprint.reference.countries import countries, regions
-from ictfootprint.store import Store
+from ictfootprint.store import Store, published_summary
 from ictfootprint.web import profiles, sector
 
 HEADLINE: Final = sector.HEADLINE
@@ -64,12 +63,14 @@ def area_report(store: Store, level: str, key: str, year: int | None) -> dict[st
     chosen, years = check_year(store, year)
     series = sector.area_series(store, level, key, years, HEADLINE)
     totals = sector.area_totals(store, level, key, chosen)
-    if level == "country":
-        observations = profiles.country_observations(store, key)
-    else:
-        _total, rows = store.published_page(years=[chosen])
-        observations = [obs for obs, _area in rows]
-    of_year = [o for o in observations if o.year == chosen]
+    # what the report says of the values is counted and picked in the database: the world's
+    # year alone is a tenth of the store's values
+    where: dict[str, Any] = {"countries": [key]} if level == "country" else {}
+    with store.engine.connect() as connection:
+        of_year = published_summary.facts(
+            connection, shown=RESTATEMENTS_SHOWN, years=[chosen], **where
+        )
+        newest = published_summary.newest(connection, **(where or {"years": [chosen]}))
     trajectory = profiles.trajectory(store, level, key)
     data: dict[str, Any] = {
         "level": level,
@@ -82,15 +83,14 @@ def area_report(store: Store, level: str, key: str, year: int | None) -> dict[st
         "trajectory": trajectory,
         "pathway_point": _point_of(trajectory, chosen),
         "quality": quality(store, of_year, totals),
-        "sources": profiles.sources(of_year),
+        "sources": of_year.sources,
         "methodology": methodology(totals, series, trajectory),
-        "dated": dated(observations),
+        "dated": dated(newest),
     }
     if level == "country":
-        data["entities"] = profiles.country_entities(store, observations, key)
-        data["intensities"] = [
-            f for f in profiles.intensities(observations, key) if f["year"] == chosen
-        ]
+        country = profiles.country_data(store, key)
+        data["entities"] = profiles.country_entities(store, country.entity_ids)
+        data["intensities"] = [f for f in country.intensities if f["year"] == chosen]
     else:
         data["regions"], data["countries"] = breakdowns(store, chosen)
         data["movers"] = movers(store, chosen)
@@ -172,26 +172,23 @@ def _mover(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def quality(
-    store: Store, observations: list[StoredObservation], totals: sector.AreaTotals
+    store: Store, facts: published_summary.Facts, totals: sector.AreaTotals
 ) -> dict[str, Any]:
     """Data quality of the year: the submissions' findings (errors and warnings by entity),
     values restated since first published, flagged values, the entity rows left out of a
     total (incomplete) and the disagreements resolved (conflicts)."""
-    entity_ids = sorted({o.entity_id for o in observations})
+    entity_ids = facts.entity_ids
     submissions = store.submissions(entity_ids=entity_ids) if entity_ids else []
     statuses = Counter(s.status for s in submissions)
-    restated = sorted(
-        (o for o in observations if o.revision > 1),
-        key=lambda o: (o.entity_id, o.indicator_id, o.country or "", o.id),
-    )
-    names = {e.id: e.name for e in store.entities(entity_ids)} if entity_ids else {}
-    flags = Counter(flag for o in observations for flag in o.quality_flags)
+    restated = facts.restated
+    with store.engine.connect() as connection:
+        names = published_summary.entity_names(connection, {o.entity_id for o in restated})
     return {
         "submissions": len(submissions),
         "statuses": dict(sorted(statuses.items())),
         "errors": sum(s.errors or 0 for s in submissions),
         "warnings": sum(s.warnings or 0 for s in submissions),
-        "restatements": len(restated),
+        "restatements": facts.restatements,
         "restated": [
             {
                 "entity_id": o.entity_id,
@@ -204,7 +201,7 @@ def quality(
             }
             for o in restated[:RESTATEMENTS_SHOWN]
         ],
-        "flags": dict(sorted(flags.items())),
+        "flags": facts.flags,
         "incomplete": len(totals.incomplete),
         "conflicts": len(totals.conflicts),
     }
@@ -249,9 +246,8 @@ def _estimate_settings() -> dict[str, Any]:
     return found
 
 
-def dated(observations: list[StoredObservation]) -> datetime:
+def dated(newest: datetime | None) -> datetime:
     """The newest time of recording among the report's values: the report's date."""
-    if not observations:
+    if newest is None:
         return EPOCH
-    newest = max(o.recorded_at for o in observations)
     return newest if newest.tzinfo else newest.replace(tzinfo=UTC)

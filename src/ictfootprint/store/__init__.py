@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from ictfootprint.errors import ConflictError, InputError, Location
 from ictfootprint.model import (
     Entity,
+    EntityKind,
     FactorDataset,
     Observation,
     ResolvedFactor,
@@ -98,10 +99,12 @@ class Store(Accounts):
         with self.engine.connect() as connection:
             return _entities.get(connection, entity_id, missing_ok=True)
 
-    def entities(self, ids: Collection[str] | None = None) -> list[Entity]:
-        """Every entity, by id; or only those of ``ids``."""
+    def entities(
+        self, ids: Collection[str] | None = None, *, kind: EntityKind | None = None
+    ) -> list[Entity]:
+        """Every entity, by id; or only those of ``ids``, or of ``kind``."""
         with self.engine.connect() as connection:
-            return _entities.all_entities(connection, ids)
+            return _entities.all_entities(connection, ids, kind)
 
     # observations -----------------------------------------------------------------------------
     def record_observations(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from ictfootprint.errors import InputError, Location, NotFoundError
-from ictfootprint.model import Entity
+from ictfootprint.model import Entity, EntityKind
 from ictfootprint.reference.codes import subsector_code
 from ictfootprint.reference.countries import country
 from ictfootprint.store.database import now
@@ -73,8 +73,15 @@ def get(connection: Connection, entity_id: str, *, missing_ok: bool = False) -> 
     return _entity(row)
 
 
-def all_entities(connection: Connection, ids: Collection[str] | None = None) -> list[Entity]:
-    """Every entity, or those of ``ids`` (an export names only its rows' entities)."""
+def all_entities(
+    connection: Connection, ids: Collection[str] | None = None, kind: EntityKind | None = None
+) -> list[Entity]:
+    """Every entity, or those of ``ids`` (an export names only its rows' entities), or those
+    of one ``kind`` (the countries: 200 rows, not the 10,000 reporters)."""
+    if kind is not None:
+        query = select(entities).where(entities.c.kind == kind.value).order_by(entities.c.id)
+        of_kind = [_entity(row) for row in connection.execute(query)]
+        return of_kind if ids is None else [e for e in of_kind if e.id in ids]
     if ids is None:
         query = select(entities).order_by(entities.c.id)
         return [_entity(row) for row in connection.execute(query)]

@@ -160,7 +160,7 @@ def _map_spec(lang: str, values: worldmap.CountryValues) -> dict[str, Any]:
 async def country_index(request: Request, lang: Lang) -> Response:
     def build() -> dict[str, Any]:
         store = store_of(request)
-        with_data = {c: len(ids) for c, ids in profiles.entities_by_country(store).items()}
+        with_data = profiles.entities_by_country(store)
         known = countries()
         rows = sorted(
             ({"iso3": c, "name": known[c].name(lang), "entities": n} for c, n in with_data.items()),
@@ -188,8 +188,8 @@ async def country_profile(
 
     def build() -> dict[str, Any]:
         store = store_of(request)
-        observations = profiles.country_observations(store, code)
-        years, matrix = profiles.coverage_matrix(observations)
+        data = profiles.country_data(store, code)
+        years, matrix = data.years, data.matrix
         chosen = year if year in years else (years[-1] if years else None)
         return {
             **names(lang),
@@ -202,10 +202,10 @@ async def country_profile(
             "quantity": chosen_quantity,
             "quantities": sector.QUANTITIES,
             "trajectory": profiles.trajectory(store, "country", code),
-            "intensities": profiles.intensities(observations, code),
+            "intensities": data.intensities,
             "matrix": matrix,
-            "sources": profiles.sources(observations),
-            "entities": profiles.country_entities(store, observations, code),
+            "sources": data.sources,
+            "entities": profiles.country_entities(store, data.entity_ids),
         }
 
     return await public_page(request, lang, "country.html", build)
@@ -249,8 +249,7 @@ async def benchmark(
 
     def build() -> dict[str, Any]:
         store = store_of(request)
-        _total, rows = store.published_page(indicator_ids=["ghg_scope1"])
-        years = sorted({obs.year for obs, _area in rows})
+        years = store.published_years(["ghg_scope1"])
         chosen = year if year in years else (years[-1] if years else None)
         ranked = profiles.benchmark_rows(store, chosen, lang)
         countries_shown = sorted(

@@ -10,12 +10,15 @@ country's renewable share, the carbon intensity of the sector's electricity) are
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ictfootprint.model import Entity, EntityKind, StoredObservation
+from ictfootprint.model import Entity, EntityKind, Method, StoredObservation
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import countries
 from ictfootprint.store import Store
+from ictfootprint.store import published_summary as _summary
 from ictfootprint.units import convert
 
 # what a country's intensities are derived from (sums over its in-sector entities)
@@ -79,67 +82,92 @@ def latest_year(points: list[dict[str, Any]]) -> dict[str, Any] | None:
 _AREAS: Final = {EntityKind.COUNTRY.value, EntityKind.REGION.value, EntityKind.WORLD.value}
 
 
-def country_observations(store: Store, iso3: str) -> list[StoredObservation]:
-    """Every published value of the country: its national ones and its entities'."""
-    _total, rows = store.published_page(countries=[iso3])
-    return [obs for obs, _area in rows]
+@dataclass
+class CountryData:
+    """What a country's profile shows of its published values (its national ones and its
+    entities'), read as such: the coverage matrix, the ratios, the sources and who gave them."""
+
+    years: list[int] = field(default_factory=list)
+    matrix: list[dict[str, Any]] = field(default_factory=list)
+    intensities: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    entity_ids: list[str] = field(default_factory=list)
 
 
-def country_entities(
-    store: Store, observations: list[StoredObservation], iso3: str
-) -> list[Entity]:
+def country_data(store: Store, iso3: str) -> CountryData:
+    """:class:`CountryData` of ``iso3``: grouped and counted in the database, only the
+    published ratios come back whole (a few per year)."""
+    where = {"countries": [iso3]}
+    with store.engine.connect() as connection:
+        cells = _summary.cells(connection, **where)
+        found = CountryData(
+            sources=_summary.sources(connection, **where),
+            entity_ids=_summary.contributors(connection, **where),
+        )
+        sums = _summary.sums(
+            connection, other_than=iso3, indicator_ids=[ELECTRICITY, RENEWABLE, SCOPE2], **where
+        )
+    _total, rows = store.published_page(indicator_ids=list(RATIOS), with_count=False, **where)
+    found.years, found.matrix = coverage_matrix(cells)
+    found.intensities = intensities([obs for obs, _area in rows], sums)
+    return found
+
+
+def country_entities(store: Store, ids: Collection[str]) -> list[Entity]:
     """The in-sector entities behind the country's figures: every company or facility with a
-    published value in the country, wherever it is based (a data-centre operator based in
-    India with a site in France counts in France).
+    published value in the country (``ids``: :attr:`CountryData.entity_ids`), wherever it is
+    based (a data-centre operator based in India with a site in France counts in France).
 
     The same set the sector totals add up, so that the page lists every entity behind a bar,
-    and the same rule as :func:`entities_by_country` (the country list's counts).
+    and the same rule as :func:`entities_by_country` (the country list's counts). Only these
+    entities are read.
     """
-    contributing = {obs.entity_id for obs in observations}
     return sorted(
-        (e for e in store.entities() if e.kind.value not in _AREAS and e.id in contributing),
+        (e for e in store.entities(ids) if e.kind.value not in _AREAS),
         key=lambda e: (e.name.casefold(), e.id),
     )
 
 
-def entities_by_country(store: Store) -> dict[str, set[str]]:
-    """Country → the in-sector entities with a published value there (see above)."""
-    in_sector = {e.id for e in store.entities() if e.kind.value not in _AREAS}
+def entities_by_country(store: Store) -> dict[str, int]:
+    """Country → how many in-sector entities have a published value there (see above); a
+    country with national values only is listed with none. Counted in the database: one
+    row per area comes back, not the store's values."""
     known = countries()
-    found: dict[str, set[str]] = defaultdict(set)
-    _total, rows = store.published_page()
-    for obs, area in rows:
-        code = obs.country or area
-        if obs.entity_id in known:
-            found[obs.entity_id]  # a country with national values only still has a page
-        elif code in known and obs.entity_id in in_sector:
-            found[code].add(obs.entity_id)
+    with store.engine.connect() as connection:
+        counts = _summary.in_sector_by_area(connection)
+        national = _summary.published_ids(connection, known)
+    found = {code: 0 for code in national}
+    found.update({code: n for code, n in counts.items() if code in known})
     return found
 
 
-def intensities(observations: list[StoredObservation], iso3: str) -> list[dict[str, Any]]:
-    """Ratios by year: those the country published, and two derived from its entities' sums
-    (renewable share of electricity; Scope 2 location-based per kWh of electricity)."""
-    sums: dict[tuple[str, int], float] = defaultdict(float)
+def intensities(
+    ratios: list[StoredObservation], sums: list[tuple[str, int, str, float]]
+) -> list[dict[str, Any]]:
+    """Ratios by year: those published in the country (``ratios``), and two derived from its
+    entities' sums (``sums``: indicator, year, unit, sum of the values in that unit): the
+    renewable share of electricity, Scope 2 location-based per kWh of electricity."""
+    totals: dict[tuple[str, int], float] = defaultdict(float)
     units: dict[str, str] = {}
     shown: list[dict[str, Any]] = []
-    for obs in observations:
+    for indicator, year, unit, value in sums:
+        base = catalogue()[indicator].unit
+        totals[(indicator, year)] += convert(value, unit, base).value
+        units[indicator] = base
+    for obs in ratios:
         if obs.value is None or obs.unit is None:
             continue
-        if obs.entity_id != iso3 and obs.indicator_id in (ELECTRICITY, RENEWABLE, SCOPE2):
-            base = catalogue()[obs.indicator_id].unit
-            sums[(obs.indicator_id, obs.year)] += convert(obs.value, obs.unit, base).value
-            units[obs.indicator_id] = base
-        elif obs.indicator_id in RATIOS:
-            shown.append(
-                _figure(obs.indicator_id, obs.year, obs.value, obs.unit, obs.method, obs.source)
-            )
-    for year in sorted({y for _i, y in sums}):
-        electricity = sums.get((ELECTRICITY, year))
+        shown.append(
+            _figure(obs.indicator_id, obs.year, obs.value, obs.unit, obs.method, obs.source)
+        )
+    for year in sorted({y for _i, y in totals}):
+        electricity = totals.get((ELECTRICITY, year))
         if not electricity:
             continue
-        if (RENEWABLE, year) in sums:
-            share = convert(sums[(RENEWABLE, year)] / electricity, "dimensionless", "percent").value
+        if (RENEWABLE, year) in totals:
+            share = convert(
+                totals[(RENEWABLE, year)] / electricity, "dimensionless", "percent"
+            ).value
             shown.append(
                 _figure(
                     "energy_electricity_renewable_share",
@@ -151,8 +179,8 @@ def intensities(observations: list[StoredObservation], iso3: str) -> list[dict[s
                     derived=(RENEWABLE, ELECTRICITY),
                 )
             )
-        if (SCOPE2, year) in sums:
-            per = sums[(SCOPE2, year)] / electricity
+        if (SCOPE2, year) in totals:
+            per = totals[(SCOPE2, year)] / electricity
             rate = convert(per, f"{units[SCOPE2]}/{units[ELECTRICITY]}", "gCO2e/kWh").value
             shown.append(
                 _figure(
@@ -191,33 +219,20 @@ def _figure(
 
 
 def coverage_matrix(
-    observations: list[StoredObservation],
+    cells: list[tuple[str, int, Method]],
 ) -> tuple[list[int], list[dict[str, Any]]]:
-    """Indicator × year → how the country's values came to be (reported, calculated...)."""
-    cells: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for obs in observations:
-        cells[obs.indicator_id][obs.year].add(obs.method)
-    years = sorted({y for by_year in cells.values() for y in by_year})
+    """Indicator × year → how the country's values came to be (reported, calculated...), from
+    the distinct (indicator, year, method) of its values."""
+    found: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for indicator, year, method in cells:
+        found[indicator][year].add(method)
+    years = sorted({y for by_year in found.values() for y in by_year})
     order = list(catalogue())
     rows = [
-        {"indicator": ind, "cells": [sorted(cells[ind].get(y, ())) for y in years]}
-        for ind in sorted(cells, key=order.index)
+        {"indicator": ind, "cells": [sorted(found[ind].get(y, ())) for y in years]}
+        for ind in sorted(found, key=order.index)
     ]
     return years, rows
-
-
-def sources(observations: list[StoredObservation]) -> list[dict[str, Any]]:
-    """Each distinct source with how many values, and the years, it gave."""
-    found: dict[tuple[str, str], set[int]] = defaultdict(set)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for obs in observations:
-        key = (obs.source or "", obs.method)
-        found[key].add(obs.year)
-        counts[key] += 1
-    return [
-        {"source": s, "method": m, "count": counts[(s, m)], "years": sorted(found[(s, m)])}
-        for s, m in sorted(found)
-    ]
 
 
 def company_series(observations: list[StoredObservation]) -> dict[str, list[dict[str, Any]]]:
@@ -265,9 +280,9 @@ def benchmark_rows(store: Store, year: int | None, lang: str) -> list[dict[str, 
 
     if year is None:
         return []
-    found = {e.id: e for e in store.entities()}
-    known = countries()
     rows = [r.as_dict() for r in rank(companies_from_store(store, year))]
+    found = {e.id: e for e in store.entities({r["entity_id"] for r in rows})}
+    known = countries()
     for row in rows:
         code = found[row["entity_id"]].country or ""
         row["country"] = code

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from ictfootprint.reference.countries import region_members
 from ictfootprint.store import Store
+from ictfootprint.store.published_summary import entity_names
 
 ALL: Final = "_T"  # SDMX's code for the total across sub-sectors
 FAMILIES: Final = ("energy", "ghg", "resource")
@@ -98,20 +99,20 @@ def area_totals(store: Store, level: str, key: str, year: int | None) -> AreaTot
     result.tables = family_tables(rows)
     result.chart = _scope_chart(rows)
     inside = _members(level, key)
-    names = {e.id: e.name for e in store.entities()}
+    incomplete = [i for i in totals.incomplete if inside is None or i["country"] in inside]
+    conflicts = [i for i in totals.conflicts if inside is None or i["country"] in inside]
+    with store.engine.connect() as connection:
+        names = entity_names(connection, {i["entity_id"] for i in incomplete + conflicts})
     result.incomplete = [
         {
             **item,
             "name": names.get(item["entity_id"], item["entity_id"]),
             "missing": [m.strip() for m in str(item["missing"]).split(",") if m.strip()],
         }
-        for item in totals.incomplete
-        if inside is None or item["country"] in inside
+        for item in incomplete
     ]
     result.conflicts = [
-        {**item, "name": names.get(item["entity_id"], item["entity_id"])}
-        for item in totals.conflicts
-        if inside is None or item["country"] in inside
+        {**item, "name": names.get(item["entity_id"], item["entity_id"])} for item in conflicts
     ]
     return result
 

@@ -18,10 +18,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ictfootprint.model import EntityKind
+from ictfootprint.model import EntityKind, StoredObservation
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import countries
 from ictfootprint.store import Store
+from ictfootprint.store import published_summary as _summary
 from ictfootprint.units import convert
 from ictfootprint.web.render import scaled
 
@@ -43,12 +44,11 @@ CLASSES: Final = 5
 def map_indicators(store: Store) -> tuple[list[str], list[str]]:
     """Indicators with national values, as (those with published data, those without yet)."""
     national = [i.id for i in catalogue().values() if "national" in i.levels]
-    known = countries()
-    areas = [e.id for e in store.entities() if e.kind is EntityKind.COUNTRY and e.id in known]
-    found: set[str] = set()
-    if areas:
-        _total, rows = store.published_page(entity_ids=areas, indicator_ids=national)
-        found = {obs.indicator_id for obs, _area in rows if obs.value is not None}
+    with store.engine.connect() as connection:
+        areas = _summary.area_ids(connection, EntityKind.COUNTRY, countries())
+        found = _summary.indicators_with_values(
+            connection, entity_ids=areas, indicator_ids=national
+        )
     if _sector_years(store):
         found.add(SECTOR_INDICATOR)
     return [i for i in national if i in found], [i for i in national if i not in found]
@@ -81,11 +81,18 @@ def country_values(store: Store, indicator_id: str, year: int | None) -> Country
         chosen = year if year in years else (years[-1] if years else None)
         found = _sector_rows(store, chosen) if chosen is not None else []
     else:
-        known = countries()
-        _total, published = store.published_page(indicator_ids=[indicator_id])
-        national = [o for o, _a in published if o.entity_id in known and o.value is not None]
-        years = sorted({obs.year for obs in national})
+        known = sorted(countries())
+        with store.engine.connect() as connection:
+            years = _summary.years_with_values(
+                connection, entity_ids=known, indicator_ids=[indicator_id]
+            )
         chosen = year if year in years else (years[-1] if years else None)
+        national: list[StoredObservation] = []
+        if chosen is not None:
+            _total, published = store.published_page(
+                entity_ids=known, indicator_ids=[indicator_id], years=[chosen], with_count=False
+            )
+            national = [o for o, _a in published if o.value is not None]
         found = [
             {
                 "iso3": obs.entity_id,
@@ -124,8 +131,7 @@ def _display_unit(rows: list[dict[str, Any]]) -> str | None:
 
 
 def _sector_years(store: Store) -> list[int]:
-    _total, rows = store.published_page(indicator_ids=list(SECTOR_INPUTS))
-    return sorted({obs.year for obs, _area in rows})
+    return store.published_years(list(SECTOR_INPUTS))
 
 
 def _sector_rows(store: Store, year: int) -> list[dict[str, Any]]:
@@ -213,13 +219,12 @@ class Coverage:
 
 
 def world_coverage(store: Store, values: CountryValues) -> Coverage:
-    ids = store.published_entity_ids()
-    areas = {EntityKind.COUNTRY, EntityKind.REGION, EntityKind.WORLD}
-    published = [e for e in store.entities() if e.id in ids]
+    with store.engine.connect() as connection:
+        entities, illustrative = _summary.in_sector_published(connection)
     return Coverage(
         countries_with_values=len(values.rows),
         countries_total=sum(1 for c in countries().values() if c.itu_member),
-        entities=sum(1 for e in published if e.kind not in areas),
+        entities=entities,
         years=values.years,
-        illustrative=any(e.illustrative for e in published if e.kind not in areas),
+        illustrative=illustrative,
     )

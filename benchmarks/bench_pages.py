@@ -1,0 +1,179 @@
+"""Benchmark: uncached dashboard pages and the world report at the scale of the real thing.
+
+    .venv/bin/python benchmarks/bench_pages.py --db bench.db [--observations 1000000]
+        [--samples 20] [--before SRC] [--before-samples 5] [--page NAME ...]
+
+On a store built by ``generate_store.py`` (built first, with ``--observations`` current values,
+when ``--db`` is empty; a PostgreSQL URL works the same), each page is requested
+``--samples`` times in a row in a child process of its own (FastAPI's test client, after one
+untimed request; the read cache and the kept counts emptied before every request, as
+``bench_reads.py`` does, so every answer is computed): the median of the first five, the p99
+(nearest rank) of all, the child's CPU time per request and its peak RSS. ``--before SRC``
+measures the same pages with another copy of the package (``SRC`` is a ``src`` folder, e.g.
+``git archive`` of an earlier commit) and prints both side by side. The machine may be
+shared: the load average is printed beside the figures.
+
+Pages: the profile of a country (``/en/countries/FRA``), the country list, the home page's
+world map, the world's sector page, the world report (HTML, ``/api/v1/reports/world``).
+
+Measured on this 2-core machine shared with two other sessions (load average 1.8-4.7), SQLite,
+1,000,590 current values (2,381 entities, 200 countries, 10 years, 40 indicators); before =
+main at 2066104 (3 requests, at load ≈ 2; the country profile 5 at load ≈ 4), after = this
+branch (20 requests, at load 3.2-4.7, so compare CPU times); median / p99 wall, median CPU,
+peak RSS:
+
+| page | before | after |
+|---|---|---|
+| country list (*) | 34.9 s / 41.3 s, CPU 34.1 s, 4,159 MB | 0.65 s / 0.97 s, CPU 0.49 s, 305 MB |
+| world map (home) | 6.0 s / 6.6 s, CPU 6.0 s, 631 MB | 4.9 s / 6.0 s, CPU 3.1 s, 477 MB |
+| world report (HTML) | 9.0 s / 9.9 s, CPU 8.8 s, 884 MB | 9.4 s / 11.8 s, CPU 6.4 s, 511 MB |
+| country profile (FRA) | 5.2 s / 7.5 s, CPU 4.8 s, 490 MB | 4.5 s / 8.5 s, CPU 4.0 s, 477 MB |
+| world sector page | 2.5 s / 2.8 s, CPU 2.3 s, 471 MB | 3.0 s / 4.4 s, CPU 2.4 s, 482 MB |
+
+(*) before: answered 503 by the server at its 30 s limit. What is left in every page but the
+country list is the sector totals, series and trajectory
+(``compute.sector.sector_levels`` reads every input value into Python): the materialised
+``sector_rows`` of issue 15 are where those seconds and most of the 480 MB go.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Final
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+#: (name, path)
+PAGES: Final = (
+    ("country profile", "/en/countries/FRA"),
+    ("country list", "/en/countries"),
+    ("world map (home)", "/en/"),
+    ("world sector page", "/en/world"),
+    ("world report (HTML)", "/api/v1/reports/world?format=html"),
+)
+
+
+def child(db: str, path: str, samples: int) -> dict[str, Any]:
+    """Time ``samples`` uncached requests of ``path`` in this process (the package on
+    ``sys.path`` is the one measured)."""
+    from fastapi.testclient import TestClient
+
+    from ictfootprint.api.app import create_app
+    from ictfootprint.api.settings import Settings
+    from ictfootprint.store import Store
+
+    store = Store.open(db, actor="bench_pages")
+    # no time limit: a page slower than the server's 30 s is measured, not answered 503
+    settings = Settings.default(db=db, rate_limit_per_minute=0, request_timeout_seconds=3600.0)
+    app = create_app(settings, store=store)
+    times: list[float] = []
+    cpu: list[float] = []
+    with TestClient(app) as client:
+        for attempt in range(samples + 1):
+            app.state.cache.items.clear()
+            app.state.counts.items.clear()
+            start, start_cpu = time.perf_counter(), time.process_time()
+            response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{path}: {response.status_code} {response.text[:300]}")
+            if attempt:  # the first warms the connection and the reference data
+                times.append(time.perf_counter() - start)
+                cpu.append(time.process_time() - start_cpu)
+    store.close()
+    ordered = sorted(times)
+    return {
+        "median_s": statistics.median(times[:5]),
+        "p99_s": ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)],
+        "cpu_s": statistics.median(cpu),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "samples": len(times),
+    }
+
+
+def measure(src: str, db: str, samples: int, pages: list[tuple[str, str]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    environment = {**os.environ, "PYTHONPATH": src}
+    for name, path in pages:
+        done = subprocess.run(
+            [sys.executable, __file__, "--db", db, "--child", path, "--samples", str(samples)],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"{name} ({src}): {done.stderr[-2000:]}")
+        found[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"  {src}: {name}: {found[name]} (load {os.getloadavg()[0]:.1f})", flush=True)
+    return found
+
+
+def _cell(figures: dict[str, Any] | None) -> str:
+    if figures is None:
+        return " — | — | — | — |"
+    return (
+        f" {figures['median_s'] * 1000:,.0f} ms | {figures['p99_s'] * 1000:,.0f} ms |"
+        f" {figures['cpu_s'] * 1000:,.0f} ms | {figures['peak_mb']:,.0f} MB |"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, help="SQLite file path or PostgreSQL URL")
+    parser.add_argument("--observations", type=int, default=1_000_000)
+    parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--before", help="a src folder of the package to compare with")
+    parser.add_argument("--before-samples", type=int, default=5)
+    parser.add_argument("--page", action="append", help="only these pages (by name)")
+    parser.add_argument("--no-after", action="store_true", help="measure --before only")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.db, args.child, args.samples)))
+        return
+    from generate_store import Shape, generate
+    from sqlalchemy import func, select, text
+
+    from ictfootprint.store import Store
+    from ictfootprint.store.schema import current_observations
+
+    store = Store.open(args.db, actor="bench_pages")
+    with store.engine.connect() as connection:
+        count = connection.execute(
+            select(func.count()).select_from(current_observations)
+        ).scalar_one()
+    if count == 0:
+        done = generate(args.db, Shape.for_observations(args.observations), progress=True)
+        print(f"generated {done.rows:,} rows: {done.rows_per_second:,.0f} rows/s")
+        with store.engine.connect() as connection:
+            count = connection.execute(
+                select(func.count()).select_from(current_observations)
+            ).scalar_one()
+    if store.dialect == "postgresql":
+        with store.engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+    store.close()
+    pages = [p for p in PAGES if not args.page or p[0] in args.page]
+    this = str(Path(__file__).resolve().parent.parent / "src")
+    print(f"{store.dialect}, {count:,} current values; load {os.getloadavg()}", flush=True)
+    after = {} if args.no_after else measure(this, args.db, args.samples, pages)
+    before = measure(args.before, args.db, args.before_samples, pages) if args.before else None
+    columns = ["median", "p99", "CPU", "peak RSS"]
+    shown = ([f"before {c}" for c in columns] if before else []) + columns
+    print("| page | " + " | ".join(shown) + " |\n|---|" + "---|" * len(shown))
+    for name, _path in pages:
+        print(f"| {name} |" + (_cell(before.get(name)) if before else "") + _cell(after.get(name)))
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

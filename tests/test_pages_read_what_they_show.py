@@ -1,0 +1,273 @@
+"""Pages and reports read what they show, not every published value (issue 15).
+
+At 4 million values the country list, the world map and the world report each read every
+value of the store (or of a year) into Python to show a count, a list of years or a table of
+sources; the sector pages read every entity to name the few left out. Each test builds a
+store several times bigger than what the page shows, counts the rows the database returns
+to the program (every SELECT is counted again by the database itself, ``SELECT count(*) FROM
+(statement)``, with the same parameters) and checks the page's content beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import pytest
+from sqlalchemy import event
+
+from ictfootprint.model import Entity, EntityKind, Method, Observation
+from ictfootprint.store import Store
+
+COUNTRIES: Final = ("FRA", "KEN", "BRA", "DEU")
+YEARS: Final = (2020, 2021, 2022, 2023)
+INDICATORS: Final = (
+    ("ghg_scope1", "tCO2e"),
+    ("ghg_scope2_location", "tCO2e"),
+    ("energy_electricity", "MWh"),
+    ("energy_electricity_renewable", "MWh"),
+    ("energy_total", "MWh"),
+)
+COMPANIES: Final = 24  # 24 x 5 x 4 = 480 company values, far more than any page shows
+SOURCE: Final = "tests/test_pages_read_what_they_show.py (fictitious)"
+
+
+@dataclass
+class Fetched:
+    """Rows returned by the store's SELECTs while it listens: in all, and of statements that
+    read whole observations or whole entities (their every column)."""
+
+    rows: int = 0
+    observations: int = 0
+    entities: int = 0
+    statements: list[str] = field(default_factory=list)
+
+    def count(self, _conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            return
+        counter = cursor.connection.cursor()
+        try:
+            counter.execute(f"SELECT count(*) FROM ({statement}) AS counted", parameters)
+            found = int(counter.fetchone()[0])
+        finally:
+            counter.close()
+        self.rows += found
+        self.statements.append(statement)
+        if all(f"observations.{c}" in statement for c in ("quality_flags", "unit", "source")):
+            self.observations += found
+        if all(f"entities.{c}" in statement for c in ("subsectors", "lei", "isin")):
+            self.entities += found
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    store = Store.open(db_url, actor="test")
+    store.add_entities(
+        [Entity(id=c, name=f"Country {c}", kind=EntityKind.COUNTRY, country=c) for c in COUNTRIES]
+        + [
+            Entity(
+                id=f"op{n:02d}",
+                name=f"Operator {n:02d} (fictitious)",
+                kind=EntityKind.COMPANY,
+                country=COUNTRIES[n % len(COUNTRIES)],
+                subsectors=("mobile_network",),
+                illustrative=n == 0,
+            )
+            for n in range(COMPANIES)
+        ]
+        + [
+            Entity(
+                id="op-quiet",
+                name="Quiet operator",
+                kind=EntityKind.COMPANY,
+                country="FRA",
+                subsectors=("mobile_network",),
+            )
+        ],
+        file_name="entities.csv",
+    )
+    values = [
+        Observation(
+            entity_id=f"op{n:02d}",
+            indicator_id=indicator,
+            year=year,
+            value=100.0 + n + position + (year - YEARS[0]) * 3,
+            unit=unit,
+            method=Method.REPORTED,
+            source=SOURCE,
+            # op00 reports a site in Kenya too: it counts there as well as in France
+            country="KEN" if n == 0 and indicator == "energy_total" else None,
+            subsector="mobile_network",
+            quality_flags=("estimated_share",) if n == 1 and year == YEARS[-1] else (),
+        )
+        for n in range(COMPANIES)
+        for position, (indicator, unit) in enumerate(INDICATORS)
+        for year in YEARS
+    ]
+    # national values of two countries (not every year), and a restatement
+    values += [
+        Observation(
+            entity_id=c,
+            indicator_id="economy_electricity",
+            year=year,
+            value=1000.0 * (i + 1) + year - YEARS[0],
+            unit="GWh",
+            method=Method.STATISTICAL,
+            source=SOURCE,
+        )
+        for i, c in enumerate(("FRA", "KEN"))
+        for year in YEARS[:3]
+    ]
+    store.record_observations(values)
+    store.record_observations(
+        [values[0].model_copy(update={"value": 1.0, "reason": "restated"})], action="restate"
+    )
+    yield store
+    store.close()
+
+
+def fetched(store: Store) -> Fetched:
+    found = Fetched()
+    event.listen(store.engine, "after_cursor_execute", found.count)
+    return found
+
+
+def stop(store: Store, found: Fetched) -> None:
+    event.remove(store.engine, "after_cursor_execute", found.count)
+
+
+def published(store: Store) -> int:
+    total, _rows = store.published_page(limit=1)
+    return total
+
+
+def test_country_list_counts_entities_in_the_database_not_every_value(store: Store) -> None:
+    from ictfootprint.web.profiles import entities_by_country
+
+    assert published(store) > 480
+    found = fetched(store)
+    counts = entities_by_country(store)
+    stop(store, found)
+    assert found.observations == 0, found.statements
+    assert found.rows <= 20, found.statements
+    # six in-sector entities based in each country, op00 in Kenya as well; Germany and Brazil
+    # have no national value, France and Kenya do (their own entity is not counted)
+    assert counts == {"FRA": 6, "KEN": 7, "BRA": 6, "DEU": 6}
+
+
+def test_world_map_reads_the_countries_values_of_one_year_not_every_value(store: Store) -> None:
+    from ictfootprint.web import worldmap
+
+    found = fetched(store)
+    with_data, _without = worldmap.map_indicators(store)
+    values = worldmap.country_values(store, "economy_electricity", None)
+    coverage = worldmap.world_coverage(store, values)
+    stop(store, found)
+    # a national indicator counts with a country's own value, not with its companies'
+    assert "economy_electricity" in with_data and "energy_total" not in with_data
+    assert worldmap.SECTOR_INDICATOR in with_data
+    assert values.years == [2020, 2021, 2022] and values.year == 2022
+    assert [(r["iso3"], r["value"], r["unit"]) for r in values.rows] == [
+        ("KEN", pytest.approx(2.002), "TWh"),
+        ("FRA", pytest.approx(1.002), "TWh"),
+    ]
+    assert (coverage.entities, coverage.illustrative) == (COMPANIES, True)
+    assert found.observations <= 2, found.statements  # the chosen year's national values
+    assert found.entities == 0, found.statements
+    assert found.rows <= 60, found.statements
+
+
+def test_world_report_counts_sources_and_restatements_without_reading_the_year(
+    store: Store,
+) -> None:
+    from ictfootprint.reports.content import area_report
+
+    found = fetched(store)
+    data = area_report(store, "world", "001", 2023)
+    stop(store, found)
+    assert data["sources"] == [
+        {"source": SOURCE, "method": Method.REPORTED, "count": COMPANIES * 5, "years": [2023]}
+    ]
+    assert data["quality"]["flags"] == {"estimated_share": len(INDICATORS)}
+    assert data["quality"]["restatements"] == 0
+    previous = area_report(store, "world", "001", 2020)["quality"]
+    assert previous["restatements"] == 1
+    assert [(r["entity_id"], r["name"], r["value"]) for r in previous["restated"]] == [
+        ("op00", "Operator 00 (fictitious)", 1.0)
+    ]
+    # the sector totals read their own inputs (compute.sector_read: chosen columns); the
+    # report's own look at the year's values reads no whole observation
+    assert found.observations == 0, found.statements
+
+
+def test_left_out_entities_are_named_without_reading_every_entity(store: Store) -> None:
+    from ictfootprint.web.sector import area_totals
+
+    store.record_observations(
+        [
+            Observation(
+                entity_id="op-quiet",
+                indicator_id="ghg_scope1",
+                year=2023,
+                value=5.0,
+                unit="tCO2e",
+                method=Method.REPORTED,
+                source=SOURCE,
+            )
+        ]
+    )
+    found = fetched(store)
+    totals = area_totals(store, "country", "FRA", 2023)
+    stop(store, found)
+    assert [(i["entity_id"], i["name"]) for i in totals.incomplete][:1] == [
+        ("op-quiet", "Quiet operator")
+    ]
+    assert found.entities == 0, found.statements
+
+
+def test_country_profile_groups_its_values_in_the_database(store: Store) -> None:
+    from fastapi.testclient import TestClient
+
+    from ictfootprint.api.app import create_app
+    from ictfootprint.api.settings import Settings
+
+    app = create_app(Settings.default(db=str(store.engine.url)), store=store)
+    found = fetched(store)
+    with TestClient(app) as client:
+        page = client.get("/en/countries/FRA")
+    stop(store, found)
+    assert page.status_code == 200
+    # whole observations: none of the country's 123 (no published ratio); whole entities:
+    # the seven behind its figures and the four countries (the national denominators of the
+    # series, read twice), not all 29 entities (65 entity rows were read before)
+    assert found.observations == 0, found.statements
+    assert found.entities <= 7 + 2 * len(COUNTRIES), found.statements
+    for name in (f"Operator {n:02d} (fictitious)" for n in range(0, COMPANIES, 4)):
+        assert name in page.text
+
+
+def test_country_data_is_what_the_values_say(store: Store) -> None:
+    from ictfootprint.web.profiles import country_data
+
+    data = country_data(store, "FRA")
+    assert data.years == list(YEARS)
+    assert [row["indicator"] for row in data.matrix] == [
+        "energy_total",
+        "energy_electricity",
+        "energy_electricity_renewable",
+        "ghg_scope1",
+        "ghg_scope2_location",
+        "economy_electricity",
+    ]
+    assert all(cell == [Method.REPORTED] for cell in data.matrix[0]["cells"])
+    assert data.matrix[-1]["cells"] == [[Method.STATISTICAL]] * 3 + [[]]
+    assert data.sources == [
+        {"source": SOURCE, "method": Method.REPORTED, "count": 6 * 5 * 4 - 4, "years": [*YEARS]},
+        {"source": SOURCE, "method": Method.STATISTICAL, "count": 3, "years": [2020, 2021, 2022]},
+    ]
+    assert data.entity_ids == ["FRA"] + [f"op{n:02d}" for n in range(0, COMPANIES, 4)]
+    share = [f for f in data.intensities if f["indicator"] == "energy_electricity_renewable_share"]
+    # electricity 6 × (100 + 2) + (0 + 4 + ... + 20) = 672 MWh, renewable 6 × 103 + 60 = 678
+    assert share[0]["year"] == 2020 and share[0]["value"] == pytest.approx(678 / 672 * 100)
+    assert share[0]["derived"] == ("energy_electricity_renewable", "energy_electricity")
