@@ -32,10 +32,10 @@ median of 3, wall-clock (CPU of this process; on PostgreSQL the server's is not 
 |---|---|---|---|
 | entity rows | 869,480 | 217,710 | 217,710 |
 | full build of sector_rows | 21.1 s (19.3) | 6.8 s (5.1) | 4.3 s (1.6) |
-| world: stored / by hand | 0.425 (0.423) / 0.438 (0.428) | 0.103 / 0.099 | 0.221 (0.060) / 0.303 |
-| ITU region: stored / by hand | 0.508 (0.506) / 0.553 (0.541) | 0.106 / 0.093 | 0.138 (0.041) / 0.261 |
-| country: stored / by hand | 0.406 (0.404) / 0.467 (0.465) | 0.142 / 0.090 | 0.220 (0.081) / 0.252 |
-| every level: stored / computed | 1.61 (1.59) / 2.07 (2.06) | 0.38 / 0.64 | 0.38 (0.10) / 0.68 (0.56) |
+| world: stored / hand | 0.425 (0.423) / 0.438 (0.428) | 0.103 / 0.099 | 0.221 (0.060) / 0.303 |
+| region: stored / hand | 0.508 (0.506) / 0.553 (0.541) | 0.106 / 0.093 | 0.138 (0.041) / 0.261 |
+| country: stored / hand | 0.406 (0.404) / 0.467 (0.465) | 0.142 / 0.090 | 0.220 (0.081) / 0.252 |
+| all 4: stored / computed | 1.61 (1.59) / 2.07 (2.06) | 0.38 / 0.64 | 0.38 (0.1) / 0.68 (0.56) |
 | accept a one-value submission | 0.112 (0.034), load 4.5 | 0.022 | 0.030 (0.021) |
 | refresh after one recorded value | 0.017 (0.017) | 0.015 | 0.018 (0.014) |
 
