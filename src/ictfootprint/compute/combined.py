@@ -95,18 +95,26 @@ def resolve_combined(long: pd.DataFrame, wanted: Sequence[Quantity]) -> pd.DataF
         len(unique),
         inverse.reshape(-1),
         long["slot"].to_numpy(dtype="int64"),
-        long[["value", "rank", "recorded_at", "id"]].to_numpy(dtype="float64"),
+        [long[name].to_numpy(dtype="float64") for name in ("value", "rank", "recorded_at", "id")],
         max((len(q.components) for q in wanted), default=0) + 1,
     )
     return resolve(keys, arrays, wanted)
 
 
-def wide(n: int, row: np.ndarray, slot: np.ndarray, fields: np.ndarray, width: int) -> np.ndarray:
+def wide(
+    n: int,
+    row: np.ndarray,
+    slot: np.ndarray,
+    fields: Sequence[np.ndarray],
+    width: int,
+    take: np.ndarray | None = None,
+) -> np.ndarray:
     """(field, key, slot) arrays of NaN filled from long rows: ``fields`` holds value, rank,
-    age and id by row; ``row`` and ``slot`` say where each goes."""
-    out = np.full((fields.shape[1], n, width), np.nan)
-    for index in range(fields.shape[1]):
-        out[index, row, slot] = fields[:, index]
+    age and id, a column each (taken at ``take`` when given, one field at a time, so that no
+    rows × fields copy is made); ``row`` and ``slot`` say where each goes."""
+    out = np.full((len(fields), n, width), np.nan)
+    for index, field in enumerate(fields):
+        out[index, row, slot] = field if take is None else field[take]
     return out
 
 
@@ -132,7 +140,7 @@ class Resolved:
     absent_bits: np.ndarray
     combined_value: np.ndarray
     components_value: np.ndarray
-    ids: np.ndarray
+    ids: np.ndarray | None
     use_combined: np.ndarray
     used_parts: np.ndarray
 
@@ -173,7 +181,9 @@ class Resolved:
                     wanted,
                 ),
                 "conflict": self.conflict[pick].astype(bool),
-                "inputs": _inputs(self.ids[pick], self.use_combined[pick], self.used_parts[pick]),
+                "inputs": None
+                if self.ids is None
+                else _inputs(self.ids[pick], self.use_combined[pick], self.used_parts[pick]),
                 "combined_value": self.combined_value[pick],
                 "components_value": self.components_value[pick],
             }
@@ -184,7 +194,8 @@ def resolved(keys: Keys, arrays: np.ndarray, wanted: Sequence[Quantity]) -> Reso
     """Rule 2 on the entity rows of ``keys`` from ``arrays`` (:func:`wide`: value, rank, age
     and id × entity row × slot), as numbers."""
     tolerance = float(defaults()["validation"]["total_tolerance_percent"]) / 100
-    value, rank, age, ids = arrays
+    value, rank, age = arrays[:3]
+    ids = arrays[3] if len(arrays) > 3 else None
     n = len(keys)
     count = np.array([len(q.components) for q in wanted], dtype="int64")[keys.quantity]
     v0 = value[:, 0]

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
 import ibis
+import numpy as np
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from ictfootprint.compute.engine import connect, table
 from ictfootprint.compute.quantities import chosen
@@ -29,11 +31,10 @@ from ictfootprint.compute.sector_codes import (
     ALL_SUBSECTORS,
     WORLD,
     Coded,
+    area_lookup,
     coded,
     coded_of,
     membership,
-    placed,
-    placed_arrow,
 )
 from ictfootprint.compute.sector_frame import resolved_of
 from ictfootprint.errors import InputError, Location
@@ -55,8 +56,6 @@ __all__ = [
     "computed_levels",
     "listed_rows",
     "membership",
-    "placed",
-    "placed_arrow",
     "rollup",
     "sector_levels",
     "sector_series",
@@ -164,18 +163,14 @@ def computed_levels(
     become texts. What the stored path must equal."""
     for level, kind in levels:
         check_level(level, kind)
-    rows = resolved_of(store, chosen(quantities), years=years)
+    rows = resolved_of(store, chosen(quantities), years=years, lineage=False)
     if rows is None or len(rows) == 0:
         return {
             (level, kind): {int(y): SectorTotals(level, int(y), kind) for y in years}
             for level, kind in levels
         }
     lists = listed_rows(rows.frame(~rows.complete | rows.conflict), years)
-    codes = coded_of(rows)
-    return {
-        (level, kind): _totals(codes, lists, level=level, years=years, kind=kind, engine=engine)
-        for level, kind in levels
-    }
+    return _totals(coded_of(rows), lists, levels=levels, years=years, engine=engine)
 
 
 def check_level(level: str, region_kind: str) -> None:
@@ -209,28 +204,71 @@ def totals_of(
         return {int(y): SectorTotals(level, int(y), region_kind) for y in years}
     codes = codes if codes is not None else coded(frame)
     lists = listed if listed is not None else listed_rows(frame, years)
-    return _totals(codes, lists, level=level, years=years, kind=region_kind, engine=engine)
+    every = _totals(codes, lists, levels=[(level, region_kind)], years=years, engine=engine)
+    return every[(level, region_kind)]
 
 
 def _totals(
     codes: Coded,
     lists: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]],
     *,
-    level: str,
+    levels: Sequence[tuple[str, str]],
     years: Sequence[int],
-    kind: str,
     engine: str,
-) -> dict[int, SectorTotals]:
-    result = {int(y): SectorTotals(level, int(y), kind) for y in years}
+) -> dict[tuple[str, str], dict[int, SectorTotals]]:
+    """Every level's totals in one query: the entity rows are handed to the engine once
+    (Arrow, no copy), each level joins them to its areas (a few hundred rows), and one
+    roll-up of the union groups by an area key that also says the level (area position ×
+    levels + level), so no per-level copy of the rows is made in Python."""
     backend = connect(engine)
-    entity_rows, areas = placed_arrow(codes, level, kind)
-    rolled = backend.to_pandas(rollup(table(backend, cast(Any, entity_rows), "rows")))
-    rolled["area"] = areas[rolled["area"].to_numpy(dtype="int64")]
-    rows = _described(codes.named(rolled), level)
-    for year, totals in result.items():
-        totals.rows = _records(rows[rows["year"] == year])
-        totals.incomplete, totals.conflicts = lists.get(year, ([], []))
+    rows = table(
+        backend,
+        cast(
+            Any,
+            pa.table(
+                {
+                    "country": codes.country,
+                    "entity": codes.entity,
+                    "subsector": codes.subsector,
+                    "year": codes.year,
+                    "quantity": codes.quantity,
+                    "value": codes.value,
+                    "complete": codes.complete,
+                }
+            ),
+        ),
+        "rows",
+    )
+    placed, areas = [], []
+    for n, (level, kind) in enumerate(levels):
+        lookup, named = area_lookup(codes, level, kind)
+        inside = np.flatnonzero(lookup >= 0)
+        members = table(
+            backend,
+            cast(Any, pa.table({"country": inside, "area": lookup[inside] * len(levels) + n})),
+            f"areas_{n}",
+        )
+        placed.append(rows.join(members, "country").select(*_PLACED))
+        areas.append(named)
+    union = placed[0].union(*placed[1:]) if len(placed) > 1 else placed[0]
+    rolled = backend.to_pandas(rollup(union))
+    key = rolled["area"].to_numpy(dtype="int64")
+    position, level_of = np.divmod(key, len(levels))
+    result: dict[tuple[str, str], dict[int, SectorTotals]] = {}
+    for n, (level, kind) in enumerate(levels):
+        mine = level_of == n
+        at_level = rolled[mine].assign(area=areas[n][position[mine]])
+        rows_of = _described(codes.named(at_level), level)
+        by_year = {int(y): SectorTotals(level, int(y), kind) for y in years}
+        for year, totals in by_year.items():
+            totals.rows = _records(rows_of[rows_of["year"] == year])
+            totals.incomplete, totals.conflicts = lists.get(year, ([], []))
+        result[(level, kind)] = by_year
     return result
+
+
+#: The columns :func:`rollup` reads.
+_PLACED: Final = ("area", "entity", "subsector", "year", "quantity", "value", "complete")
 
 
 def listed_rows(
@@ -272,7 +310,7 @@ def listed_rows(
 def rollup(entity_rows: Any) -> Any:
     """Complete entity rows added up by area, sub-sector, year and quantity, and across
     sub-sectors (sub-sector code -1, ``_T``); incomplete ones counted (distinct entities),
-    never added. Ibis: ``entity_rows`` (:func:`placed`: ``area, entity, subsector, year,
+    never added. Ibis: ``entity_rows`` (each row in its area: ``area, entity, subsector, year,
     quantity, value, complete``) in, an Ibis table out. Distinct entities are counted in two
     steps (by entity first, then entities with a complete or an incomplete row): a grouped
     count of distinct values with a filter cost DuckDB twice as much."""

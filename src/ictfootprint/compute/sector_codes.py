@@ -2,8 +2,8 @@
 
 The engine groups and counts numbers faster than texts: the keys (entity, country,
 sub-sector, quantity) are coded once for every level (:func:`coded_of` straight from the
-resolved entity rows, :func:`coded` from an entity-year frame), each row is placed in its
-area at a level (:func:`placed_arrow`), and the few total rows get their names back
+resolved entity rows, :func:`coded` from an entity-year frame), each country is given its
+area at a level (:func:`area_lookup`), and the few total rows get their names back
 (:meth:`Coded.named`). See :mod:`ictfootprint.compute.sector`.
 """
 
@@ -14,7 +14,6 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa  # type: ignore[import-untyped]
 
 from ictfootprint.compute.combined import Resolved
 from ictfootprint.reference.countries import countries
@@ -102,40 +101,12 @@ def coded_of(rows: Resolved) -> Coded:
     )
 
 
-def placed(codes: Coded, level: str, region_kind: str = "itu") -> tuple[pd.DataFrame, np.ndarray]:
-    """The entity rows with their area at ``level`` (rows in no area of the kind left out),
-    every key a number: the area's code into :func:`membership`'s areas (sorted), the
-    entity's, sub-sector's and quantity's into ``codes``; and the areas."""
-    columns, areas = _placed_columns(codes, level, region_kind)
-    return pd.DataFrame(columns), areas
-
-
-def placed_arrow(codes: Coded, level: str, region_kind: str = "itu") -> tuple[pa.Table, np.ndarray]:
-    """:func:`placed` as an Arrow table: what an engine reads without a copy (a pandas frame
-    first stacks its columns into blocks, a quarter of the roll-up's cost)."""
-    columns, areas = _placed_columns(codes, level, region_kind)
-    return pa.table(columns), areas
-
-
-def _placed_columns(
-    codes: Coded, level: str, region_kind: str
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def area_lookup(
+    codes: Coded, level: str, region_kind: str = "itu"
+) -> tuple[np.ndarray, np.ndarray]:
+    """By country code of ``codes``, its area's position in the level's areas (sorted), -1
+    for a country in no area of the kind; and the areas."""
     members = membership(level, region_kind)
     areas = np.sort(members["area"].unique())
     area_of = dict(zip(members["country"], np.searchsorted(areas, members["area"]), strict=True))
-    lookup = np.array([area_of.get(c, -1) for c in codes.countries] + [-1], dtype="int64")
-    area = lookup[codes.country]  # a missing country (-1) takes the last: no area
-    inside = area >= 0
-    every = bool(inside.all())
-    return {
-        name: values if every else values[inside]
-        for name, values in (
-            ("area", area),
-            ("entity", codes.entity),
-            ("subsector", codes.subsector),
-            ("year", codes.year),
-            ("quantity", codes.quantity),
-            ("value", codes.value),
-            ("complete", codes.complete),
-        )
-    }, areas
+    return np.array([area_of.get(c, -1) for c in codes.countries], dtype="int64"), areas

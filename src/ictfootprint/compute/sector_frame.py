@@ -101,11 +101,13 @@ def resolved_of(
     *,
     years: Sequence[int] | None = None,
     entity_ids: Sequence[str] | None = None,
+    lineage: bool = True,
 ) -> Resolved | None:
     """:func:`frame_of` as numbers (:class:`Resolved`; ``None`` when there is no row): what
-    a roll-up reads without building the frame's text columns."""
+    a roll-up reads without building the frame's text columns. Without ``lineage`` the
+    observation ids are not read (the frame's ``inputs`` are then missing)."""
     inputs = sorted({name for q in wanted for name in q.inputs})
-    raw = _current(read_rows(store, inputs, years, entity_ids), inputs)
+    raw = _current(read_rows(store, inputs, years, entity_ids, ids=lineage), inputs)
     if raw.empty:
         return None
     entity, entity_names = pd.factorize(raw["entity_id"])
@@ -143,14 +145,11 @@ def resolved_of(
     key = group * max(len(subsector_names), 1) + subsector[row]
     unique, inverse = np.unique(key, return_inverse=True)
     # column by column: a mixed-type frame's to_numpy() copies every block first
-    fields = np.column_stack(
-        [
-            raw[name].to_numpy(dtype="float64")[row]
-            for name in ("value", "rank", "recorded_at", "id")
-        ]
-    )
+    fields = [
+        raw[name].to_numpy(dtype="float64") for name in ("value", "rank", "recorded_at", "id")
+    ]
     width = max(len(q.components) for q in wanted) + 1
-    arrays = wide(len(unique), inverse.reshape(-1), slot, fields, width)
+    arrays = wide(len(unique), inverse.reshape(-1), slot, fields, width, take=row)
     rest, sub = np.divmod(unique, max(len(subsector_names), 1))
     rest, cty = np.divmod(rest, sizes[3])
     rest, yr = np.divmod(rest, sizes[2])

@@ -7,7 +7,7 @@ and go straight into arrays.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from typing import Any, Final
 
@@ -42,6 +42,8 @@ def read_rows(
     indicators: list[str],
     years: Sequence[int] | None,
     entity_ids: Sequence[str] | None,
+    *,
+    ids: bool = True,
 ) -> pd.DataFrame:
     """Every revision of the series of ``indicators`` (by the methods read) of in-sector
     entities (or ``entity_ids``): one query, the needed columns only, coded as numbers where
@@ -49,7 +51,8 @@ def read_rows(
     unit only where it is not the indicator's own). Restatements are few, so reading the
     earlier revisions too and keeping the latest in the frame costs less than ranking them in
     the database (a window over every series, or a join back on the series key, measured
-    1.5-2x slower on SQLite)."""
+    1.5-2x slower on SQLite). Without ``ids`` (a roll-up, which lists no lineage) the ``id``
+    column is 0: one number less fetched per row."""
     o = observations.c
     known = catalogue()
     # over many years the quantities' indicators are most of the table: a plain scan beats
@@ -87,13 +90,17 @@ def read_rows(
         + case((o.unit == own_unit, ""), else_=o.unit),
     )
     # SQLite: the entity's row number, an integer, rather than its id, a text to decode per
-    # row (the few entities' names are read apart); the join with entities is there already
+    # row (the few entities' names are read apart; the join with entities is there already),
+    # packed into the code: every number fetched is a Python object
     numbered = dialect == "sqlite" and entity_ids is None
     rowid: ColumnElement[int] = literal_column(f"{entities.name}.rowid")
+    with store.engine.connect() as connection:
+        top = connection.scalar(select(func.max(rowid)).select_from(entities)) if numbered else 0
+        numbered = numbered and (top or 0) < _ENTITY_ROWS
     query = select(
-        o.id,
-        rowid if numbered else o.entity_id,
-        code.label("code"),
+        o.id if ids else literal_column("0"),
+        literal_column("0") if numbered else o.entity_id,
+        (code * _ENTITY_ROWS + rowid if numbered else code).label("code"),
         place.label("place"),
         o.value,
         age,
@@ -109,38 +116,45 @@ def read_rows(
             ),
         )
     with store.engine.connect() as connection:
+        result = connection.execute(query)
+        try:
+            # the driver's plain tuples, a chunk at a time into arrays: a row object per
+            # observation costs more than the query, and the memory of one chunk's tuples is
+            # used again by the next (a fresh page costs more than its contents here)
+            chunks = [_columns(rows, not numbered) for rows in _chunks(result.cursor)]
+        finally:
+            result.close()
+        # after the rows: every entity they name is there
         names: dict[int, str] = (
             {k: v for k, v in connection.execute(select(rowid, entities.c.id))} if numbered else {}
         )
-        result = connection.execute(query)
-        try:
-            # the driver's plain tuples: a row object per observation costs more than the query
-            rows = result.cursor.fetchall() if result.cursor is not None else []
-        finally:
-            result.close()
-    # column by column, numbers straight into arrays (``zip(*rows)`` costs 5x more)
-    n = len(rows)
-    ids, codes, values, ages = (
-        np.fromiter(map(itemgetter(c), rows), dtype=t, count=n)
-        for c, t in ((0, "int64"), (2, "int64"), (4, "float64"), (5, "float64"))
+    ids_read, number, codes, values, ages = (
+        np.concatenate([chunk[c] for chunk in chunks]) if chunks else np.zeros(0) for c in range(5)
     )
+    codes = codes.astype("int64", copy=False)
     if numbered:
-        number, code_of = np.unique(
-            np.fromiter(map(itemgetter(1), rows), dtype="int64", count=n), return_inverse=True
-        )
-        entity: Any = pd.Categorical.from_codes(
-            code_of.reshape(-1), categories=pd.Index([names[int(k)] for k in number], dtype="str")
+        codes, number = np.divmod(codes, _ENTITY_ROWS)
+    places = [text for chunk in chunks for text in chunk[5]]
+    offsets = np.cumsum([0] + [len(chunk[0]) for chunk in chunks])
+    given = np.concatenate(
+        [chunk[6] + offset for chunk, offset in zip(chunks, offsets, strict=False)]
+        or [np.zeros(0, dtype="int64")]
+    )
+    del chunks
+    entity: Any
+    if numbered:
+        found, code_of = np.unique(number.astype("int64"), return_inverse=True)
+        entity = pd.Categorical.from_codes(
+            code_of.reshape(-1), categories=pd.Index([names[int(k)] for k in found], dtype="str")
         )
     else:
-        entity = pd.array(np.array(list(map(itemgetter(1), rows)), dtype=object), dtype="str")
-    places = list(map(itemgetter(3), rows))
-    del rows
+        entity = pd.array(np.asarray(number, dtype=object), dtype="str")
     rest, rank = np.divmod(codes, 4)
     rest, position = np.divmod(rest, len(indicators))
     revision, year = np.divmod(rest, _YEARS)
     frame = pd.DataFrame(
         {
-            "id": ids,
+            "id": ids_read.astype("int64", copy=False),
             "entity_id": entity,
             "indicator": position,
             "year": year,
@@ -153,9 +167,8 @@ def read_rows(
             "recorded_at": ages,
         }
     )
-    given = [n for n, text in enumerate(places) if text is not None]
-    if given:
-        parts = np.array([places[n].split(_SEPARATOR) for n in given], dtype=object)
+    if len(given):
+        parts = np.array([text.split(_SEPARATOR) for text in places], dtype=object)
         parts[parts == ""] = None
         for column, name in enumerate(("obs_country", "obs_subsector", "unit")):
             frame[name] = frame[name].astype(object)
@@ -163,6 +176,39 @@ def read_rows(
     return frame
 
 
+def _chunks(cursor: Any) -> Iterator[list[tuple[Any, ...]]]:
+    while rows := cursor.fetchmany(_CHUNK):
+        yield rows
+
+
+def _columns(rows: list[tuple[Any, ...]], texts: bool) -> tuple[Any, ...]:
+    """A chunk of fetched rows column by column (``zip(*rows)`` costs 5x more): ids, entities
+    (their ids as objects when ``texts``), codes, values, ages, then the non-empty places and
+    their positions."""
+    n = len(rows)
+    ids, codes, values, ages = (
+        np.fromiter(map(itemgetter(c), rows), dtype=t, count=n)
+        for c, t in ((0, "int64"), (2, "int64"), (4, "float64"), (5, "float64"))
+    )
+    # entity ids as texts, or none when the row number is packed into the code
+    entity = np.array(list(map(itemgetter(1), rows)) if texts else [], dtype=object)
+    places = list(map(itemgetter(3), rows))
+    given = [k for k, text in enumerate(places) if text is not None]
+    return (
+        ids,
+        entity,
+        codes,
+        values,
+        ages,
+        [places[k] for k in given],
+        np.asarray(given, dtype="int64"),
+    )
+
+
+#: Entity row numbers packed into the fetched code (code × _ENTITY_ROWS + row number).
+_ENTITY_ROWS: Final = 1 << 24
+#: Rows fetched at a time.
+_CHUNK: Final = 65_536
 #: Years a revision is apart in the fetched code (revision × _YEARS + year).
 _YEARS: Final = 10_000
 #: Between the country, sub-sector and unit in the fetched ``place`` (not in any of them).
