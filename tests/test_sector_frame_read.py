@@ -94,4 +94,3 @@ def test_packed_read_keeps_revision_method_place_and_unit(store: Store) -> None:
     )
     assert not any(key[1] == "ghg_scope2_market" for key in got)
     assert len(got) == 4
-

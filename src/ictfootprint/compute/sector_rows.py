@@ -37,6 +37,8 @@ from ictfootprint.store.schema import entities, sector_areas, sector_rows, secto
 #: Entities rebuilt per transaction: bounds the memory of the first build and how long a
 #: concurrent writer waits for the lock.
 BATCH: Final = 1000
+#: Rows written by a refresh beyond which the table's statistics are gathered again.
+ANALYZED_AFTER: Final = 50_000
 #: The stored columns, in the order written (``complete`` stands for the frame's ``status``).
 STORED: Final = tuple(c.name for c in sector_rows.c if c.name != "id")
 #: The area levels of ``sector_areas``: the totals' (level, region kind) pairs.
@@ -89,6 +91,13 @@ def refresh(store: Store, *, batch: int = BATCH) -> Refreshed:
                 written += len(frame)
             connection.execute(delete(sector_stale).where(sector_stale.c.entity_id.in_(marked)))
         done += len(marked)
+    if written >= ANALYZED_AFTER and store.dialect == "postgresql":
+        # the planner's statistics of a table just (re)built: without them PostgreSQL planned
+        # the totals blind until its autovacuum came (5 s instead of 0.3 s at 4 M observations).
+        # Not SQLite: with statistics it skip-scans the covering index country by country,
+        # 3x slower than the plan it makes without them (measured at 1 M observations)
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql(f"ANALYZE {sector_rows.name}")
     return Refreshed(done, written)
 
 
