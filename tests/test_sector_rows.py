@@ -13,10 +13,17 @@ from sqlalchemy.exc import OperationalError
 
 from ictfootprint.collection.service import submit
 from ictfootprint.compute.sector import EVERY_LEVEL, computed_levels, sector_levels, sector_totals
-from ictfootprint.compute.sector_rows import Refreshed, hold_marks, refresh, stale
+from ictfootprint.compute.sector_rows import (
+    Refreshed,
+    hold_marks,
+    keep_rules,
+    refresh,
+    rules_fingerprint,
+    stale,
+)
 from ictfootprint.model import Entity, EntityKind, Method, Observation
 from ictfootprint.store import Store
-from ictfootprint.store.schema import entities, sector_rows, sector_stale
+from ictfootprint.store.schema import entities, sector_built, sector_rows, sector_stale
 from test_sector_parquet import YEARS, build, comparable
 
 
@@ -181,3 +188,41 @@ def test_a_mark_written_during_a_refresh_lands_after_it(db_url: str) -> None:
     finally:
         impatient.dispose()
     assert _marked(store) == {"op-1"}
+
+
+def test_rows_built_by_other_rules_are_all_rebuilt(db_url: str) -> None:
+    """An upgrade, or an edited quantity, tolerance or unit, changes what a row is: rows
+    built by other rules (another fingerprint in ``sector_built``) are all rebuilt, not
+    served stale; the same rules mark nothing."""
+    store = Store.open(db_url)
+    for entity_id in ("op-1", "op-2"):
+        store.add_entity(
+            Entity(id=entity_id, name=entity_id, kind=EntityKind.COMPANY, country="FRA")
+        )
+        store.record_observations(
+            [
+                Observation(
+                    entity_id=entity_id,
+                    indicator_id="ghg_scope1",
+                    year=2023,
+                    value=10,
+                    unit="tCO2e",
+                    method=Method.REPORTED,
+                    source="test",
+                )
+            ]
+        )
+    refresh(store)
+    keep_rules(store)
+    assert _marked(store) == set()  # built by these rules: nothing to do
+    with store.engine.begin() as connection:
+        # what rows built by other rules look like: values the current rules do not give
+        connection.execute(update(sector_rows).values(value=999))
+        connection.execute(update(sector_built).values(fingerprint="an earlier version"))
+    keep_rules(store)
+    assert _marked(store) == {"op-1", "op-2"}
+    assert _world(store, "ghg_scope1")["value"] == 20  # the read rebuilds them first
+    assert _marked(store) == set()
+    assert _rows(store, "op-1")[("FRA", "unspecified", 2023, "ghg_scope1")][1] == 10
+    with store.engine.connect() as connection:
+        assert connection.scalar(select(sector_built.c.fingerprint)) == rules_fingerprint()

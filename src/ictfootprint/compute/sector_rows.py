@@ -18,13 +18,17 @@ until it commits, so a concurrent writer's mark lands after the commit and stays
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any, Final
 
 import pandas as pd
 from sqlalchemy import Connection, String, cast, delete, func, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
+from ictfootprint import __version__
 from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector_codes import WORLD
 from ictfootprint.compute.sector_frame import frame_of
@@ -32,7 +36,13 @@ from ictfootprint.compute.sector_read import IN_SECTOR
 from ictfootprint.model import EntityKind
 from ictfootprint.reference.countries import countries
 from ictfootprint.store import Store
-from ictfootprint.store.schema import entities, sector_areas, sector_rows, sector_stale
+from ictfootprint.store.schema import (
+    entities,
+    sector_areas,
+    sector_built,
+    sector_rows,
+    sector_stale,
+)
 
 #: Entities rebuilt per transaction: bounds the memory of the first build and how long a
 #: concurrent writer waits for the lock.
@@ -68,6 +78,7 @@ def refresh(store: Store, *, batch: int = BATCH) -> Refreshed:
     """Rebuild the rows of every entity marked stale, ``batch`` entities per transaction;
     keep ``sector_areas`` equal to the reference data (checked once a process)."""
     if not _areas_kept(store):
+        keep_rules(store)
         keep_areas(store)
     done, written = 0, 0
     while True:
@@ -119,6 +130,37 @@ def area_rows() -> list[dict[str, str]]:
             if area
         ]
     return rows
+
+
+def rules_fingerprint() -> str:
+    """What the stored rows depend on besides the observations: the package's version (its
+    code), the quantities, the defaults (the tolerance of rule 2) and the unit registry."""
+    digest = hashlib.sha256(__version__.encode())
+    package = resources.files("ictfootprint")
+    for path in ("reference/data/quantities.toml", "reference/data/defaults.toml", "units.txt"):
+        digest.update(package.joinpath(path).read_bytes())
+    return digest.hexdigest()
+
+
+def keep_rules(store: Store) -> None:
+    """Rows built by other rules (an upgrade, an edited quantity or tolerance) are all
+    rebuilt: every entity is marked stale when ``sector_built``'s fingerprint differs from
+    the running code's, and the fingerprint is set, in one transaction."""
+    fingerprint = rules_fingerprint()
+    rules = sector_built.c.name == "rules"
+    with store.engine.begin() as connection:
+        hold_marks(connection)
+        if connection.scalar(select(sector_built.c.fingerprint).where(rules)) == fingerprint:
+            return
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        connection.execute(
+            dialect.insert(sector_stale)
+            # a WHERE before ON CONFLICT: SQLite's parser needs it (else the ON is a join's)
+            .from_select(["entity_id"], select(entities.c.id).where(entities.c.id.is_not(None)))
+            .on_conflict_do_nothing()
+        )
+        connection.execute(delete(sector_built).where(rules))
+        connection.execute(insert(sector_built).values(name="rules", fingerprint=fingerprint))
 
 
 def keep_areas(store: Store) -> None:

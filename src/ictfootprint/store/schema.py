@@ -249,6 +249,16 @@ sector_areas = Table(
     Column("area", String(20), nullable=False),
 )
 
+#: What ``sector_rows`` were built with: the rules' fingerprint (package version,
+#: quantities, defaults, units; ``name`` "rules"). The refresh marks every entity stale when
+#: the running code's differs (:func:`ictfootprint.compute.sector_rows.keep_rules`).
+sector_built = Table(
+    "sector_built",
+    metadata,
+    Column("name", String(20), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+)
+
 factor_datasets = Table(
     "factor_datasets",
     metadata,

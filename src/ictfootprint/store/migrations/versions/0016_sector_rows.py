@@ -12,7 +12,9 @@ database. ``sector_stale`` names the entities whose rows must be rebuilt: trigge
 entity on every insert into ``observations`` (whatever the write path) and on every insert or
 update of ``entities`` (kind, country and sub-sectors decide what a row is), in the writer's
 transaction. ``sector_areas`` holds country → area at each level, filled by the refresh from
-the reference data. Every existing entity is marked, so the first refresh builds every row.
+the reference data. ``sector_built`` holds the fingerprint of the rules the rows were built
+with (package version, quantities, defaults, units): another one marks every entity. Every
+existing entity is marked, so the first refresh builds every row.
 """
 
 from __future__ import annotations
@@ -73,6 +75,12 @@ def upgrade() -> None:
         sa.Column("area", sa.String(20), nullable=False),
         sa.PrimaryKeyConstraint("level", "country", name=op.f("pk_sector_areas")),
     )
+    op.create_table(
+        "sector_built",
+        sa.Column("name", sa.String(20), nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_sector_built")),
+    )
     op.execute("INSERT INTO sector_stale (entity_id) SELECT id FROM entities")
     if op.get_bind().dialect.name == "postgresql":
         # once per statement over its new rows (a bulk insert marks its entities once each)
@@ -102,5 +110,5 @@ def downgrade() -> None:
     if postgresql:
         for function in FUNCTIONS.values():
             op.execute(f"DROP FUNCTION IF EXISTS {function}()")
-    for table in ("sector_areas", "sector_stale", "sector_rows"):
+    for table in ("sector_built", "sector_areas", "sector_stale", "sector_rows"):
         op.drop_table(table)
