@@ -129,13 +129,18 @@ def sector_levels(
     quantities: Sequence[str] | None = None,
     engine: str = "duckdb",
 ) -> dict[tuple[str, str], dict[int, SectorTotals]]:
-    """:func:`sector_series` for several (level, region kind) pairs: rolled up in the store's
-    database over the stored entity rows (:mod:`.sector_stored`, ``sector_rows`` refreshed
-    first where stale); on another ``engine`` (Spark), :func:`computed_levels`."""
+    """:func:`sector_series` for several (level, region kind) pairs. One level is rolled up
+    in the store's database over the stored entity rows (:mod:`.sector_stored`,
+    ``sector_rows`` refreshed first where stale); several levels, or another ``engine``
+    (Spark), by :func:`computed_levels`, whose one read every level shares. Measured on 2
+    cores, SQLite, every quantity (docs/sector-totals.md): one level, one year at 4.1 M
+    observations, stored 0.65 s against computed 1.4 s; the four levels, stored 1.3-1.45 s
+    against 1.0-1.1 s, and over ten years 15 s against 9 s (each level a pass of the database,
+    where the computed path reads once)."""
     for level, kind in levels:
         check_level(level, kind)
     wanted = chosen(quantities)  # an unknown name is an error before any read
-    if engine != "duckdb":
+    if engine != "duckdb" or len(levels) != 1:
         return computed_levels(
             store, years=years, levels=levels, quantities=quantities, engine=engine
         )
