@@ -166,6 +166,19 @@ def test_several_levels_are_computed_one_level_is_read_from_the_stored_rows(
     assert comparable(world) == comparable({("world", "itu"): every[("world", "itu")]})
 
 
+def test_the_region_kind_is_ignored_outside_the_region_level(db_url: str) -> None:
+    """``level=world&regions=m49`` is a valid API request (a 500 found by the API fuzz
+    test): at the world and country levels the M49 kind gives the ITU kind's totals."""
+    store = build(db_url)
+    for level in ("world", "country"):
+        m49 = sector_levels(store, years=YEARS, levels=[(level, "m49")])[(level, "m49")]
+        itu = sector_levels(store, years=YEARS, levels=[(level, "itu")])[(level, "itu")]
+        for year in YEARS:
+            assert m49[year].rows, (level, year)
+            assert m49[year].rows == itu[year].rows, (level, year)
+            assert m49[year].incomplete == itu[year].incomplete, (level, year)
+
+
 def test_a_refresh_on_an_empty_store(db_url: str) -> None:
     store = Store.open(db_url)
     assert refresh(store) == Refreshed(entities=0, rows=0)

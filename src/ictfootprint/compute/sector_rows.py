@@ -51,13 +51,6 @@ BATCH: Final = 1000
 ANALYZED_AFTER: Final = 50_000
 #: The stored columns, in the order written (``complete`` stands for the frame's ``status``).
 STORED: Final = tuple(c.name for c in sector_rows.c if c.name != "id")
-#: The area levels of ``sector_areas``: the totals' (level, region kind) pairs.
-AREA_LEVELS: Final = {
-    ("country", "itu"): "country",
-    ("region", "itu"): "itu",
-    ("region", "m49"): "m49",
-    ("world", "itu"): "world",
-}
 
 
 @dataclass(frozen=True)
@@ -66,6 +59,13 @@ class Refreshed:
 
     entities: int = 0
     rows: int = 0
+
+
+def area_level(level: str, region_kind: str) -> str:
+    """The ``sector_areas`` level of a totals' (level, region kind) pair: ``country``,
+    ``itu``, ``m49`` or ``world``. The region kind matters only at the region level (the
+    API accepts ``level=world&regions=m49``: the world's totals)."""
+    return region_kind if level == "region" else level
 
 
 def stale(store: Store) -> bool:

@@ -27,7 +27,7 @@ from ictfootprint.compute.sector import (
     _records,
     listed_rows,
 )
-from ictfootprint.compute.sector_rows import AREA_LEVELS, refreshed
+from ictfootprint.compute.sector_rows import area_level, refreshed
 from ictfootprint.store import Store
 from ictfootprint.store.schema import sector_areas, sector_rows
 
@@ -77,7 +77,7 @@ def stored_levels(
     )
     lists = listed_rows(listed, years)
     for level, kind in levels:
-        mine = totals[totals["level"] == AREA_LEVELS[(level, kind)]].drop(columns="level")
+        mine = totals[totals["level"] == area_level(level, kind)].drop(columns="level")
         rows = _described(mine, level) if not mine.empty else None
         for year, at in result[(level, kind)].items():
             if rows is not None:
@@ -131,7 +131,7 @@ def _totals_query(
     on SQLite than grouping by entity first)."""
     r, a = sector_rows.c, sector_areas.c
     where = and_(
-        *_where(years, quantities), a.level.in_(sorted({AREA_LEVELS[pair] for pair in levels}))
+        *_where(years, quantities), a.level.in_(sorted({area_level(*pair) for pair in levels}))
     )
     totals = (
         func.sum(case((r.complete, r.value))),
