@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ictfootprint.errors import InputError, NotFoundError
 from ictfootprint.model import Entity, EntityKind, Method, Observation
 from ictfootprint.store import Store
-from ictfootprint.store.schema import APPEND_ONLY, SEARCH_INDEX_PREFIX, metadata
+from ictfootprint.store.database import head_revision
+from ictfootprint.store.schema import APPEND_ONLY, SEARCH_INDEX_PREFIX, metadata, sector_built
 
 
 def _operator(store: Store, entity_id: str = "op-1") -> Entity:
@@ -57,6 +62,35 @@ def test_migrations_build_exactly_the_declared_schema(db_url: str) -> None:
         diff = compare_metadata(context, metadata)
     assert diff == []
     Store.open(db_url)  # opening again is idempotent
+
+
+def _alembic() -> Config:
+    config = Config()
+    config.set_main_option(
+        "script_location", str(resources.files("ictfootprint.store").joinpath("migrations"))
+    )
+    return config
+
+
+def test_the_head_read_from_the_file_names_is_alembics() -> None:
+    """``Store.migrate`` skips Alembic when the database is at ``head_revision()``, read from
+    the migration files' names: it must be the head Alembic itself would migrate to."""
+    assert ScriptDirectory.from_config(_alembic()).get_heads() == [head_revision()]
+
+
+def test_a_database_behind_the_head_is_migrated_when_opened(db_url: str) -> None:
+    store = Store.open(db_url)
+    before = ScriptDirectory.from_config(_alembic()).get_revision(head_revision()).down_revision
+    config = _alembic()
+    with store.engine.begin() as connection:  # as a database of the previous release
+        config.attributes["connection"] = connection
+        command.downgrade(config, str(before))
+    with store.engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == before
+    Store.open(db_url)
+    with store.engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0016"
+        assert connection.execute(sector_built.select()).all() == []  # the table is back
 
 
 def test_default_factors_are_seeded_once(db_url: str) -> None:

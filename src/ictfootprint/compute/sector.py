@@ -20,12 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
-import ibis
 import numpy as np
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from ictfootprint.compute.engine import connect, table
 from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector_codes import (
     ALL_SUBSECTORS,
@@ -225,6 +223,10 @@ def _totals(
     (Arrow, no copy), each level joins them to its areas (a few hundred rows), and one
     roll-up of the union groups by an area key that also says the level (area position ×
     levels + level), so no per-level copy of the rows is made in Python."""
+    # Ibis imported here, not with the module: one stored level (the CLI's aggregate, the
+    # API, the pages) never needs it, and a process saves its import (0.1 s)
+    from ictfootprint.compute.engine import connect, table
+
     backend = connect(engine)
     rows = table(
         backend,
@@ -319,6 +321,8 @@ def rollup(entity_rows: Any) -> Any:
     quantity, value, complete``) in, an Ibis table out. Distinct entities are counted in two
     steps (by entity first, then entities with a complete or an incomplete row): a grouped
     count of distinct values with a filter cost DuckDB twice as much."""
+    import ibis
+
     t = entity_rows
     per_subsector = t.group_by(["area", "subsector", "year", "quantity", "entity"]).aggregate(
         value=t.value.sum(where=t.complete),
