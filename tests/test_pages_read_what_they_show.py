@@ -271,3 +271,28 @@ def test_country_data_is_what_the_values_say(store: Store) -> None:
     # electricity 6 × (100 + 2) + (0 + 4 + ... + 20) = 672 MWh, renewable 6 × 103 + 60 = 678
     assert share[0]["year"] == 2020 and share[0]["value"] == pytest.approx(678 / 672 * 100)
     assert share[0]["derived"] == ("energy_electricity_renewable", "energy_electricity")
+
+
+def test_the_api_entity_list_reads_only_its_page(store: Store) -> None:
+    """``/api/v1/entities`` counts the published entities in the database and loads only the
+    page's rows (it loaded every entity, 10,200 at the scale of issue 15, for each page)."""
+    from fastapi.testclient import TestClient
+
+    from ictfootprint.api.app import create_app
+    from ictfootprint.api.settings import Settings
+
+    app = create_app(Settings.default(db=str(store.engine.url)), store=store)
+    with TestClient(app) as client:
+        found = fetched(store)
+        first = client.get("/api/v1/entities?limit=5").json()
+        stop(store, found)
+        pages = [first]
+        while pages[-1]["next"]:
+            pages.append(client.get(pages[-1]["next"]).json())
+    assert found.entities == 5, found.statements
+    # the 24 operators and the two countries with national values; not the quiet operator
+    # nor the two countries without a value
+    listed = [item["id"] for page in pages for item in page["items"]]
+    assert listed == sorted([f"op{n:02d}" for n in range(COMPANIES)] + ["FRA", "KEN"])
+    assert {page["total"] for page in pages} == {len(listed)}
+    assert len(pages) == 6

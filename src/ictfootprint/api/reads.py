@@ -186,16 +186,14 @@ async def entities(request: Request, limit: Limit = None, offset: Offset = 0) ->
     size = page_limit(request, limit)
 
     def render() -> tuple[bytes, str]:
-        store = store_of(request)
-        ids = store.published_entity_ids()
-        shown = [e for e in store.entities() if e.id in ids]
+        total, shown = store_of(request).published_entities(limit=size, offset=offset)
         return _json(
             EntityPage(
-                total=len(shown),
+                total=total,
                 limit=size,
                 offset=offset,
-                next=next_url(request, len(shown), size, offset),
-                items=[EntityOut.of(e) for e in shown[offset : offset + size]],
+                next=next_url(request, total, size, offset),
+                items=[EntityOut.of(e) for e in shown],
             )
         )
 

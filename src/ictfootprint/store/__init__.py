@@ -364,10 +364,10 @@ class Store(Accounts):
             return _targets.current(connection, entity_id)
 
     # published data ---------------------------------------------------------------------------
-    def published_entity_ids(self) -> set[str]:
-        """Entities with at least one published (accepted or computed) value."""
+    def published_entities(self, *, limit: int, offset: int = 0) -> tuple[int, list[Entity]]:
+        """(count, page by id) of the entities with published values."""
         with self.engine.connect() as connection:
-            return _published.entity_ids(connection)
+            return _published.entity_page(connection, limit=limit, offset=offset)
 
     def published_entity_labels(self) -> list[_published.EntityLabel]:
         """Id, name, kind and country of the entities with published values, by id."""

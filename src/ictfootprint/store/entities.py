@@ -50,7 +50,8 @@ def add(connection: Connection, entity: Entity) -> Entity:
     return entity
 
 
-def _entity(row: Any) -> Entity:
+def entity_of(row: Any) -> Entity:
+    """The entity of an ``entities`` row."""
     return Entity(
         id=row.id,
         name=row.name,
@@ -70,7 +71,7 @@ def get(connection: Connection, entity_id: str, *, missing_ok: bool = False) -> 
         if missing_ok:
             return None
         raise NotFoundError(f"no entity {entity_id!r}")
-    return _entity(row)
+    return entity_of(row)
 
 
 def all_entities(
@@ -80,14 +81,14 @@ def all_entities(
     of one ``kind`` (the countries: 200 rows, not the 10,000 reporters)."""
     if kind is not None:
         query = select(entities).where(entities.c.kind == kind.value).order_by(entities.c.id)
-        of_kind = [_entity(row) for row in connection.execute(query)]
+        of_kind = [entity_of(row) for row in connection.execute(query)]
         return of_kind if ids is None else [e for e in of_kind if e.id in ids]
     if ids is None:
         query = select(entities).order_by(entities.c.id)
-        return [_entity(row) for row in connection.execute(query)]
+        return [entity_of(row) for row in connection.execute(query)]
     wanted = sorted(ids)
     found: list[Entity] = []
     for start in range(0, len(wanted), 500):
         query = select(entities).where(entities.c.id.in_(wanted[start : start + 500]))
-        found.extend(_entity(row) for row in connection.execute(query.order_by(entities.c.id)))
+        found.extend(entity_of(row) for row in connection.execute(query.order_by(entities.c.id)))
     return found

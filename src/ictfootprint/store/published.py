@@ -20,7 +20,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select, tuple_
 
-from ictfootprint.model import EntityKind, StoredObservation
+from ictfootprint.model import Entity, EntityKind, StoredObservation
+from ictfootprint.store.entities import entity_of
 from ictfootprint.store.observations import _stored, current_filters
 from ictfootprint.store.schema import current_observations, entities, observations
 
@@ -28,10 +29,13 @@ from ictfootprint.store.schema import current_observations, entities, observatio
 Position = tuple[str, int]
 
 
-def entity_ids(connection: Connection) -> set[str]:
-    """Entities with at least one published value: one index probe per entity (a DISTINCT
-    over the current values would read every one of them)."""
-    return {row[0] for row in connection.execute(select(entities.c.id).where(_has_published()))}
+def entity_page(connection: Connection, *, limit: int, offset: int) -> tuple[int, list[Entity]]:
+    """(how many entities have a published value, the page of them by id): the count and
+    the page read by the database, only the page's rows loaded."""
+    published = _has_published()
+    total = connection.execute(select(func.count()).select_from(entities).where(published))
+    query = select(entities).where(published).order_by(entities.c.id).limit(limit).offset(offset)
+    return int(total.scalar_one()), [entity_of(row) for row in connection.execute(query)]
 
 
 @dataclass(frozen=True)

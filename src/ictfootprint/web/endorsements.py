@@ -80,8 +80,8 @@ async def endorsement_page(
     def build() -> dict[str, Any]:
         store = store_of(request)
         record = register.get_endorsement(store, endorsement_id)
-        published = store.published_entity_ids()
         linked = {record.current.entity_id} | {c.entity_id for c in record.commitments}
+        published = {i for i in linked if i and store.is_published(i)}
         entity_names = {e.id: e.name for e in store.entities([i for i in linked if i])}
         return {
             **names(lang),

@@ -80,7 +80,7 @@ async def organisation_page(
 ) -> Response:
     def build() -> dict[str, Any]:
         store = store_of(request)
-        if entity_id not in store.published_entity_ids():
+        if not store.is_published(entity_id):
             raise NotFoundError(f"no published organisation {entity_id!r}")
         report = organisation_report(store, entity_id)
         return {
