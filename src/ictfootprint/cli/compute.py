@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -115,13 +115,19 @@ def aggregate_command(
         else None
     )
     if fmt is Format.json:
-        print_json({**asdict(totals), "stored": asdict(stored) if stored else None})
+        print_json({**_fields(totals), "stored": asdict(stored) if stored else None})
         return
     _print_totals(totals)
     if stored is not None:
         typer.echo(
             f"stored {stored.written} calculated totals ({stored.unchanged} already current)"
         )
+
+
+def _fields(totals: SectorTotals) -> dict[str, Any]:
+    """The totals' fields as they are: their rows are plain dicts already (``asdict`` copied
+    every one, deeply: 0.5 s for a country-level year at 4 M observations)."""
+    return {f.name: getattr(totals, f.name) for f in fields(totals)}
 
 
 def _from_parquet(
@@ -148,7 +154,7 @@ def _from_parquet(
         folder, level=level, year=year, region_kind=regions, quantities=quantities, engine=engine
     )
     if fmt is Format.json:
-        print_json({**asdict(totals), "stored": None})
+        print_json({**_fields(totals), "stored": None})
         return
     _print_totals(totals)
 
