@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import create_engine, select, update
 from sqlalchemy.exc import OperationalError
 
 from ictfootprint.collection.service import submit
+from ictfootprint.compute.combined import empty_frame
+from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector import EVERY_LEVEL, computed_levels, sector_levels, sector_totals
+from ictfootprint.compute.sector_frame import entity_years, frame_of
 from ictfootprint.compute.sector_rows import (
     Refreshed,
     hold_marks,
@@ -177,6 +181,52 @@ def test_the_region_kind_is_ignored_outside_the_region_level(db_url: str) -> Non
             assert m49[year].rows, (level, year)
             assert m49[year].rows == itu[year].rows, (level, year)
             assert m49[year].incomplete == itu[year].incomplete, (level, year)
+
+
+KEYS = ["entity_id", "country", "subsector", "year", "quantity"]
+
+
+def test_the_in_sector_frame_is_read_from_the_stored_rows(db_url: str) -> None:
+    """``entity_years`` of the in-sector entities reads ``sector_rows`` (refreshed first):
+    the frame computed from the observations, column for column, type for type."""
+    store = build(db_url)
+    for years, quantities in ((None, None), ([2023], ["ghg_s1s2_location", "energy_total"])):
+        stored = entity_years(store, years=years, quantities=quantities)
+        computed = frame_of(store, chosen(quantities), years=years)
+        assert len(stored) > 50
+        pd.testing.assert_frame_equal(
+            stored.sort_values(KEYS, ignore_index=True),
+            computed.sort_values(KEYS, ignore_index=True),
+        )
+    assert _marked(store) == set()
+    assert entity_years(store, years=[1990]).empty  # no row: the empty frame, its columns
+    assert list(entity_years(store, years=[1990]).columns) == list(empty_frame().columns)
+
+
+def test_trends_and_shares_are_the_same_from_the_stored_frame(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The consumers of the in-sector frame (trends, shares) give the same answer from the
+    stored rows as from the frame computed from the observations."""
+    from ictfootprint.compute import shares, trends
+
+    store = build(db_url)
+    stored = (
+        trends.sector_trends(store, level="region", years=YEARS),
+        shares.sector_shares(store, level="country", year=2023),
+    )
+
+    def computed(store: Store, **asked: Any) -> pd.DataFrame:
+        return frame_of(store, chosen(asked.get("quantities")), years=asked.get("years"))
+
+    monkeypatch.setattr(trends, "entity_years", computed)
+    monkeypatch.setattr(shares, "entity_years", computed)
+    again = (
+        trends.sector_trends(store, level="region", years=YEARS),
+        shares.sector_shares(store, level="country", year=2023),
+    )
+    assert stored[0].like_for_like and stored[0].coverage
+    assert stored == again
 
 
 def test_a_refresh_on_an_empty_store(db_url: str) -> None:

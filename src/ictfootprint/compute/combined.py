@@ -248,7 +248,9 @@ def _strings(codes: np.ndarray, names: np.ndarray) -> pd.Series:
     return pd.Series(dictionary.cast(pa.string()).to_pandas(types_mapper=_TEXT.get))
 
 
-_TEXT: Final = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}
+#: The text columns' type (Arrow-backed, missing as NaN).
+TEXT: Final = pd.StringDtype("pyarrow", na_value=np.nan)
+_TEXT: Final = {pa.string(): TEXT}
 
 
 def _missing(bits: np.ndarray, quantity: np.ndarray, wanted: Sequence[Quantity]) -> pd.Series:

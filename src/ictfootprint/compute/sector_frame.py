@@ -78,7 +78,14 @@ def entity_years(
     ``conflict`` (a combined figure and its components' sum disagree), ``inputs`` (the
     observation ids used, comma separated), and beside them ``combined_value`` and
     ``components_value`` (the two figures compared; NaN when absent).
+
+    The in-sector frame is kept in the store (``sector_rows``, refreshed where stale) and
+    read from there; the frame of ``entity_ids`` is computed from their observations.
     """
+    if entity_ids is None:
+        from ictfootprint.compute.sector_stored import stored_frame
+
+        return stored_frame(store, years=years, quantities=quantities)
     return frame_of(store, chosen(quantities), years=years, entity_ids=entity_ids)
 
 

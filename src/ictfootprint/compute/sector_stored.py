@@ -14,12 +14,15 @@ to Python, where the computed path's helpers name, round and order them: the res
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, and_, case, func, literal, not_, or_, select, union_all
 
+from ictfootprint.compute.combined import COLUMNS, TEXT, empty_frame
+from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector import (
     ALL_SUBSECTORS,
     SectorTotals,
@@ -27,7 +30,7 @@ from ictfootprint.compute.sector import (
     _records,
     listed_rows,
 )
-from ictfootprint.compute.sector_rows import area_level, refreshed
+from ictfootprint.compute.sector_rows import STORED, area_level, refreshed
 from ictfootprint.store import Store
 from ictfootprint.store.schema import sector_areas, sector_rows
 
@@ -85,6 +88,57 @@ def stored_levels(
             at.incomplete, at.conflicts = lists.get(year, ([], []))
     return result
 
+
+def stored_frame(
+    store: Store,
+    *,
+    years: Sequence[int] | None = None,
+    quantities: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The in-sector entity-year frame (:func:`~ictfootprint.compute.sector_frame.entity_years`,
+    same columns and types) read from ``sector_rows``, refreshed first where stale, instead of
+    computed from every input revision (3.2 s of the 3.6 s of the world's trends at 4.4 M
+    observations). Rows in the order of their keys."""
+    wanted = [q.id for q in chosen(quantities)]  # an unknown name is an error before any read
+    refreshed(store)
+    r = sector_rows.c
+    query = select(*(r[name] for name in STORED)).where(r.quantity.in_(wanted))
+    if years is not None:
+        query = query.where(r.year.in_([int(y) for y in years]))
+    query = query.order_by(r.entity_id, r.country, r.subsector, r.year, r.quantity)
+    with store.engine.connect() as connection:
+        result = connection.execute(query)
+        try:  # the driver's plain tuples, a chunk at a time (no row object per row)
+            rows: list[tuple[Any, ...]] = []
+            while chunk := result.cursor.fetchmany(65_536):
+                rows += chunk
+        finally:
+            result.close()
+    if not rows:
+        return empty_frame()
+    found = {name: list(map(itemgetter(n), rows)) for n, name in enumerate(STORED)}
+    del rows
+    text = {name: pd.Series(found[name], dtype=TEXT) for name in _TEXTS}
+    frame = pd.DataFrame(
+        {
+            **text,
+            "year": np.asarray(found["year"], dtype="int64"),
+            "status": pd.Series(
+                np.where(np.asarray(found["complete"], dtype=bool), "complete", "incomplete"),
+                dtype=TEXT,
+            ),
+            "conflict": np.asarray(found["conflict"], dtype=bool),
+            **{
+                name: np.asarray(found[name], dtype="float64")  # NULL as NaN
+                for name in ("value", "combined_value", "components_value")
+            },
+        }
+    )
+    return frame[list(COLUMNS)]
+
+
+#: The frame's text columns, read as they are stored.
+_TEXTS = ("entity_id", "country", "subsector", "quantity", "basis", "method", "missing", "inputs")
 
 _LISTED = (
     "entity_id",
