@@ -107,13 +107,7 @@ def stored_frame(
         query = query.where(r.year.in_([int(y) for y in years]))
     query = query.order_by(r.entity_id, r.country, r.subsector, r.year, r.quantity)
     with store.engine.connect() as connection:
-        result = connection.execute(query)
-        try:  # the driver's plain tuples, a chunk at a time (no row object per row)
-            rows: list[tuple[Any, ...]] = []
-            while chunk := result.cursor.fetchmany(65_536):
-                rows += chunk
-        finally:
-            result.close()
+        rows = _fetched(connection, query)
     if not rows:
         return empty_frame()
     found = {name: list(map(itemgetter(n), rows)) for n, name in enumerate(STORED)}
@@ -156,7 +150,16 @@ _LISTED = (
 
 
 def _fetched(connection: Connection, query: Any) -> list[tuple[Any, ...]]:
-    return [tuple(row) for row in connection.execute(query)]
+    """The driver's plain tuples, a chunk at a time: a row object per row cost more than
+    the query (0.26 s of a country's 0.48 s totals at 4.4 M observations)."""
+    result = connection.execute(query)
+    try:
+        rows: list[tuple[Any, ...]] = []
+        while chunk := result.cursor.fetchmany(65_536):
+            rows += chunk
+        return rows
+    finally:
+        result.close()
 
 
 def _where(years: Sequence[int], quantities: Sequence[str] | None) -> list[Any]:
