@@ -63,6 +63,16 @@ into the code and no observation id when no lineage is listed, the wide arrays f
 field at a time. Beside it, the stored rows (migration 0016): the full build 22.5 s (21.1 s
 CPU, 1,727,323 rows), then the four levels over ten years rolled up in SQLite 33.0 s (so
 several levels go the computed way), one level for one year 0.57-0.73 s.
+Fifth round, 2026-12-02, quiet machine (load 0.1-0.9), the tree of stop 25 (0c10a59), the
+store built afresh (1,560,735 observations in 75.8 s): ``computed_levels`` 9.49 s wall (11.13
+s CPU), median of 3, on the first run after the build; 6.78 s (8.08 s CPU) on a second run of
+the script (the file in the page cache). The frame computed from the observations
+(``frame_of``, every quantity, ten years) 7.6 s; the same frame read from ``sector_rows``
+(what ``entity_years`` now does for the in-sector entities) 15.6 s: a Python object per
+stored column and row. Smaller frames (printed by this script, best of 2), stored / computed:
+one year of every quantity 1.42 / 0.81 s here, 0.70 / 0.75 s on the 4.4 M-observation store
+of ``generate_store.py`` (revisions and several methods per series, so more observations per
+entity row); the trends' frame of one quantity 2.41 / 1.62 s here, 1.15 / 2.36 s there.
 """
 
 from __future__ import annotations
@@ -79,10 +89,11 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from ictfootprint.compute.engine import connect
-from ictfootprint.compute.quantities import quantities
+from ictfootprint.compute.quantities import chosen, quantities
 from ictfootprint.compute.sector import computed_levels, sector_levels, sector_totals
-from ictfootprint.compute.sector_frame import entity_years
+from ictfootprint.compute.sector_frame import entity_years, frame_of
 from ictfootprint.compute.sector_rows import refresh
+from ictfootprint.compute.trends import reporter_indicators
 from ictfootprint.model import Entity, EntityKind
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import countries
@@ -196,9 +207,10 @@ def main() -> None:
         years = list(range(FIRST_YEAR, FIRST_YEAR + args.years))
         wall, cpu, _backend = timed(lambda: connect("duckdb"))
         print(f"DuckDB backend imported and connected (once per process): {wall:.2f} s")
-        wall, cpu, frame = timed(lambda: entity_years(store, years=years))
+        wall, cpu, frame = timed(lambda: frame_of(store, chosen(None), years=years))
         print(
-            f"entity_years, every quantity, {args.years} years: {wall:.2f} s ({cpu:.2f} s CPU), "
+            f"the frame computed from the observations (frame_of), every quantity, "
+            f"{args.years} years: {wall:.2f} s ({cpu:.2f} s CPU), "
             f"{len(frame):,} entity rows ({(frame.status == 'incomplete').sum():,} incomplete, "
             f"{frame.conflict.sum():,} conflicts)"
         )
@@ -228,6 +240,25 @@ def main() -> None:
             f"full build of sector_rows: {wall:.2f} s ({cpu:.2f} s CPU), "
             f"{built.entities:,} entities, {built.rows:,} rows"
         )
+        wall, cpu, frame = timed(lambda: entity_years(store, years=years))
+        print(
+            f"the same frame read from sector_rows (entity_years): {wall:.2f} s "
+            f"({cpu:.2f} s CPU), {len(frame):,} entity rows"
+        )
+        trend = sorted({"ghg_s1s2_location", *reporter_indicators()})
+        for name, asked, named in (
+            ("one year, every quantity", years[-1:], None),
+            ("the trends' quantities, every year", None, trend),
+        ):
+            stored = min(
+                timed(lambda a=asked, n=named: entity_years(store, years=a, quantities=n))[0]
+                for _ in range(2)
+            )
+            computed = min(
+                timed(lambda a=asked, n=named: frame_of(store, chosen(n), years=a))[0]
+                for _ in range(2)
+            )
+            print(f"  frame of {name}: stored {stored:.2f} s, computed {computed:.2f} s")
         runs = [
             timed(
                 lambda: {
