@@ -36,7 +36,7 @@ country list is the sector totals, series and trajectory
 ``sector_rows`` of issue 15 are where those seconds and most of the 480 MB go.
 
 At 4.3 M current values (SQLite, ``generate_store.py`` defaults), stop 25, 5 requests each,
-median wall (CPU), peak RSS; before = 0c10a59's parent e09c22e^ (the frame computed) at load
+median wall (CPU), peak RSS; before = 289e21e (the in-sector frame computed) at load
 2.6-3.9, after = 0c10a59 (the in-sector frame read from ``sector_rows``) at load 0.8-1.0:
 country profile 11.2 s (9.9 s), 573 MB -> 5.3 s (5.3 s), 545 MB; country list 4.1 s (2.8 s)
 -> 2.0 s (2.0 s); world map 7.0 s (6.6 s), 597 MB -> 3.9 s (3.8 s), 542 MB; world sector page
