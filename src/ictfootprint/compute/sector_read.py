@@ -121,7 +121,7 @@ def read_rows(
             # the driver's plain tuples, a chunk at a time into arrays: a row object per
             # observation costs more than the query, and the memory of one chunk's tuples is
             # used again by the next (a fresh page costs more than its contents here)
-            chunks = [_columns(rows, not numbered) for rows in _chunks(result.cursor)]
+            chunks = [_columns(rows, not numbered) for rows in fetch_chunks(result.cursor)]
         finally:
             result.close()
         # after the rows: every entity they name is there
@@ -176,7 +176,8 @@ def read_rows(
     return frame
 
 
-def _chunks(cursor: Any) -> Iterator[list[tuple[Any, ...]]]:
+def fetch_chunks(cursor: Any) -> Iterator[list[tuple[Any, ...]]]:
+    """A DBAPI cursor's rows as the driver's plain tuples, 65,536 at a time."""
     while rows := cursor.fetchmany(_CHUNK):
         yield rows
 

@@ -53,7 +53,7 @@ def database_url(value: str | None = None) -> str:
 @cache
 def head_revision() -> str:
     """The newest migration's revision, from the shipped files' names: each is
-    ``NNNN_what.py`` with revision ``"NNNN"`` (tests/test_store_migrations.py checks this
+    ``NNNN_what.py`` with revision ``"NNNN"`` (tests/test_store.py checks this
     against Alembic's own head)."""
     versions = resources.files("ictfootprint.store").joinpath("migrations", "versions")
     return max(p.name[:4] for p in versions.iterdir() if p.name[:4].isdigit())

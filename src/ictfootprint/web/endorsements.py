@@ -80,9 +80,10 @@ async def endorsement_page(
     def build() -> dict[str, Any]:
         store = store_of(request)
         record = register.get_endorsement(store, endorsement_id)
-        linked = {record.current.entity_id} | {c.entity_id for c in record.commitments}
-        published = {i for i in linked if i and store.is_published(i)}
-        entity_names = {e.id: e.name for e in store.entities([i for i in linked if i])}
+        ids = {record.current.entity_id} | {c.entity_id for c in record.commitments}
+        linked = [i for i in ids if i]
+        published = {i for i in linked if store.is_published(i)}
+        entity_names = {e.id: e.name for e in store.entities(linked)}
         return {
             **names(lang),
             "record": record,
