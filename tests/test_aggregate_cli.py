@@ -134,3 +134,15 @@ def test_aggregate_unknown_quantity_is_one_line(partial_db: str) -> None:
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert "Traceback" not in done.stderr
     assert "unknown quantity" in done.stderr and "ghg_nope" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["aggregate", "shares"])
+@pytest.mark.parametrize("year", ["99999999999999999999", "1899", "2201"])
+def test_a_year_no_observation_can_hold_is_one_line(
+    partial_db: str, command: str, year: str
+) -> None:
+    """A 20-digit year reached SQLite and ended in an OverflowError traceback."""
+    done = run(command, "--level", "world", "--year", year, "--db", partial_db)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    assert "Invalid value for '--year'" in done.stderr

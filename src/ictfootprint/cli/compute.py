@@ -16,6 +16,7 @@ from ictfootprint.cli.options import (
     existing_database,
     print_json,
     print_table,
+    year_option,
 )
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def compute_command(
 
 def aggregate_command(
     level: str = typer.Option(..., help="country, region or world."),
-    year: int = typer.Option(..., help="Reporting year."),
+    year: int = year_option("Reporting year."),
     regions: str = typer.Option("itu", "--regions", help="itu (ITU regions) or m49."),
     quantity: list[str] | None = typer.Option(
         None,

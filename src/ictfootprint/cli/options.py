@@ -123,6 +123,14 @@ class Lang(StrEnum):
 
 
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format.")
+
+
+def year_option(help: str) -> Any:
+    """A required ``--year``, within the years an observation may hold (1900-2200): a year
+    beyond is refused in one line before any read (a 20-digit year reached the database)."""
+    return typer.Option(..., "--year", min=1900, max=2200, help=help)
+
+
 LANG_OPTION = typer.Option(Lang.en, "--lang", "-l", help="Language of names (six UN languages).")
 
 

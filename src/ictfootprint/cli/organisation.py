@@ -15,6 +15,7 @@ from ictfootprint.cli.options import (
     command_group,
     print_json,
     print_table,
+    year_option,
 )
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ ENCODING_OPTION = typer.Option(None, "--encoding", help="The file's encoding whe
 def import_flights_command(
     file: Path = typer.Argument(..., help="Flight list CSV (docs/organisation-footprint.md)."),
     entity: str = typer.Option(..., "--entity", help="The organisation's entity id."),
-    year: int = typer.Option(..., "--year", help="The year the flights belong to."),
+    year: int = year_option("The year the flights belong to."),
     radiative_forcing: bool = RF_OPTION,
     factor_set: str | None = FACTOR_SET_OPTION,
     factor_file: Path | None = FACTOR_FILE_OPTION,

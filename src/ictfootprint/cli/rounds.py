@@ -16,6 +16,7 @@ from ictfootprint.cli.options import (
     command_group,
     print_json,
     print_table,
+    year_option,
 )
 
 custodians_app = command_group(
@@ -193,7 +194,7 @@ def custodian_show(
 def round_create(
     custodian: str = typer.Option(..., help="The custodian running the round."),
     name: str = typer.Option(..., help="The round's name."),
-    year: int = typer.Option(..., help="The reporting year."),
+    year: int = year_option("The reporting year."),
     opens: str = typer.Option(..., help="Opening date, YYYY-MM-DD."),
     deadline: str = typer.Option(..., help="Deadline, YYYY-MM-DD (after the opening date)."),
     entity: list[str] = typer.Option(None, "--entity", help="An obliged entity (repeatable)."),

@@ -12,12 +12,13 @@ from ictfootprint.cli.options import (
     Format,
     print_json,
     print_table,
+    year_option,
 )
 
 
 def shares_command(
     level: str = typer.Option(..., help="country, region or world."),
-    year: int = typer.Option(..., help="Reporting year."),
+    year: int = year_option("Reporting year."),
     regions: str = typer.Option("itu", "--regions", help="itu (ITU regions) or m49."),
     store_figures: bool = typer.Option(
         True,
