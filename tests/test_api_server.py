@@ -166,6 +166,7 @@ def seeded(postgres: Any) -> Iterator[Seeded]:
     token = store.create_token("loader", label="tests").token
     yield Seeded(db, store, token)
     store.close()
+    postgres.drop_database(db)
 
 
 @pytest.fixture

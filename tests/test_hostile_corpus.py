@@ -277,7 +277,9 @@ def server(
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('hostile-api') / 'api.db'}"
     else:
-        url = request.getfixturevalue("postgres").new_database()
+        pg = request.getfixturevalue("postgres")
+        url = pg.new_database()
+        request.addfinalizer(lambda: pg.drop_database(url))
     store = Store.open(url, actor="test-setup")
     store.add_user("hostile-admin", "admin", entities=(), countries=())
     token = store.create_token("hostile-admin", label="hostile corpus").token

@@ -103,7 +103,9 @@ def store(
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('plans') / 'store.db'}"
     else:
-        url = request.getfixturevalue("postgres").new_database()
+        pg = request.getfixturevalue("postgres")
+        url = pg.new_database()
+        request.addfinalizer(lambda: pg.drop_database(url))
     store = Store.open(url)
     store.add_entities(
         [
