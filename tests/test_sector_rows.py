@@ -5,6 +5,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pandas as pd
@@ -13,10 +14,17 @@ from sqlalchemy import create_engine, select, update
 from sqlalchemy.exc import OperationalError
 
 from ictfootprint.collection.service import submit
-from ictfootprint.compute.combined import empty_frame
+from ictfootprint.compute.combined import COMPLETE_COLUMNS, empty_frame
 from ictfootprint.compute.quantities import chosen
-from ictfootprint.compute.sector import EVERY_LEVEL, computed_levels, sector_levels, sector_totals
-from ictfootprint.compute.sector_frame import entity_years, frame_of
+from ictfootprint.compute.sector import (
+    EVERY_LEVEL,
+    computed_levels,
+    sector_levels,
+    sector_series,
+    sector_totals,
+)
+from ictfootprint.compute.sector_codes import membership, of_area
+from ictfootprint.compute.sector_frame import entity_years, frame_of, frames_kept
 from ictfootprint.compute.sector_rows import (
     Refreshed,
     hold_marks,
@@ -305,3 +313,90 @@ def test_rows_built_by_other_rules_are_all_rebuilt(db_url: str) -> None:
     assert _rows(store, "op-1")[("FRA", "unspecified", 2023, "ghg_scope1")][1] == 10
     with store.engine.connect() as connection:
         assert connection.scalar(select(sector_built.c.fingerprint)) == rules_fingerprint()
+
+
+def test_the_complete_only_frame_is_the_frames_complete_rows(db_url: str) -> None:
+    """``complete_only`` (what the trends read): the complete rows with a value, keys, value
+    and status, the same whether read from ``sector_rows`` or computed for listed entities."""
+    store = build(db_url)
+    for years, quantities in ((None, None), ([2023], ["ghg_s1s2_location", "energy_total"])):
+        full = entity_years(store, years=years, quantities=quantities)
+        keep = (full["status"] == "complete") & full["value"].notna()
+        assert 0 < keep.sum() < len(full)  # some rows are left out
+        expected = full.loc[keep, list(COMPLETE_COLUMNS)].sort_values(KEYS, ignore_index=True)
+        stored = entity_years(store, years=years, quantities=quantities, complete_only=True)
+        computed = entity_years(
+            store,
+            years=years,
+            quantities=quantities,
+            entity_ids=sorted(set(full["entity_id"])),
+            complete_only=True,
+        )
+        for got in (stored, computed):
+            assert list(got.columns) == list(COMPLETE_COLUMNS)
+            pd.testing.assert_frame_equal(got.sort_values(KEYS, ignore_index=True), expected)
+    nothing = entity_years(store, years=[1990], complete_only=True)
+    assert nothing.empty and list(nothing.columns) == list(COMPLETE_COLUMNS)
+
+
+def test_a_frame_kept_is_read_once_and_never_changed_by_its_reader(db_url: str) -> None:
+    """Within ``frames_kept`` (a page, a report) the same question of the in-sector frame
+    reads ``sector_rows`` once; a reader changing its frame does not change the next one's;
+    outside the block every call reads."""
+    from sqlalchemy import event
+
+    store = build(db_url)
+    entity_years(store)  # refreshed: what follows only reads
+    reads: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "FROM sector_rows" in statement:
+            reads.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    asked = {"quantities": ["ghg_s1s2_location"], "complete_only": True}
+    with frames_kept():
+        first = entity_years(store, **asked)
+        first["value"] = 0.0
+        first.loc[:, "country"] = "XXX"
+        second = entity_years(store, **asked)
+        other = entity_years(store, quantities=["energy_total"], complete_only=True)
+    assert len(reads) == 2  # one per question
+    assert (second["value"] > 0).all() and "XXX" not in set(second["country"])
+    assert set(other["quantity"]) == {"energy_total"}
+    entity_years(store, **asked)
+    entity_years(store, **asked)
+    assert len(reads) == 4
+    event.remove(store.engine, "before_cursor_execute", count)
+
+
+def test_one_areas_totals_are_its_rows_of_every_areas(db_url: str) -> None:
+    """``area=`` picks one area's totals in the database: its rows, and the incomplete rows
+    and conflicts of its countries, the same as those of every area filtered (and as the
+    computed path's, filtered by ``of_area``)."""
+    store = build(db_url)
+    narrowed = 0  # lists of left-out rows that the area's countries made shorter, not empty
+    for level, kind in EVERY_LEVEL:
+        whole = sector_series(store, level=level, region_kind=kind, years=YEARS)
+        computed = computed_levels(store, years=YEARS, levels=[(level, kind)])
+        areas = sorted({r["area"] for t in whole.values() for r in t.rows})
+        assert areas
+        members = membership(level, kind)
+        for area in areas:
+            one = sector_series(store, level=level, region_kind=kind, years=YEARS, area=area)
+            inside = set(members.loc[members["area"] == area, "country"])
+            picked = of_area(copy.deepcopy(computed), area)[(level, kind)]
+            for year in YEARS:
+                expected = whole[year]
+                assert one[year].rows == [r for r in expected.rows if r["area"] == area]
+                for part in ("incomplete", "conflicts"):
+                    everywhere = getattr(expected, part)
+                    mine = [r for r in everywhere if r["country"] in inside]
+                    assert getattr(one[year], part) == mine
+                    narrowed += 0 < len(mine) < len(everywhere)
+                assert comparable({(level, kind): {year: one[year]}}) == comparable(
+                    {(level, kind): {year: picked[year]}}
+                )
+    assert narrowed
+    with pytest.raises(ValueError, match="one level"):
+        sector_levels(store, years=YEARS, area="FRA")

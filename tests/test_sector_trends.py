@@ -239,3 +239,20 @@ def test_the_world_trajectory_is_judged_on_the_like_for_like_series(db_url: str)
     shown = CliRunner().invoke(cli, ["assess", "trajectory", "--level", "world", "--db", db_url])
     assert shown.exit_code == 0, shown.output
     assert "actual = like-for-like" in shown.output and "reported share (%)" in shown.output
+
+
+@pytest.mark.parametrize("level", ["country", "region", "world"])
+def test_one_areas_trends_are_its_rows_of_every_areas(db_url: str, level: str) -> None:
+    """``area=`` computes the coverage and the chain from that area's countries alone, and
+    keeps its estimates, whose peers still come from everywhere: the rows of that area in the
+    trends of every area, exactly."""
+    store = _store(db_url)
+    whole = sector_trends(store, level=level, years=list(YEARS), quantities=[S1S2])
+    areas = {r["area"] for r in whole.like_for_like}
+    assert areas and whole.coverage and whole.estimates
+    for area in sorted(areas):
+        one = sector_trends(store, level=level, years=list(YEARS), quantities=[S1S2], area=area)
+        for part in ("coverage", "like_for_like", "estimates"):
+            assert getattr(one, part) == [r for r in getattr(whole, part) if r["area"] == area]
+        assert one.years == whole.years
+    assert sector_trends(store, level=level, years=list(YEARS), area="nowhere").coverage == []

@@ -75,6 +75,7 @@ def area_trend(store: Any, level: str, key: str, years: range) -> AreaTrend:
         years=list(years),
         region_kind="m49" if key.isdigit() else "itu",
         quantities=[QUANTITY],
+        area=area,
     )
     trend = AreaTrend(area, subsector, QUANTITY)
 

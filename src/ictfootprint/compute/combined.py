@@ -41,6 +41,17 @@ COLUMNS: Final = (
     "components_value",
 )
 KEYS: Final = ["quantity", "entity_id", "country", "subsector", "year"]
+#: The columns of a complete-only frame (``entity_years(complete_only=True)``): what the
+#: trends read of a complete row, its keys, value and status.
+COMPLETE_COLUMNS: Final = (
+    "entity_id",
+    "country",
+    "subsector",
+    "year",
+    "quantity",
+    "value",
+    "status",
+)
 
 
 def empty_frame() -> pd.DataFrame:

@@ -10,13 +10,16 @@ area at a level (:func:`area_lookup`), and the few total rows get their names ba
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
 
 from ictfootprint.compute.combined import Resolved
 from ictfootprint.reference.countries import countries
+
+if TYPE_CHECKING:
+    from ictfootprint.compute.sector import SectorTotals
 
 #: The sub-sector code of a total across sub-sectors (SDMX's "_T").
 ALL_SUBSECTORS: Final = "_T"
@@ -110,3 +113,18 @@ def area_lookup(
     areas = np.sort(members["area"].unique())
     area_of = dict(zip(members["country"], np.searchsorted(areas, members["area"]), strict=True))
     return np.array([area_of.get(c, -1) for c in codes.countries], dtype="int64"), areas
+
+
+def of_area(
+    every: dict[tuple[str, str], dict[int, SectorTotals]], area: str
+) -> dict[tuple[str, str], dict[int, SectorTotals]]:
+    """One level's totals of ``area`` alone: its rows, and the incomplete rows and conflicts
+    of its countries (what the stored path selects in the database)."""
+    for (level, kind), by_year in every.items():
+        areas = membership(level, kind)
+        inside = set(areas.loc[areas["area"] == area, "country"])
+        for totals in by_year.values():
+            totals.rows = [r for r in totals.rows if r["area"] == area]
+            totals.incomplete = [r for r in totals.incomplete if r["country"] in inside]
+            totals.conflicts = [r for r in totals.conflicts if r["country"] in inside]
+    return every

@@ -20,8 +20,10 @@ vectorised pandas: no object per observation, no loop over rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -29,6 +31,7 @@ from sqlalchemy import String, cast, select
 
 from ictfootprint.compute.combined import (
     COLUMNS,
+    COMPLETE_COLUMNS,
     KEYS,
     METHODS,
     Keys,
@@ -56,6 +59,7 @@ __all__ = [
     "entity_totals",
     "entity_years",
     "frame_of",
+    "frames_kept",
     "resolve_combined",
     "resolved_of",
 ]
@@ -67,6 +71,7 @@ def entity_years(
     years: Sequence[int] | None = None,
     quantities: Sequence[str] | None = None,
     entity_ids: Sequence[str] | None = None,
+    complete_only: bool = False,
 ) -> pd.DataFrame:
     """The entity-year frame of the in-sector entities (or of ``entity_ids``, whatever their
     kind) for ``years`` (all when ``None``) and ``quantities`` (all when ``None``).
@@ -79,14 +84,63 @@ def entity_years(
     observation ids used, comma separated), and beside them ``combined_value`` and
     ``components_value`` (the two figures compared; NaN when absent).
 
+    ``complete_only``: only the complete rows with a value, and only the columns
+    ``entity_id, country, subsector, year, quantity, value, status`` (what the trends read).
+
     The in-sector frame is kept in the store (``sector_rows``, refreshed where stale) and
     read from there; the frame of ``entity_ids`` is computed from their observations.
     """
     if entity_ids is None:
-        from ictfootprint.compute.sector_stored import stored_frame
+        return _stored(store, years, quantities, complete_only)
+    frame = frame_of(store, chosen(quantities), years=years, entity_ids=entity_ids)
+    if not complete_only:
+        return frame
+    keep = (frame["status"] == "complete") & frame["value"].notna()
+    return frame.loc[keep, list(COMPLETE_COLUMNS)].reset_index(drop=True)
 
-        return stored_frame(store, years=years, quantities=quantities)
-    return frame_of(store, chosen(quantities), years=years, entity_ids=entity_ids)
+
+#: The in-sector frames read within a :func:`frames_kept` block, by question.
+_KEPT: ContextVar[dict[tuple[Any, ...], pd.DataFrame] | None] = ContextVar(
+    "ictfootprint_frames_kept", default=None
+)
+
+
+@contextmanager
+def frames_kept() -> Iterator[None]:
+    """Within the block, :func:`entity_years` of the in-sector entities reads ``sector_rows``
+    once per question (store, years, quantities, ``complete_only``): the parts of one page
+    or report that ask for the same frame (a country's series and its trajectory) share one
+    read. For a block that reads only: a write within it is not seen by a frame kept."""
+    token = _KEPT.set({})
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
+def _stored(
+    store: Store,
+    years: Sequence[int] | None,
+    quantities: Sequence[str] | None,
+    complete_only: bool,
+) -> pd.DataFrame:
+    from ictfootprint.compute.sector_stored import stored_frame
+
+    kept = _KEPT.get()
+    if kept is None:
+        return stored_frame(store, years=years, quantities=quantities, complete_only=complete_only)
+    key = (
+        id(store),
+        None if years is None else tuple(int(y) for y in years),
+        None if quantities is None else tuple(quantities),
+        complete_only,
+    )
+    if key not in kept:
+        kept[key] = stored_frame(
+            store, years=years, quantities=quantities, complete_only=complete_only
+        )
+    # copy-on-write: a caller that changes its frame changes its own copy, never the kept one
+    return kept[key].copy(deep=False)
 
 
 def frame_of(

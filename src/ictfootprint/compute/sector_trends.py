@@ -372,44 +372,50 @@ def like_for_like(
         reported=("value", "sum"), entities=("entity_id", "nunique")
     )
     table = reported.merge(samples, on=[*series_key, "year"], how="left")
+    table = table.sort_values([*series_key, "year"], ignore_index=True)
     out = []
-    for (area, subsector, quantity), group in table.groupby(series_key, sort=True):
-        chained: float | None = None
-        last_year: int | None = None
-        for row in group.sort_values("year").itertuples(index=False):
-            year = int(row.year)
-            has_sample = (
-                last_year == year - 1
-                and row.sample == row.sample
-                and row.previous == row.previous
-                and float(row.previous) != 0.0
-            )
-            growth = float(row.current) / float(row.previous) if has_sample else None
-            if growth is None or chained is None:
-                chained, anchor = float(row.reported), True
-            else:
-                chained, anchor = chained * growth, False
-            out.append(
-                {
-                    "area": area,
-                    "subsector": subsector,
-                    "quantity": quantity,
-                    "unit": indicator(str(quantity)).unit,
-                    "year": year,
-                    "reported": rounded(float(row.reported), str(quantity)),
-                    "entities": int(row.entities),
-                    "sample": int(row.sample) if has_sample else 0,
-                    "sample_previous": rounded(float(row.previous), str(quantity))
-                    if has_sample
-                    else None,
-                    "sample_current": rounded(float(row.current), str(quantity))
-                    if has_sample
-                    else None,
-                    "growth": growth,
-                    "change_percent": None if growth is None else 100 * (growth - 1),
-                    "like_for_like": rounded(chained, str(quantity)),
-                    "anchor": anchor,
-                }
-            )
-            last_year = year
+    series: tuple[Any, ...] | None = None
+    chained: float | None = None
+    last_year: int | None = None
+    # one pass of plain tuples in the order of the series and their years (a pandas group
+    # and a named tuple per series cost 1.6 s of a country profile at 4.4 M observations)
+    row: tuple[Any, ...]
+    for row in table[
+        [*series_key, "year", "reported", "entities", "current", "previous", "sample"]
+    ].itertuples(index=False, name=None):
+        area, subsector, quantity, year, reported_value, entities, current, previous, sample = row
+        if row[:3] != series:
+            series, chained, last_year = row[:3], None, None
+        year = int(year)
+        has_sample = (
+            last_year == year - 1
+            and sample == sample
+            and previous == previous
+            and float(previous) != 0.0
+        )
+        growth = float(current) / float(previous) if has_sample else None
+        if growth is None or chained is None:
+            chained, anchor = float(reported_value), True
+        else:
+            chained, anchor = chained * growth, False
+        name = str(quantity)
+        out.append(
+            {
+                "area": area,
+                "subsector": subsector,
+                "quantity": quantity,
+                "unit": _unit(name),
+                "year": year,
+                "reported": rounded(float(reported_value), name),
+                "entities": int(entities),
+                "sample": int(sample) if has_sample else 0,
+                "sample_previous": rounded(float(previous), name) if has_sample else None,
+                "sample_current": rounded(float(current), name) if has_sample else None,
+                "growth": growth,
+                "change_percent": None if growth is None else 100 * (growth - 1),
+                "like_for_like": rounded(chained, name),
+                "anchor": anchor,
+            }
+        )
+        last_year = year
     return out

@@ -24,6 +24,7 @@ from ictfootprint.compute.sector_store import area_entity
 from ictfootprint.compute.sector_trends import (
     NATIONAL_COLUMNS,
     TOTAL,
+    area_of,
     coverage,
     estimate_settings,
     like_for_like,
@@ -93,23 +94,38 @@ def sector_trends(
     years: Sequence[int] | None = None,
     region_kind: str = "itu",
     quantities: Sequence[str] | None = None,
+    area: str | None = None,
 ) -> SectorTrends:
     """Coverage, like-for-like series and estimates of ``quantities`` (all but the activity
     denominators when ``None``) at ``level``, for ``years`` (every year when ``None``; the
-    like-for-like chain always starts at the first year with a value)."""
+    like-for-like chain always starts at the first year with a value). ``area``: only that
+    area's rows (the coverage and the chain are computed from its countries alone; its
+    estimates still take their peers from the region and the world)."""
     check_level(level, region_kind)
     wanted = [q.id for q in chosen(quantities) if quantities is not None or not q.denominator]
     last = max(years) if years else None
-    frame = entity_years(store, quantities=sorted({*wanted, *reporter_indicators()}))
+    frame = entity_years(
+        store, quantities=sorted({*wanted, *reporter_indicators()}), complete_only=True
+    )
     if last is not None:
         frame = frame[frame["year"] <= last]
     national = national_frame(store, years)
     keep = set(years) if years else None
     # coverage and estimates need only the years asked for; the like-for-like chain all
     asked = frame if keep is None else frame[frame["year"].isin(sorted(keep))]
+    own_frame, own_asked, own_national = frame, asked, national
+    if area is not None:
+        members = sorted(c for c, a in area_of(level, region_kind).items() if a == area)
+        own_frame = frame[frame["country"].isin(members)]
+        own_asked = asked[asked["country"].isin(members)]
+        own_national = national[national["country"].isin(members)]
 
     def within(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [r for r in rows if keep is None or r["year"] in keep]
+        return [
+            r
+            for r in rows
+            if (keep is None or r["year"] in keep) and (area is None or r["area"] == area)
+        ]
 
     return SectorTrends(
         level=level,
@@ -117,10 +133,12 @@ def sector_trends(
         years=sorted(keep) if keep else sorted({int(y) for y in frame["year"]}),
         quantities=wanted,
         coverage=within(
-            coverage(asked, national, level=level, region_kind=region_kind, quantities=wanted)
+            coverage(
+                own_asked, own_national, level=level, region_kind=region_kind, quantities=wanted
+            )
         ),
         like_for_like=within(
-            like_for_like(frame, level=level, region_kind=region_kind, quantities=wanted)
+            like_for_like(own_frame, level=level, region_kind=region_kind, quantities=wanted)
         ),
         estimates=[
             r

@@ -60,6 +60,13 @@ def check_country(iso3: str) -> str:
 
 def area_report(store: Store, level: str, key: str, year: int | None) -> dict[str, Any]:
     """The world's (``level`` world, ``key`` 001) or a country's report data for ``year``."""
+    from ictfootprint.compute.sector_frame import frames_kept
+
+    with frames_kept():  # the series, the trajectory and the movers read one sector frame
+        return _area_report(store, level, key, year)
+
+
+def _area_report(store: Store, level: str, key: str, year: int | None) -> dict[str, Any]:
     chosen, years = check_year(store, year)
     series = sector.area_series(store, level, key, years, HEADLINE)
     totals = sector.area_totals(store, level, key, chosen)

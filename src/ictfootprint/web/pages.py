@@ -65,7 +65,11 @@ async def public_page(
     path = here(request)
 
     def render() -> tuple[bytes, str, dict[str, str]]:
-        return html(template, lang, path, **build()), HTML, PAGE_HEADERS
+        from ictfootprint.compute.sector_frame import frames_kept
+
+        with frames_kept():  # a page's parts that read the same sector frame read it once
+            data = build()
+        return html(template, lang, path, **data), HTML, PAGE_HEADERS
 
     return await cached(request, render)
 

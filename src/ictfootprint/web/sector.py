@@ -93,7 +93,13 @@ def area_totals(store: Store, level: str, key: str, year: int | None) -> AreaTot
     result = AreaTotals(level, key, year, area_entity(level, key))
     if year is None:
         return result
-    totals = sector_totals(store, level=level, year=year, region_kind=region_kind(level, key))
+    totals = sector_totals(
+        store,
+        level=level,
+        year=year,
+        region_kind=region_kind(level, key),
+        area=None if level == "world" else key,  # one area's rows, picked in the database
+    )
     rows = [{**r, "value": _value(r)} for r in totals.rows if level == "world" or r["area"] == key]
     result.rows = sorted(rows, key=_row_order)
     result.tables = family_tables(rows)
@@ -253,9 +259,16 @@ def area_series(
         return series
     kind = region_kind(level, key)
     by_year = sector_series(
-        store, level=level, years=years, region_kind=kind, quantities=[quantity]
+        store,
+        level=level,
+        years=years,
+        region_kind=kind,
+        quantities=[quantity],
+        area=None if level == "world" else key,
     )
-    trends = sector_trends(store, level=level, years=years, region_kind=kind, quantities=[quantity])
+    trends = sector_trends(
+        store, level=level, years=years, region_kind=kind, quantities=[quantity], area=key
+    )
 
     def mine(row: dict[str, Any]) -> bool:
         return bool(row["area"] == key and row["subsector"] == ALL and row["quantity"] == quantity)
