@@ -203,16 +203,23 @@ HOT_READS: list[dict[str, Any]] = [
 @pytest.fixture(scope="module")
 def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """Stores of ~21,000 current values (200 entities × 10 indicators × 10 years) from the
-    benchmark's generator, one per database."""
+    benchmark's generator, one per database, made once for the module: in a database of
+    their own (a test's ``db_url`` is dropped with its test)."""
     made: dict[str, str] = {}
 
     def make(db_url: str) -> str:
         kind = "postgresql" if db_url.startswith("postgresql") else "sqlite"
         if kind not in made:
+            if kind == "postgresql":
+                server = request.getfixturevalue("postgres")
+                url = server.new_database()
+                request.addfinalizer(lambda: server.drop_database(url))
+            else:
+                url = f"sqlite:///{tmp_path_factory.mktemp('generated') / 'store.db'}"
             _generator().generate(
-                db_url, _generator().Shape(countries=200, entities=200, indicators=10)
+                url, _generator().Shape(countries=200, entities=200, indicators=10)
             )
-            made[kind] = db_url
+            made[kind] = url
         return made[kind]
 
     return make
