@@ -42,16 +42,8 @@ COLUMNS: Final = (
 )
 KEYS: Final = ["quantity", "entity_id", "country", "subsector", "year"]
 #: The columns of a complete-only frame (``entity_years(complete_only=True)``): what the
-#: trends read of a complete row, its keys, value and status.
-COMPLETE_COLUMNS: Final = (
-    "entity_id",
-    "country",
-    "subsector",
-    "year",
-    "quantity",
-    "value",
-    "status",
-)
+#: trends read of a complete row, its keys, value and status (the first seven columns).
+COMPLETE_COLUMNS: Final = COLUMNS[: COLUMNS.index("status") + 1]
 
 
 def empty_frame() -> pd.DataFrame:

@@ -151,7 +151,7 @@ def stored_frame(
     return frame[list(COLUMNS)]
 
 
-_KEYS_AND_VALUE = ("entity_id", "country", "subsector", "year", "quantity", "value")
+_KEYS_AND_VALUE = tuple(c for c in COMPLETE_COLUMNS if c != "status")  # status: not stored
 
 #: The frame's text columns, read as they are stored.
 _TEXTS = ("entity_id", "country", "subsector", "quantity", "basis", "method", "missing", "inputs")
