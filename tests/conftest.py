@@ -93,6 +93,7 @@ class _Postgres:
             "start",
         )
         self._names = itertools.count()
+        self._template: str | None = None
 
     def _run(self, program: str, *args: str) -> None:
         command = [str(self.bindir / program), *args]
@@ -107,11 +108,30 @@ class _Postgres:
     def admin_url(self) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
-    def new_database(self) -> str:
+    def new_database(self, *, migrated: bool = True) -> str:
+        """A new database: a copy of one at the newest schema, with the default factors seeded
+        (as :meth:`Store.open` leaves an empty one), or empty (``migrated=False``).
+
+        Copying the template costs about 0.2 s where migrating costs 0.3–0.5 s, for each of
+        the suite's ~1,500 PostgreSQL databases.
+        """
         name = f"ictfootprint_test_{next(self._names)}"
+        template = f' TEMPLATE "{self._migrated_template()}"' if migrated else ""
         with psycopg.connect(self.admin_url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{template}')
+        return self._url(name)
+
+    def _url(self, name: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def _migrated_template(self) -> str:
+        if self._template is None:
+            name = "ictfootprint_template"
+            with psycopg.connect(self.admin_url(), autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            _open_and_close(self._url(name))
+            self._template = name
+        return self._template
 
     def drop_database(self, url: str) -> None:
         """Drop a database made by :meth:`new_database`, ending whatever is still connected.
@@ -135,16 +155,50 @@ def postgres() -> Iterator[_Postgres]:
     server.stop()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, then a PostgreSQL database dropped after the test."""
+def _open_and_close(url: str) -> None:
+    """Migrate ``url`` and seed it as ``Store.open`` does, then close every connection to it."""
+    from ictfootprint.store import Store
+
+    Store.open(url).engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "store.db"
+    _open_and_close(f"sqlite:///{path}")  # the last close checkpoints the WAL into the file
+    return path
+
+
+def _fresh_database(
+    request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool
+) -> Iterator[str]:
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
+        path = tmp_path / "store.db"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        yield f"sqlite:///{path}"
         return
     server: _Postgres = request.getfixturevalue("postgres")
-    url = server.new_database()
+    url = server.new_database(migrated=migrated)
     yield url
     server.drop_database(url)
+
+
+_BOTH = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=_BOTH)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database at the newest schema with the default factors, as ``Store.open`` leaves
+    an empty one (a copy of a template made once a session): a SQLite file, then a PostgreSQL
+    database dropped after the test. Tests of the migrations themselves take ``empty_db_url``."""
+    yield from _fresh_database(request, tmp_path, migrated=True)
+
+
+@pytest.fixture(params=_BOTH)
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database (no tables): a SQLite file, then a PostgreSQL database."""
+    yield from _fresh_database(request, tmp_path, migrated=False)
 
 
 @pytest.fixture

@@ -280,12 +280,12 @@ def test_the_generator_builds_smooth_series_with_revisions_and_several_methods(
 # migration ------------------------------------------------------------------------------------
 
 
-def test_migration_0006_marks_the_current_revision_of_existing_series(db_url: str) -> None:
+def test_migration_0006_marks_the_current_revision_of_existing_series(empty_db_url: str) -> None:
     config = Config()
     config.set_main_option(
         "script_location", str(resources.files("ictfootprint.store").joinpath("migrations"))
     )
-    engine = create_engine(database_url(db_url))
+    engine = create_engine(database_url(empty_db_url))
     insert = text(
         "INSERT INTO observations (series_key, revision, entity_id, indicator_id, year, country, "
         "value, unit, method, source, quality_flags, lineage, recorded_at, recorded_by) VALUES "
@@ -322,7 +322,7 @@ def test_migration_0006_marks_the_current_revision_of_existing_series(db_url: st
                 },
             )
     engine.dispose()
-    store = Store.open(db_url)
+    store = Store.open(empty_db_url)
     with store.engine.connect() as connection:
         marked = connection.execute(
             select(

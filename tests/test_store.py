@@ -53,15 +53,15 @@ def managed(name: str | None) -> bool:
     return not (name or "").startswith(SEARCH_INDEX_PREFIX)
 
 
-def test_migrations_build_exactly_the_declared_schema(db_url: str) -> None:
-    store = Store.open(db_url)
+def test_migrations_build_exactly_the_declared_schema(empty_db_url: str) -> None:
+    store = Store.open(empty_db_url)
     with store.engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"include_name": lambda name, _type, _parents: managed(name)}
         )
         diff = compare_metadata(context, metadata)
     assert diff == []
-    Store.open(db_url)  # opening again is idempotent
+    Store.open(empty_db_url)  # opening again is idempotent
 
 
 def _alembic() -> Config:
@@ -93,9 +93,9 @@ def test_a_database_behind_the_head_is_migrated_when_opened(db_url: str) -> None
         assert connection.execute(sector_built.select()).all() == []  # the table is back
 
 
-def test_default_factors_are_seeded_once(db_url: str) -> None:
-    store = Store.open(db_url)
-    Store.open(db_url)
+def test_default_factors_are_seeded_once(empty_db_url: str) -> None:
+    store = Store.open(empty_db_url)
+    Store.open(empty_db_url)
     datasets = store.factor_datasets(latest_only=False)
     assert [(d.name, d.version) for d in datasets] == [("codecarbon-3.3.2", 1)]
     factor = store.resolve_grid_factor("FRA", 2023)

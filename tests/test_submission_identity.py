@@ -112,12 +112,12 @@ def test_listing_reads_no_report_and_counts_from_columns(store: Store) -> None:
     assert [r.id for r in store.submissions(entity_ids=["op-1"])] == [listed.id]
 
 
-def test_migration_0005_backfills_public_ids_and_counts(db_url: str) -> None:
+def test_migration_0005_backfills_public_ids_and_counts(empty_db_url: str) -> None:
     config = Config()
     config.set_main_option(
         "script_location", str(resources.files("ictfootprint.store").joinpath("migrations"))
     )
-    engine = create_engine(database_url(db_url))
+    engine = create_engine(database_url(empty_db_url))
     report = {"values": 3, "errors": 1, "warnings": 2, "findings": [{"rule": "unusable-file"}]}
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -139,7 +139,7 @@ def test_migration_0005_backfills_public_ids_and_counts(db_url: str) -> None:
                 {"sha": str(n) * 64, "report": json.dumps(report)},
             )
     engine.dispose()
-    store = Store.open(db_url)
+    store = Store.open(empty_db_url)
     with store.engine.connect() as connection:
         rows = connection.execute(select(submissions).order_by(submissions.c.id)).all()
     assert [(r.value_count, r.error_count, r.warning_count, r.unusable) for r in rows] == [

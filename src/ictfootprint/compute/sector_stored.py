@@ -132,23 +132,20 @@ def stored_frame(
         if name in found
     }
     year = np.asarray(found["year"], dtype="int64")
-    if complete_only:
-        status = pd.Series(np.full(len(year), "complete", dtype=object), dtype=TEXT)
-        frame = pd.DataFrame({**text, "year": year, "status": status, **numbers})
-        return frame[list(COMPLETE_COLUMNS)]
-    frame = pd.DataFrame(
-        {
-            **text,
-            "year": year,
-            "status": pd.Series(
-                np.where(np.asarray(found["complete"], dtype=bool), "complete", "incomplete"),
-                dtype=TEXT,
-            ),
-            "conflict": np.asarray(found["conflict"], dtype=bool),
-            **numbers,
-        }
+    complete = (
+        np.ones(len(year), dtype=bool)  # the query kept complete rows only
+        if complete_only
+        else np.asarray(found["complete"], dtype=bool)
     )
-    return frame[list(COLUMNS)]
+    columns: dict[str, Any] = {
+        **text,
+        "year": year,
+        "status": pd.Series(np.where(complete, "complete", "incomplete"), dtype=TEXT),
+        **numbers,
+    }
+    if not complete_only:
+        columns["conflict"] = np.asarray(found["conflict"], dtype=bool)
+    return pd.DataFrame(columns)[list(COMPLETE_COLUMNS if complete_only else COLUMNS)]
 
 
 _KEYS_AND_VALUE = tuple(c for c in COMPLETE_COLUMNS if c != "status")  # status: not stored

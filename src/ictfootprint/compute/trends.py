@@ -113,12 +113,11 @@ def sector_trends(
     keep = set(years) if years else None
     # coverage and estimates need only the years asked for; the like-for-like chain all
     asked = frame if keep is None else frame[frame["year"].isin(sorted(keep))]
-    own_frame, own_asked, own_national = frame, asked, national
-    if area is not None:
-        members = sorted(c for c, a in area_of(level, region_kind).items() if a == area)
-        own_frame = frame[frame["country"].isin(members)]
-        own_asked = asked[asked["country"].isin(members)]
-        own_national = national[national["country"].isin(members)]
+    members = (
+        None
+        if area is None
+        else sorted(c for c, a in area_of(level, region_kind).items() if a == area)
+    )
 
     def within(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [
@@ -134,11 +133,17 @@ def sector_trends(
         quantities=wanted,
         coverage=within(
             coverage(
-                own_asked, own_national, level=level, region_kind=region_kind, quantities=wanted
+                _of_area(asked, members),
+                _of_area(national, members),
+                level=level,
+                region_kind=region_kind,
+                quantities=wanted,
             )
         ),
         like_for_like=within(
-            like_for_like(own_frame, level=level, region_kind=region_kind, quantities=wanted)
+            like_for_like(
+                _of_area(frame, members), level=level, region_kind=region_kind, quantities=wanted
+            )
         ),
         estimates=[
             r
@@ -149,6 +154,11 @@ def sector_trends(
         ],
         interval=estimate_settings().interval,
     )
+
+
+def _of_area(frame: pd.DataFrame, members: list[str] | None) -> pd.DataFrame:
+    """The rows of ``frame`` in the area's countries ``members`` (every row when ``None``)."""
+    return frame if members is None else frame[frame["country"].isin(members)]
 
 
 def store_estimates(store: Store, trends: SectorTrends) -> tuple[int, int]:

@@ -86,6 +86,11 @@ def region_kind(level: str, key: str) -> str:
     return "m49" if level == "region" and key.isdigit() else "itu"
 
 
+def _one_area(level: str, key: str) -> str | None:
+    """The area whose rows alone a page reads (picked in the database); the world's are all."""
+    return None if level == "world" else key
+
+
 def area_totals(store: Store, level: str, key: str, year: int | None) -> AreaTotals:
     """The area's totals of ``year`` by family and sub-sector, with who is left out."""
     from ictfootprint.compute.sector import sector_totals
@@ -98,7 +103,7 @@ def area_totals(store: Store, level: str, key: str, year: int | None) -> AreaTot
         level=level,
         year=year,
         region_kind=region_kind(level, key),
-        area=None if level == "world" else key,  # one area's rows, picked in the database
+        area=_one_area(level, key),
     )
     rows = [{**r, "value": _value(r)} for r in totals.rows if level == "world" or r["area"] == key]
     result.rows = sorted(rows, key=_row_order)
@@ -264,7 +269,7 @@ def area_series(
         years=years,
         region_kind=kind,
         quantities=[quantity],
-        area=None if level == "world" else key,
+        area=_one_area(level, key),
     )
     trends = sector_trends(
         store, level=level, years=years, region_kind=kind, quantities=[quantity], area=key
