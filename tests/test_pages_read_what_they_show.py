@@ -273,6 +273,74 @@ def test_country_data_is_what_the_values_say(store: Store) -> None:
     assert share[0]["derived"] == ("energy_electricity_renewable", "energy_electricity")
 
 
+def test_a_countrys_company_ratios_are_one_median_a_year_with_its_spread(store: Store) -> None:
+    """A country's own published ratios are shown as they are; its companies' are one figure
+    an indicator and year: the median of each one's best available value, with how many, the
+    lowest and the highest (50 operators over ten years listed one by one, unnamed, made the
+    page 600 kB at the scale of issue 15). One company alone keeps its method and source."""
+    from fastapi.testclient import TestClient
+
+    from ictfootprint.api.app import create_app
+    from ictfootprint.api.settings import Settings
+    from ictfootprint.web.profiles import country_data
+
+    def pue(entity: str, year: int, value: float, method: Method = Method.REPORTED) -> Observation:
+        return Observation(
+            entity_id=entity,
+            indicator_id="dc_pue",
+            year=year,
+            value=value,
+            unit="dimensionless",
+            method=method,
+            source=f"{SOURCE} {entity}",
+        )
+
+    store.record_observations(
+        [
+            pue("op00", 2022, 1.2),
+            pue("op04", 2022, 1.9),
+            pue("op08", 2022, 1.5),
+            pue("op12", 2022, 1.4),  # its reported value stands, not the calculated one
+            pue("op12", 2022, 9.9, Method.CALCULATED),
+            pue("op16", 2023, 1.3, Method.CALCULATED),  # alone that year
+            pue("op01", 2022, 7.0),  # in Kenya
+            Observation(
+                entity_id="FRA",
+                indicator_id="sector_ghg_share",
+                year=2022,
+                value=2.5,
+                unit="percent",
+                method=Method.STATISTICAL,
+                source=SOURCE,
+            ),
+        ]
+    )
+    shown = {(f["indicator"], f["year"]): f for f in country_data(store, "FRA").intensities}
+    median = shown[("dc_pue", 2022)]
+    # 1.2, 1.4, 1.5, 1.9: the median of four is the mean of the middle two
+    assert median["value"] == pytest.approx(1.45) and median["unit"] == "dimensionless"
+    assert median["method"] == "calculated" and median["spread"] == (4, 1.2, 1.9)
+    alone = shown[("dc_pue", 2023)]
+    assert (alone["value"], alone["method"], alone["source"], alone["spread"]) == (
+        1.3,
+        Method.CALCULATED,
+        f"{SOURCE} op16",
+        (1, 1.3, 1.3),
+    )
+    own = shown[("sector_ghg_share", 2022)]
+    assert (own["value"], own["method"], own["spread"]) == (2.5, Method.STATISTICAL, None)
+
+    app = create_app(Settings.default(db=str(store.engine.url)), store=store)
+    with TestClient(app) as client:
+        english = client.get("/en/countries/FRA").text
+        french = client.get("/fr/countries/FRA").text
+    assert "The median of the values of 4 companies and facilities in the country" in english
+    assert "from 1.20 to 1.90" in english  # three significant digits, as the value's cell
+    assert "/en/explore?country=FRA&amp;indicator=dc_pue&amp;year=2022" in english
+    assert "The value of one company or facility in the country:" in english
+    assert "Médiane des valeurs de 4 entreprises et installations du pays" in french
+
+
 def test_the_api_entity_list_reads_only_its_page(store: Store) -> None:
     """``/api/v1/entities`` counts the published entities in the database and loads only the
     page's rows (it loaded every entity, 10,200 at the scale of issue 15, for each page)."""

@@ -3,12 +3,14 @@ L.1470 pathway, a country's profile and a company's (the world map is ``web/worl
 Pure reads of the store and the reference data; the pages (``web/pages.py``) only lay them out.
 
 Every figure keeps its unit, method and source. Ratios the dashboard derives itself (a
-country's renewable share, the carbon intensity of the sector's electricity) are labelled
-``calculated`` with the sums they come from, and their units go through pint.
+country's renewable share, the carbon intensity of the sector's electricity, the median of its
+companies' published ratios) are labelled ``calculated`` with what they come from, and their
+units go through pint.
 """
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import countries
 from ictfootprint.store import Store
 from ictfootprint.store import published_summary as _summary
+from ictfootprint.store.observations import best_available
 from ictfootprint.units import convert
 
 # what a country's intensities are derived from (sums over its in-sector entities)
@@ -109,7 +112,7 @@ def country_data(store: Store, iso3: str) -> CountryData:
         )
     _total, rows = store.published_page(indicator_ids=list(RATIOS), with_count=False, **where)
     found.years, found.matrix = coverage_matrix(cells)
-    found.intensities = intensities([obs for obs, _area in rows], sums)
+    found.intensities = intensities([obs for obs, _area in rows], sums, iso3)
     return found
 
 
@@ -142,11 +145,16 @@ def entities_by_country(store: Store) -> dict[str, int]:
 
 
 def intensities(
-    ratios: list[StoredObservation], sums: list[tuple[str, int, str, float]]
+    ratios: list[StoredObservation], sums: list[tuple[str, int, str, float]], iso3: str
 ) -> list[dict[str, Any]]:
-    """Ratios by year: those published in the country (``ratios``), and two derived from its
-    entities' sums (``sums``: indicator, year, unit, sum of the values in that unit): the
-    renewable share of electricity, Scope 2 location-based per kWh of electricity."""
+    """Ratios by year: those published for the country itself (``ratios`` of the entity
+    ``iso3``, its national statistics) as they are; those of its companies and facilities as
+    one figure an indicator and year, the median of each one's best available value in the
+    catalogue's unit, with how many and the lowest and highest (a country of 50 operators has
+    1,500 of them over ten years: listed one by one, without their names, they made the page
+    600 kB; the explorer lists them with their names); and two derived from its entities' sums
+    (``sums``: indicator, year, unit, sum of the values in that unit): the renewable share of
+    electricity, Scope 2 location-based per kWh of electricity."""
     totals: dict[tuple[str, int], float] = defaultdict(float)
     units: dict[str, str] = {}
     shown: list[dict[str, Any]] = []
@@ -154,12 +162,27 @@ def intensities(
         base = catalogue()[indicator].unit
         totals[(indicator, year)] += convert(value, unit, base).value
         units[indicator] = base
-    for obs in ratios:
+    spread: dict[tuple[str, int, str], list[tuple[float, StoredObservation]]] = defaultdict(list)
+    for obs in best_available(ratios):
         if obs.value is None or obs.unit is None:
             continue
-        shown.append(
-            _figure(obs.indicator_id, obs.year, obs.value, obs.unit, obs.method, obs.source)
+        if obs.entity_id == iso3:
+            shown.append(
+                _figure(obs.indicator_id, obs.year, obs.value, obs.unit, obs.method, obs.source)
+            )
+            continue
+        unit = catalogue()[obs.indicator_id].unit or obs.unit
+        value = convert(obs.value, obs.unit, unit).value
+        spread[(obs.indicator_id, obs.year, unit)].append((value, obs))
+    for (indicator, year, unit), found in spread.items():
+        values = [value for value, _obs in found]
+        only = found[0][1] if len(found) == 1 else None  # one company's value, as it is
+        figure = (
+            _figure(indicator, year, values[0], unit, only.method, only.source)
+            if only is not None
+            else _figure(indicator, year, statistics.median(values), unit, "calculated", None)
         )
+        shown.append({**figure, "spread": (len(values), min(values), max(values))})
     for year in sorted({y for _i, y in totals}):
         electricity = totals.get((ELECTRICITY, year))
         if not electricity:
@@ -206,9 +229,11 @@ def _figure(
     derived: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """A ratio; ``derived`` (numerator, denominator) when the dashboard computed it from the
-    sums over the country's entities (the page says so in the reader's language)."""
+    sums over the country's entities, ``spread`` (how many, lowest, highest) when it is the
+    median of their published values (the page says so in the reader's language)."""
     return {
         "derived": derived,
+        "spread": None,
         "indicator": indicator,
         "year": year,
         "value": value,
