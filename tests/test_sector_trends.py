@@ -5,7 +5,10 @@ calculations, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from typing import Final
+
 import pytest
+from sqlalchemy import event
 
 from ictfootprint.compute.sector import sector_totals
 from ictfootprint.compute.sector_store import WORLD_ENTITY
@@ -256,3 +259,78 @@ def test_one_areas_trends_are_its_rows_of_every_areas(db_url: str, level: str) -
             assert getattr(one, part) == [r for r in getattr(whole, part) if r["area"] == area]
         assert one.years == whole.years
     assert sector_trends(store, level=level, years=list(YEARS), area="nowhere").coverage == []
+
+
+# Peers from everywhere: France has three operators (its own peers), Germany and Italy one
+# each (Europe's five), Kenya and Nigeria one each (Africa's two: the world's), Brazil none.
+PEERS_HOME: Final = {
+    "fr-1": "FRA",
+    "fr-2": "FRA",
+    "fr-3": "FRA",
+    "de-1": "DEU",
+    "it-1": "ITA",
+    "ke-1": "KEN",
+    "ng-1": "NGA",
+}
+PEERS_COUNTRIES: Final = ("FRA", "DEU", "ITA", "KEN", "NGA", "BRA")
+
+
+def _peers_store(url: str) -> Store:
+    store = Store.open(url)
+    store.add_entities(
+        [
+            Entity(id=e, name=e, kind=EntityKind.COMPANY, country=c, subsectors=("mobile_network",))
+            for e, c in PEERS_HOME.items()
+        ]
+        + [Entity(id=c, name=c, kind=EntityKind.COUNTRY, country=c) for c in PEERS_COUNTRIES],
+        file_name="entities.csv",
+    )
+    batch = []
+    for n, entity in enumerate(PEERS_HOME):
+        for year in YEARS:
+            scope1 = 100.0 + 10 * n + year - YEARS[0]
+            batch.append(_obs(entity, "ghg_scope1", year, scope1, Method.REPORTED))
+            batch.append(_obs(entity, "ghg_scope2_location", year, 3 * scope1, Method.REPORTED))
+            batch.append(_obs(entity, "activity_mobile_lines", year, (n + 1) * M, Method.REPORTED))
+    for n, country in enumerate(PEERS_COUNTRIES):
+        for year in YEARS:
+            batch.append(
+                _obs(country, "activity_mobile_lines", year, (20 + n) * M, Method.STATISTICAL)
+            )
+    store.record_observations(batch)
+    return store
+
+
+@pytest.mark.parametrize(
+    ("level", "region_kind"), [("country", "itu"), ("region", "itu"), ("region", "m49")]
+)
+def test_an_areas_estimates_read_its_itu_regions_rows_unless_it_needs_the_worlds(
+    db_url: str, level: str, region_kind: str
+) -> None:
+    """``area=`` with years reads the rows of its countries' ITU regions (its estimates' own
+    and regional peers), and every row only when a country's estimate takes the world's
+    peers: the figures are the area's rows of every area's trends all the same."""
+    store = _peers_store(db_url)
+    statements: list[str] = []
+
+    def listen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().startswith("SELECT sector_rows.entity_id"):  # a frame's read
+            statements.append(statement)
+
+    event.listen(store.engine, "after_cursor_execute", listen)
+    asked = {"level": level, "years": list(YEARS), "quantities": [S1S2], "region_kind": region_kind}
+    whole = sector_trends(store, **asked)  # type: ignore[arg-type]
+    scopes = {c["peers_from"] for r in whole.estimates for c in r["countries"]}
+    assert scopes == {"country", "region ITU-EUR", "world"}
+    narrowed = 0
+    for area in sorted({r["area"] for r in whole.estimates}):
+        statements.clear()
+        one = sector_trends(store, area=area, **asked)  # type: ignore[arg-type]
+        for part in ("coverage", "like_for_like", "estimates"):
+            assert getattr(one, part) == [r for r in getattr(whole, part) if r["area"] == area]
+        assert one.years == whole.years and one.estimates
+        world = any(c["peers_from"] == "world" for r in one.estimates for c in r["countries"])
+        # the last read is every row when the world's peers are needed, else one filtered
+        assert ("sector_rows.country IN" in statements[-1]) is not world, (area, statements)
+        narrowed += not world
+    assert narrowed  # some area was read from its region's rows alone

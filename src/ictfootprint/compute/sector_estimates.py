@@ -223,6 +223,38 @@ def _peer_scope(
     return np.arange(len(item.values)), "world", "001"
 
 
+def needs_world_peers(
+    frame: pd.DataFrame,
+    national: pd.DataFrame,
+    members: Sequence[str],
+    quantities: Sequence[str],
+    settings: EstimateSettings | None = None,
+) -> bool:
+    """Whether the estimate of a country of ``members`` may take the world's peers: one with
+    a national denominator has fewer than ``min_peers`` of its own and of its ITU region in
+    ``frame`` for a quantity of ``quantities`` (none at all included). When not, a frame of
+    its ITU regions' rows alone gives its estimates exactly (the peers are chosen country,
+    then region, then world)."""
+    settings = settings or estimate_settings()
+    chosen = chosen_denominators(national)
+    chosen = chosen[(chosen["subsector"] != TOTAL) & chosen["country"].isin(list(members))]
+    if chosen.empty:
+        return False
+    candidates = _candidates(_peers(frame, own_denominators(frame)))
+    region = {c.iso3: c.itu_region or "" for c in countries().values()}
+    for country, subsector, year, reporters in zip(
+        chosen["country"], chosen["subsector"], chosen["year"], chosen["reporters"], strict=True
+    ):
+        found = {
+            item.quantity: item for item in candidates.get((subsector, int(year), reporters), [])
+        }
+        for quantity in quantities:
+            item = found.get(quantity)
+            if item is None or _peer_scope(item, str(country), region, settings)[1] == "world":
+                return True
+    return False
+
+
 def estimate_unreported(
     frame: pd.DataFrame,
     national: pd.DataFrame,

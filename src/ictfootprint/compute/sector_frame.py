@@ -72,9 +72,11 @@ def entity_years(
     quantities: Sequence[str] | None = None,
     entity_ids: Sequence[str] | None = None,
     complete_only: bool = False,
+    countries: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The entity-year frame of the in-sector entities (or of ``entity_ids``, whatever their
-    kind) for ``years`` (all when ``None``) and ``quantities`` (all when ``None``).
+    kind) for ``years`` (all when ``None``) and ``quantities`` (all when ``None``), of the
+    rows of ``countries`` (all when ``None``; the in-sector frame only).
 
     Columns (COLUMNS): ``entity_id, country, subsector, year, quantity`` (the row's keys),
     ``value`` (float, the quantity's unit; NaN unless complete), ``status`` ("complete" or
@@ -91,7 +93,9 @@ def entity_years(
     read from there; the frame of ``entity_ids`` is computed from their observations.
     """
     if entity_ids is None:
-        return _stored(store, years, quantities, complete_only)
+        return _stored(store, years, quantities, complete_only, countries)
+    if countries is not None:
+        raise ValueError("countries= reads the in-sector frame, not the frame of entity_ids")
     frame = frame_of(store, chosen(quantities), years=years, entity_ids=entity_ids)
     if not complete_only:
         return frame
@@ -123,22 +127,31 @@ def _stored(
     years: Sequence[int] | None,
     quantities: Sequence[str] | None,
     complete_only: bool,
+    countries: Sequence[str] | None,
 ) -> pd.DataFrame:
     from ictfootprint.compute.sector_stored import stored_frame
 
+    def read() -> pd.DataFrame:
+        return stored_frame(
+            store,
+            years=years,
+            quantities=quantities,
+            complete_only=complete_only,
+            countries=countries,
+        )
+
     kept = _KEPT.get()
     if kept is None:
-        return stored_frame(store, years=years, quantities=quantities, complete_only=complete_only)
+        return read()
     key = (
         id(store),
         None if years is None else tuple(int(y) for y in years),
         None if quantities is None else tuple(quantities),
         complete_only,
+        None if countries is None else tuple(sorted(countries)),
     )
     if key not in kept:
-        kept[key] = stored_frame(
-            store, years=years, quantities=quantities, complete_only=complete_only
-        )
+        kept[key] = read()
     # copy-on-write: a caller that changes its frame changes its own copy, never the kept one
     return kept[key].copy(deep=False)
 

@@ -99,13 +99,14 @@ def stored_frame(
     years: Sequence[int] | None = None,
     quantities: Sequence[str] | None = None,
     complete_only: bool = False,
+    countries: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The in-sector entity-year frame (:func:`~ictfootprint.compute.sector_frame.entity_years`,
     same columns and types) read from ``sector_rows``, refreshed first where stale, instead of
     computed from every input revision (3.2 s of the 3.6 s of the world's trends at 4.4 M
     observations). Rows in the order of their keys. ``complete_only``: the complete rows with
     a value and only the columns of ``COMPLETE_COLUMNS`` (what the trends read; a third of
-    the columns to fetch, and no incomplete row)."""
+    the columns to fetch, and no incomplete row). ``countries``: only the rows of these."""
     wanted = [q.id for q in chosen(quantities)]  # an unknown name is an error before any read
     refreshed(store)
     r = sector_rows.c
@@ -115,6 +116,8 @@ def stored_frame(
         query = query.where(r.year.in_([int(y) for y in years]))
     if complete_only:
         query = query.where(r.complete, r.value.is_not(None))
+    if countries is not None:
+        query = query.where(r.country.in_(sorted(countries)))
     query = query.order_by(r.entity_id, r.country, r.subsector, r.year, r.quantity)
     with store.engine.connect() as connection:
         rows = _fetched(connection, query)
@@ -166,6 +169,25 @@ _LISTED = (
     "combined_value",
     "components_value",
 )
+
+
+def stored_places(
+    store: Store, *, quantities: Sequence[str], years: Sequence[int] | None = None
+) -> list[tuple[str, str, str]]:
+    """The distinct (country, sub-sector, quantity) of the complete rows with a value of
+    ``quantities`` in ``years`` (every year when ``None``): where each quantity is reported,
+    without reading the rows (the coverage of one area needs it of every other)."""
+    refreshed(store)
+    r = sector_rows.c
+    query = (
+        select(r.country, r.subsector, r.quantity)
+        .distinct()
+        .where(r.quantity.in_(list(quantities)), r.complete, r.value.is_not(None))
+    )
+    if years is not None:
+        query = query.where(r.year.in_([int(y) for y in years]))
+    with store.engine.connect() as connection:
+        return [(str(c), str(s), str(q)) for c, s, q in connection.execute(query)]
 
 
 def _fetched(connection: Connection, query: Any) -> list[tuple[Any, ...]]:

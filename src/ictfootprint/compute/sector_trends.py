@@ -18,7 +18,7 @@ Sub-sector ``_T`` is the total across sub-sectors (SDMX's code for a total).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
@@ -226,6 +226,7 @@ def coverage(
     level: str,
     region_kind: str = "itu",
     quantities: Sequence[str] | None = None,
+    seen: Mapping[str, Collection[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Per area × sub-sector × year × quantity: the reporting sample and its coverage.
 
@@ -235,6 +236,10 @@ def coverage(
     ``coverage_percent`` repeats the first (in the order of sector_trends.toml);
     ``without_denominator`` lists sample entities in those countries that do not report
     their own figure (the coverage is then a lower bound).
+
+    An area with a national figure and no reporter of a quantity that some area reports in
+    the sub-sector has a sample of none, 0 %. ``seen`` (sub-sector → those quantities, ``_T``
+    included): when ``frame`` holds some areas' rows only, the quantities reported anywhere.
     """
     chosen = chosen_denominators(national)
     sample = sample_with_denominators(frame, chosen, level, region_kind, quantities)
@@ -250,12 +255,15 @@ def coverage(
             "coverage_percent": None,
             "without_denominator": without.get(key, []),
         }
-    if chosen.empty or sample.empty:
+    if seen is None:
+        seen = {
+            str(k): list(v) for k, v in sample.groupby("subsector")["quantity"].unique().items()
+        }
+    if chosen.empty or not seen:
         return _finish_coverage(result)
     chosen = chosen.assign(area=chosen["country"].map(areas))
     chosen = chosen[chosen["area"].notna()]
     # an area with a national figure but no reporter of a quantity: a sample of none, 0 %
-    seen = sample.groupby("subsector")["quantity"].unique()
     place: Any
     for place in chosen[["area", "subsector", "year"]].drop_duplicates().itertuples(index=False):
         for quantity in seen.get(place.subsector, ()):

@@ -18,7 +18,7 @@ import pandas as pd
 from ictfootprint import __version__
 from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector import check_level
-from ictfootprint.compute.sector_estimates import METHOD, estimate_unreported
+from ictfootprint.compute.sector_estimates import METHOD, estimate_unreported, needs_world_peers
 from ictfootprint.compute.sector_frame import entity_years
 from ictfootprint.compute.sector_store import area_entity
 from ictfootprint.compute.sector_trends import (
@@ -33,6 +33,7 @@ from ictfootprint.compute.sector_trends import (
 )
 from ictfootprint.model import EntityKind, Method, Observation
 from ictfootprint.reference.catalogue import indicator
+from ictfootprint.reference.countries import countries
 from ictfootprint.store import Store
 from ictfootprint.store.observations import best_available
 from ictfootprint.units import convert
@@ -100,24 +101,47 @@ def sector_trends(
     denominators when ``None``) at ``level``, for ``years`` (every year when ``None``; the
     like-for-like chain always starts at the first year with a value). ``area``: only that
     area's rows (the coverage and the chain are computed from its countries alone; its
-    estimates still take their peers from the region and the world)."""
+    estimates still take their peers from the region and the world: with ``years``, only the
+    rows of its countries' ITU regions are read, and every row only when an estimate takes
+    the world's peers; the same figures as the area's rows of every area's trends)."""
     check_level(level, region_kind)
     wanted = [q.id for q in chosen(quantities) if quantities is not None or not q.denominator]
     last = max(years) if years else None
-    frame = entity_years(
-        store, quantities=sorted({*wanted, *reporter_indicators()}), complete_only=True
-    )
-    if last is not None:
-        frame = frame[frame["year"] <= last]
-    national = national_frame(store, years)
-    keep = set(years) if years else None
-    # coverage and estimates need only the years asked for; the like-for-like chain all
-    asked = frame if keep is None else frame[frame["year"].isin(sorted(keep))]
     members = (
         None
         if area is None
         else sorted(c for c, a in area_of(level, region_kind).items() if a == area)
     )
+    # one area's figures read its countries' rows and their ITU regions' (the peers of an
+    # estimate where a country has too few of its own), unless an estimate may take the
+    # world's peers; every row when no years are given (the years listed are every row's)
+    reach = _reach(members) if members is not None and years else None
+
+    def read(only: list[str] | None) -> pd.DataFrame:
+        frame = entity_years(
+            store,
+            quantities=sorted({*wanted, *reporter_indicators()}),
+            complete_only=True,
+            countries=only,
+        )
+        return frame if last is None else frame[frame["year"] <= last]
+
+    frame = read(reach)
+    national = national_frame(store, years)
+    keep = set(years) if years else None
+
+    def asked_of(frame: pd.DataFrame) -> pd.DataFrame:
+        """Coverage and estimates need only the years asked for; the like-for-like chain all."""
+        return frame if keep is None else frame[frame["year"].isin(sorted(keep))]
+
+    asked = asked_of(frame)
+    if (
+        members is not None
+        and reach is not None
+        and needs_world_peers(asked, national, members, wanted)
+    ):
+        frame = read(None)
+        asked = asked_of(frame)
 
     def within(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [
@@ -138,6 +162,7 @@ def sector_trends(
                 level=level,
                 region_kind=region_kind,
                 quantities=wanted,
+                seen=None if members is None else _seen(store, wanted, keep, level, region_kind),
             )
         ),
         like_for_like=within(
@@ -154,6 +179,34 @@ def sector_trends(
         ],
         interval=estimate_settings().interval,
     )
+
+
+def _seen(
+    store: Store, wanted: list[str], keep: set[int] | None, level: str, region_kind: str
+) -> dict[str, set[str]]:
+    """Sub-sector (``_T`` included) → the quantities of ``wanted`` with a complete row in
+    ``keep``'s years in some area of ``level``: what the coverage of one area's rows alone
+    needs of the others (a 0 % row where the area has a national figure and no reporter)."""
+    from ictfootprint.compute.sector_stored import stored_places
+
+    areas = area_of(level, region_kind)
+    found: dict[str, set[str]] = {TOTAL: set()}
+    for country, subsector, quantity in stored_places(
+        store, quantities=wanted, years=None if keep is None else sorted(keep)
+    ):
+        if country in areas:
+            found.setdefault(subsector, set()).add(quantity)
+            found[TOTAL].add(quantity)
+    return found if found[TOTAL] else {}
+
+
+def _reach(members: list[str]) -> list[str] | None:
+    """The countries whose rows the figures of an area of ``members`` can need short of the
+    world's peers: its own and those of their ITU regions (None: every country)."""
+    known = countries()
+    regions = {known[c].itu_region for c in members if c in known and known[c].itu_region}
+    reach = {*members, *(c for c, info in known.items() if info.itu_region in regions)}
+    return None if reach >= known.keys() else sorted(reach)
 
 
 def _of_area(frame: pd.DataFrame, members: list[str] | None) -> pd.DataFrame:
