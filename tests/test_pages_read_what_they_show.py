@@ -201,6 +201,61 @@ def test_world_report_counts_sources_and_restatements_without_reading_the_year(
     assert found.observations == 0, found.statements
 
 
+def test_a_reports_facts_are_one_pass_equal_to_each_question_asked_alone(store: Store) -> None:
+    """``facts`` groups the selection once (entity, source, method, year, flags); what it says
+    is what the separate queries and a count by hand of the values say."""
+    from ictfootprint.store import published_summary
+
+    store.record_observations(
+        [
+            Observation(
+                entity_id="op02",
+                indicator_id="ghg_scope1",
+                year=2021,
+                value=7.0,
+                unit="tCO2e",
+                method=Method.CALCULATED,
+                source="another source",
+                quality_flags=("estimated_share", "gap_filled"),
+            ),
+            Observation(
+                entity_id="op03",
+                indicator_id="ghg_scope1",
+                year=2021,
+                value=9.0,
+                unit="tCO2e",
+                method=Method.REPORTED,
+                source=SOURCE,
+                subsector="mobile_network",  # the series of the fixture's value: restated
+                quality_flags=("gap_filled",),
+                reason="restated",
+            ),
+        ],
+        action="restate",
+    )
+    for where in ({"years": [2021]}, {"years": [2020, 2021], "countries": ["FRA"]}, {}):
+        with store.engine.connect() as connection:
+            found = published_summary.facts(connection, shown=50, **where)
+            assert found.entity_ids == published_summary.contributors(connection, **where)
+            assert found.sources == published_summary.sources(connection, **where)
+            assert found.newest == published_summary.newest(connection, **where)
+        _total, rows = store.published_page(limit=100_000, **where)
+        values = [obs for obs, _area in rows]
+        flags: dict[str, int] = {}
+        for obs in values:
+            for flag in obs.quality_flags:
+                flags[flag] = flags.get(flag, 0) + 1
+        assert found.flags == dict(sorted(flags.items())), where
+        restated = sorted(
+            (obs for obs in values if obs.revision > 1),
+            key=lambda o: (o.entity_id, o.indicator_id, o.country or "", o.id),
+        )
+        assert found.restatements == len(restated)
+        assert [o.id for o in found.restated] == [o.id for o in restated]
+    assert found.flags["gap_filled"] == 2  # one value of each of two flag lists
+    assert "op03" in [o.entity_id for o in found.restated]
+
+
 def test_left_out_entities_are_named_without_reading_every_entity(store: Store) -> None:
     from ictfootprint.web.sector import area_totals
 

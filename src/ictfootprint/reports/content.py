@@ -77,7 +77,8 @@ def _area_report(store: Store, level: str, key: str, year: int | None) -> dict[s
         of_year = published_summary.facts(
             connection, shown=RESTATEMENTS_SHOWN, years=[chosen], **where
         )
-        newest = published_summary.newest(connection, **(where or {"years": [chosen]}))
+        # a country's report is dated by its newest value of any year, the world's of its year
+        newest = published_summary.newest(connection, **where) if where else of_year.newest
     trajectory = profiles.trajectory(store, level, key)
     data: dict[str, Any] = {
         "level": level,

@@ -9,6 +9,7 @@ report each read every value of the store (or of a year) into Python before (iss
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -124,52 +125,77 @@ def entity_names(connection: Connection, ids: Collection[str]) -> dict[str, str]
 @dataclass
 class Facts:
     """What a report says of the values of its selection (an area, a year): who gave them,
-    their sources, the restated ones (the first ``shown``), their flags."""
+    their sources, the restated ones (the first ``shown``), their flags, and when the newest
+    of them was recorded."""
 
     entity_ids: list[str] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
     restatements: int = 0
     restated: list[StoredObservation] = field(default_factory=list)
     flags: dict[str, int] = field(default_factory=dict)
+    newest: datetime | None = None
 
 
 def facts(connection: Connection, *, shown: int, **filters: Any) -> Facts:
-    """:class:`Facts` of the current values matching ``filters`` (``current_filters``)."""
+    """:class:`Facts` of the current values matching ``filters`` (``current_filters``), in
+    one pass over them: grouped by entity, source, method, year and list of flags, with the
+    rows, the restated ones and the latest recording of each group (the world's year of 430,000
+    values is a few thousand groups). Four passes (contributors, sources, flags, newest) took
+    6 s of the world report at 4.3 M values on PostgreSQL. The first ``shown`` restated values
+    are read whole, and only when there are any."""
     where = current_filters(**filters)
     table = current_observations.c
-    found = Facts()
-    found.entity_ids = contributors(connection, **filters)
     joined = current_observations.join(observations, observations.c.id == table.observation_id)
-    found.sources = sources(connection, **filters)
-    restated = [*where, table.revision > 1]
-    found.restatements = int(
-        connection.execute(
-            select(func.count()).select_from(current_observations).where(*restated)
-        ).scalar_one()
-    )
-    first = (
-        select(observations)
-        .select_from(joined)
-        .where(*restated)
-        .order_by(
-            *_binary(
-                connection,
-                observations.c.entity_id,
-                observations.c.indicator_id,
-                func.coalesce(observations.c.country, ""),
-            ),
-            observations.c.id,
+    listed = cast(observations.c.quality_flags, Text)
+    keys = (table.entity_id, observations.c.source, table.method, table.year, listed)
+    grouped = (
+        select(
+            *keys,
+            func.count(),
+            func.sum(case((table.revision > 1, 1), else_=0)),
+            func.max(observations.c.recorded_at),
         )
-        .limit(shown)
-    )
-    found.restated = [_stored(dict(row._mapping)) for row in connection.execute(first)]
-    flagged = (
-        select(observations.c.quality_flags)
         .select_from(joined)
-        .where(*where, cast(observations.c.quality_flags, Text) != "[]")
+        .where(*where)
+        .group_by(*keys)
     )
-    flags = Counter(flag for (listed,) in connection.execute(flagged) for flag in listed)
+    found = Facts()
+    entity_ids: set[str] = set()
+    by_source: dict[tuple[str, str], Counter[int]] = {}
+    flags: Counter[str] = Counter()
+    for entity_id, source, method, year, flags_text, count, restated, latest in connection.execute(
+        grouped
+    ):
+        entity_ids.add(str(entity_id))
+        by_source.setdefault((source or "", method), Counter())[int(year)] += int(count)
+        found.restatements += int(restated)
+        for flag in json.loads(flags_text) if flags_text else ():
+            flags[str(flag)] += int(count)
+        if latest is not None and (found.newest is None or latest > found.newest):
+            found.newest = latest
+    found.entity_ids = sorted(entity_ids)
+    found.sources = [
+        {"source": s, "method": Method(m), "count": sum(years.values()), "years": sorted(years)}
+        for (s, m), years in sorted(by_source.items())
+    ]
     found.flags = dict(sorted(flags.items()))
+    if found.restatements:
+        first = (
+            select(observations)
+            .select_from(joined)
+            .where(*where, table.revision > 1)
+            .order_by(
+                *_binary(
+                    connection,
+                    observations.c.entity_id,
+                    observations.c.indicator_id,
+                    func.coalesce(observations.c.country, ""),
+                ),
+                observations.c.id,
+            )
+            .limit(shown)
+        )
+        found.restated = [_stored(dict(row._mapping)) for row in connection.execute(first)]
     return found
 
 
