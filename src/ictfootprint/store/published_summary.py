@@ -144,6 +144,9 @@ def facts(connection: Connection, *, shown: int, **filters: Any) -> Facts:
     6 s of the world report at 4.3 M values on PostgreSQL. The first ``shown`` restated values
     are read whole, and only when there are any."""
     where = current_filters(**filters)
+    if filters.get("years"):  # the values' own year too: PostgreSQL then hashes that year's
+        # rows of observations, not all of them (2.0 s to 1.4 s for a year of 4.3 M values)
+        where.append(observations.c.year.in_([int(y) for y in filters["years"]]))
     table = current_observations.c
     joined = current_observations.join(observations, observations.c.id == table.observation_id)
     listed = cast(observations.c.quality_flags, Text)
