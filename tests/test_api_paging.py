@@ -113,3 +113,39 @@ def test_an_empty_cursor_is_the_first_page(world: World) -> None:
 
 def test_a_cursor_round_trips() -> None:
     assert cursors.decode(cursors.encode(("estimated", 7), 40)) == (("estimated", 7), 40)
+
+
+def test_requests_missing_the_same_count_at_once_count_once(world: World) -> None:
+    """Many uncached pages of one query at once (each its own URL, so each misses the read
+    cache): one request counts the values, the others wait for its count. Each counted at
+    once before (fifty deep pages of a 10 M-value store: fifty counts of every value)."""
+    import asyncio
+    import time
+
+    import httpx
+    from sqlalchemy import event
+
+    counts: list[str] = []
+
+    def slow_count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if "count(*)" in statement.lower() and "current_observations" in statement:
+            counts.append(statement)
+            time.sleep(0.3)  # long enough for every request to arrive while it runs
+
+    app = world.client.app
+    event.listen(world.store.engine, "before_cursor_execute", slow_count)
+
+    async def pages() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await asyncio.gather(
+                *(client.get(URL, params={"limit": 2, "offset": n, "bench": n}) for n in range(8))
+            )
+
+    try:
+        answers = asyncio.run(pages())
+    finally:
+        event.remove(world.store.engine, "before_cursor_execute", slow_count)
+    assert [a.status_code for a in answers] == [200] * 8
+    assert len({a.json()["total"] for a in answers}) == 1
+    assert len(counts) == 1, counts

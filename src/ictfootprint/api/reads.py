@@ -109,13 +109,16 @@ def counted_page(
     data version holds (every page of a query has the same one)."""
     state = request.app.state
     version, key = state.versions.value, filters.key()
+    start = 0 if after else offset
     total = state.counts.get(key, version)
-    found, rows = filters.query(
-        store_of(request), limit, 0 if after else offset, after, total=total
-    )
     if total is None:
-        state.counts.put(key, version, found)
-    return found, rows
+        with state.counts.counting(key):  # one request counts, the others wait for its count
+            total = state.counts.get(key, version)
+            if total is None:
+                found, rows = filters.query(store_of(request), limit, start, after)
+                state.counts.put(key, version, found)
+                return found, rows
+    return filters.query(store_of(request), limit, start, after, total=total)
 
 
 def cursor_url(request: Request, limit: int, cursor: str | None) -> str | None:
