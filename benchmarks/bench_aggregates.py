@@ -55,6 +55,19 @@ median of 5): world 1.55 s (hand SQL 0.400 s: goal 3 x 0.400 + 1 = 2.20 s), ITU 
 no longer imported by a database at its head revision and by one stored level, 0.4 s) and a
 deep copy of every row before the JSON (0.3 s at the country level).
 
+PostgreSQL, stop 27 (the machine otherwise quiet; stores of ``generate_store.py``, year 2023,
+median of 3, seconds; in process: ``sector_totals`` and the hand SQL on a warm connection; CLI: the
+whole process, beside the goal of 3 x the hand SQL + 1 s):
+
+| level | 4,285,920 values: stored / hand, CLI (goal), peak | 10,002,100 values |
+|---|---|---|
+| world | 0.375 / 1.046, CLI 2.35 (4.14), 202 MB | 0.631 / 2.561, CLI 2.75 (8.68), 257 MB |
+| ITU region | 0.302 / 0.847, CLI 1.85 (3.54), 203 MB | 0.670 / 2.365, CLI 2.93 (8.10), 257 MB |
+| country | 0.332 / 0.865, CLI 1.99 (3.59), 231 MB | 0.701 / 2.272, CLI 2.83 (7.82), 285 MB |
+
+The 10 M store (23,810 entities, 2,173,890 entity rows) was generated in 1,063 s (9,681
+rows/s, 258 MB); its first ``aggregate`` built ``sector_rows`` in 59 s.
+
 Load average 1.8-2.0 except where said (the 4.1 M accept: a second run at load 4.5, where
 every wall time was 3x its CPU time and the CPU times matched the first run's). Peak memory
 of the 4.1 M run: 476-485 MB (the computed path and the full build; batches of 1,000

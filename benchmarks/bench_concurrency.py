@@ -47,6 +47,29 @@ Back to back, PostgreSQL served 110-200 uncached observation pages a second. The
 (the sector roll-up and the trajectory assessment, computed in Python from every value) and
 the country page exceed the time limit at 3 M values; the explorer was measured before its
 entity list was read as labels (2.4 s to 0.5 s of its build).
+
+Stop 27, the machine otherwise quiet (load 1-2 before each run), 2 workers, 50 clients back
+to back, 10 s a kind, each kind in a run of its own (``--only``); p50 / p95 / p99 ms:
+
+| request | PG 4,285,920 values | PG 10,002,100 values (before -> after 277acb9) |
+|---|---|---|
+| by country | 276 / 718 / 857 | 331 / 953 / 1,175 -> 269 / 948 / 1,301 |
+| by indicator | 377 / 1,015 / 1,310 | 448 / 1,550 / 2,284 -> 366 / 1,171 / 1,672 |
+| by year | 369 / 1,812 / 3,092 | 509 / 6,316 / 7,088 -> 408 / 2,325 / 3,776 |
+| offset 100,000 | 631 / 1,870 / 6,291 | 225 / 22,172 / 22,585 (7/s) -> 632 / 1,900 / 4,603 (61/s) |
+| cursor at 100,000 | 378 / 844 / 1,147 | 387 / 858 / 1,210 -> 417 / 1,013 / 1,248 |
+| aggregates by country | 18,245 / 23,083 / 23,198 (2.2 req/s) | |
+| trajectories of a country | every one 503 (time limit 30 s) | |
+| page: country | every one 503 | |
+| page: explorer | 11,225 / 12,142 / 12,160 | |
+
+The server spends 8-10 ms of CPU per observation page (110-150 a second on 2 cores, so 50
+clients back to back wait 300-450 ms at the median); the 10 M store's deep pages and years
+were slow because every request missing the kept count counted every value at once (277acb9:
+one counts, the others wait). Aggregates, trajectories and the country page are 0.3-1 s of
+work each: fifty at once on 40 threads finish together, past the limit. What is left: those
+answers materialised (area totals and trends kept like ``sector_rows``), and a bound on the
+renders running at once so that a queue is served in turn.
 """
 
 from __future__ import annotations

@@ -61,6 +61,21 @@ Left (profiled): the world's pages still compute the world's coverage and like-f
 every reporter, twice when the series and the trajectory ask for other years; the report's
 facts (sources, contributors, restatements, newest) are five scans of the year's values
 (3 s); the frame read costs about 3 µs a row in the driver.
+
+Stop 27, PostgreSQL (the store of ``generate_store.py``, 4,285,920 current values; the
+machine otherwise quiet, load 1.2-1.8), 5 requests each; before = 5aeb4b4, after = 6155fb9
+(one area's trends read its ITU regions' rows; a country's company ratios one median a year,
+the page 752 kB -> 150 kB; the report's facts in one pass): median / p99 wall, CPU, peak RSS:
+
+| page | before | after |
+|---|---|---|
+| country profile | 1.44 s / 1.54 s, CPU 0.93 s, 362 MB | 1.05 s / 1.07 s, CPU 0.51 s, 267 MB |
+| world sector page | 2.95 s / 3.32 s, CPU 1.99 s, 407 MB | 2.96 s / 3.09 s, CPU 1.95 s, 403 MB |
+| world report (HTML) | 10.4 s / 11.0 s, CPU 4.6 s, 512 MB | 9.27 s / 9.91 s, CPU 4.9 s, 515 MB |
+
+With the year filter on the facts (6d503be), at load 3.9: country profile 0.96 s / 1.18 s,
+world report 7.96 s / 9.39 s, 512 MB. The report's wall time is twice its CPU time: half of
+it is PostgreSQL's (the facts, 4.9 s -> 1.4-1.8 s; the breakdowns and movers).
 """
 
 from __future__ import annotations
