@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Final
 
 import numpy as np
@@ -71,6 +72,12 @@ class CountryEstimate:
         return np.maximum(np.asarray(intensity) * gap - self.without_denominator_value, 0.0)
 
 
+@cache
+def itu_regions() -> dict[str, str]:
+    """Country → its ITU region ("" when none): where a country's regional peers come from."""
+    return {c.iso3: c.itu_region or "" for c in countries().values()}
+
+
 def _peers(frame: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
     """Entity rows with the quantity complete and their own denominator above zero: one row
     per entity × country × sub-sector × year × quantity × reporters' indicator."""
@@ -80,7 +87,7 @@ def _peers(frame: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
     ).agg(value=("value", "sum"))
     peers = rows.merge(own, on=["entity_id", "country", "subsector", "year"], how="inner")
     peers = peers[peers["own"] > 0]
-    region = {c.iso3: c.itu_region or "" for c in countries().values()}
+    region = itu_regions()
     return peers.assign(region=peers["country"].map(region))
 
 
@@ -167,7 +174,7 @@ def country_estimates(
     )
     reporters = dict(zip(sums.index, zip(sums["known"], sums["without"], strict=True), strict=True))
     candidates = _candidates(_peers(frame, own))
-    region = {c.iso3: c.itu_region or "" for c in countries().values()}
+    region = itu_regions()
     found: list[CountryEstimate] = []
     groups: dict[tuple[Any, ...], PeerGroup] = {}
     for country, subsector, year, r, denominator, national_value in zip(
@@ -241,7 +248,7 @@ def needs_world_peers(
     if chosen.empty:
         return False
     candidates = _candidates(_peers(frame, own_denominators(frame)))
-    region = {c.iso3: c.itu_region or "" for c in countries().values()}
+    region = itu_regions()
     for country, subsector, year, reporters in zip(
         chosen["country"], chosen["subsector"], chosen["year"], chosen["reporters"], strict=True
     ):

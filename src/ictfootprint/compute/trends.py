@@ -18,7 +18,12 @@ import pandas as pd
 from ictfootprint import __version__
 from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector import check_level
-from ictfootprint.compute.sector_estimates import METHOD, estimate_unreported, needs_world_peers
+from ictfootprint.compute.sector_estimates import (
+    METHOD,
+    estimate_unreported,
+    itu_regions,
+    needs_world_peers,
+)
 from ictfootprint.compute.sector_frame import entity_years
 from ictfootprint.compute.sector_store import area_entity
 from ictfootprint.compute.sector_trends import (
@@ -33,7 +38,6 @@ from ictfootprint.compute.sector_trends import (
 )
 from ictfootprint.model import EntityKind, Method, Observation
 from ictfootprint.reference.catalogue import indicator
-from ictfootprint.reference.countries import countries
 from ictfootprint.store import Store
 from ictfootprint.store.observations import best_available
 from ictfootprint.units import convert
@@ -203,9 +207,9 @@ def _seen(
 def _reach(members: list[str]) -> list[str] | None:
     """The countries whose rows the figures of an area of ``members`` can need short of the
     world's peers: its own and those of their ITU regions (None: every country)."""
-    known = countries()
-    regions = {known[c].itu_region for c in members if c in known and known[c].itu_region}
-    reach = {*members, *(c for c, info in known.items() if info.itu_region in regions)}
+    known = itu_regions()  # the regions the estimates' peers come from
+    regions = {known[c] for c in members if known.get(c)}
+    reach = {*members, *(c for c, region in known.items() if region in regions)}
     return None if reach >= known.keys() else sorted(reach)
 
 

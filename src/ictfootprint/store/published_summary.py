@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
@@ -177,10 +177,7 @@ def facts(connection: Connection, *, shown: int, **filters: Any) -> Facts:
         if latest is not None and (found.newest is None or latest > found.newest):
             found.newest = latest
     found.entity_ids = sorted(entity_ids)
-    found.sources = [
-        {"source": s, "method": Method(m), "count": sum(years.values()), "years": sorted(years)}
-        for (s, m), years in sorted(by_source.items())
-    ]
+    found.sources = _source_rows(by_source)
     found.flags = dict(sorted(flags.items()))
     if found.restatements:
         first = (
@@ -222,6 +219,11 @@ def sources(connection: Connection, **filters: Any) -> list[dict[str, Any]]:
     by_source: dict[tuple[str, str], dict[int, int]] = {}
     for source, method, year, count in connection.execute(grouped):
         by_source.setdefault((source or "", method), {})[int(year)] = int(count)
+    return _source_rows(by_source)
+
+
+def _source_rows(by_source: Mapping[tuple[str, str], Mapping[int, int]]) -> list[dict[str, Any]]:
+    """(source, method) → values by year, as the pages list them: how many, which years."""
     return [
         {"source": s, "method": Method(m), "count": sum(years.values()), "years": sorted(years)}
         for (s, m), years in sorted(by_source.items())
