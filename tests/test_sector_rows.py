@@ -315,6 +315,54 @@ def test_rows_built_by_other_rules_are_all_rebuilt(db_url: str) -> None:
         assert connection.scalar(select(sector_built.c.fingerprint)) == rules_fingerprint()
 
 
+def test_the_rules_fingerprint_follows_the_rules_not_how_the_server_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server option (``[api]``), a collection's limits, a national import's bounds or the
+    temperature score change no stored row: the fingerprint stays, so nothing is rebuilt. The
+    tolerance of rule 2 or the rounding is a rule: it changes. Any edit of the file, a server
+    option's included, marked every entity stale before."""
+    from ictfootprint.compute import sector_rows as module
+    from ictfootprint.reference.loader import defaults
+
+    assert set(defaults()) >= module.NOT_RULES  # each is a real section of the file
+    before = rules_fingerprint()
+
+    def fingerprint_with(section: str, key: str, value: object) -> str:
+        changed = copy.deepcopy(defaults())
+        assert key in changed[section]
+        changed[section][key] = value
+        monkeypatch.setattr(module, "defaults", lambda: changed)
+        return rules_fingerprint()
+
+    assert fingerprint_with("api", "cache_entries", 99) == before
+    assert fingerprint_with("api", "request_timeout_seconds", 5.0) == before
+    assert fingerprint_with("collection", "max_file_megabytes", 1) == before
+    assert fingerprint_with("validation", "total_tolerance_percent", 5) != before
+    assert fingerprint_with("rounding", "MWh", 2) != before
+
+
+def test_serve_rebuilds_stale_rows_before_its_workers_start(db_url: str) -> None:
+    """After an upgrade every entity is marked; ``serve`` rebuilds them before it serves,
+    saying so, instead of leaving the rebuild to the first requests for a total (each one
+    waited on it past the time limit at 4 M values)."""
+    from ictfootprint.cli.serve import sector_rows_ready
+
+    store = build(db_url)
+    expected = sector_totals(store, level="world", year=YEARS[0]).rows
+    with store.engine.begin() as connection:
+        connection.execute(update(sector_built).values(fingerprint="an earlier version"))
+    said: list[str] = []
+    sector_rows_ready(store, said.append)
+    assert _marked(store) == set()
+    assert len(said) == 2 and said[0].startswith("Rebuilding the sector's stored rows of ")
+    assert said[1].startswith("Rebuilt ") and " entities (" in said[1]
+    assert sector_totals(store, level="world", year=YEARS[0]).rows == expected
+    said.clear()
+    sector_rows_ready(store, said.append)  # nothing stale: nothing said, nothing rebuilt
+    assert said == []
+
+
 def test_the_complete_only_frame_is_the_frames_complete_rows(db_url: str) -> None:
     """``complete_only`` (what the trends read): the complete rows with a value, keys, value
     and status, the same whether read from ``sector_rows`` or computed for listed entities."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import uvicorn
 
     from ictfootprint.api.settings import Settings
+    from ictfootprint.store import Store
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
@@ -65,7 +66,11 @@ def serve_command(
         trusted_proxies=forwarded_allow_ips,
     )
     settings = settings.replace(allowed_hosts=default_allowed_hosts(settings, host))
-    Store.open(url).close()  # migrate once, before the workers start
+    store = Store.open(url)  # migrate once, before the workers start
+    try:
+        sector_rows_ready(store, typer.echo)
+    finally:
+        store.close()
     os.environ.update(settings.to_env())
     backend = url.split("://")[0]
     typer.echo(
@@ -90,6 +95,29 @@ def serve_command(
             Multiprocess(config, sockets=[_listening_socket(host, port)]).run()
     finally:
         _checkpoint(url)
+
+
+def sector_rows_ready(store: Store, echo: Callable[[str], object]) -> None:
+    """Rebuild the sector's stale stored rows before the workers start. After an upgrade
+    (other rules: every entity is marked) the first reads of totals would otherwise rebuild
+    them inside requests: thousands of entities take longer than the time limit, and every
+    request for a total waited on the same rebuild (at 4 M values every aggregate answered
+    503 until it was done)."""
+    import time
+
+    from ictfootprint.compute import sector_rows
+
+    sector_rows.keep_rules(store)
+    marked = sector_rows.stale_count(store)
+    if marked:
+        echo(f"Rebuilding the sector's stored rows of {marked:,} entities before serving")
+    started = time.perf_counter()
+    done = sector_rows.refresh(store)
+    if marked:
+        echo(
+            f"Rebuilt {done.entities:,} entities ({done.rows:,} rows) "
+            f"in {time.perf_counter() - started:,.0f} s"
+        )
 
 
 def serving_app() -> Any:

@@ -19,6 +19,7 @@ until it commits, so a concurrent writer's mark lands after the commit and stays
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -35,6 +36,7 @@ from ictfootprint.compute.sector_frame import frame_of
 from ictfootprint.compute.sector_read import IN_SECTOR
 from ictfootprint.model import EntityKind
 from ictfootprint.reference.countries import countries
+from ictfootprint.reference.loader import defaults
 from ictfootprint.store import Store
 from ictfootprint.store.schema import (
     entities,
@@ -72,6 +74,12 @@ def stale(store: Store) -> bool:
     """Whether some entity's rows must be rebuilt (one indexed read)."""
     with store.engine.connect() as connection:
         return connection.execute(select(sector_stale.c.entity_id).limit(1)).first() is not None
+
+
+def stale_count(store: Store) -> int:
+    """How many entities' rows must be rebuilt."""
+    with store.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(sector_stale)).scalar() or 0)
 
 
 def refresh(store: Store, *, batch: int = BATCH) -> Refreshed:
@@ -132,13 +140,24 @@ def area_rows() -> list[dict[str, str]]:
     return rows
 
 
+#: Sections of ``defaults.toml`` that no rule of the stored rows reads (how the server, a
+#: collection, a national import and the temperature score run): a change to them keeps the
+#: rows. Before, any byte of the file counted, so setting a server option rebuilt every
+#: entity's rows, the first time inside the API's requests (10,200 entities at 4 M values:
+#: every aggregate timed out until the rebuild was done).
+NOT_RULES: Final = frozenset({"api", "collection", "national_statistics", "temperature"})
+
+
 def rules_fingerprint() -> str:
     """What the stored rows depend on besides the observations: the package's version (its
-    code), the quantities, the defaults (the tolerance of rule 2) and the unit registry."""
+    code), the quantities, the defaults that the rules read (the tolerance of rule 2, the
+    rounding; parsed, so a comment changes nothing) and the unit registry."""
     digest = hashlib.sha256(__version__.encode())
     package = resources.files("ictfootprint")
-    for path in ("reference/data/quantities.toml", "reference/data/defaults.toml", "units.txt"):
+    for path in ("reference/data/quantities.toml", "units.txt"):
         digest.update(package.joinpath(path).read_bytes())
+    rules = {name: value for name, value in defaults().items() if name not in NOT_RULES}
+    digest.update(json.dumps(rules, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 
 
