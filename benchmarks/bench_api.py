@@ -38,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -115,7 +115,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    db: str, port: int, workers: int, log: Path, options: Sequence[str] = ()
+) -> subprocess.Popen[bytes]:
+    """``ictfootprint serve`` of ``db`` on ``port`` (more ``options`` of ``serve`` appended)."""
     command = [
         sys.executable,
         "-m",
@@ -123,6 +126,7 @@ def start_server(db: str, port: int, workers: int, log: Path) -> subprocess.Pope
         "serve",
         *("--db", db, "--host", HOST, "--port", str(port), "--workers", str(workers)),
         *("--rate-limit", "0", "--no-access-log"),
+        *options,
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(

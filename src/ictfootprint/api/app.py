@@ -30,7 +30,7 @@ from ictfootprint.api import (
     trends,
     writes,
 )
-from ictfootprint.api.cache import Counts, DataVersion, ReadCache
+from ictfootprint.api.cache import Counts, DataVersion, ReadCache, Renders
 from ictfootprint.api.guard import Guard, RateLimiter
 from ictfootprint.api.settings import Settings
 from ictfootprint.store import Store
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.store = store
     app.state.cache = ReadCache(settings.cache_entries)
+    app.state.renders = Renders(settings.renders_at_once)
     app.state.versions = DataVersion(store, settings.data_version_seconds)
     app.state.counts = Counts()
     # one limiter for the guard in front and for authentication behind it, which charges the

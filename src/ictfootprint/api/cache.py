@@ -4,14 +4,25 @@ Every write to the store leaves an audit row (DESIGN.md §3), so the newest audi
 version of the data. A worker re-reads it at most every ``data_version_seconds`` (so another
 worker's write shows within that time) and at once after a write of its own. A cached body is
 served while the version holds; published data is the same for every caller, so one entry
-serves all. A hit never leaves the event loop: no thread, no database. When many requests miss
-the same entry at once, one computes it and the others wait for it. Clients get ``ETag`` and
+serves all. A hit never leaves the event loop: no thread, no database. Clients get ``ETag`` and
 ``Cache-Control``; ``If-None-Match`` with the current tag is answered 304 with no body.
+
+A miss is rendered on a worker thread by :class:`Renders`:
+
+* **once**: requests that miss the same entry at once wait for one render (a flight);
+* **in turn**: at most ``renders_at_once`` renders run at once in a worker (0: no bound), the
+  others wait for a turn in the order they came. Fifty heavy renders at once on the thread
+  pool all shared the cores and finished together, past the time limit; in turn, the first
+  ones are served in the time of one render;
+* **not for nobody**: a render waiting for its turn is dropped when every request waiting for
+  it has gone (the time limit, a closed connection). One that has begun runs to its end, holds
+  its turn until then (a thread cannot be stopped, so the bound counts it) and fills the cache.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import threading
 import time
@@ -19,7 +30,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request, Response
 from sqlalchemy import func, select
@@ -46,9 +57,6 @@ class ReadCache:
     def __init__(self, entries: int) -> None:
         self.entries = entries
         self.items: OrderedDict[str, Entry] = OrderedDict()
-        self.computing: weakref.WeakValueDictionary[str, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
 
     def get(self, key: str, version: int) -> Entry | None:
         entry = self.items.get(key)
@@ -65,12 +73,89 @@ class ReadCache:
         while len(self.items) > self.entries:
             self.items.popitem(last=False)
 
-    def lock_for(self, key: str) -> asyncio.Lock:
-        lock = self.computing.get(key)
-        if lock is None:
-            lock = asyncio.Lock()
-            self.computing[key] = lock
-        return lock
+
+@dataclass
+class Flight:
+    """One render of an entry and the requests waiting for it."""
+
+    task: asyncio.Future[Entry]
+    waiting: int = 0
+    started: bool = False
+
+
+@dataclass
+class _Turns:
+    """The renders of one event loop (a worker has one; tests may run several)."""
+
+    gate: asyncio.Semaphore | None
+    flights: dict[tuple[str, int], Flight] = field(default_factory=dict)
+
+
+class Renders:
+    """Misses rendered once each, at most ``at_once`` at a time on worker threads (see the
+    module's text); touched only on the event loop, so no lock."""
+
+    def __init__(self, at_once: int) -> None:
+        self.at_once = at_once
+        self.loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Turns] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _turns(self) -> _Turns:
+        loop = asyncio.get_running_loop()
+        turns = self.loops.get(loop)
+        if turns is None:
+            turns = _Turns(asyncio.Semaphore(self.at_once) if self.at_once else None)
+            self.loops[loop] = turns
+        return turns
+
+    async def entry(
+        self, cache: ReadCache, key: str, version: int, render: Callable[[], Rendered]
+    ) -> Entry:
+        """The entry of ``key`` at ``version``, rendered (or awaited) for this request."""
+        turns = self._turns()
+        flight = turns.flights.get((key, version))
+        if flight is None:
+            flight = self._take_off(turns, cache, key, version, render)
+        flight.waiting += 1
+        try:
+            return await asyncio.shield(flight.task)
+        finally:
+            flight.waiting -= 1
+            if not flight.waiting and not flight.started and not flight.task.done():
+                # nobody waits for it any more and it has not begun: drop it, and let the
+                # next request for the entry start a flight of its own
+                if turns.flights.get((key, version)) is flight:
+                    del turns.flights[(key, version)]
+                flight.task.cancel()
+
+    def _take_off(
+        self,
+        turns: _Turns,
+        cache: ReadCache,
+        key: str,
+        version: int,
+        render: Callable[[], Rendered],
+    ) -> Flight:
+        async def run() -> Entry:
+            async with turns.gate or contextlib.nullcontext():
+                flight.started = True
+                rendered = await run_in_threadpool(render)
+            entry = _entry(version, rendered)
+            cache.put(key, entry)
+            return entry
+
+        flight = Flight(asyncio.ensure_future(run()))
+        turns.flights[(key, version)] = flight
+
+        def landed(task: asyncio.Future[Entry]) -> None:
+            if turns.flights.get((key, version)) is flight:
+                del turns.flights[(key, version)]
+            if not task.cancelled():
+                task.exception()  # the waiters got it; nobody left is not an error to log
+
+        flight.task.add_done_callback(landed)
+        return flight
 
 
 class Counts:
@@ -154,18 +239,15 @@ async def cached(
     request: Request, render: Callable[[], Rendered], *, max_age: int = 60
 ) -> Response:
     """The response for a public read: from the cache when the data has not changed since
-    (``render`` runs on a worker thread only on a miss)."""
+    (``render`` runs on a worker thread only on a miss, in its turn)."""
     state = request.app.state
     cache: ReadCache = state.cache
     key = request_key(request)
     version = await state.versions.current()
     entry = cache.get(key, version)
     if entry is None:
-        async with cache.lock_for(key):
-            entry = cache.get(key, version)
-            if entry is None:
-                entry = _entry(version, await run_in_threadpool(render))
-                cache.put(key, entry)
+        renders: Renders = state.renders
+        entry = await renders.entry(cache, key, version, render)
     headers = {
         "ETag": entry.etag,
         "Cache-Control": f"public, max-age={max_age}",

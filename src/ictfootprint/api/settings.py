@@ -26,6 +26,7 @@ class Settings:
     max_page_size: int = 1000
     max_upload_bytes: int = 50 * 2**20
     cache_entries: int = 512
+    renders_at_once: int = 4
     data_version_seconds: float = 1.0
     # comma-separated; empty: any host name (``serve`` fills in the address it listens on)
     allowed_hosts: str = ""
@@ -44,6 +45,7 @@ class Settings:
             max_page_size=int(api["max_page_size"]),
             max_upload_bytes=int(defaults()["collection"]["max_file_megabytes"]) * 2**20,
             cache_entries=int(api["cache_entries"]),
+            renders_at_once=int(api["renders_at_once"]),
             data_version_seconds=float(api["data_version_seconds"]),
             allowed_hosts=",".join(api["allowed_hosts"]),
             trusted_proxies=",".join(api["trusted_proxies"]),
@@ -67,6 +69,7 @@ class Settings:
         for name in (
             "rate_limit_per_minute",
             "cache_entries",
+            "renders_at_once",
             "data_version_seconds",
             "validation_workers",
             "validation_in_process_kilobytes",

@@ -29,6 +29,12 @@ def serve_command(
         None, min=0, help="Requests a minute per token or address (0: no limit)."
     ),
     timeout: float | None = typer.Option(None, min=0.1, help="Seconds a request may take."),
+    renders: int | None = typer.Option(
+        None,
+        min=0,
+        max=256,
+        help="Uncached reads rendered at once per worker (more wait their turn; 0: no bound).",
+    ),
     max_upload_mb: int | None = typer.Option(None, min=1, help="Largest upload, in MiB."),
     access_log: bool = typer.Option(True, help="Log every request."),
     allowed_hosts: str | None = typer.Option(
@@ -61,6 +67,7 @@ def serve_command(
         db=url,
         rate_limit_per_minute=rate_limit,
         request_timeout_seconds=timeout,
+        renders_at_once=renders,
         max_upload_bytes=max_upload_mb * 2**20 if max_upload_mb else None,
         allowed_hosts=allowed_hosts,
         trusted_proxies=forwarded_allow_ips,
