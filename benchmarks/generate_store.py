@@ -7,9 +7,10 @@ Builds what a national-plus-global database looks like at the scale of the real 
 15): ``--countries`` real countries (ISO 3166 alpha-3), ``--entities`` fictitious reporters
 spread over them, ``--years`` years ending in 2024, ``--indicators`` indicators of the
 catalogue in their canonical units. Every entity reports every indicator every year, as a
-smooth series (a base size, a steady trend and a little noise); the method of a series is
-reported for most, estimated or calculated for the rest, 5 % of reported series also carry a
-calculated value beside them, and 3 % are restated once (a second revision). Half the entities
+smooth series (a base size, a steady trend and a little noise; ratios, a PUE and an IT
+capacity drawn in plausible ranges, ``PLAUSIBLE``); the method of a series is reported for
+most, estimated or calculated for the rest, 5 % of reported series also carry a calculated
+value beside them, and 3 % are restated once (a second revision). Half the entities
 give each value's country, the others leave it to the entity's.
 
 Everything goes through ``Store.add_entities`` and ``Store.record_observations`` in batches of
@@ -45,6 +46,18 @@ LAST_YEAR: Final = 2024
 BESIDE_SHARE: Final = 0.05
 RESTATED_SHARE: Final = 0.03
 SUBSECTORS: Final = ("mobile_network", "fixed_network", "data_centre")
+#: Indicators that do not grow with the reporter's size, and the range their values are drawn
+#: in (log-uniform), in the catalogue's unit: a PUE, energy per line a year (ARCEP's survey
+#: publishes these per technology), a data centre's IT capacity in MW. They were sized like
+#: totals before (a PUE of 20,000).
+PLAUSIBLE: Final = {
+    "dc_pue": (1.1, 2.0),
+    "energy_per_line_mobile": (10.0, 40.0),
+    "energy_per_line_fixed_broadband": (20.0, 100.0),
+    "energy_per_line_ftth": (5.0, 30.0),
+    "energy_per_line_copper": (30.0, 120.0),
+    "dc_it_capacity": (0.5, 200.0),
+}
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,15 @@ def entity_list(shape: Shape) -> list[Entity]:
     ]
 
 
+def _bounded(indicator: str, value: float) -> float:
+    """``value`` rounded, and kept in the indicator's plausible range if it has one (a trend
+    or a restatement never takes a PUE below 1.1)."""
+    if indicator in PLAUSIBLE:
+        low, high = PLAUSIBLE[indicator]
+        value = min(max(value, low), high)
+    return round(value, 3)
+
+
 def _series(
     entity: Entity, number: int, shape: Shape, items: list[tuple[str, str]]
 ) -> Iterator[tuple[Observation, Observation | None]]:
@@ -126,11 +148,17 @@ def _series(
             else Method.CALCULATED
         )
         beside = method is Method.REPORTED and rng.random() < BESIDE_SHARE / 0.8
-        base = size * (1 + position % 7) * rng.uniform(0.5, 1.5)
-        trend = rng.uniform(-0.06, 0.04)
+        draw = rng.uniform(0.5, 1.5)  # the same draws for every indicator: other series
+        trend = rng.uniform(-0.06, 0.04)  # stay those of the stores generated before
+        if indicator in PLAUSIBLE:
+            low, high = PLAUSIBLE[indicator]
+            base = low * (high / low) ** (draw - 0.5)
+            trend /= 3  # an efficiency moves slowly: at most -2 % a year
+        else:
+            base = size * (1 + position % 7) * draw
         for year in range(first, LAST_YEAR + 1):
             smooth = base * (1 + trend) ** (year - first) * (1 + rng.gauss(0, 0.02))
-            value = round(smooth, 3)
+            value = _bounded(indicator, smooth)
 
             common = {
                 "entity_id": entity.id,
@@ -146,7 +174,7 @@ def _series(
             if rng.random() < RESTATED_SHARE:
                 restated = Observation(
                     **common,
-                    value=round(value * rng.uniform(0.9, 1.1), 3),
+                    value=_bounded(indicator, value * rng.uniform(0.9, 1.1)),
                     method=method,
                     reason="restated",
                 )
@@ -155,7 +183,7 @@ def _series(
                 yield (
                     Observation(
                         **common,
-                        value=round(value * rng.uniform(0.95, 1.05), 3),
+                        value=_bounded(indicator, value * rng.uniform(0.95, 1.05)),
                         method=Method.CALCULATED,
                     ),
                     None,

@@ -277,6 +277,31 @@ def test_the_generator_builds_smooth_series_with_revisions_and_several_methods(
     assert revised > 300
 
 
+def test_the_generators_ratios_are_plausible_whatever_the_reporters_size(tmp_path: Path) -> None:
+    """A PUE, energy per line and a data centre's IT capacity do not grow with the reporter:
+    they are drawn in ``PLAUSIBLE``'s ranges (a PUE of 20,000 was generated before), while
+    totals still span small reporters to large operators."""
+    generator = _generator()
+    url = f"sqlite:///{tmp_path / 'ratios.db'}"
+    generator.generate(url, generator.Shape(countries=20, entities=30, years=10, indicators=40))
+    store = Store.open(url)
+    o = observations.c
+    with store.engine.connect() as connection:
+        ranges = {
+            row.indicator_id: (row.low, row.high)
+            for row in connection.execute(
+                select(
+                    o.indicator_id, func.min(o.value).label("low"), func.max(o.value).label("high")
+                ).group_by(o.indicator_id)
+            )
+        }
+    store.close()
+    assert set(generator.PLAUSIBLE) <= set(ranges)  # all among the 40 indicators
+    for indicator, (low, high) in generator.PLAUSIBLE.items():
+        assert low <= ranges[indicator][0] <= ranges[indicator][1] <= high, indicator
+    assert ranges["energy_total"][1] / ranges["energy_total"][0] > 100
+
+
 # migration ------------------------------------------------------------------------------------
 
 
