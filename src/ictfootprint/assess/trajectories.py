@@ -92,35 +92,6 @@ def entity_series(store: Store, entity_id: str, scope: str) -> dict[int, float]:
     return {int(y): float(v) for y, v in zip(complete["year"], complete["value"], strict=True)}
 
 
-def area_series(store: Store, level: str, key: str, years: range) -> dict[int, float]:
-    """The sector's Scope 1 + 2 (location-based) total of an area or a sub-sector by year
-    (the total across sub-sectors for an area, ``_T``)."""
-    from ictfootprint.compute.sector import ALL_SUBSECTORS, sector_series
-
-    sector_level = {
-        "country": "country",
-        "region": "region",
-        "world": "world",
-        "subsector": "world",
-    }[level]
-    kind = "m49" if key.isdigit() else "itu"
-    wanted = key if level == "subsector" else ALL_SUBSECTORS
-    series = {}
-    for year, totals in sector_series(
-        store,
-        level=sector_level,
-        years=list(years),
-        region_kind=kind,
-        quantities=["ghg_s1s2_location"],
-    ).items():
-        for r in totals.rows:
-            if r["subsector"] != wanted or r["value"] is None:
-                continue
-            if level in ("world", "subsector") or r["area"] == key:
-                series[year] = float(r["value"])
-    return series
-
-
 def load_pathway(pathway_id: str | None, pathway_file: Path | None) -> Pathway:
     """A shipped pathway by id, or a user's own from a file: a ``[target]`` (base year,
     target year, reduction, source) or a ``[[pathway]]`` in TOML, or a target as CSV
