@@ -42,6 +42,18 @@ row; bulk path 27 s: the statement 13.6 s, of which the trigger upserting
 2.9 s, COPY 5.6 s, RETURNING 2.9 s). On SQLite 28 s of 44 was the driver's executemany into
 ``observations`` (per-row trigger and indexes), which the bulk path keeps. The goal of
 200,000 rows/s on PostgreSQL is not met here: the index upkeep alone exceeds it at this load.
+
+Stop 28, the machine quiet (load 0.1), 100,000 rows, one run, rows written per second (peak):
+SQLite accept 16,551 (483 MB), restate 13,673 (509 MB), national 15,212 (509 MB; storing
+alone 17,603); PostgreSQL accept 11,375 (421 MB), restate 9,834 (420 MB), national 10,194
+(447 MB; storing alone 11,171). What the database itself can do with this schema, by hand in
+psql, the same 100,000 rows of a 4.4 M-value store: ``COPY`` into a table without index 0.26 s
+(380,000 rows/s); into a copy of ``observations`` with its four indexes 0.89 s; then the
+upsert into a copy of ``current_observations`` (eight indexes) 0.99 s: 1.88 s for both, 53,000
+rows/s, on empty tables. Twelve index entries a value put 200,000 rows/s out of reach on
+these two cores; the store path is 4.7x that floor (the rest: the row checks, the revision
+join, foreign keys, ``sector_stale`` and Python). The SQLite national import peaks just over
+the 500 MB goal.
 """
 
 from __future__ import annotations
