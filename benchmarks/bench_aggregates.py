@@ -8,7 +8,8 @@ when ``--db`` does not exist, or when the ``--pg`` database has no entity), time
 (warm connection, the rows refreshed first):
 
 - the world, ITU region and country totals of every quantity for one year
-  (``sector_totals``: the GROUP BY over ``sector_rows``), and every level at once from the
+  (``sector_totals``: the kept ``area_totals`` of that level read, after the first read
+  computed them from ``sector_rows``), and every level at once from the
   stored rows (``stored_levels``, a pass of the database per level) beside the computed path
   (``computed_levels``: every input revision read into Python, the rules applied there,
   rolled up in DuckDB; what ``sector_levels`` takes for several levels);
@@ -18,10 +19,12 @@ when ``--db`` does not exist, or when the ``--pg`` database has no entity), time
   the entities counted; the areas from ``sector_areas`` (the reference data). It applies rule
   1 only (no combined figure against its components, no incomplete rows): the floor of what
   the database can do for these totals;
-- the full build of the rows (every entity marked, then ``refresh``);
+- the full build of the rows (every entity marked, then ``refresh``), then of the area
+  totals (every area computed: what ``serve`` does before its workers start);
 - the incremental refresh after one accepted submission (a value of one entity recorded
   through a submission: ``accept_submission``, whose refresh rebuilds that entity's rows)
-  and the refresh alone after one recorded value.
+  and the refresh alone after one recorded value; then, at each level, the first read of the
+  totals after one recorded value (its area computed again for that year, then read).
 
 Median of ``--repeat`` for each, wall-clock and CPU seconds of this process (the database
 server's CPU is not in it on PostgreSQL); the load average beside them (the machine is shared).
@@ -97,6 +100,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate_store import Shape, generate
 
 from ictfootprint.collection.service import submit
+from ictfootprint.compute import area_totals
 from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector import EVERY_LEVEL, computed_levels, sector_totals
 from ictfootprint.compute.sector_rows import keep_areas, refresh
@@ -195,6 +199,7 @@ def measure(url: str, args: argparse.Namespace) -> list[tuple[str, float, float]
 
     keep_areas(store)
     record("full build of sector_rows", rebuild, 1)
+    record("full build of area_totals", lambda: area_totals.refreshed(store), 1)
     with store.engine.connect() as connection:
         count = connection.execute(select(func.count()).select_from(sector_rows)).scalar()
     print(f"  sector_rows: {count:,}", file=sys.stderr)
@@ -272,6 +277,22 @@ def measure(url: str, args: argparse.Namespace) -> list[tuple[str, float, float]
             statistics.median(r[1] for r in runs),
         )
     )
+    for name, level, kind, _key in LEVELS:
+        # the first read after one value: its area of this level computed again, then read
+        def changed_then_read(level: str = level, kind: str = kind) -> tuple[float, float]:
+            recorded_then_refreshed()
+            wall, cpu = time.perf_counter(), time.process_time()
+            sector_totals(store, level=level, year=year, region_kind=kind)
+            return time.perf_counter() - wall, time.process_time() - cpu
+
+        reads = [changed_then_read() for _ in range(repeat)]
+        found.append(
+            (
+                f"{name}: first read after one recorded value",
+                statistics.median(r[0] for r in reads),
+                statistics.median(r[1] for r in reads),
+            )
+        )
     store.close()
     return found
 

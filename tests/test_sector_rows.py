@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, select, update
 from sqlalchemy.exc import OperationalError
 
 from ictfootprint.collection.service import submit
+from ictfootprint.compute import area_totals
 from ictfootprint.compute.combined import COMPLETE_COLUMNS, empty_frame
 from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector import (
@@ -343,9 +344,9 @@ def test_the_rules_fingerprint_follows_the_rules_not_how_the_server_runs(
 
 
 def test_serve_rebuilds_stale_rows_before_its_workers_start(db_url: str) -> None:
-    """After an upgrade every entity is marked; ``serve`` rebuilds them before it serves,
-    saying so, instead of leaving the rebuild to the first requests for a total (each one
-    waited on it past the time limit at 4 M values)."""
+    """After an upgrade every entity is marked; ``serve`` rebuilds them, and the totals of
+    their areas, before it serves, saying so, instead of leaving the rebuild to the first
+    requests for a total (each one waited on it past the time limit at 4 M values)."""
     from ictfootprint.cli.serve import sector_rows_ready
 
     store = build(db_url)
@@ -355,8 +356,13 @@ def test_serve_rebuilds_stale_rows_before_its_workers_start(db_url: str) -> None
     said: list[str] = []
     sector_rows_ready(store, said.append)
     assert _marked(store) == set()
-    assert len(said) == 2 and said[0].startswith("Rebuilding the sector's stored rows of ")
+    assert len(said) == 4 and said[0].startswith("Rebuilding the sector's stored rows of ")
     assert said[1].startswith("Rebuilt ") and " entities (" in said[1]
+    # then the totals of every area those rows are in, so no first reader computes them
+    assert said[2].startswith("Computing the sector's totals of ") and said[3].startswith(
+        "Computed them in "
+    )
+    assert area_totals.stale_count(store) == 0
     assert sector_totals(store, level="world", year=YEARS[0]).rows == expected
     said.clear()
     sector_rows_ready(store, said.append)  # nothing stale: nothing said, nothing rebuilt

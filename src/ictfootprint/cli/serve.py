@@ -105,14 +105,15 @@ def serve_command(
 
 
 def sector_rows_ready(store: Store, echo: Callable[[str], object]) -> None:
-    """Rebuild the sector's stale stored rows before the workers start. After an upgrade
+    """Rebuild the sector's stale stored rows, then compute its stale area totals, before the
+    workers start. After an upgrade
     (other rules: every entity is marked) the first reads of totals would otherwise rebuild
     them inside requests: thousands of entities take longer than the time limit, and every
     request for a total waited on the same rebuild (at 4 M values every aggregate answered
     503 until it was done)."""
     import time
 
-    from ictfootprint.compute import sector_rows
+    from ictfootprint.compute import area_totals, sector_rows
 
     sector_rows.keep_rules(store)
     marked = sector_rows.stale_count(store)
@@ -125,6 +126,12 @@ def sector_rows_ready(store: Store, echo: Callable[[str], object]) -> None:
             f"Rebuilt {done.entities:,} entities ({done.rows:,} rows) "
             f"in {time.perf_counter() - started:,.0f} s"
         )
+    areas = area_totals.stale_count(store)  # the first read of each would compute them
+    if areas:
+        echo(f"Computing the sector's totals of {areas:,} area-years before serving")
+        started = time.perf_counter()
+        area_totals.refreshed(store)
+        echo(f"Computed them in {time.perf_counter() - started:,.0f} s")
 
 
 def serving_app() -> Any:

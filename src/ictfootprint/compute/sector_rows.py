@@ -30,6 +30,7 @@ from sqlalchemy import Connection, String, cast, delete, func, insert, or_, sele
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ictfootprint import __version__
+from ictfootprint.compute import area_totals
 from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector_codes import WORLD
 from ictfootprint.compute.sector_frame import frame_of
@@ -104,10 +105,12 @@ def refresh(store: Store, *, batch: int = BATCH) -> Refreshed:
             # read through another connection: it sees every committed write, and a writer
             # still to commit waits for this transaction's lock, so its mark stays
             frame = frame_of(store, chosen(None), entity_ids=inside) if inside else None
+            area_totals.mark_entities(connection, marked)  # the areas of their old rows
             connection.execute(delete(sector_rows).where(sector_rows.c.entity_id.in_(marked)))
             if frame is not None and not frame.empty:
                 _write(connection, frame)
                 written += len(frame)
+                area_totals.mark_entities(connection, inside)  # and of their new ones
             connection.execute(delete(sector_stale).where(sector_stale.c.entity_id.in_(marked)))
         done += len(marked)
     if written >= ANALYZED_AFTER and store.dialect == "postgresql":
@@ -195,6 +198,7 @@ def keep_areas(store: Store) -> None:
         if found != {(r["level"], r["country"], r["area"]) for r in wanted}:
             connection.execute(delete(sector_areas))
             connection.execute(insert(sector_areas), wanted)
+            area_totals.mark_all(connection)  # every kept total by the new areas
     _AREAS_CHECKED.add(store.url)
 
 

@@ -1,13 +1,15 @@
-"""The sector's totals rolled up where the data is: one GROUP BY over ``sector_rows``.
+"""The sector's totals rolled up where the data is: kept per area, from ``sector_rows``.
 
 The entity rows (:mod:`ictfootprint.compute.sector_rows`, refreshed first when some are
-stale) are joined to their areas at every level asked (``sector_areas``: country → country,
-ITU region, UN M49 region, world) and added up in the store's database, by the counting rule
-of :func:`ictfootprint.compute.sector.rollup`: the values of complete rows added,
-distinct entities with a complete row and with an incomplete one counted (an entity split
-across countries of one area, or across sub-sectors, counts once); per sub-sector and across
-sub-sectors (``_T``). Only the totals and the listed rows (incomplete, conflicts) come back
-to Python, where the computed path's helpers name, round and order them: the result is
+stale) are joined to their areas at every level (``sector_areas``: country → country, ITU
+region, UN M49 region, world) and added up in the store's database, by the counting rule of
+:func:`ictfootprint.compute.sector.rollup`: the values of complete rows added, distinct
+entities with a complete row and with an incomplete one counted (an entity split across
+countries of one area, or across sub-sectors, counts once); per sub-sector and across
+sub-sectors (``_T``). Those totals are kept in ``area_totals`` and computed again only for the
+areas marked stale (:mod:`ictfootprint.compute.area_totals`), so a read is one indexed SELECT.
+Only the totals and the listed rows (incomplete, conflicts) come back to Python, where the
+computed path's helpers name, round and order them: the result is
 :func:`~ictfootprint.compute.sector.computed_levels`', row for row.
 """
 
@@ -19,12 +21,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, literal, not_, or_, select, union_all
+from sqlalchemy import Connection, select
 
+from ictfootprint.compute import area_totals
 from ictfootprint.compute.combined import COLUMNS, COMPLETE_COLUMNS, TEXT, empty_frame
 from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector import (
-    ALL_SUBSECTORS,
     SectorTotals,
     _described,
     _records,
@@ -33,18 +35,7 @@ from ictfootprint.compute.sector import (
 from ictfootprint.compute.sector_read import fetch_chunks
 from ictfootprint.compute.sector_rows import STORED, area_level, refreshed
 from ictfootprint.store import Store
-from ictfootprint.store.schema import sector_areas, sector_rows
-
-TOTAL_COLUMNS = (
-    "level",
-    "area",
-    "subsector",
-    "year",
-    "quantity",
-    "value",
-    "entities",
-    "incomplete",
-)
+from ictfootprint.store.schema import LISTED, TRENDED, sector_areas, sector_rows
 
 
 def stored_levels(
@@ -65,10 +56,17 @@ def stored_levels(
     }
     if not years or not levels:
         return result
+    wanted = sorted({area_level(*pair) for pair in levels})
+    area_totals.refreshed(store, levels=wanted, years=years, area=area)
     with store.engine.connect() as connection:
         totals = pd.DataFrame(
-            _fetched(connection, _totals_query(years, levels, quantities, area)),
-            columns=list(TOTAL_COLUMNS),
+            _fetched(
+                connection,
+                area_totals.kept(
+                    connection, levels=wanted, years=years, quantities=quantities, area=area
+                ),
+            ),
+            columns=list(area_totals.COLUMNS),
         )
         inside = None if area is None else (area_level(*levels[0]), area)
         listed = pd.DataFrame(
@@ -109,16 +107,10 @@ def stored_frame(
     the columns to fetch, and no incomplete row). ``countries``: only the rows of these."""
     wanted = [q.id for q in chosen(quantities)]  # an unknown name is an error before any read
     refreshed(store)
-    r = sector_rows.c
     names = _KEYS_AND_VALUE if complete_only else STORED
-    query = select(*(r[name] for name in names)).where(r.quantity.in_(wanted))
-    if years is not None:
-        query = query.where(r.year.in_([int(y) for y in years]))
-    if complete_only:
-        query = query.where(r.complete, r.value.is_not(None))
-    if countries is not None:
-        query = query.where(r.country.in_(sorted(countries)))
-    query = query.order_by(r.entity_id, r.country, r.subsector, r.year, r.quantity)
+    query = frame_query(
+        names, wanted, years=years, complete_only=complete_only, countries=countries
+    )
     with store.engine.connect() as connection:
         rows = _fetched(connection, query)
     if not rows:
@@ -149,6 +141,27 @@ def stored_frame(
     if not complete_only:
         columns["conflict"] = np.asarray(found["conflict"], dtype=bool)
     return pd.DataFrame(columns)[list(COMPLETE_COLUMNS if complete_only else COLUMNS)]
+
+
+def frame_query(
+    names: Sequence[str],
+    quantities: Sequence[str],
+    *,
+    years: Sequence[int] | None = None,
+    complete_only: bool = False,
+    countries: Sequence[str] | None = None,
+) -> Any:
+    """The SELECT of :func:`stored_frame`: the columns ``names`` of the rows of these
+    quantities (and years, countries), complete with a value only when asked, in key order."""
+    r = sector_rows.c
+    query = select(*(r[name] for name in names)).where(r.quantity.in_(list(quantities)))
+    if years is not None:
+        query = query.where(r.year.in_([int(y) for y in years]))
+    if complete_only:
+        query = query.where(TRENDED)  # the partial index's own condition
+    if countries is not None:
+        query = query.where(r.country.in_(sorted(countries)))
+    return query.order_by(r.entity_id, r.country, r.subsector, r.year, r.quantity)
 
 
 _KEYS_AND_VALUE = tuple(c for c in COMPLETE_COLUMNS if c != "status")  # status: not stored
@@ -182,7 +195,7 @@ def stored_places(
     query = (
         select(r.country, r.subsector, r.quantity)
         .distinct()
-        .where(r.quantity.in_(list(quantities)), r.complete, r.value.is_not(None))
+        .where(r.quantity.in_(list(quantities)), TRENDED)
     )
     if years is not None:
         query = query.where(r.year.in_([int(y) for y in years]))
@@ -214,46 +227,8 @@ def _listed_query(
     """The incomplete rows and conflicts (of the countries of ``inside``, a ``sector_areas``
     level and area, when given)."""
     r, a = sector_rows.c, sector_areas.c
-    where = [*_where(years, quantities), or_(not_(r.complete), r.conflict)]
+    where = [*_where(years, quantities), LISTED]  # the partial index's own condition
     if inside is not None:
         countries = select(a.country).where(a.level == inside[0], a.area == inside[1])
         where.append(r.country.in_(countries.scalar_subquery()))
     return select(*(r[name] for name in _LISTED)).where(*where)
-
-
-def _totals_query(
-    years: Sequence[int],
-    levels: Sequence[tuple[str, str]],
-    quantities: Sequence[str] | None,
-    area: str | None = None,
-) -> Any:
-    """Every level's totals in one statement: (level, area, sub-sector, year, quantity,
-    value, entities, incomplete); the total across sub-sectors has sub-sector ``_T``. The
-    values of complete rows added; entities with a complete row and with an incomplete one
-    counted distinct (an entity in two countries of a region, or in two sub-sectors, once):
-    the same as adding up per entity first, in one pass per grouping (measured 2-3x faster
-    on SQLite than grouping by entity first)."""
-    r, a = sector_rows.c, sector_areas.c
-    where = and_(
-        *_where(years, quantities),
-        a.level.in_(sorted({area_level(*pair) for pair in levels})),
-        *([] if area is None else [a.area == area]),
-    )
-    totals = (
-        func.sum(case((r.complete, r.value))),
-        func.count(case((r.complete, r.entity_id)).distinct()),
-        func.count(case((not_(r.complete), r.entity_id)).distinct()),
-    )
-    by_subsector = (
-        select(a.level, a.area, r.subsector, r.year, r.quantity, *totals)
-        .join_from(sector_rows, sector_areas, a.country == r.country)
-        .where(where)
-        .group_by(a.level, a.area, r.subsector, r.year, r.quantity)
-    )
-    across = (
-        select(a.level, a.area, literal(ALL_SUBSECTORS), r.year, r.quantity, *totals)
-        .join_from(sector_rows, sector_areas, a.country == r.country)
-        .where(where)
-        .group_by(a.level, a.area, r.year, r.quantity)
-    )
-    return union_all(by_subsector, across)

@@ -26,7 +26,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     false,
+    not_,
+    or_,
     text,
 )
 
@@ -229,6 +232,36 @@ sector_rows = Table(
     Index(None, "entity_id"),
 )
 
+#: The rows a total lists (incomplete, conflicts) of a year, without reading its other rows:
+#: 19 ms instead of 70 ms for the world's 11,600 of 93,000 at 4.4 M observations (migration
+#: 0017). The condition is the one :mod:`ictfootprint.compute.sector_stored` writes, so that
+#: SQLite, which matches it term for term, uses the index too.
+LISTED: Final = or_(not_(sector_rows.c.complete), sector_rows.c.conflict)
+Index(
+    "ix_sector_rows_listed",
+    sector_rows.c.year,
+    sector_rows.c.country,
+    postgresql_where=LISTED,
+    sqlite_where=LISTED,
+)
+
+#: The complete rows with a value of some countries and quantities, every year (what the
+#: trends of one area read: its countries and its regions' peers), without reading the
+#: others: at 4.4 M observations on PostgreSQL, Europe's 38,000 of 931,000 rows in 68 ms of
+#: one core instead of 149 ms of a parallel scan on two (migration 0017).
+TRENDED: Final = and_(sector_rows.c.complete, sector_rows.c.value.is_not(None))
+Index(
+    "ix_sector_rows_trended",
+    sector_rows.c.country,
+    sector_rows.c.quantity,
+    sector_rows.c.year,
+    sector_rows.c.subsector,
+    sector_rows.c.entity_id,
+    sector_rows.c.value,
+    postgresql_where=TRENDED,
+    sqlite_where=TRENDED,
+)
+
 #: Entities whose ``sector_rows`` must be rebuilt: marked by database triggers on every insert
 #: into ``observations`` and every insert or update of ``entities`` (migration 0016), cleared
 #: by the refresh that rebuilt them.
@@ -257,6 +290,34 @@ sector_built = Table(
     metadata,
     Column("name", String(20), primary_key=True),
     Column("fingerprint", String(64), nullable=False),
+)
+
+#: The sector's totals of every area, kept: the GROUP BY of ``sector_rows`` by area (at each
+#: level of ``sector_areas``), sub-sector (``_T`` across them), year and quantity, unrounded
+#: (:mod:`ictfootprint.compute.area_totals`, migration 0017). A read of a level's totals is
+#: one indexed SELECT of this table.
+area_totals = Table(
+    "area_totals",
+    metadata,
+    Column("level", String(10), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("area", String(20), primary_key=True),
+    Column("subsector", String(30), primary_key=True),
+    Column("quantity", String(64), primary_key=True),
+    Column("value", Double),
+    Column("entities", Integer, nullable=False),
+    Column("incomplete", Integer, nullable=False),
+)
+
+#: The (level, area, year) whose ``area_totals`` must be computed again: marked by the refresh
+#: of ``sector_rows`` for the areas of every entity it rebuilt (before and after), cleared by
+#: the read that computes them (migration 0017).
+area_stale = Table(
+    "area_stale",
+    metadata,
+    Column("level", String(10), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("area", String(20), primary_key=True),
 )
 
 factor_datasets = Table(
