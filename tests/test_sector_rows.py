@@ -164,18 +164,18 @@ def test_an_entity_moved_to_another_country_moves_its_rows(db_url: str) -> None:
     assert kenya[("data_centre", "ghg_s1s2_location")]["value"] is not None
 
 
-def test_several_levels_are_computed_one_level_is_read_from_the_stored_rows(
-    db_url: str,
-) -> None:
-    """sector_levels takes the stored rows for one level (1.5-2x faster there) and computes
-    several levels from one read (each level is a pass of the database on the stored way):
-    the same totals either way, and only the stored way refreshes the rows."""
+def test_several_levels_are_read_from_the_kept_totals(db_url: str) -> None:
+    """sector_levels reads every level from the totals kept per area (computed from the
+    stored rows, refreshed first), as it reads one: the totals computed from the
+    observations, every level at once or one alone (the report's regions and countries, the
+    footprint run's four levels; computed before the totals were kept)."""
     store = build(db_url)
+    assert _marked(store) != set()
     every = sector_levels(store, years=YEARS)
-    assert _marked(store) != set()  # computed: the stored rows were not needed
+    assert _marked(store) == set()  # read from the stored rows, refreshed first
+    assert area_totals.stale_count(store) == 0  # and from every area's totals, kept
     assert comparable(every) == comparable(computed_levels(store, years=YEARS))
     world = sector_levels(store, years=YEARS, levels=[("world", "itu")])
-    assert _marked(store) == set()  # read from the stored rows, refreshed first
     assert comparable(world) == comparable({("world", "itu"): every[("world", "itu")]})
 
 
