@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from operator import itemgetter
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,6 @@ from ictfootprint.compute.sector import (
     SectorTotals,
     _described,
     _records,
-    listed_rows,
 )
 from ictfootprint.compute.sector_read import fetch_chunks
 from ictfootprint.compute.sector_rows import STORED, area_level, refreshed
@@ -69,18 +68,7 @@ def stored_levels(
             columns=list(area_totals.COLUMNS),
         )
         inside = None if area is None else (area_level(*levels[0]), area)
-        listed = pd.DataFrame(
-            _fetched(connection, _listed_query(years, quantities, inside)),
-            columns=list(_LISTED),
-        )
-    listed = listed.assign(
-        status=np.where(listed["complete"].astype(bool), "complete", "incomplete"),
-        conflict=listed["conflict"].astype(bool),
-        year=listed["year"].astype("int64"),
-        combined_value=listed["combined_value"].astype("float64"),
-        components_value=listed["components_value"].astype("float64"),
-    )
-    lists = listed_rows(listed, years)
+        lists = _lists(_fetched(connection, _listed_query(years, quantities, inside)), years)
     for level, kind in levels:
         mine = totals[totals["level"] == area_level(level, kind)].drop(columns="level")
         rows = _described(mine, level) if not mine.empty else None
@@ -89,6 +77,51 @@ def stored_levels(
                 at.rows = _records(rows[rows["year"] == year])
             at.incomplete, at.conflicts = lists.get(year, ([], []))
     return result
+
+
+#: What a conflict's ``used`` says, by the basis of the row.
+_USED: Final = {"reported": "combined", "components": "components"}
+
+
+def _lists(
+    rows: list[tuple[Any, ...]], years: Sequence[int]
+) -> dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """:func:`~ictfootprint.compute.sector.listed_rows` of the fetched listed rows
+    (``_LISTED``), built from the tuples: the same records in the same order (the quantities'
+    order, then entity, country, sub-sector, year), without a frame (41 ms of the world's
+    151 ms at 4.4 M observations, for its 11,600 rows)."""
+    position = {q.id: n for n, q in enumerate(chosen(None))}
+    lists: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
+        int(y): ([], []) for y in years
+    }
+    rows.sort(key=lambda r: (position.get(r[4], len(position)), r[4], r[0], r[1], r[2], r[3]))
+    for entity, country, subsector, year, quantity, complete, basis, missing, *rest in rows:
+        conflict, combined, components = rest
+        incomplete, conflicts = lists.setdefault(int(year), ([], []))
+        if not complete:
+            incomplete.append(
+                {
+                    "entity_id": entity,
+                    "country": country,
+                    "subsector": subsector,
+                    "year": int(year),
+                    "quantity": quantity,
+                    "missing": missing,
+                }
+            )
+        if conflict:
+            conflicts.append(
+                {
+                    "entity_id": entity,
+                    "country": country,
+                    "year": int(year),
+                    "quantity": quantity,
+                    "combined": None if combined is None else float(combined),
+                    "components": None if components is None else float(components),
+                    "used": _USED.get(basis),
+                }
+            )
+    return lists
 
 
 def stored_frame(
