@@ -15,8 +15,14 @@ from sqlalchemy.exc import OperationalError
 from ictfootprint.compute import area_totals
 from ictfootprint.compute.sector import EVERY_LEVEL, computed_levels, sector_levels
 from ictfootprint.compute.sector_codes import WORLD
+from ictfootprint.compute.sector_frame import entity_years
 from ictfootprint.compute.sector_rows import keep_areas, refresh
-from ictfootprint.compute.sector_stored import _listed_query, frame_query, stored_levels
+from ictfootprint.compute.sector_stored import (
+    _listed_query,
+    frame_query,
+    stored_levels,
+    stored_places,
+)
 from ictfootprint.model import Method, Observation
 from ictfootprint.reference.countries import countries
 from ictfootprint.store import Store
@@ -209,3 +215,20 @@ def test_the_reads_of_totals_and_trends_are_index_ranges(db_url: str) -> None:
     for steps in (listed, of_area):
         assert any("sector_rows" in s and "ix_sector_rows_listed" in s for s in steps), steps
         assert not any("sector_rows" in s and "Seq Scan" in s for s in steps), steps
+
+
+def test_where_a_quantity_is_reported_is_read_from_the_countries_totals(db_url: str) -> None:
+    """``stored_places`` (what the coverage of one area needs of every other) reads the
+    countries' kept totals: exactly the (country, sub-sector, quantity) of the complete rows
+    with a value, an incomplete row or a complete one without a value counting for nothing."""
+    store = build(db_url)
+    frame = entity_years(store)
+    wanted = sorted(set(frame["quantity"]))
+    for years in (None, [YEARS[-1]]):
+        rows = frame[(frame["status"] == "complete") & frame["value"].notna()]
+        if years is not None:
+            rows = rows[rows["year"].isin(years)]
+        expected = set(zip(rows["country"], rows["subsector"], rows["quantity"], strict=True))
+        left_out = set(zip(frame["country"], frame["subsector"], frame["quantity"], strict=True))
+        assert left_out - expected  # some places have only incomplete rows, or no value
+        assert set(stored_places(store, quantities=wanted, years=years)) == expected

@@ -36,6 +36,7 @@ from ictfootprint.compute.sector_rows import STORED, area_level, refreshed
 from ictfootprint.reference.loader import defaults
 from ictfootprint.store import Store
 from ictfootprint.store.schema import LISTED, TRENDED, sector_areas, sector_rows
+from ictfootprint.store.schema import area_totals as area_totals_table
 
 
 def stored_levels(
@@ -269,16 +270,25 @@ def stored_places(
 ) -> list[tuple[str, str, str]]:
     """The distinct (country, sub-sector, quantity) of the complete rows with a value of
     ``quantities`` in ``years`` (every year when ``None``): where each quantity is reported,
-    without reading the rows (the coverage of one area needs it of every other)."""
+    without reading the rows (the coverage of one area needs it of every other). Read from
+    the countries' kept totals: a total has a value exactly where some complete row of its
+    country, sub-sector, year and quantity has one (15 ms instead of 45 ms from the rows at
+    4.4 M observations)."""
     refreshed(store)
-    r = sector_rows.c
+    area_totals.refreshed(store, levels=["country"], years=years)
+    t = area_totals_table.c
     query = (
-        select(r.country, r.subsector, r.quantity)
+        select(t.area, t.subsector, t.quantity)
         .distinct()
-        .where(r.quantity.in_(list(quantities)), TRENDED)
+        .where(
+            t.level == "country",
+            t.quantity.in_(list(quantities)),
+            t.value.is_not(None),
+            t.subsector != ALL_SUBSECTORS,
+        )
     )
     if years is not None:
-        query = query.where(r.year.in_([int(y) for y in years]))
+        query = query.where(t.year.in_([int(y) for y in years]))
     with store.engine.connect() as connection:
         return [(str(c), str(s), str(q)) for c, s, q in connection.execute(query)]
 
