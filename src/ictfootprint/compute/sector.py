@@ -88,10 +88,12 @@ def sector_totals(
     quantities: Sequence[str] | None = None,
     engine: str = "duckdb",
     area: str | None = None,
+    listed: bool = True,
 ) -> SectorTotals:
     """Totals of ``quantities`` (all when ``None``) at ``level`` (country, region or world)
     for ``year``, by sub-sector and across them (``_T``); of one ``area`` only, when given
-    (its rows, and the incomplete rows and conflicts of its countries)."""
+    (its rows, and the incomplete rows and conflicts of its countries). ``listed`` False:
+    the totals alone, the lists left empty (the API pages them: ``sector_stored.listed_page``)."""
     return sector_series(
         store,
         level=level,
@@ -100,6 +102,7 @@ def sector_totals(
         quantities=quantities,
         engine=engine,
         area=area,
+        listed=listed,
     )[year]
 
 
@@ -112,6 +115,7 @@ def sector_series(
     quantities: Sequence[str] | None = None,
     engine: str = "duckdb",
     area: str | None = None,
+    listed: bool = True,
 ) -> dict[int, SectorTotals]:
     """:func:`sector_totals` for several years at once (one read of the store)."""
     every = sector_levels(
@@ -121,6 +125,7 @@ def sector_series(
         quantities=quantities,
         engine=engine,
         area=area,
+        listed=listed,
     )
     return every[(level, region_kind)]
 
@@ -137,9 +142,11 @@ def sector_levels(
     quantities: Sequence[str] | None = None,
     engine: str = "duckdb",
     area: str | None = None,
+    listed: bool = True,
 ) -> dict[tuple[str, str], dict[int, SectorTotals]]:
     """:func:`sector_series` for several (level, region kind) pairs (``area``: one level's
-    totals of that area alone). Read from the totals kept per area in the store's database
+    totals of that area alone; ``listed``: as :func:`sector_totals`). Read from the totals
+    kept per area in the store's database
     (:mod:`.sector_stored`: ``area_totals``, computed again where stale, over ``sector_rows``,
     refreshed first where stale); another ``engine`` (Spark) by :func:`computed_levels`, from
     the observations. Every level at once, one year, every quantity, at 1 M observations
@@ -155,6 +162,9 @@ def sector_levels(
         every = computed_levels(
             store, years=years, levels=levels, quantities=quantities, engine=engine
         )
+        if not listed:
+            for at in (t for by_year in every.values() for t in by_year.values()):
+                at.incomplete, at.conflicts = [], []
         return every if area is None else of_area(every, area)
     from ictfootprint.compute.sector_stored import stored_levels
 
@@ -164,6 +174,7 @@ def sector_levels(
         levels=levels,
         quantities=None if quantities is None else [q.id for q in wanted],
         area=area,
+        listed=listed,
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, case, func, not_, select, tuple_
 
 from ictfootprint.compute import area_totals
 from ictfootprint.compute.combined import COLUMNS, COMPLETE_COLUMNS, TEXT, empty_frame
@@ -35,6 +35,7 @@ from ictfootprint.compute.sector_read import fetch_chunks
 from ictfootprint.compute.sector_rows import STORED, area_level, refreshed
 from ictfootprint.reference.loader import defaults
 from ictfootprint.store import Store
+from ictfootprint.store.published_summary import code_point_order
 from ictfootprint.store.schema import LISTED, TRENDED, sector_areas, sector_rows
 from ictfootprint.store.schema import area_totals as area_totals_table
 
@@ -46,10 +47,12 @@ def stored_levels(
     levels: Sequence[tuple[str, str]],
     quantities: Sequence[str] | None = None,
     area: str | None = None,
+    listed: bool = True,
 ) -> dict[tuple[str, str], dict[int, SectorTotals]]:
     """:func:`~ictfootprint.compute.sector.sector_levels` from ``sector_rows`` (levels
     checked by the caller; ``quantities`` are catalogue quantities, all when ``None``;
-    ``area``: of that area of the one level alone, selected in the database)."""
+    ``area``: of that area of the one level alone, selected in the database; ``listed``
+    False: the totals alone, for a caller that pages the lists with :func:`listed_page`)."""
     refreshed(store)
     years = [int(y) for y in years]
     result = {
@@ -67,7 +70,11 @@ def stored_levels(
             ),
         )
         inside = None if area is None else (area_level(*levels[0]), area)
-        lists = _lists(_fetched(connection, _listed_query(years, quantities, inside)), years)
+        lists = (
+            _lists(_fetched(connection, _listed_query(years, quantities, inside)), years)
+            if listed
+            else {}
+        )
     for level, kind in levels:
         mine = [row[1:] for row in kept if row[0] == area_level(level, kind)]
         by_year = _described_rows(mine, level)
@@ -303,22 +310,92 @@ def _fetched(connection: Connection, query: Any) -> list[tuple[Any, ...]]:
         result.close()
 
 
-def _where(years: Sequence[int], quantities: Sequence[str] | None) -> list[Any]:
-    r = sector_rows.c
-    where: list[Any] = [r.year.in_(list(years))]
+def _listed_where(
+    years: Sequence[int], quantities: Sequence[str] | None, inside: tuple[str, str] | None
+) -> list[Any]:
+    """The incomplete rows and conflicts of ``years`` (of the countries of ``inside``, a
+    ``sector_areas`` level and area, when given)."""
+    r, a = sector_rows.c, sector_areas.c
+    where: list[Any] = [r.year.in_([int(y) for y in years]), LISTED]  # the partial index's
     if quantities is not None:
         where.append(r.quantity.in_(list(quantities)))
+    if inside is not None:
+        countries = select(a.country).where(a.level == inside[0], a.area == inside[1])
+        where.append(r.country.in_(countries.scalar_subquery()))
     return where
 
 
 def _listed_query(
     years: Sequence[int], quantities: Sequence[str] | None, inside: tuple[str, str] | None
 ) -> Any:
-    """The incomplete rows and conflicts (of the countries of ``inside``, a ``sector_areas``
-    level and area, when given)."""
-    r, a = sector_rows.c, sector_areas.c
-    where = [*_where(years, quantities), LISTED]  # the partial index's own condition
-    if inside is not None:
-        countries = select(a.country).where(a.level == inside[0], a.area == inside[1])
-        where.append(r.country.in_(countries.scalar_subquery()))
-    return select(*(r[name] for name in _LISTED)).where(*where)
+    return select(*(sector_rows.c[name] for name in _LISTED)).where(
+        *_listed_where(years, quantities, inside)
+    )
+
+
+#: The lists a total names beside it, and the rows each holds.
+LISTS: Final = {"incomplete": not_(sector_rows.c.complete), "conflicts": sector_rows.c.conflict}
+
+#: Where a row stands in the lists' order: its quantity's position, entity, country, sub-sector
+#: (one year a page).
+ListedKey = tuple[int, str, str, str]
+
+
+def known_area(store: Store, level: str, region_kind: str, area: str) -> bool:
+    """Whether ``area`` is an area of the level (a country's ISO alpha-3, a region's code)."""
+    a = sector_areas.c
+    query = select(a.area).where(a.level == area_level(level, region_kind), a.area == area)
+    with store.engine.connect() as connection:
+        return connection.execute(query.limit(1)).first() is not None
+
+
+def listed_counts(
+    store: Store,
+    *,
+    year: int,
+    quantities: Sequence[str] | None = None,
+    inside: tuple[str, str] | None = None,
+) -> dict[str, int]:
+    """How many rows each list of :data:`LISTS` holds (one pass of the partial index)."""
+    refreshed(store)
+    query = select(
+        *(func.coalesce(func.sum(case((held, 1), else_=0)), 0) for held in LISTS.values())
+    ).where(*_listed_where([year], quantities, inside))
+    with store.engine.connect() as connection:
+        found = connection.execute(query).one()
+    return {name: int(n) for name, n in zip(LISTS, found, strict=True)}
+
+
+def listed_page(
+    store: Store,
+    *,
+    which: str,
+    year: int,
+    limit: int,
+    quantities: Sequence[str] | None = None,
+    inside: tuple[str, str] | None = None,
+    after: ListedKey | None = None,
+) -> tuple[list[dict[str, Any]], ListedKey | None]:
+    """A page of one list of the totals of ``year`` (``which``: a key of :data:`LISTS`), in
+    the lists' order (the quantities', then entity, country, sub-sector), the records of
+    :func:`~ictfootprint.compute.sector.listed_rows`; the rows after ``after`` (keyset: the
+    database sorts the year's listed rows, read by their partial index, and stops at
+    ``limit``). Also the key of the page's last row when more follow, else ``None``."""
+    refreshed(store)
+    r = sector_rows.c
+    positions = {q.id: n for n, q in enumerate(chosen(None))}
+    position = case(positions, value=r.quantity, else_=len(positions))
+    where = [*_listed_where([year], quantities, inside), LISTS[which]]
+    with store.engine.connect() as connection:
+        order = (position, *code_point_order(connection, r.entity_id, r.country, r.subsector))
+        if after is not None:
+            where.append(tuple_(*order) > tuple_(*after))
+        query = select(*(r[name] for name in _LISTED)).where(*where).order_by(*order)
+        rows = _fetched(connection, query.limit(limit + 1))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    records = _lists(rows, [year])[int(year)][0 if which == "incomplete" else 1]
+    if not more or not rows:
+        return records, None
+    last = rows[-1]
+    return records, (positions.get(last[4], len(positions)), last[0], last[1], last[2])

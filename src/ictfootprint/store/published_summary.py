@@ -185,7 +185,7 @@ def facts(connection: Connection, *, shown: int, **filters: Any) -> Facts:
             .select_from(joined)
             .where(*where, table.revision > 1)
             .order_by(
-                *_binary(
+                *code_point_order(
                     connection,
                     observations.c.entity_id,
                     observations.c.indicator_id,
@@ -263,7 +263,7 @@ def sums(
     return [(str(i), int(y), str(u), float(v)) for i, y, u, v in connection.execute(query)]
 
 
-def _binary(connection: Connection, *columns: Any) -> list[Any]:
+def code_point_order(connection: Connection, *columns: Any) -> list[Any]:
     """Columns ordered by code point, as Python sorts (PostgreSQL's collation may not)."""
     if connection.dialect.name == "postgresql":
         return [column.collate("C") for column in columns]
