@@ -15,6 +15,7 @@ from sqlalchemy import event
 from ictfootprint import __version__, web
 from ictfootprint.api import (
     accounts,
+    aggregates,
     endorsements,
     exports,
     forum,
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.limiter = limiter
     problems.install(app, web.error_page)
     app.include_router(reads.router)
+    app.include_router(aggregates.router)
     app.include_router(trends.router)
     app.include_router(shares.router)
     app.include_router(organisations.router)

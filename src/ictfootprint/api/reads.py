@@ -17,7 +17,6 @@ from ictfootprint.api.filters import ObservationFilters as ObservationFilters
 from ictfootprint.api.filters import observation_filters as observation_filters
 from ictfootprint.api.problems import responses
 from ictfootprint.api.schemas import (
-    AggregatesOut,
     BenchmarkOut,
     CoverageOut,
     EntityOut,
@@ -260,41 +259,6 @@ async def observations(
                 offset=begin.position,
                 next=cursor_url(request, size, after),
                 items=[ObservationOut.of(obs, area) for obs, area in rows],
-            )
-        )
-
-    return await cached(request, render)
-
-
-@router.get("/aggregates", response_model=AggregatesOut, tags=["data"], responses=responses(400))
-async def aggregates(
-    request: Request,
-    year: Year,
-    level: Annotated[str, Query(pattern="^(country|region|world)$")] = "world",
-    regions: Annotated[str, Query(pattern="^(itu|m49)$")] = "itu",
-    quantity: Annotated[
-        list[str] | None,
-        Query(max_length=64, description="Quantities to total (repeatable; default: all)."),
-    ] = None,
-) -> Response:
-    """ICT-sector totals of every quantity (energy, Scope 1, Scope 2, Scope 1 + 2, resources,
-    activity; Scope 3 and life-cycle beside) by area and sub-sector, with the total across
-    sub-sectors (``_T``), from in-sector entities' complete figures; the incomplete entity
-    rows left out and the conflicts resolved are listed."""
-    from ictfootprint.compute.sector import sector_totals
-
-    def render() -> tuple[bytes, str]:
-        totals = sector_totals(
-            store_of(request), level=level, year=year, region_kind=regions, quantities=quantity
-        )
-        return _json(
-            AggregatesOut(
-                level=level,
-                year=year,
-                region_kind=regions,
-                rows=totals.rows,
-                incomplete=totals.incomplete,
-                conflicts=totals.conflicts,
             )
         )
 

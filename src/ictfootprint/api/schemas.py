@@ -161,6 +161,7 @@ class AggregatesOut(Out):
     level: str
     year: int
     region_kind: str
+    area: str | None = Field(description="The one area asked for, or null: every area.")
     rows: list[dict[str, Any]] = Field(
         description="One row per area, sub-sector (_T: all sub-sectors) and quantity: area, "
         "area_name, subsector, year, quantity, family, unit, value (null when no entity's "
@@ -168,12 +169,29 @@ class AggregatesOut(Out):
         "out), beside (Scope 3 and life-cycle: never in the Scope 1 + 2 totals)."
     )
     incomplete: list[dict[str, Any]] = Field(
-        description="Entity rows left out because some components are missing: entity_id, "
-        "country, subsector, year, quantity, missing."
+        description="The first page of the entity rows left out because some components are "
+        "missing: entity_id, country, subsector, year, quantity, missing."
+    )
+    incomplete_total: int = Field(description="Entity rows left out, on every page.")
+    incomplete_next: str | None = Field(
+        description="The next page of `incomplete` (/api/v1/aggregates/listed), or null."
     )
     conflicts: list[dict[str, Any]] = Field(
-        description="A reported combined figure and the sum of its components disagree: "
-        "entity_id, country, year, quantity, combined, components, used (the newer one)."
+        description="The first page of the conflicts: a reported combined figure and the sum "
+        "of its components disagree: entity_id, country, year, quantity, combined, "
+        "components, used (the newer one)."
+    )
+    conflicts_total: int = Field(description="Conflicts resolved, on every page.")
+    conflicts_next: str | None = Field(
+        description="The next page of `conflicts` (/api/v1/aggregates/listed), or null."
+    )
+
+
+class ListedPage(Page):
+    listed: str = Field(description="Which list: incomplete or conflicts.")
+    year: int
+    items: list[dict[str, Any]] = Field(
+        description="Rows of the list, as in `incomplete` or `conflicts` of /api/v1/aggregates."
     )
 
 

@@ -1,0 +1,236 @@
+"""``GET /api/v1/aggregates`` (the sector's totals of a level, or of one area, and the first
+page of the rows they leave out and the conflicts they resolve) and ``GET
+/api/v1/aggregates/listed`` (those lists, paged by keyset). Public reads, cached.
+
+The totals of a level are bounded (areas × sub-sectors × quantities: 8,000 rows for every
+country), the lists are not: at 4.4 M observations a year's incomplete rows and conflicts are
+11,600, 2.2 MB of the 3.4 MB an answer of every country was, and building them was most of
+its 200 ms. So an aggregate carries each list's count and first page, and a link to the rest.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Annotated, Final
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from ictfootprint.api.cache import cached
+from ictfootprint.api.problems import responses
+from ictfootprint.api.reads import JSON, Limit, Year, page_limit, store_of
+from ictfootprint.api.schemas import AggregatesOut, ListedPage
+from ictfootprint.api.security import principal
+from ictfootprint.errors import InputError, Location, NotFoundError
+
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(principal)])
+
+Level = Annotated[str, Query(pattern="^(country|region|world)$")]
+Regions = Annotated[str, Query(pattern="^(itu|m49)$")]
+Area = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=20,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="One area of the level (a country's ISO alpha-3, a region's code): its "
+        "totals, and the rows left out and conflicts of its countries. Default: every area.",
+    ),
+]
+Quantities = Annotated[
+    list[str] | None,
+    Query(max_length=64, description="Quantities to total (repeatable; default: all)."),
+]
+ListName = Annotated[
+    str, Query(alias="list", pattern="^(incomplete|conflicts)$", description="Which list.")
+]
+ListedCursor = Annotated[
+    str,
+    Query(
+        max_length=300,
+        pattern=r"^[A-Za-z0-9_-]*$",
+        description="Where the page starts: the cursor of the previous page's `next` link. "
+        "Empty: the first page.",
+    ),
+]
+
+VERSION: Final = "L1"
+_TEXT: Final = r"([A-Za-z0-9_.:-]{0,64})"
+_FORM: Final = re.compile(rf"L1\|([0-9]{{1,4}})\|{_TEXT}\|{_TEXT}\|{_TEXT}\|([0-9]{{1,10}})")
+
+
+def encode(after: tuple[int, str, str, str], position: int) -> str:
+    text = "|".join((VERSION, *(str(part) for part in after), str(position)))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode(cursor: str) -> tuple[tuple[int, str, str, str], int]:
+    """The row a cursor names and the position of the page it starts; 400 for anything else."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (binascii.Error, ValueError):
+        text = ""
+    found = _FORM.fullmatch(text)
+    if found is None:
+        raise InputError(
+            "not a cursor of this API",
+            Location(field="cursor"),
+            expected="the cursor of a `next` link, unchanged",
+            found=cursor[:80],
+        )
+    order, entity, country, subsector, position = found.groups()
+    return (int(order), entity, country, subsector), int(position)
+
+
+def _inside(request: Request, level: str, regions: str, area: str | None) -> tuple[str, str] | None:
+    """The ``sector_areas`` level and area the lists are of (``None``: every country's); an
+    area the level does not have is a 404, an area of the world a 400."""
+    from ictfootprint.compute.sector_rows import area_level
+    from ictfootprint.compute.sector_stored import known_area
+
+    if area is None:
+        return None
+    if level == "world":
+        raise InputError(
+            "the world has no areas",
+            Location(field="area"),
+            expected="no area with level=world, or level=country or region",
+            found=area,
+        )
+    if not known_area(store_of(request), level, regions, area):
+        raise NotFoundError(f"no {area_level(level, regions)} area {area!r}")
+    return area_level(level, regions), area
+
+
+def _listed_url(
+    request: Request, which: str, limit: int, after: tuple[int, str, str, str] | None, end: int
+) -> str | None:
+    """The next page of list ``which`` (None when the page was its last)."""
+    if after is None:
+        return None
+    params = [
+        (k, v)
+        for k, v in request.query_params.multi_items()
+        if k in ("year", "level", "regions", "area", "quantity")
+    ]
+    params += [("list", which), ("limit", str(limit)), ("cursor", encode(after, end))]
+    return f"/api/v1/aggregates/listed?{urlencode(params)}"
+
+
+@router.get(
+    "/aggregates", response_model=AggregatesOut, tags=["data"], responses=responses(400, 404)
+)
+async def aggregates(
+    request: Request,
+    year: Year,
+    level: Level = "world",
+    regions: Regions = "itu",
+    area: Area = None,
+    quantity: Quantities = None,
+    limit: Limit = None,
+) -> Response:
+    """ICT-sector totals of every quantity (energy, Scope 1, Scope 2, Scope 1 + 2, resources,
+    activity; Scope 3 and life-cycle beside) by area and sub-sector, with the total across
+    sub-sectors (``_T``), from in-sector entities' complete figures. The incomplete entity rows
+    left out and the conflicts resolved: how many, the first `limit` of each, and a link to
+    the next page of each (`/api/v1/aggregates/listed`)."""
+    from ictfootprint.compute.quantities import chosen
+    from ictfootprint.compute.sector import sector_totals
+    from ictfootprint.compute.sector_stored import LISTS, listed_counts, listed_page
+
+    size = page_limit(request, limit)
+
+    def render() -> tuple[bytes, str]:
+        store = store_of(request)
+        wanted = None if quantity is None else [q.id for q in chosen(quantity)]
+        inside = _inside(request, level, regions, area)
+        totals = sector_totals(
+            store,
+            level=level,
+            year=year,
+            region_kind=regions,
+            quantities=wanted,
+            area=area,
+            listed=False,
+        )
+        counts = listed_counts(store, year=year, quantities=wanted, inside=inside)
+        pages = {
+            which: listed_page(
+                store, which=which, year=year, limit=size, quantities=wanted, inside=inside
+            )
+            if counts[which]
+            else ([], None)
+            for which in LISTS
+        }
+        out = AggregatesOut.model_construct(
+            level=level,
+            year=year,
+            region_kind=regions,
+            area=area,
+            rows=totals.rows,
+            incomplete=pages["incomplete"][0],
+            conflicts=pages["conflicts"][0],
+            incomplete_total=counts["incomplete"],
+            conflicts_total=counts["conflicts"],
+            incomplete_next=_listed_url(request, "incomplete", size, pages["incomplete"][1], size),
+            conflicts_next=_listed_url(request, "conflicts", size, pages["conflicts"][1], size),
+        )
+        return out.model_dump_json().encode(), JSON
+
+    return await cached(request, render)
+
+
+@router.get(
+    "/aggregates/listed", response_model=ListedPage, tags=["data"], responses=responses(400, 404)
+)
+async def aggregates_listed(
+    request: Request,
+    year: Year,
+    which: ListName,
+    level: Level = "world",
+    regions: Regions = "itu",
+    area: Area = None,
+    quantity: Quantities = None,
+    limit: Limit = None,
+    cursor: ListedCursor = "",
+) -> Response:
+    """One list of an aggregate, paged: the incomplete entity rows its totals leave out
+    (`list=incomplete`: entity_id, country, subsector, year, quantity, missing) or the
+    conflicts they resolve (`list=conflicts`: entity_id, country, year, quantity, combined,
+    components, used), in the quantities' order, then by entity, country and sub-sector, of
+    every country (or of the countries of `area`). Follow `next` (a cursor) to page through:
+    every page is as fast as the first."""
+    from ictfootprint.compute.quantities import chosen
+    from ictfootprint.compute.sector_stored import listed_counts, listed_page
+
+    size = page_limit(request, limit)
+    after, position = decode(cursor) if cursor else (None, 0)
+
+    def render() -> tuple[bytes, str]:
+        store = store_of(request)
+        wanted = None if quantity is None else [q.id for q in chosen(quantity)]
+        inside = _inside(request, level, regions, area)
+        total = listed_counts(store, year=year, quantities=wanted, inside=inside)[which]
+        items, last = listed_page(
+            store,
+            which=which,
+            year=year,
+            limit=size,
+            quantities=wanted,
+            inside=inside,
+            after=after,
+        )
+        page = ListedPage.model_construct(
+            listed=which,
+            year=year,
+            total=total,
+            limit=size,
+            offset=position,
+            next=_listed_url(request, which, size, last, position + len(items)),
+            items=items,
+        )
+        return page.model_dump_json().encode(), JSON
+
+    return await cached(request, render)
