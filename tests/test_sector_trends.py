@@ -5,7 +5,7 @@ calculations, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import pytest
 from sqlalchemy import event
@@ -307,8 +307,8 @@ def _peers_store(url: str) -> Store:
 def test_an_areas_estimates_read_its_itu_regions_rows_unless_it_needs_the_worlds(
     db_url: str, level: str, region_kind: str
 ) -> None:
-    """``area=`` with years reads the rows of its countries' ITU regions (its estimates' own
-    and regional peers), and every row only when a country's estimate takes the world's
+    """``area=`` with years reads the rows of its countries' ITU regions when its estimates
+    need no wider peers, and every row only when a country's estimate takes the world's
     peers: the figures are the area's rows of every area's trends all the same."""
     store = _peers_store(db_url)
     statements: list[str] = []
@@ -334,3 +334,36 @@ def test_an_areas_estimates_read_its_itu_regions_rows_unless_it_needs_the_worlds
         assert ("sector_rows.country IN" in statements[-1]) is not world, (area, statements)
         narrowed += not world
     assert narrowed  # some area was read from its region's rows alone
+
+
+def test_a_countrys_trends_read_its_own_rows_when_its_own_peers_are_enough(db_url: str) -> None:
+    """A country's trends read its own rows first, its ITU region's next only when one of its
+    estimates takes a region's peers, every row last only when one takes the world's: France
+    (three operators, its own peers) reads once, Germany and Italy (Europe's) twice, Kenya,
+    Nigeria and Brazil (the world's) three times; the figures are its rows of every
+    country's trends, exactly."""
+    store = _peers_store(db_url)
+    reads: list[str] = []
+    countries: list[set[str]] = []  # the countries each read names
+
+    def listen(_conn: object, _cursor: object, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().startswith("SELECT sector_rows.entity_id"):  # a frame's read
+            reads.append(statement)
+            bound = parameters.values() if isinstance(parameters, dict) else parameters
+            countries.append({v for v in bound if isinstance(v, str) and len(v) == 3})
+
+    event.listen(store.engine, "after_cursor_execute", listen)
+    whole = sector_trends(store, level="country", years=list(YEARS), quantities=[S1S2])
+    expected = {"FRA": 1, "DEU": 2, "ITA": 2, "KEN": 3, "NGA": 3, "BRA": 3}
+    for country, count in expected.items():
+        reads.clear()
+        countries.clear()
+        one = sector_trends(
+            store, level="country", years=list(YEARS), quantities=[S1S2], area=country
+        )
+        for part in ("coverage", "like_for_like", "estimates"):
+            mine = [r for r in getattr(whole, part) if r["area"] == country]
+            assert getattr(one, part) == mine, (country, part)
+        assert one.estimates and len(reads) == count, (country, reads)
+        assert ("sector_rows.country IN" in reads[-1]) is (count < 3)
+        assert country in countries[0] and len(countries[0]) == 1  # its own rows first

@@ -230,25 +230,31 @@ def _peer_scope(
     return np.arange(len(item.values)), "world", "001"
 
 
-def needs_world_peers(
+#: The peers' origins, nearest first (:func:`_peer_scope`).
+SCOPES: Final = ("country", "region", "world")
+
+
+def widest_peers(
     frame: pd.DataFrame,
     national: pd.DataFrame,
     members: Sequence[str],
     quantities: Sequence[str],
     settings: EstimateSettings | None = None,
-) -> bool:
-    """Whether the estimate of a country of ``members`` may take the world's peers: one with
-    a national denominator has fewer than ``min_peers`` of its own and of its ITU region in
-    ``frame`` for a quantity of ``quantities`` (none at all included). When not, a frame of
-    its ITU regions' rows alone gives its estimates exactly (the peers are chosen country,
-    then region, then world)."""
+) -> str | None:
+    """The widest origin of peers (``SCOPES``) that the estimates of the countries
+    ``members`` take in ``frame``, for the quantities of ``quantities`` (None: they have no
+    estimate, no national denominator). A quantity without any peer in ``frame`` counts as
+    the world. The peers are chosen country, then region, then world, so a frame that holds
+    a country's own rows gives exactly its estimates when this says ``country``, and one that
+    holds its ITU region's rows when this says ``country`` or ``region``."""
     settings = settings or estimate_settings()
     chosen = chosen_denominators(national)
     chosen = chosen[(chosen["subsector"] != TOTAL) & chosen["country"].isin(list(members))]
     if chosen.empty:
-        return False
+        return None
     candidates = _candidates(_peers(frame, own_denominators(frame)))
     region = itu_regions()
+    widest = 0
     for country, subsector, year, reporters in zip(
         chosen["country"], chosen["subsector"], chosen["year"], chosen["reporters"], strict=True
     ):
@@ -257,9 +263,12 @@ def needs_world_peers(
         }
         for quantity in quantities:
             item = found.get(quantity)
-            if item is None or _peer_scope(item, str(country), region, settings)[1] == "world":
-                return True
-    return False
+            if item is None:
+                return "world"
+            widest = max(widest, SCOPES.index(_peer_scope(item, str(country), region, settings)[1]))
+            if SCOPES[widest] == "world":
+                return "world"
+    return SCOPES[widest]
 
 
 def estimate_unreported(

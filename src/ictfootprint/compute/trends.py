@@ -20,9 +20,10 @@ from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector import check_level
 from ictfootprint.compute.sector_estimates import (
     METHOD,
+    SCOPES,
     estimate_unreported,
     itu_regions,
-    needs_world_peers,
+    widest_peers,
 )
 from ictfootprint.compute.sector_frame import entity_years
 from ictfootprint.compute.sector_store import area_entity
@@ -105,9 +106,10 @@ def sector_trends(
     denominators when ``None``) at ``level``, for ``years`` (every year when ``None``; the
     like-for-like chain always starts at the first year with a value). ``area``: only that
     area's rows (the coverage and the chain are computed from its countries alone; its
-    estimates still take their peers from the region and the world: with ``years``, only the
-    rows of its countries' ITU regions are read, and every row only when an estimate takes
-    the world's peers; the same figures as the area's rows of every area's trends)."""
+    estimates still take their peers from the region and the world: with ``years``, its
+    countries' rows are read, then their ITU regions' only when an estimate takes a region's
+    peers, and every row only when one takes the world's; the same figures as the area's rows
+    of every area's trends)."""
     check_level(level, region_kind)
     wanted = [q.id for q in chosen(quantities) if quantities is not None or not q.denominator]
     last = max(years) if years else None
@@ -116,10 +118,6 @@ def sector_trends(
         if area is None
         else sorted(c for c, a in area_of(level, region_kind).items() if a == area)
     )
-    # one area's figures read its countries' rows and their ITU regions' (the peers of an
-    # estimate where a country has too few of its own), unless an estimate may take the
-    # world's peers; every row when no years are given (the years listed are every row's)
-    reach = _reach(members) if members is not None and years else None
 
     def read(only: list[str] | None) -> pd.DataFrame:
         frame = entity_years(
@@ -130,7 +128,6 @@ def sector_trends(
         )
         return frame if last is None else frame[frame["year"] <= last]
 
-    frame = read(reach)
     national = national_frame(store, years)
     keep = set(years) if years else None
 
@@ -138,14 +135,16 @@ def sector_trends(
         """Coverage and estimates need only the years asked for; the like-for-like chain all."""
         return frame if keep is None else frame[frame["year"].isin(sorted(keep))]
 
-    asked = asked_of(frame)
-    if (
-        members is not None
-        and reach is not None
-        and needs_world_peers(asked, national, members, wanted)
-    ):
-        frame = read(None)
+    # one area's figures read the fewest rows that give its estimates exactly (_stages);
+    # every row when no years are given (the years listed are every row's)
+    for only, holds in _stages(members) if members is not None and years else [(None, "")]:
+        frame = read(only)
         asked = asked_of(frame)
+        if only is None or members is None:
+            break
+        widest = widest_peers(asked, national, members, wanted)
+        if widest is None or SCOPES.index(widest) <= SCOPES.index(holds):
+            break
 
     def within(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [
@@ -204,13 +203,22 @@ def _seen(
     return found if found[TOTAL] else {}
 
 
-def _reach(members: list[str]) -> list[str] | None:
-    """The countries whose rows the figures of an area of ``members`` can need short of the
-    world's peers: its own and those of their ITU regions (None: every country)."""
+def _stages(members: list[str]) -> list[tuple[list[str] | None, str]]:
+    """The reads that the figures of an area of countries ``members`` may need, narrowest
+    first, each with the widest origin of peers (``SCOPES``) whose estimates it gives
+    exactly: its countries' rows (their own peers), with their ITU regions' (a region's
+    peers), every row (None: the world's). A later read is made only when the estimates
+    need wider peers than the last holds. France's trajectory at 4.4 M values reads its own
+    900 rows instead of Europe's 38,000."""
     known = itu_regions()  # the regions the estimates' peers come from
     regions = {known[c] for c in members if known.get(c)}
     reach = {*members, *(c for c, region in known.items() if region in regions)}
-    return None if reach >= known.keys() else sorted(reach)
+    stages: list[tuple[list[str] | None, str]] = []
+    if reach != set(members):
+        stages.append((sorted(members), "country"))
+    if not reach >= known.keys():
+        stages.append((sorted(reach), "region"))
+    return [*stages, (None, "world")]
 
 
 def _of_area(frame: pd.DataFrame, members: list[str] | None) -> pd.DataFrame:
