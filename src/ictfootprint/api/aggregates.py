@@ -10,8 +10,6 @@ its 200 ms. So an aggregate carries each list's count and first page, and a link
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from typing import Annotated, Final
 from urllib.parse import urlencode
@@ -19,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ictfootprint.api.cache import cached
+from ictfootprint.api.cursor import opened, wrapped
 from ictfootprint.api.problems import responses
 from ictfootprint.api.reads import JSON, Limit, Year, page_limit, store_of
 from ictfootprint.api.schemas import AggregatesOut, ListedPage
@@ -62,25 +61,12 @@ _FORM: Final = re.compile(rf"L1\|([0-9]{{1,4}})\|{_TEXT}\|{_TEXT}\|{_TEXT}\|([0-
 
 
 def encode(after: tuple[int, str, str, str], position: int) -> str:
-    text = "|".join((VERSION, *(str(part) for part in after), str(position)))
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    return wrapped(VERSION, *after, position)
 
 
 def decode(cursor: str) -> tuple[tuple[int, str, str, str], int]:
     """The row a cursor names and the position of the page it starts; 400 for anything else."""
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-    except (binascii.Error, ValueError):
-        text = ""
-    found = _FORM.fullmatch(text)
-    if found is None:
-        raise InputError(
-            "not a cursor of this API",
-            Location(field="cursor"),
-            expected="the cursor of a `next` link, unchanged",
-            found=cursor[:80],
-        )
-    order, entity, country, subsector, position = found.groups()
+    order, entity, country, subsector, position = opened(cursor, _FORM).groups()
     return (int(order), entity, country, subsector), int(position)
 
 

@@ -50,25 +50,44 @@ class Start:
     position: int
 
 
-def encode(after: Position, position: int) -> str:
-    text = f"{VERSION}|{after[0]}|{after[1]}|{position}"
+def wrapped(*parts: object) -> str:
+    """An opaque cursor of ``parts`` joined by ``|`` (URL-safe base64, unpadded): what every
+    keyset-paged list of the API writes (observations, forum topics, an aggregate's lists)."""
+    text = "|".join(str(part) for part in parts)
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode(cursor: str) -> tuple[Position, int]:
-    """The row a cursor names and the position of the page it starts; 400 for anything else."""
+def opened(cursor: str, form: re.Pattern[str]) -> re.Match[str]:
+    """The text of ``cursor`` matched whole by ``form``; anything else (not base64, not
+    ASCII, not of that form) is a 400 naming ``cursor``."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (binascii.Error, ValueError):
         text = ""
-    found = _FORM.fullmatch(text)
-    if found is None or found.group(1) not in _METHODS:
-        raise InputError(
-            "not a cursor of this API",
-            Location(field="cursor"),
-            expected="the cursor of a `next` link, unchanged",
-            found=cursor[:80],
-        )
+    found = form.fullmatch(text)
+    if found is None:
+        raise _refused(cursor)
+    return found
+
+
+def _refused(cursor: str) -> InputError:
+    return InputError(
+        "not a cursor of this API",
+        Location(field="cursor"),
+        expected="the cursor of a `next` link, unchanged",
+        found=cursor[:80],
+    )
+
+
+def encode(after: Position, position: int) -> str:
+    return wrapped(VERSION, after[0], after[1], position)
+
+
+def decode(cursor: str) -> tuple[Position, int]:
+    """The row a cursor names and the position of the page it starts; 400 for anything else."""
+    found = opened(cursor, _FORM)
+    if found.group(1) not in _METHODS:
+        raise _refused(cursor)
     return (found.group(1), int(found.group(2))), int(found.group(3))
 
 

@@ -11,8 +11,6 @@ sanitised (``portal.markdown``), safe to put in a page.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,12 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from ictfootprint.api.cache import cached
+from ictfootprint.api.cursor import opened, wrapped
 from ictfootprint.api.problems import ApiError, responses
 from ictfootprint.api.reads import Limit, cursor_url, page_limit
 from ictfootprint.api.schemas import Page
 from ictfootprint.api.security import Caller, Principal, SignedIn, can_moderate, principal
 from ictfootprint.api.writes import PRIVATE, private, store_for
-from ictfootprint.errors import InputError, Location
 from ictfootprint.portal.forum import service
 from ictfootprint.portal.forum.topics import topics
 from ictfootprint.portal.markdown import MAX_CHARS, render
@@ -210,7 +208,7 @@ def translated() -> Iterator[None]:
 
 
 def encode(after_id: int, position: int) -> str:
-    return base64.urlsafe_b64encode(f"f1|{after_id}|{position}".encode()).decode().rstrip("=")
+    return wrapped("f1", after_id, position)
 
 
 def decode(cursor: str) -> tuple[int | None, int]:
@@ -218,18 +216,7 @@ def decode(cursor: str) -> tuple[int | None, int]:
     write is a 400 naming ``cursor``."""
     if not cursor:
         return None, 0
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-    except (binascii.Error, ValueError):
-        text = ""
-    found = _CURSOR.fullmatch(text)
-    if found is None:
-        raise InputError(
-            "not a cursor of this API",
-            Location(field="cursor"),
-            expected="the cursor of a `next` link, unchanged",
-            found=cursor[:80],
-        )
+    found = opened(cursor, _CURSOR)
     return int(found.group(1)), int(found.group(2))
 
 
