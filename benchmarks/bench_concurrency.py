@@ -112,6 +112,27 @@ the database's share fell from a GROUP BY of 0.6 s to an indexed read of 20-50 m
 clients on 2 cores that throughput, not the database, sets the wait. A country's trajectory
 is 0.22-0.25 s (its trends, read by the partial index), the country page 0.8 s (its published
 values' summary 0.23-0.3 s, its series with trends 0.3 s, its trajectory 0.22 s).
+
+Stop 30, 2026-12-04, a quiet machine (load under 1 before each run), a store regenerated
+(4,407,682 values, 4,285,920 current), 2 workers, 50 clients back to back, 20 s a kind, one
+run each; the tree before the stop (a052900) and after it, in turn on the same store (p in
+ms):
+
+| request | before: served, /s, p50 / p99 | after |
+|---|---|---|
+| aggregates by country | 444, 19.7/s, 2,091 / 3,442 | 561, 25.6/s, 1,922 / 2,395 |
+| trajectories of a country | 270, 10.5/s, 4,421 / 7,999 | 563, 24.8/s, 1,489 / 2,903 |
+| page: country | 113, 3.2/s, 12,834 / 24,439 | 134, 3.9/s, 13,568 / 18,783 |
+
+No 503 in either. An aggregate's lists are paged now (``/aggregates`` gives each list's count
+and first 100 rows): the countries' answer is 1.8 MB instead of 3.4 MB, the world's 37 kB
+instead of 1.6 MB. A country's trends read its own rows (900 for France) instead of its ITU
+region's (38,000) when its estimates take their own peers. The other kinds, after: observations
+by country / indicator / year / cursor 302-347/s, p99 296-691 ms; offset 100,000 191/s, p99 545
+ms; explorer 15.6/s, p99 4,050 ms. In process (median of 5): the country page 320-344 ms (its
+published values' summary 150-180 ms, of which the sources' GROUP BY 59 ms and a country's
+ratios 43 ms; series and trajectory 125 ms), a trajectory 63-76 ms, the countries' aggregate
+65-84 ms.
 """
 
 from __future__ import annotations
