@@ -16,9 +16,9 @@ from ictfootprint.compute import area_totals
 from ictfootprint.compute.sector import EVERY_LEVEL, computed_levels, sector_levels
 from ictfootprint.compute.sector_codes import WORLD
 from ictfootprint.compute.sector_frame import entity_years
+from ictfootprint.compute.sector_listed import listed_query
 from ictfootprint.compute.sector_rows import keep_areas, refresh
 from ictfootprint.compute.sector_stored import (
-    _listed_query,
     frame_query,
     stored_levels,
     stored_places,
@@ -196,8 +196,8 @@ def test_the_reads_of_totals_and_trends_are_index_ranges(db_url: str) -> None:
     _rows_at_scale(store)
     with store.engine.connect() as connection:
         kept = plan(connection, area_totals.kept(connection, levels=["country"], years=[2023]))
-        listed = plan(connection, _listed_query([2023], None, None))
-        of_area = plan(connection, _listed_query([2023], None, ("itu", "ITU-EUR")))
+        listed = plan(connection, listed_query([2023], None, None))
+        of_area = plan(connection, listed_query([2023], None, ("itu", "ITU-EUR")))
         iso3 = sorted(countries())[:40]
         # the complete rows of one area's countries that its trends read, every year
         trended = plan(

@@ -11,7 +11,7 @@ its 200 ms. So an aggregate carries each list's count and first page, and a link
 from __future__ import annotations
 
 import re
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -23,6 +23,9 @@ from ictfootprint.api.reads import JSON, Limit, Year, page_limit, store_of
 from ictfootprint.api.schemas import AggregatesOut, ListedPage
 from ictfootprint.api.security import principal
 from ictfootprint.errors import InputError, Location, NotFoundError
+
+if TYPE_CHECKING:
+    from ictfootprint.compute.sector_listed import ListedKey
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(principal)])
 
@@ -60,11 +63,11 @@ _TEXT: Final = r"([A-Za-z0-9_.:-]{0,64})"
 _FORM: Final = re.compile(rf"L1\|([0-9]{{1,4}})\|{_TEXT}\|{_TEXT}\|{_TEXT}\|([0-9]{{1,10}})")
 
 
-def encode(after: tuple[int, str, str, str], position: int) -> str:
+def encode(after: ListedKey, position: int) -> str:
     return wrapped(VERSION, *after, position)
 
 
-def decode(cursor: str) -> tuple[tuple[int, str, str, str], int]:
+def decode(cursor: str) -> tuple[ListedKey, int]:
     """The row a cursor names and the position of the page it starts; 400 for anything else."""
     order, entity, country, subsector, position = opened(cursor, _FORM).groups()
     return (int(order), entity, country, subsector), int(position)
@@ -73,8 +76,8 @@ def decode(cursor: str) -> tuple[tuple[int, str, str, str], int]:
 def _inside(request: Request, level: str, regions: str, area: str | None) -> tuple[str, str] | None:
     """The ``sector_areas`` level and area the lists are of (``None``: every country's); an
     area the level does not have is a 404, an area of the world a 400."""
+    from ictfootprint.compute.sector_listed import known_area
     from ictfootprint.compute.sector_rows import area_level
-    from ictfootprint.compute.sector_stored import known_area
 
     if area is None:
         return None
@@ -90,19 +93,50 @@ def _inside(request: Request, level: str, regions: str, area: str | None) -> tup
     return area_level(level, regions), area
 
 
-def _listed_url(
-    request: Request, which: str, limit: int, after: tuple[int, str, str, str] | None, end: int
-) -> str | None:
-    """The next page of list ``which`` (None when the page was its last)."""
-    if after is None:
-        return None
+def _asked(
+    request: Request, level: str, regions: str, area: str | None, quantity: list[str] | None
+) -> tuple[list[str] | None, tuple[str, str] | None]:
+    """The quantities asked (None: all) and the area whose countries' rows are listed."""
+    from ictfootprint.compute.quantities import chosen
+
+    wanted = None if quantity is None else [q.id for q in chosen(quantity)]
+    return wanted, _inside(request, level, regions, area)
+
+
+def _page(
+    request: Request,
+    which: str,
+    *,
+    year: int,
+    size: int,
+    wanted: list[str] | None,
+    inside: tuple[str, str] | None,
+    after: ListedKey | None = None,
+    position: int = 0,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of list ``which`` from ``after`` (the first: None) and the link to the next
+    (None when it was the last)."""
+    from ictfootprint.compute.sector_listed import listed_page
+
+    items, last = listed_page(
+        store_of(request),
+        which=which,
+        year=year,
+        limit=size,
+        quantities=wanted,
+        inside=inside,
+        after=after,
+    )
+    if last is None:
+        return items, None
     params = [
         (k, v)
         for k, v in request.query_params.multi_items()
         if k in ("year", "level", "regions", "area", "quantity")
     ]
-    params += [("list", which), ("limit", str(limit)), ("cursor", encode(after, end))]
-    return f"/api/v1/aggregates/listed?{urlencode(params)}"
+    end = position + len(items)
+    params += [("list", which), ("limit", str(size)), ("cursor", encode(last, end))]
+    return items, f"/api/v1/aggregates/listed?{urlencode(params)}"
 
 
 @router.get(
@@ -122,16 +156,14 @@ async def aggregates(
     sub-sectors (``_T``), from in-sector entities' complete figures. The incomplete entity rows
     left out and the conflicts resolved: how many, the first `limit` of each, and a link to
     the next page of each (`/api/v1/aggregates/listed`)."""
-    from ictfootprint.compute.quantities import chosen
     from ictfootprint.compute.sector import sector_totals
-    from ictfootprint.compute.sector_stored import LISTS, listed_counts, listed_page
+    from ictfootprint.compute.sector_listed import LISTS, listed_counts
 
     size = page_limit(request, limit)
 
     def render() -> tuple[bytes, str]:
         store = store_of(request)
-        wanted = None if quantity is None else [q.id for q in chosen(quantity)]
-        inside = _inside(request, level, regions, area)
+        wanted, inside = _asked(request, level, regions, area, quantity)
         totals = sector_totals(
             store,
             level=level,
@@ -143,9 +175,7 @@ async def aggregates(
         )
         counts = listed_counts(store, year=year, quantities=wanted, inside=inside)
         pages = {
-            which: listed_page(
-                store, which=which, year=year, limit=size, quantities=wanted, inside=inside
-            )
+            which: _page(request, which, year=year, size=size, wanted=wanted, inside=inside)
             if counts[which]
             else ([], None)
             for which in LISTS
@@ -160,8 +190,8 @@ async def aggregates(
             conflicts=pages["conflicts"][0],
             incomplete_total=counts["incomplete"],
             conflicts_total=counts["conflicts"],
-            incomplete_next=_listed_url(request, "incomplete", size, pages["incomplete"][1], size),
-            conflicts_next=_listed_url(request, "conflicts", size, pages["conflicts"][1], size),
+            incomplete_next=pages["incomplete"][1],
+            conflicts_next=pages["conflicts"][1],
         )
         return out.model_dump_json().encode(), JSON
 
@@ -188,33 +218,31 @@ async def aggregates_listed(
     components, used), in the quantities' order, then by entity, country and sub-sector, of
     every country (or of the countries of `area`). Follow `next` (a cursor) to page through:
     every page is as fast as the first."""
-    from ictfootprint.compute.quantities import chosen
-    from ictfootprint.compute.sector_stored import listed_counts, listed_page
+    from ictfootprint.compute.sector_listed import listed_counts
 
     size = page_limit(request, limit)
     after, position = decode(cursor) if cursor else (None, 0)
 
     def render() -> tuple[bytes, str]:
-        store = store_of(request)
-        wanted = None if quantity is None else [q.id for q in chosen(quantity)]
-        inside = _inside(request, level, regions, area)
-        total = listed_counts(store, year=year, quantities=wanted, inside=inside)[which]
-        items, last = listed_page(
-            store,
-            which=which,
+        wanted, inside = _asked(request, level, regions, area, quantity)
+        counts = listed_counts(store_of(request), year=year, quantities=wanted, inside=inside)
+        items, link = _page(
+            request,
+            which,
             year=year,
-            limit=size,
-            quantities=wanted,
+            size=size,
+            wanted=wanted,
             inside=inside,
             after=after,
+            position=position,
         )
         page = ListedPage.model_construct(
             listed=which,
             year=year,
-            total=total,
+            total=counts[which],
             limit=size,
             offset=position,
-            next=_listed_url(request, which, size, last, position + len(items)),
+            next=link,
             items=items,
         )
         return page.model_dump_json().encode(), JSON

@@ -93,7 +93,7 @@ def sector_totals(
     """Totals of ``quantities`` (all when ``None``) at ``level`` (country, region or world)
     for ``year``, by sub-sector and across them (``_T``); of one ``area`` only, when given
     (its rows, and the incomplete rows and conflicts of its countries). ``listed`` False:
-    the totals alone, the lists left empty (the API pages them: ``sector_stored.listed_page``)."""
+    the totals alone, the lists left empty (the API pages them: ``sector_listed.listed_page``)."""
     return sector_series(
         store,
         level=level,

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Connection,
     Float,
     String,
     and_,
@@ -174,6 +175,16 @@ def read_rows(
             frame[name] = frame[name].astype(object)
             frame.loc[given, name] = parts[:, column]
     return frame
+
+
+def fetched(connection: Connection, query: Any) -> list[tuple[Any, ...]]:
+    """The driver's plain tuples, a chunk at a time: a row object per row cost more than
+    the query (0.26 s of a country's 0.48 s totals at 4.4 M observations)."""
+    result = connection.execute(query)
+    try:
+        return [row for chunk in fetch_chunks(result.cursor) for row in chunk]
+    finally:
+        result.close()
 
 
 def fetch_chunks(cursor: Any) -> Iterator[list[tuple[Any, ...]]]:

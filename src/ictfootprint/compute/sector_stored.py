@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from operator import itemgetter
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, case, func, not_, select, tuple_
+from sqlalchemy import select
 
 from ictfootprint.compute import area_totals
 from ictfootprint.compute.combined import COLUMNS, COMPLETE_COLUMNS, TEXT, empty_frame
@@ -31,12 +31,12 @@ from ictfootprint.compute.sector import (
     SectorTotals,
     _area_names,
 )
-from ictfootprint.compute.sector_read import fetch_chunks
+from ictfootprint.compute.sector_listed import listed_query, listed_records
+from ictfootprint.compute.sector_read import fetched
 from ictfootprint.compute.sector_rows import STORED, area_level, refreshed
 from ictfootprint.reference.loader import defaults
 from ictfootprint.store import Store
-from ictfootprint.store.published_summary import code_point_order
-from ictfootprint.store.schema import LISTED, TRENDED, sector_areas, sector_rows
+from ictfootprint.store.schema import TRENDED, sector_rows
 from ictfootprint.store.schema import area_totals as area_totals_table
 
 
@@ -52,7 +52,8 @@ def stored_levels(
     """:func:`~ictfootprint.compute.sector.sector_levels` from ``sector_rows`` (levels
     checked by the caller; ``quantities`` are catalogue quantities, all when ``None``;
     ``area``: of that area of the one level alone, selected in the database; ``listed``
-    False: the totals alone, for a caller that pages the lists with :func:`listed_page`)."""
+    False: the totals alone, for a caller that pages the lists
+    (:func:`~ictfootprint.compute.sector_listed.listed_page`))."""
     refreshed(store)
     years = [int(y) for y in years]
     result = {
@@ -63,7 +64,7 @@ def stored_levels(
     wanted = sorted({area_level(*pair) for pair in levels})
     area_totals.refreshed(store, levels=wanted, years=years, area=area)
     with store.engine.connect() as connection:
-        kept = _fetched(
+        kept = fetched(
             connection,
             area_totals.kept(
                 connection, levels=wanted, years=years, quantities=quantities, area=area
@@ -71,7 +72,7 @@ def stored_levels(
         )
         inside = None if area is None else (area_level(*levels[0]), area)
         lists = (
-            _lists(_fetched(connection, _listed_query(years, quantities, inside)), years)
+            listed_records(fetched(connection, listed_query(years, quantities, inside)), years)
             if listed
             else {}
         )
@@ -134,51 +135,6 @@ def _described_rows(rows: list[tuple[Any, ...]], level: str) -> dict[int, list[d
     return found
 
 
-#: What a conflict's ``used`` says, by the basis of the row.
-_USED: Final = {"reported": "combined", "components": "components"}
-
-
-def _lists(
-    rows: list[tuple[Any, ...]], years: Sequence[int]
-) -> dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
-    """:func:`~ictfootprint.compute.sector.listed_rows` of the fetched listed rows
-    (``_LISTED``), built from the tuples: the same records in the same order (the quantities'
-    order, then entity, country, sub-sector, year), without a frame (41 ms of the world's
-    151 ms at 4.4 M observations, for its 11,600 rows)."""
-    position = {q.id: n for n, q in enumerate(chosen(None))}
-    lists: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
-        int(y): ([], []) for y in years
-    }
-    rows.sort(key=lambda r: (position.get(r[4], len(position)), r[4], r[0], r[1], r[2], r[3]))
-    for entity, country, subsector, year, quantity, complete, basis, missing, *rest in rows:
-        conflict, combined, components = rest
-        incomplete, conflicts = lists.setdefault(int(year), ([], []))
-        if not complete:
-            incomplete.append(
-                {
-                    "entity_id": entity,
-                    "country": country,
-                    "subsector": subsector,
-                    "year": int(year),
-                    "quantity": quantity,
-                    "missing": missing,
-                }
-            )
-        if conflict:
-            conflicts.append(
-                {
-                    "entity_id": entity,
-                    "country": country,
-                    "year": int(year),
-                    "quantity": quantity,
-                    "combined": None if combined is None else float(combined),
-                    "components": None if components is None else float(components),
-                    "used": _USED.get(basis),
-                }
-            )
-    return lists
-
-
 def stored_frame(
     store: Store,
     *,
@@ -200,7 +156,7 @@ def stored_frame(
         names, wanted, years=years, complete_only=complete_only, countries=countries
     )
     with store.engine.connect() as connection:
-        rows = _fetched(connection, query)
+        rows = fetched(connection, query)
     if not rows:
         frame = empty_frame()
         return frame[list(COMPLETE_COLUMNS)] if complete_only else frame
@@ -257,20 +213,6 @@ _KEYS_AND_VALUE = tuple(c for c in COMPLETE_COLUMNS if c != "status")  # status:
 #: The frame's text columns, read as they are stored.
 _TEXTS = ("entity_id", "country", "subsector", "quantity", "basis", "method", "missing", "inputs")
 
-_LISTED = (
-    "entity_id",
-    "country",
-    "subsector",
-    "year",
-    "quantity",
-    "complete",
-    "basis",
-    "missing",
-    "conflict",
-    "combined_value",
-    "components_value",
-)
-
 
 def stored_places(
     store: Store, *, quantities: Sequence[str], years: Sequence[int] | None = None
@@ -298,104 +240,3 @@ def stored_places(
         query = query.where(t.year.in_([int(y) for y in years]))
     with store.engine.connect() as connection:
         return [(str(c), str(s), str(q)) for c, s, q in connection.execute(query)]
-
-
-def _fetched(connection: Connection, query: Any) -> list[tuple[Any, ...]]:
-    """The driver's plain tuples, a chunk at a time: a row object per row cost more than
-    the query (0.26 s of a country's 0.48 s totals at 4.4 M observations)."""
-    result = connection.execute(query)
-    try:
-        return [row for chunk in fetch_chunks(result.cursor) for row in chunk]
-    finally:
-        result.close()
-
-
-def _listed_where(
-    years: Sequence[int], quantities: Sequence[str] | None, inside: tuple[str, str] | None
-) -> list[Any]:
-    """The incomplete rows and conflicts of ``years`` (of the countries of ``inside``, a
-    ``sector_areas`` level and area, when given)."""
-    r, a = sector_rows.c, sector_areas.c
-    where: list[Any] = [r.year.in_([int(y) for y in years]), LISTED]  # the partial index's
-    if quantities is not None:
-        where.append(r.quantity.in_(list(quantities)))
-    if inside is not None:
-        countries = select(a.country).where(a.level == inside[0], a.area == inside[1])
-        where.append(r.country.in_(countries.scalar_subquery()))
-    return where
-
-
-def _listed_query(
-    years: Sequence[int], quantities: Sequence[str] | None, inside: tuple[str, str] | None
-) -> Any:
-    return select(*(sector_rows.c[name] for name in _LISTED)).where(
-        *_listed_where(years, quantities, inside)
-    )
-
-
-#: The lists a total names beside it, and the rows each holds.
-LISTS: Final = {"incomplete": not_(sector_rows.c.complete), "conflicts": sector_rows.c.conflict}
-
-#: Where a row stands in the lists' order: its quantity's position, entity, country, sub-sector
-#: (one year a page).
-ListedKey = tuple[int, str, str, str]
-
-
-def known_area(store: Store, level: str, region_kind: str, area: str) -> bool:
-    """Whether ``area`` is an area of the level (a country's ISO alpha-3, a region's code)."""
-    a = sector_areas.c
-    query = select(a.area).where(a.level == area_level(level, region_kind), a.area == area)
-    with store.engine.connect() as connection:
-        return connection.execute(query.limit(1)).first() is not None
-
-
-def listed_counts(
-    store: Store,
-    *,
-    year: int,
-    quantities: Sequence[str] | None = None,
-    inside: tuple[str, str] | None = None,
-) -> dict[str, int]:
-    """How many rows each list of :data:`LISTS` holds (one pass of the partial index)."""
-    refreshed(store)
-    query = select(
-        *(func.coalesce(func.sum(case((held, 1), else_=0)), 0) for held in LISTS.values())
-    ).where(*_listed_where([year], quantities, inside))
-    with store.engine.connect() as connection:
-        found = connection.execute(query).one()
-    return {name: int(n) for name, n in zip(LISTS, found, strict=True)}
-
-
-def listed_page(
-    store: Store,
-    *,
-    which: str,
-    year: int,
-    limit: int,
-    quantities: Sequence[str] | None = None,
-    inside: tuple[str, str] | None = None,
-    after: ListedKey | None = None,
-) -> tuple[list[dict[str, Any]], ListedKey | None]:
-    """A page of one list of the totals of ``year`` (``which``: a key of :data:`LISTS`), in
-    the lists' order (the quantities', then entity, country, sub-sector), the records of
-    :func:`~ictfootprint.compute.sector.listed_rows`; the rows after ``after`` (keyset: the
-    database sorts the year's listed rows, read by their partial index, and stops at
-    ``limit``). Also the key of the page's last row when more follow, else ``None``."""
-    refreshed(store)
-    r = sector_rows.c
-    positions = {q.id: n for n, q in enumerate(chosen(None))}
-    position = case(positions, value=r.quantity, else_=len(positions))
-    where = [*_listed_where([year], quantities, inside), LISTS[which]]
-    with store.engine.connect() as connection:
-        order = (position, *code_point_order(connection, r.entity_id, r.country, r.subsector))
-        if after is not None:
-            where.append(tuple_(*order) > tuple_(*after))
-        query = select(*(r[name] for name in _LISTED)).where(*where).order_by(*order)
-        rows = _fetched(connection, query.limit(limit + 1))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    records = _lists(rows, [year])[int(year)][0 if which == "incomplete" else 1]
-    if not more or not rows:
-        return records, None
-    last = rows[-1]
-    return records, (positions.get(last[4], len(positions)), last[0], last[1], last[2])

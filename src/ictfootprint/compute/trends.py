@@ -137,10 +137,10 @@ def sector_trends(
 
     # one area's figures read the fewest rows that give its estimates exactly (_stages);
     # every row when no years are given (the years listed are every row's)
-    for only, holds in _stages(members) if members is not None and years else [(None, "")]:
+    for only, holds in _stages(members) if members is not None and years else [(None, "world")]:
         frame = read(only)
         asked = asked_of(frame)
-        if only is None or members is None:
+        if holds == "world" or members is None:
             break
         widest = widest_peers(asked, national, members, wanted)
         if widest is None or SCOPES.index(widest) <= SCOPES.index(holds):
