@@ -219,7 +219,7 @@ def test_the_reads_of_totals_and_trends_are_index_ranges(db_url: str) -> None:
 
 def test_where_a_quantity_is_reported_is_read_from_the_countries_totals(db_url: str) -> None:
     """``stored_places`` (what the coverage of one area needs of every other) reads the
-    countries' kept totals: exactly the (country, sub-sector, quantity) of the complete rows
+    countries' kept totals: exactly the (country, sub-sector, year, quantity) of the complete rows
     with a value, an incomplete row or a complete one without a value counting for nothing."""
     store = build(db_url)
     frame = entity_years(store)
@@ -228,7 +228,8 @@ def test_where_a_quantity_is_reported_is_read_from_the_countries_totals(db_url: 
         rows = frame[(frame["status"] == "complete") & frame["value"].notna()]
         if years is not None:
             rows = rows[rows["year"].isin(years)]
-        expected = set(zip(rows["country"], rows["subsector"], rows["quantity"], strict=True))
-        left_out = set(zip(frame["country"], frame["subsector"], frame["quantity"], strict=True))
+        places = ("country", "subsector", "year", "quantity")
+        expected = set(zip(*(rows[c] for c in places), strict=True))
+        left_out = set(zip(*(frame[c] for c in places), strict=True))
         assert left_out - expected  # some places have only incomplete rows, or no value
         assert set(stored_places(store, quantities=wanted, years=years)) == expected

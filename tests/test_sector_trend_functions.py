@@ -178,6 +178,28 @@ def test_coverage_by_hand() -> None:
     assert total[0]["entities"] == ["A", "B", "C"] and total[0]["coverage"] == []
 
 
+def test_a_years_coverage_is_the_same_whichever_years_are_asked_with_it() -> None:
+    """The 0 % row of an area with a national figure and no reporter is for a quantity some
+    area reports that year: Kenya has none in 2022 (C incomplete, A and B report), France and
+    Kenya none in 2024, when nobody reports. Asked alone or with the other years, each year's
+    rows are the same."""
+    data = scenario()
+    lines = national(
+        [(c, y, LINES, n) for y in range(2019, 2025) for c, n in (("FRA", 20 * M), ("KEN", 10 * M))]
+    )
+    every = coverage(data, lines, level="country", quantities=[S1S2])
+    assert _rows(every, area="KEN", year=2022, subsector="mobile_network")[0]["sample"] == 0
+    assert not _rows(every, year=2024)  # reported nowhere that year: no 0 % rows
+    for year in range(2019, 2025):
+        alone = coverage(
+            data[data["year"] == year],
+            lines[lines["year"] == year],
+            level="country",
+            quantities=[S1S2],
+        )
+        assert alone == _rows(every, year=year), year
+
+
 def test_coverage_lists_reporters_without_their_own_denominator() -> None:
     data = frame(
         [

@@ -261,6 +261,32 @@ def test_one_areas_trends_are_its_rows_of_every_areas(db_url: str, level: str) -
     assert sector_trends(store, level=level, years=list(YEARS), area="nowhere").coverage == []
 
 
+@pytest.mark.parametrize("area", [None, "FRA", "KEN"])
+def test_a_years_trends_are_the_same_whichever_years_are_asked_with_it(
+    db_url: str, area: str | None
+) -> None:
+    """A page asks for its years, the trajectory for 2015-2030: one computation serves both
+    only if a year's figures do not depend on the others asked. National lines for 2024,
+    when nobody reports, give no 0 % row that year, and the same rows of each year either
+    way, for every country and for one."""
+    store = _store(db_url)
+    store.record_observations(
+        [
+            _obs(c, "activity_mobile_lines", 2024, lines, Method.STATISTICAL)
+            for c, lines in NATIONAL_LINES.items()
+        ]
+    )
+    asked = [*YEARS, 2024]
+    every = sector_trends(store, level="country", years=asked, quantities=[S1S2], area=area)
+    assert every.coverage and every.like_for_like and every.estimates
+    assert not [r for r in every.coverage if r["year"] == 2024]
+    for year in asked:
+        alone = sector_trends(store, level="country", years=[year], quantities=[S1S2], area=area)
+        for part in ("coverage", "like_for_like", "estimates"):
+            mine = [r for r in getattr(every, part) if r["year"] == year]
+            assert getattr(alone, part) == mine, (year, part)
+
+
 # Peers from everywhere: France has three operators (its own peers), Germany and Italy one
 # each (Europe's five), Kenya and Nigeria one each (Africa's two: the world's), Brazil none.
 PEERS_HOME: Final = {

@@ -216,10 +216,10 @@ _TEXTS = ("entity_id", "country", "subsector", "quantity", "basis", "method", "m
 
 def stored_places(
     store: Store, *, quantities: Sequence[str], years: Sequence[int] | None = None
-) -> list[tuple[str, str, str]]:
-    """The distinct (country, sub-sector, quantity) of the complete rows with a value of
-    ``quantities`` in ``years`` (every year when ``None``): where each quantity is reported,
-    without reading the rows (the coverage of one area needs it of every other). Read from
+) -> list[tuple[str, str, int, str]]:
+    """The distinct (country, sub-sector, year, quantity) of the complete rows with a value of
+    ``quantities`` in ``years`` (every year when ``None``): where and when each quantity is
+    reported, without reading the rows (the coverage of one area needs it of every other). Read from
     the countries' kept totals: a total has a value exactly where some complete row of its
     country, sub-sector, year and quantity has one (15 ms instead of 45 ms from the rows at
     4.4 M observations)."""
@@ -227,7 +227,7 @@ def stored_places(
     area_totals.refreshed(store, levels=["country"], years=years)
     t = area_totals_table.c
     query = (
-        select(t.area, t.subsector, t.quantity)
+        select(t.area, t.subsector, t.year, t.quantity)
         .distinct()
         .where(
             t.level == "country",
@@ -239,4 +239,4 @@ def stored_places(
     if years is not None:
         query = query.where(t.year.in_([int(y) for y in years]))
     with store.engine.connect() as connection:
-        return [(str(c), str(s), str(q)) for c, s, q in connection.execute(query)]
+        return [(str(c), str(s), int(y), str(q)) for c, s, y, q in connection.execute(query)]

@@ -226,7 +226,7 @@ def coverage(
     level: str,
     region_kind: str = "itu",
     quantities: Sequence[str] | None = None,
-    seen: Mapping[str, Collection[str]] | None = None,
+    seen: Mapping[tuple[str, int], Collection[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Per area × sub-sector × year × quantity: the reporting sample and its coverage.
 
@@ -238,8 +238,9 @@ def coverage(
     their own figure (the coverage is then a lower bound).
 
     An area with a national figure and no reporter of a quantity that some area reports in
-    the sub-sector has a sample of none, 0 %. ``seen`` (sub-sector → those quantities, ``_T``
-    included): when ``frame`` holds some areas' rows only, the quantities reported anywhere.
+    the sub-sector that year has a sample of none, 0 %: a year's rows do not depend on which
+    other years are asked. ``seen`` ((sub-sector, year) → those quantities, ``_T`` included):
+    when ``frame`` holds some areas' rows only, the quantities reported anywhere.
     """
     chosen = chosen_denominators(national)
     sample = sample_with_denominators(frame, chosen, level, region_kind, quantities)
@@ -257,7 +258,8 @@ def coverage(
         }
     if seen is None:
         seen = {
-            str(k): list(v) for k, v in sample.groupby("subsector")["quantity"].unique().items()
+            (str(s), int(y)): list(v)
+            for (s, y), v in sample.groupby(["subsector", "year"])["quantity"].unique().items()
         }
     if chosen.empty or not seen:
         return _finish_coverage(result)
@@ -266,7 +268,7 @@ def coverage(
     # an area with a national figure but no reporter of a quantity: a sample of none, 0 %
     place: Any
     for place in chosen[["area", "subsector", "year"]].drop_duplicates().itertuples(index=False):
-        for quantity in seen.get(place.subsector, ()):
+        for quantity in seen.get((place.subsector, int(place.year)), ()):
             key = (place.area, place.subsector, int(place.year), quantity)
             if key not in result:
                 result[key] = {

@@ -186,21 +186,22 @@ def sector_trends(
 
 def _seen(
     store: Store, wanted: list[str], keep: set[int] | None, level: str, region_kind: str
-) -> dict[str, set[str]]:
-    """Sub-sector (``_T`` included) → the quantities of ``wanted`` with a complete row in
-    ``keep``'s years in some area of ``level``: what the coverage of one area's rows alone
-    needs of the others (a 0 % row where the area has a national figure and no reporter)."""
+) -> dict[tuple[str, int], set[str]]:
+    """(Sub-sector (``_T`` included), year) → the quantities of ``wanted`` with a complete row
+    that year in some area of ``level`` (of ``keep``'s years): what the coverage of one area's
+    rows alone needs of the others (a 0 % row where the area has a national figure and no
+    reporter)."""
     from ictfootprint.compute.sector_stored import stored_places
 
     areas = area_of(level, region_kind)
-    found: dict[str, set[str]] = {TOTAL: set()}
-    for country, subsector, quantity in stored_places(
+    found: dict[tuple[str, int], set[str]] = {}
+    for country, subsector, year, quantity in stored_places(
         store, quantities=wanted, years=None if keep is None else sorted(keep)
     ):
         if country in areas:
-            found.setdefault(subsector, set()).add(quantity)
-            found[TOTAL].add(quantity)
-    return found if found[TOTAL] else {}
+            found.setdefault((subsector, year), set()).add(quantity)
+            found.setdefault((TOTAL, year), set()).add(quantity)
+    return found
 
 
 def _stages(members: list[str]) -> list[tuple[list[str] | None, str]]:
