@@ -20,7 +20,7 @@ from sqlalchemy import Connection, text
 
 from ictfootprint.model import Entity, EntityKind
 from ictfootprint.store import Store
-from ictfootprint.store.published import count_query, page_ids, page_rows
+from ictfootprint.store.published import count_query, page_ids, page_rows, years_query
 
 ENTITIES: Final = 240
 #: as selective as at scale: a country a 40th of the values, an indicator a 40th, a year a 5th
@@ -281,3 +281,49 @@ def test_keyset_pages_are_the_offset_pages(store: Store) -> None:
             )
         ]
     assert after == by_offset[100:]
+
+
+@pytest.mark.parametrize("indicator_ids", [None, ["i13"], ["i1", "i2", "i39"], ["i40"]])
+def test_published_years_skip_through_an_index(
+    store: Store, indicator_ids: list[str] | None
+) -> None:
+    """The years with a value (of some indicators) are those a DISTINCT of every value
+    gives, read by index probes: on PostgreSQL a few index entries a year and indicator
+    (some forty here), not the 1,200 of an indicator (the DISTINCT read all of them: 240 ms
+    for the home page's sixteen at 4.4 M values)."""
+    where = "" if indicator_ids is None else f"WHERE indicator_id IN {_listed(indicator_ids)}"
+    with store.engine.connect() as connection:
+        expected = connection.execute(
+            text(f"SELECT DISTINCT year FROM current_observations {where} ORDER BY year")
+        ).scalars()
+        assert store.published_years(indicator_ids) == list(expected)
+        steps = plan(connection, years_query(indicator_ids))
+        assert_indexed(steps, ordered=False, filters={})
+        if store.dialect == "postgresql":
+            sql = str(
+                years_query(indicator_ids).compile(
+                    connection, compile_kwargs={"literal_binds": True}
+                )
+            )
+            found = connection.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")).scalar_one()
+            read = _entries_read(found if isinstance(found, list) else json.loads(found))
+            assert 0 < read <= 10 * (YEARS + 1) * len(indicator_ids or [1]), read
+
+
+def _listed(values: list[str]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def _entries_read(tree: list[dict[str, Any]]) -> int:
+    """The rows PostgreSQL's plan read from current_observations, over every loop."""
+    total = 0
+
+    def walk(node: dict[str, Any]) -> None:
+        nonlocal total
+        if node.get("Relation Name") == "current_observations":
+            total += int(node["Actual Rows"]) * int(node["Actual Loops"])
+        for child in node.get("Plans", ()):
+            walk(child)
+
+    walk(tree[0]["Plan"])
+    return total
