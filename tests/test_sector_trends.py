@@ -8,13 +8,19 @@ from __future__ import annotations
 from typing import Any, Final
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import event
 
+from ictfootprint.api.app import create_app
+from ictfootprint.api.settings import Settings
+from ictfootprint.compute import trends as trends_module
 from ictfootprint.compute.sector import sector_totals
 from ictfootprint.compute.sector_store import WORLD_ENTITY
 from ictfootprint.compute.trends import sector_trends, store_estimates
 from ictfootprint.model import Entity, EntityKind, Method, Observation
 from ictfootprint.store import Store
+from ictfootprint.web import profiles
+from ictfootprint.web.sector import area_series, area_trends
 
 S1S2 = "ghg_s1s2_location"
 M = 1_000_000
@@ -393,3 +399,38 @@ def test_a_countrys_trends_read_its_own_rows_when_its_own_peers_are_enough(db_ur
         assert one.estimates and len(reads) == count, (country, reads)
         assert ("sector_rows.country IN" in reads[-1]) is (count < 3)
         assert country in countries[0] and len(countries[0]) == 1  # its own rows first
+
+
+@pytest.mark.parametrize(
+    ("level", "key"), [("country", "FRA"), ("country", "KEN"), ("country", "BRA"), ("world", "001")]
+)
+def test_a_pages_series_and_trajectory_share_one_computation_of_its_trends(
+    db_url: str, level: str, key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The country page (and the home page, a report) asks for its series over its years
+    and its trajectory over L.1470's: ``area_trends`` computes both at once, and each gives
+    what it gives computed alone, for the headline and another quantity. France has its own
+    peers, Kenya the world's, Brazil no reporter; the world's trajectory reads M49's kind."""
+    store = _peers_store(db_url)
+    years = list(YEARS)
+    for quantity in (S1S2, "ghg_scope1"):
+        shared = area_trends(store, level, key, years, quantity)
+        alone = area_series(store, level, key, years, quantity)
+        assert area_series(store, level, key, years, quantity, trends=shared) == alone
+        assert profiles.trajectory(store, level, key, trends=shared) == profiles.trajectory(
+            store, level, key
+        )
+    assert bool(alone.points) is (key != "BRA")  # no reporter in Brazil: no series
+    computed: list[object] = []
+    real = trends_module.sector_trends
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        computed.append(kwargs.get("area"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trends_module, "sector_trends", counted)
+    app = create_app(Settings.default(db=db_url, rate_limit_per_minute=0), store)
+    page = "/en/" if level == "world" else f"/en/countries/{key}"
+    with TestClient(app) as client:
+        assert client.get(page).status_code == 200
+    assert computed == [key]

@@ -11,10 +11,13 @@ year's reported total) moves only with what the same reporters emit, so the proj
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ictfootprint.compute.sector import WORLD
 from ictfootprint.compute.sector_trends import TOTAL
+
+if TYPE_CHECKING:
+    from ictfootprint.compute.trends import SectorTrends
 
 QUANTITY: Final = "ghg_s1s2_location"
 BASIS: Final = (
@@ -61,26 +64,40 @@ class AreaTrend:
         }
 
 
-def area_trend(store: Any, level: str, key: str, years: range) -> AreaTrend:
+def area_trend(
+    store: Any, level: str, key: str, years: range, known: SectorTrends | None = None
+) -> AreaTrend:
     """The trend of ``level`` (country, region, world or subsector) ``key`` over ``years``:
-    Scope 1 + 2 location-based of in-sector entities."""
+    Scope 1 + 2 location-based of in-sector entities. ``known``: trends already computed
+    (a page's, for its series and this), used when they give these figures."""
     from ictfootprint.compute.trends import sector_trends
 
     sector_level = "world" if level == "subsector" else level
     area = WORLD if level in ("world", "subsector") else key
     subsector = key if level == "subsector" else TOTAL
-    result = sector_trends(
-        store,
-        level=sector_level,
-        years=list(years),
-        region_kind="m49" if key.isdigit() else "itu",
-        quantities=[QUANTITY],
-        area=area,
-    )
+    region_kind = "m49" if key.isdigit() else "itu"
+    if known is not None and known.give(sector_level, region_kind, area, QUANTITY, years):
+        result = known
+    else:
+        result = sector_trends(
+            store,
+            level=sector_level,
+            years=list(years),
+            region_kind=region_kind,
+            quantities=[QUANTITY],
+            area=area,
+        )
     trend = AreaTrend(area, subsector, QUANTITY)
 
     def ours(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [r for r in rows if r["area"] == area and r["subsector"] == subsector]
+        return [
+            r
+            for r in rows
+            if r["area"] == area
+            and r["subsector"] == subsector
+            and r["quantity"] == QUANTITY
+            and r["year"] in years
+        ]
 
     for row in ours(result.like_for_like):
         year = int(row["year"])

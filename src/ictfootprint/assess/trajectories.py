@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ictfootprint.assess.alignment import (
     Projection,
@@ -36,7 +36,15 @@ from ictfootprint.reference.pathways import Applicability, Pathway, applicabilit
 from ictfootprint.reference.pathways import pathway as pathway_named
 from ictfootprint.store import Store
 
+if TYPE_CHECKING:
+    from ictfootprint.compute.trends import SectorTrends
+
 LEVELS: Final = ("entity", "country", "region", "world", "subsector")
+
+#: the years an area's trend is read for, unless asked otherwise (the pathway's base year
+#: when it is earlier)
+FIRST_YEAR: Final = 2015
+LAST_YEAR: Final = 2030
 
 
 @dataclass(frozen=True)
@@ -110,17 +118,19 @@ def assess_trajectory(
     pathway: Pathway,
     target_year: int = 2030,
     last_years: int = 5,
-    first_year: int = 2015,
-    last_year: int = 2030,
+    first_year: int = FIRST_YEAR,
+    last_year: int = LAST_YEAR,
     base_year: int | None = None,
     gas: str = "co2e",
+    trends: SectorTrends | None = None,
 ) -> Assessment:
     """``level``/``key``'s series for ``scope`` against ``pathway`` from ``base_year`` (default:
     the pathway's own base year, else the first year with a value); a pathway of fixed points
     is defined from its own base year only. A base year without a value is an error naming
     the indicators that would give one. ``gas="co2"`` compares a CO2-only series with the
     pathway's CO2 variant (:mod:`.gases`). The result says whether the pathway is the
-    place's own or an indicative comparison (``applicability``)."""
+    place's own or an indicative comparison (``applicability``). ``trends``: an area's trends
+    already computed (:func:`~ictfootprint.assess.area_trend.area_trend`'s ``known``)."""
     if level not in LEVELS:
         raise InputError(
             "unknown level", Location(field="level"), expected=", ".join(LEVELS), found=level
@@ -161,8 +171,8 @@ def assess_trajectory(
             )
         # judged on the like-for-like series: a company joining is not growth; read from the
         # pathway's own base year when it is earlier (the UN system's 2010)
-        start_year = min(first_year, base_year or pathway.base_year or first_year)
-        trend = area_trend(store, level, key, range(start_year, last_year + 1))
+        years = trend_years(pathway, first_year, last_year, base_year)
+        trend = area_trend(store, level, key, years, trends)
         series = dict(trend.like_for_like)
     if not series:
         hint = (
@@ -193,6 +203,17 @@ def assess_trajectory(
     )
     label = applicability(pathway, level, key, subsectors, kind)
     return Assessment(level, key, result, projection, required, label, trend)
+
+
+def trend_years(
+    pathway: Pathway,
+    first_year: int = FIRST_YEAR,
+    last_year: int = LAST_YEAR,
+    base_year: int | None = None,
+) -> range:
+    """The years of an area's trend that :func:`assess_trajectory` reads: from ``first_year``,
+    or the pathway's (or the asked) base year when it is earlier, to ``last_year``."""
+    return range(min(first_year, base_year or pathway.base_year or first_year), last_year + 1)
 
 
 def _missing_base_year(

@@ -257,10 +257,8 @@ def coverage(
             "without_denominator": without.get(key, []),
         }
     if seen is None:
-        seen = {
-            (str(s), int(y)): list(v)
-            for (s, y), v in sample.groupby(["subsector", "year"])["quantity"].unique().items()
-        }
+        by_place = sample.groupby(["subsector", "year"])["quantity"].unique()
+        seen = {(str(k[0]), int(k[1])): list(v) for k, v in by_place.items()}  # type: ignore[index]
     if chosen.empty or not seen:
         return _finish_coverage(result)
     chosen = chosen.assign(area=chosen["country"].map(areas))

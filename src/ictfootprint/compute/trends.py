@@ -58,6 +58,22 @@ class SectorTrends:
     estimates: list[dict[str, Any]] = field(default_factory=list)
     interval: float = 0.0
     method: str = METHOD
+    area: str | None = None  # the one area whose rows these are (None: every area's)
+
+    def give(
+        self, level: str, region_kind: str, area: str, quantity: str, years: Sequence[int]
+    ) -> bool:
+        """Whether these are ``area``'s figures of ``quantity`` for every one of ``years``,
+        as :func:`sector_trends` would give them asked for those years alone: a year's rows
+        do not depend on the other years asked. The world's are the same whatever the kind
+        of regions (an estimate's regional peers are always ITU regions)."""
+        return (
+            self.level == level
+            and (level == "world" or self.region_kind == region_kind)
+            and self.area in (None, area)
+            and quantity in self.quantities
+            and set(years) <= set(self.years)
+        )
 
 
 def national_frame(store: Store, years: Sequence[int] | None = None) -> pd.DataFrame:
@@ -181,6 +197,7 @@ def sector_trends(
             if r["quantity"] in wanted
         ],
         interval=estimate_settings().interval,
+        area=area,
     )
 
 

@@ -68,7 +68,8 @@ def area_report(store: Store, level: str, key: str, year: int | None) -> dict[st
 
 def _area_report(store: Store, level: str, key: str, year: int | None) -> dict[str, Any]:
     chosen, years = check_year(store, year)
-    series = sector.area_series(store, level, key, years, HEADLINE)
+    trends = sector.area_trends(store, level, key, years)  # the series' and the trajectory's
+    series = sector.area_series(store, level, key, years, HEADLINE, trends=trends)
     totals = sector.area_totals(store, level, key, chosen)
     # what the report says of the values is counted and picked in the database: the world's
     # year alone is a tenth of the store's values
@@ -79,7 +80,7 @@ def _area_report(store: Store, level: str, key: str, year: int | None) -> dict[s
         )
         # a country's report is dated by its newest value of any year, the world's of its year
         newest = published_summary.newest(connection, **where) if where else of_year.newest
-    trajectory = profiles.trajectory(store, level, key)
+    trajectory = profiles.trajectory(store, level, key, trends=trends)
     data: dict[str, Any] = {
         "level": level,
         "key": key,

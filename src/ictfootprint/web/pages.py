@@ -119,8 +119,9 @@ async def home(
     def build() -> dict[str, Any]:
         store = store_of(request)
         values = worldmap.country_values(store, chosen_indicator, year)
-        world = profiles.trajectory(store, "world", "001")
         years = sector.sector_years(store)
+        trends = sector.area_trends(store, "world", "001", years)
+        world = profiles.trajectory(store, "world", "001", trends=trends)
         with_data, without_data = worldmap.map_indicators(store)
         return {
             **names(lang),
@@ -131,7 +132,9 @@ async def home(
             "world": world,
             "latest": profiles.latest_year(world["points"]) if world else None,
             "coverage": worldmap.world_coverage(store, values),
-            "headline": sector.headline(sector.area_series(store, "world", "001", years)),
+            "headline": sector.headline(
+                sector.area_series(store, "world", "001", years, trends=trends)
+            ),
         }
 
     return await public_page(request, lang, "home.html", build)
@@ -195,6 +198,8 @@ async def country_profile(
         data = profiles.country_data(store, code)
         years, matrix = data.years, data.matrix
         chosen = year if year in years else (years[-1] if years else None)
+        # the series and the trajectory from one computation of the country's trends
+        trends = sector.area_trends(store, "country", code, years, chosen_quantity)
         return {
             **names(lang),
             "country": countries()[code],
@@ -202,10 +207,12 @@ async def country_profile(
             "year": chosen,
             "years": years,
             "totals": sector.area_totals(store, "country", code, chosen),
-            "series": sector.area_series(store, "country", code, years, chosen_quantity),
+            "series": sector.area_series(
+                store, "country", code, years, chosen_quantity, trends=trends
+            ),
             "quantity": chosen_quantity,
             "quantities": sector.QUANTITIES,
-            "trajectory": profiles.trajectory(store, "country", code),
+            "trajectory": profiles.trajectory(store, "country", code, trends=trends),
             "intensities": data.intensities,
             "matrix": matrix,
             "sources": data.sources,

@@ -14,7 +14,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ictfootprint.model import Entity, EntityKind, Method, StoredObservation
 from ictfootprint.reference.catalogue import catalogue
@@ -23,6 +23,9 @@ from ictfootprint.store import Store
 from ictfootprint.store import published_summary as _summary
 from ictfootprint.store.observations import best_available
 from ictfootprint.units import convert
+
+if TYPE_CHECKING:
+    from ictfootprint.compute.trends import SectorTrends
 
 # what a country's intensities are derived from (sums over its in-sector entities)
 ELECTRICITY: Final = "energy_electricity"
@@ -41,10 +44,15 @@ RATIOS: Final = (
 
 
 def trajectory(
-    store: Store, level: str, key: str, scope: str = "1+2-location"
+    store: Store,
+    level: str,
+    key: str,
+    scope: str = "1+2-location",
+    trends: SectorTrends | None = None,
 ) -> dict[str, Any] | None:
     """Actual emissions of ``scope`` against L.1470 (``None`` without a base-year value).
-    Sector totals exist location-based only; an entity's series may be market-based."""
+    Sector totals exist location-based only; an entity's series may be market-based.
+    ``trends``: an area's, already computed (:func:`ictfootprint.web.sector.area_trends`)."""
     from ictfootprint.assess.trajectories import assess_trajectory, load_pathway
     from ictfootprint.errors import InputError
 
@@ -55,6 +63,7 @@ def trajectory(
             key=key,
             scope=scope,
             pathway=load_pathway("l1470-sector", None),
+            trends=trends,
         )
     except InputError:
         return None
