@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Connection, Text, case, cast, distinct, func, select
+from sqlalchemy import Connection, Text, case, cast, func, select
 
 from ictfootprint.model import EntityKind, Method, StoredObservation
 from ictfootprint.store.observations import _stored, current_filters
@@ -29,13 +29,18 @@ _CHUNK: Final = 500
 
 def in_sector_by_area(connection: Connection) -> dict[str, int]:
     """Area (a value's country, else its entity's) → how many in-sector entities (not
-    areas) have a published value there: one GROUP BY, a row per area."""
+    areas) have a published value there: the distinct (area, entity) pairs first (hashed,
+    some ten thousand at 4.4 M values), then one row per area. ``count(DISTINCT entity_id)``
+    by area sorted every value instead: 2.5 s on PostgreSQL and 1.9 s on SQLite at 4.4 M
+    values, 0.8 s and 1.1 s now."""
     table = current_observations.c
+    pairs = select(table.area, table.entity_id).where(table.area.is_not(None)).distinct()
+    placed = pairs.subquery("placed")
     query = (
-        select(table.area, func.count(distinct(table.entity_id)))
-        .join(entities, entities.c.id == table.entity_id)
-        .where(table.area.is_not(None), entities.c.kind.not_in(AREAS))
-        .group_by(table.area)
+        select(placed.c.area, func.count())
+        .join(entities, entities.c.id == placed.c.entity_id)
+        .where(entities.c.kind.not_in(AREAS))
+        .group_by(placed.c.area)
     )
     return {str(area): int(count) for area, count in connection.execute(query)}
 
