@@ -81,7 +81,7 @@ class AreaTotals:
     incomplete: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)  # the long rows, for download
-    shown: int = LEFT_OUT_SHOWN  # the page lists this many left out; the counts have them all
+    shown: int = LEFT_OUT_SHOWN  # the page lists this many of each list; the counts have all
 
 
 def region_kind(level: str, key: str) -> str:
@@ -98,7 +98,7 @@ def area_totals(store: Store, level: str, key: str, year: int | None) -> AreaTot
     """The area's totals of ``year`` by family and sub-sector, with who is left out."""
     from ictfootprint.compute.sector import sector_totals
 
-    result = AreaTotals(level, key, year, area_entity(level, key))
+    result = AreaTotals(level, key, year, area_entity(level, key), shown=LEFT_OUT_SHOWN)
     if year is None:
         return result
     totals = sector_totals(
