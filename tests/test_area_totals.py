@@ -219,17 +219,22 @@ def test_the_reads_of_totals_and_trends_are_index_ranges(db_url: str) -> None:
 
 def test_where_a_quantity_is_reported_is_read_from_the_countries_totals(db_url: str) -> None:
     """``stored_places`` (what the coverage of one area needs of every other) reads the
-    countries' kept totals: exactly the (country, sub-sector, year, quantity) of the complete rows
-    with a value, an incomplete row or a complete one without a value counting for nothing."""
+    countries' kept totals: exactly the (sub-sector, year, quantity) of the complete rows
+    with a value (of some countries, when asked), an incomplete row or a complete one
+    without a value counting for nothing."""
     store = build(db_url)
     frame = entity_years(store)
     wanted = sorted(set(frame["quantity"]))
-    for years in (None, [YEARS[-1]]):
+    places = ("subsector", "year", "quantity")
+    for years, among in ((None, None), ([YEARS[-1]], None), (None, ["FRA", "KEN"])):
         rows = frame[(frame["status"] == "complete") & frame["value"].notna()]
         if years is not None:
             rows = rows[rows["year"].isin(years)]
-        places = ("country", "subsector", "year", "quantity")
+        if among is not None:
+            rows = rows[rows["country"].isin(among)]
+            assert set(rows["country"]) == set(among)
         expected = set(zip(*(rows[c] for c in places), strict=True))
         left_out = set(zip(*(frame[c] for c in places), strict=True))
         assert left_out - expected  # some places have only incomplete rows, or no value
-        assert set(stored_places(store, quantities=wanted, years=years)) == expected
+        found = stored_places(store, quantities=wanted, years=years, countries=among)
+        assert set(found) == expected and len(found) == len(expected)

@@ -15,7 +15,7 @@ computed path's helpers name, round and order them: the result is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -215,19 +215,24 @@ _TEXTS = ("entity_id", "country", "subsector", "quantity", "basis", "method", "m
 
 
 def stored_places(
-    store: Store, *, quantities: Sequence[str], years: Sequence[int] | None = None
-) -> list[tuple[str, str, int, str]]:
-    """The distinct (country, sub-sector, year, quantity) of the complete rows with a value of
-    ``quantities`` in ``years`` (every year when ``None``): where and when each quantity is
-    reported, without reading the rows (the coverage of one area needs it of every other). Read from
-    the countries' kept totals: a total has a value exactly where some complete row of its
-    country, sub-sector, year and quantity has one (15 ms instead of 45 ms from the rows at
-    4.4 M observations)."""
+    store: Store,
+    *,
+    quantities: Sequence[str],
+    years: Sequence[int] | None = None,
+    countries: Collection[str] | None = None,
+) -> list[tuple[str, int, str]]:
+    """The distinct (sub-sector, year, quantity) of the complete rows with a value of
+    ``quantities`` in ``years`` (every year when ``None``) in ``countries`` (every country
+    when ``None``): when each quantity is reported, without reading the rows (the coverage
+    of one area needs it of every other). Read from the countries' kept totals: a total has
+    a value exactly where some complete row of its country, sub-sector, year and quantity
+    has one (15 ms instead of 45 ms from the rows at 4.4 M observations), and grouped there
+    (30 rows a quantity, not one a country: 17 ms to 6 ms)."""
     refreshed(store)
     area_totals.refreshed(store, levels=["country"], years=years)
     t = area_totals_table.c
     query = (
-        select(t.area, t.subsector, t.year, t.quantity)
+        select(t.subsector, t.year, t.quantity)
         .distinct()
         .where(
             t.level == "country",
@@ -238,5 +243,7 @@ def stored_places(
     )
     if years is not None:
         query = query.where(t.year.in_([int(y) for y in years]))
+    if countries is not None:
+        query = query.where(t.area.in_(sorted(countries)))
     with store.engine.connect() as connection:
-        return [(str(c), str(s), int(y), str(q)) for c, s, y, q in connection.execute(query)]
+        return [(str(s), int(y), str(q)) for s, y, q in connection.execute(query)]

@@ -210,14 +210,15 @@ def _seen(
     reporter)."""
     from ictfootprint.compute.sector_stored import stored_places
 
-    areas = area_of(level, region_kind)
     found: dict[tuple[str, int], set[str]] = {}
-    for country, subsector, year, quantity in stored_places(
-        store, quantities=wanted, years=None if keep is None else sorted(keep)
+    for subsector, year, quantity in stored_places(
+        store,
+        quantities=wanted,
+        years=None if keep is None else sorted(keep),
+        countries=area_of(level, region_kind).keys(),
     ):
-        if country in areas:
-            found.setdefault((subsector, year), set()).add(quantity)
-            found.setdefault((TOTAL, year), set()).add(quantity)
+        found.setdefault((subsector, year), set()).add(quantity)
+        found.setdefault((TOTAL, year), set()).add(quantity)
     return found
 
 
