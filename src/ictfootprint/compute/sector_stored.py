@@ -32,7 +32,7 @@ from ictfootprint.compute.sector import (
     _area_names,
 )
 from ictfootprint.compute.sector_listed import listed_query, listed_records
-from ictfootprint.compute.sector_read import fetched
+from ictfootprint.compute.sector_read import fetch_chunks, fetched
 from ictfootprint.compute.sector_rows import STORED, area_level, refreshed
 from ictfootprint.reference.loader import defaults
 from ictfootprint.store import Store
@@ -156,12 +156,26 @@ def stored_frame(
         names, wanted, years=years, complete_only=complete_only, countries=countries
     )
     with store.engine.connect() as connection:
-        rows = fetched(connection, query)
-    if not rows:
+        # a part of the frame a chunk of rows at a time: the driver's tuples of every row at
+        # once were 110 MB more at the peak for the world's 395,000 rows at 10 M observations
+        result = connection.execute(query)
+        try:
+            parts = [
+                _frame_part(chunk, names, complete_only) for chunk in fetch_chunks(result.cursor)
+            ]
+        finally:
+            result.close()
+    if not parts:
         frame = empty_frame()
         return frame[list(COMPLETE_COLUMNS)] if complete_only else frame
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def _frame_part(
+    rows: list[tuple[Any, ...]], names: Sequence[str], complete_only: bool
+) -> pd.DataFrame:
+    """Fetched rows of ``sector_rows`` (the columns ``names``) as the frame's columns."""
     found = {name: list(map(itemgetter(n), rows)) for n, name in enumerate(names)}
-    del rows
     text: dict[str, Any] = {
         name: pd.Series(found[name], dtype=TEXT) for name in _TEXTS if name in found
     }
