@@ -64,3 +64,46 @@ def test_the_conflicts_are_cut_at_the_rows_shown_and_the_rest_counted(
     if "reports" in path:  # the report says so of the rows left out too
         left = i18n.translator(lang).ngettext(MORE, MORE, len(totals.incomplete) - SHOWN)
         assert left % {"num": len(totals.incomplete) - SHOWN} in page
+
+
+@pytest.mark.parametrize(
+    ("level", "key"),
+    [
+        ("world", "001"),
+        ("country", "FRA"),
+        ("country", "KEN"),
+        ("region", "ITU-EUR"),
+        ("region", "002"),
+    ],
+)
+def test_a_pages_lists_are_the_first_rows_of_the_totals_lists(
+    world: tuple[Store, TestClient], monkeypatch: pytest.MonkeyPatch, level: str, key: str
+) -> None:
+    """A page reads each list's count and its first rows in the database, not the lists
+    whole: the same rows, in the same order, as the first of the roll-up's full lists of the
+    area, with the full lists' lengths."""
+    store, _client = world
+    monkeypatch.setattr(web_sector, "LEFT_OUT_SHOWN", SHOWN)
+    full = sector_totals(
+        store,
+        level=level,
+        year=YEAR,
+        region_kind=web_sector.region_kind(level, key),
+        area=None if level == "world" else key,
+    )
+    page = web_sector.area_totals(store, level, key, YEAR)
+    assert (page.incomplete_total, page.conflicts_total) == (
+        len(full.incomplete),
+        len(full.conflicts),
+    )
+    assert len(full.incomplete) + len(full.conflicts) > 0  # else nothing is tested
+    for shown, whole in ((page.incomplete, full.incomplete), (page.conflicts, full.conflicts)):
+        assert len(shown) == min(SHOWN, len(whole))
+        for item, expected in zip(shown, whole, strict=False):
+            assert item["name"]
+            kept = {k: v for k, v in item.items() if k not in ("name", "missing")}
+            assert kept == {k: v for k, v in expected.items() if k != "missing"}
+            if "missing" in expected:  # listed, as the page shows them
+                assert item["missing"] == [
+                    m.strip() for m in str(expected["missing"]).split(",") if m.strip()
+                ]

@@ -211,8 +211,8 @@ def quality(
             for o in restated[:RESTATEMENTS_SHOWN]
         ],
         "flags": facts.flags,
-        "incomplete": len(totals.incomplete),
-        "conflicts": len(totals.conflicts),
+        "incomplete": totals.incomplete_total,
+        "conflicts": totals.conflicts_total,
     }
 
 
@@ -241,8 +241,8 @@ def methodology(
         "seed": settings.get("seed"),
         "pathway_id": trajectory.get("pathway_id") if trajectory else None,
         "trajectory": trajectory,
-        "incomplete": len(totals.incomplete),
-        "conflicts": len(totals.conflicts),
+        "incomplete": totals.incomplete_total,
+        "conflicts": totals.conflicts_total,
     }
 
 

@@ -78,10 +78,12 @@ class AreaTotals:
     area_entity: str = ""
     tables: list[FamilyTable] = field(default_factory=list)
     chart: dict[str, Any] | None = None  # Scope 1 and Scope 2 by sub-sector
-    incomplete: list[dict[str, Any]] = field(default_factory=list)
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    incomplete: list[dict[str, Any]] = field(default_factory=list)  # the first ``shown``
+    conflicts: list[dict[str, Any]] = field(default_factory=list)  # the first ``shown``
     rows: list[dict[str, Any]] = field(default_factory=list)  # the long rows, for download
     shown: int = LEFT_OUT_SHOWN  # the page lists this many of each list; the counts have all
+    incomplete_total: int = 0  # how many rows each list holds
+    conflicts_total: int = 0
 
 
 def region_kind(level: str, key: str) -> str:
@@ -95,26 +97,33 @@ def _one_area(level: str, key: str) -> str | None:
 
 
 def area_totals(store: Store, level: str, key: str, year: int | None) -> AreaTotals:
-    """The area's totals of ``year`` by family and sub-sector, with who is left out."""
+    """The area's totals of ``year`` by family and sub-sector, with who is left out: how
+    many rows each list holds, and its first ``LEFT_OUT_SHOWN`` rows (read by keyset in the
+    database, as the API pages them: the world's year at 10 M observations lists 27,000)."""
     from ictfootprint.compute.sector import sector_totals
+    from ictfootprint.compute.sector_listed import listed_counts, listed_page
+    from ictfootprint.compute.sector_rows import area_level
 
     result = AreaTotals(level, key, year, area_entity(level, key), shown=LEFT_OUT_SHOWN)
     if year is None:
         return result
+    kind = region_kind(level, key)
     totals = sector_totals(
-        store,
-        level=level,
-        year=year,
-        region_kind=region_kind(level, key),
-        area=_one_area(level, key),
+        store, level=level, year=year, region_kind=kind, area=_one_area(level, key), listed=False
     )
     rows = [{**r, "value": _value(r)} for r in totals.rows if level == "world" or r["area"] == key]
     result.rows = sorted(rows, key=_row_order)
     result.tables = family_tables(rows)
     result.chart = _scope_chart(rows)
-    inside = _members(level, key)
-    incomplete = [i for i in totals.incomplete if inside is None or i["country"] in inside]
-    conflicts = [i for i in totals.conflicts if inside is None or i["country"] in inside]
+    inside = None if level == "world" else (area_level(level, kind), key)
+    counts = listed_counts(store, year=year, inside=inside)
+    result.incomplete_total, result.conflicts_total = counts["incomplete"], counts["conflicts"]
+    incomplete, conflicts = (
+        listed_page(store, which=which, year=year, limit=result.shown, inside=inside)[0]
+        if counts[which]
+        else []
+        for which in ("incomplete", "conflicts")
+    )
     with store.engine.connect() as connection:
         names = entity_names(connection, {i["entity_id"] for i in incomplete + conflicts})
     result.incomplete = [
