@@ -306,8 +306,8 @@ def test_accepting_a_submission_restates_series_as_revision_n_plus_1(db_url: str
 
     first = store.accept_submission(submit([1.0, 2.0, 3.0], "a.json"), "ok")
     second = store.accept_submission(submit([1.0, 2.5, 3.0, 4.0], "b.json"), "restated")
-    assert (len(first.written), first.unchanged) == (3, 0)
-    assert (len(second.written), second.unchanged) == (2, 2)
+    assert (first.written, first.unchanged) == (3, 0)
+    assert (second.written, second.unchanged) == (2, 2)
     history = store.observation_history("op-1", "energy_electricity", 2011)
     assert [(o.revision, o.value, o.reason) for o in history] == [
         (1, 2.0, "ok"),

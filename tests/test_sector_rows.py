@@ -14,7 +14,8 @@ from sqlalchemy import create_engine, select, update
 from sqlalchemy.exc import OperationalError
 
 from ictfootprint.collection.service import submit
-from ictfootprint.compute import area_totals
+from ictfootprint.compute import area_totals, sector_read
+from ictfootprint.compute import sector_rows as sector_rows_module
 from ictfootprint.compute.combined import COMPLETE_COLUMNS, empty_frame
 from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector import (
@@ -367,6 +368,29 @@ def test_serve_rebuilds_stale_rows_before_its_workers_start(db_url: str) -> None
     said.clear()
     sector_rows_ready(store, said.append)  # nothing stale: nothing said, nothing rebuilt
     assert said == []
+
+
+@pytest.mark.parametrize("at_once", [7, 100])
+def test_rows_written_and_read_a_slice_at_a_time_are_the_rows(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, at_once: int
+) -> None:
+    """The kept rows are written (``_WRITTEN_AT_ONCE``) and read back into a frame
+    (``sector_read._CHUNK``) a slice at a time: with slices of a few rows, the frames are
+    still those computed from the observations, whole and complete-only."""
+    monkeypatch.setattr(sector_rows_module, "_WRITTEN_AT_ONCE", at_once)
+    monkeypatch.setattr(sector_read, "_CHUNK", at_once)
+    store = build(db_url)
+    stored = entity_years(store)
+    computed = frame_of(store, chosen(None))
+    assert len(stored) > 3 * at_once
+    pd.testing.assert_frame_equal(
+        stored.sort_values(KEYS, ignore_index=True), computed.sort_values(KEYS, ignore_index=True)
+    )
+    keep = (computed["status"] == "complete") & computed["value"].notna()
+    pd.testing.assert_frame_equal(
+        entity_years(store, complete_only=True).sort_values(KEYS, ignore_index=True),
+        computed.loc[keep, list(COMPLETE_COLUMNS)].sort_values(KEYS, ignore_index=True),
+    )
 
 
 def test_the_complete_only_frame_is_the_frames_complete_rows(db_url: str) -> None:

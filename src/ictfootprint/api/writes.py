@@ -303,7 +303,7 @@ def accept(
     return private(
         ReviewOut(
             submission=summary(store.submission(submission_id)),
-            written=len(result.written),
+            written=result.written,
             unchanged=result.unchanged,
         )
     )

@@ -276,7 +276,7 @@ def review_accept(
 
     result = Store.open(db).accept_submission(submission, comment)
     typer.echo(
-        f"submission {submission} accepted: {len(result.written)} values stored, "
+        f"submission {submission} accepted: {result.written} values stored, "
         f"{result.unchanged} already current"
     )
 

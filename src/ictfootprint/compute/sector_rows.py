@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Final
@@ -239,11 +239,9 @@ def _in_sector(connection: Connection, ids: Sequence[str]) -> list[str]:
 
 
 def _write(connection: Connection, frame: pd.DataFrame) -> None:
-    """The frame's rows into ``sector_rows``: PostgreSQL by COPY, SQLite by executemany."""
-    columns = {name: _plain(frame[name]) for name in STORED if name != "complete"}
-    columns["complete"] = (frame["status"] == "complete").tolist()
-    columns["conflict"] = frame["conflict"].astype(bool).tolist()
-    rows = zip(*(columns[name] for name in STORED), strict=True)
+    """The frame's rows into ``sector_rows``: PostgreSQL by COPY, SQLite by executemany; the
+    rows made Python values a slice of ``_WRITTEN_AT_ONCE`` at a time (every column of one
+    entity's 100,000 rows at once was the peak of accepting its submission)."""
     driver: Any = connection.connection.dbapi_connection
     names = ", ".join(STORED)
     if connection.dialect.name == "postgresql":
@@ -251,15 +249,33 @@ def _write(connection: Connection, frame: pd.DataFrame) -> None:
             driver.cursor() as cursor,
             cursor.copy(f"COPY {sector_rows.name} ({names}) FROM STDIN") as copy,
         ):
-            for row in rows:
-                copy.write_row(row)
+            for rows in _row_slices(frame):
+                for row in rows:
+                    copy.write_row(row)
     else:
         cursor = driver.cursor()
         try:
             marks = ", ".join("?" for _ in STORED)
-            cursor.executemany(f"INSERT INTO {sector_rows.name} ({names}) VALUES ({marks})", rows)
+            for rows in _row_slices(frame):
+                cursor.executemany(
+                    f"INSERT INTO {sector_rows.name} ({names}) VALUES ({marks})", rows
+                )
         finally:
             cursor.close()
+
+
+#: Rows of a frame made Python values at once when written.
+_WRITTEN_AT_ONCE: Final = 20_000
+
+
+def _row_slices(frame: pd.DataFrame) -> Iterator[Iterator[tuple[Any, ...]]]:
+    """The frame's rows as tuples of ``STORED``'s columns, in order, a slice at a time."""
+    for start in range(0, len(frame), _WRITTEN_AT_ONCE):
+        part = frame.iloc[start : start + _WRITTEN_AT_ONCE]
+        columns = {name: _plain(part[name]) for name in STORED if name != "complete"}
+        columns["complete"] = (part["status"] == "complete").tolist()
+        columns["conflict"] = part["conflict"].astype(bool).tolist()
+        yield zip(*(columns[name] for name in STORED), strict=True)
 
 
 def _plain(column: pd.Series) -> list[Any]:

@@ -68,6 +68,15 @@ class RecordResult:
     unchanged: int = 0
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """How many values a batch wrote as new revisions, and how many were current (what a
+    reviewer is told of an acceptance; the rows themselves are not kept)."""
+
+    written: int
+    unchanged: int
+
+
 def record(connection: Connection, batch: Sequence[Observation], actor: str) -> RecordResult:
     """Write a batch of observations as new revisions (call inside one transaction)."""
     return record_rows(connection, [_row(obs) for obs in batch], actor)
