@@ -77,8 +77,9 @@ class Recorded:
     unchanged: int
 
 
-def record(connection: Connection, batch: Sequence[Observation], actor: str) -> RecordResult:
-    """Write a batch of observations as new revisions (call inside one transaction)."""
+def record(connection: Connection, batch: Iterable[Observation], actor: str) -> RecordResult:
+    """Write a batch of observations as new revisions (call inside one transaction); each is
+    made a row as it comes (``batch`` may be a generator: no list of them all is kept)."""
     return record_rows(connection, [_row(obs) for obs in batch], actor)
 
 
