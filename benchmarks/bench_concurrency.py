@@ -133,6 +133,20 @@ ms; explorer 15.6/s, p99 4,050 ms. In process (median of 5): the country page 32
 published values' summary 150-180 ms, of which the sources' GROUP BY 59 ms and a country's
 ratios 43 ms; series and trajectory 125 ms), a trajectory 63-76 ms, the countries' aggregate
 65-84 ms.
+
+Stop 32, the same store and settings, the tree before the stop (22986a8) and after (one run
+each, in turn): page: country 135, 4.2/s, 7,167 / 17,207 -> 170, 6.3/s, 7,075 / 10,620 (the
+page's series and trajectory from one computation of the country's trends; sessions without
+JIT); trajectories of a country 565-582, 24.5-26.4/s, p99 2,115-3,530 -> 566, 23.7-24.6/s, p99
+2,986-4,091 (the same work; runs of one tree differ by a third at p99). In process the
+country page is 224-234 ms (goal 300 ms). The 10 M store (``generate_store.py
+--observations 10000000``: 10,287,197 values, 10,002,100 current, 23,810 entities, in 589 s,
+17,454 rows/s, 258 MB; its kept rows built by the first ``aggregate`` in 49 s), after: by
+country / indicator / year / cursor 336-361/s, p99 256-357 ms; offset 100,000 194/s, p99 445
+ms; aggregates by country 20.5/s, p99 3,360 ms; trajectories of a country 24.6/s, p99 2,445
+ms; explorer 7.3/s, p99 9,693 ms; page: country 3.5/s, p99 17,218 ms. Every kind within 2x of
+the 4.4 M store's figures but the explorer (2.1x fewer a second: its list of the 23,810
+entities with a value) and the country page (1.8x).
 """
 
 from __future__ import annotations

@@ -54,6 +54,14 @@ rows/s, on empty tables. Twelve index entries a value put 200,000 rows/s out of 
 these two cores; the store path is 4.7x that floor (the rest: the row checks, the revision
 join, foreign keys, ``sector_stale`` and Python). The SQLite national import peaks just over
 the 500 MB goal.
+
+Stop 32, the machine quiet, 100,000 rows, one run, rows written per second (peak), before ->
+after this stop (the written rows let go before the sector's rows are refreshed, 4d6ba0e; a
+national file's observations made one at a time, 6f65844): SQLite accept 19,107 (481 MB) ->
+18,494 (362 MB), restate 12,892 (506 MB) -> 12,431 (361 MB), national 24,336 (508 MB) ->
+25,829 (364 MB); PostgreSQL (after) accept 18,515 (327 MB), restate 16,073 (327 MB), national
+17,357 (302 MB; 447 MB before 6f65844). Every scenario is now under the 500 MB goal; the
+200,000 rows/s of the issue stay out of reach (the floor above).
 """
 
 from __future__ import annotations

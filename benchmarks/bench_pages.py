@@ -76,6 +76,28 @@ the page 752 kB -> 150 kB; the report's facts in one pass): median / p99 wall, C
 With the year filter on the facts (6d503be), at load 3.9: country profile 0.96 s / 1.18 s,
 world report 7.96 s / 9.39 s, 512 MB. The report's wall time is twice its CPU time: half of
 it is PostgreSQL's (the facts, 4.9 s -> 1.4-1.8 s; the breakdowns and movers).
+
+Stop 32, PostgreSQL, the store of ``generate_store.py`` (4,285,920 current values), the machine
+quiet (load 0.6-1.5), 10 requests each; before = 22986a8, after = this stop's tree (the
+country's series and trajectory from one computation of its trends; the years with values by
+an index skip scan, not a DISTINCT; each area's entities counted from distinct pairs; no JIT;
+a total's lists as counts and their first 200 rows): median / p99, CPU, peak RSS:
+
+| page | before | after |
+|---|---|---|
+| country profile | 311 / 401 ms, CPU 172 ms, 242 MB | 231 / 329 ms, CPU 128 ms, 242 MB |
+| country list | 2,571 / 2,588 ms, CPU 11 ms, 213 MB | 707 / 734 ms, CPU 8 ms, 213 MB |
+| world map (home) | 1,758 / 1,833 ms, CPU 976 ms, 407 MB | 939 / 1,072 ms, CPU 606 ms, 422 MB |
+| world sector page | 1,603 / 1,679 ms, CPU 1,067 ms, 443 MB | 887 / 993 ms, CPU 610 ms, 435 MB |
+| world report (HTML) | 3,631 / 3,698 ms, CPU 1,956, 469 MB | 2,416 / 2,528 ms, CPU 1,154, 434 MB |
+
+At 10 M values (``generate_store.py --observations 10000000``, 10,002,100 current), after, 5
+requests: country profile 405 / 474 ms, 254 MB; country list 1,664 / 1,682 ms; home 1,995 /
+2,246 ms, 564 MB; world sector page 1,928 / 2,093 ms, 595 MB; world report (HTML) 6,227 /
+6,768 ms, 590 MB (before the frame was built a chunk at a time and the lists read as counts:
+home 2,299 ms, 652 MB; world page 2,347 ms, 723 MB). What is left on the world's pages is the
+world's trends, computed per request from every reporter's rows (0.9 s at 4.4 M, 2.5 s at
+10 M): the next step is to keep them, like the totals.
 """
 
 from __future__ import annotations
