@@ -32,7 +32,7 @@ from ictfootprint.compute.sector import (
     _area_names,
 )
 from ictfootprint.compute.sector_listed import listed_query, listed_records
-from ictfootprint.compute.sector_read import fetch_chunks, fetched
+from ictfootprint.compute.sector_read import fetched, fetched_chunks
 from ictfootprint.compute.sector_rows import STORED, area_level, refreshed
 from ictfootprint.reference.loader import defaults
 from ictfootprint.store import Store
@@ -158,13 +158,9 @@ def stored_frame(
     with store.engine.connect() as connection:
         # a part of the frame a chunk of rows at a time: the driver's tuples of every row at
         # once were 110 MB more at the peak for the world's 395,000 rows at 10 M observations
-        result = connection.execute(query)
-        try:
-            parts = [
-                _frame_part(chunk, names, complete_only) for chunk in fetch_chunks(result.cursor)
-            ]
-        finally:
-            result.close()
+        parts = [
+            _frame_part(chunk, names, complete_only) for chunk in fetched_chunks(connection, query)
+        ]
     if not parts:
         frame = empty_frame()
         return frame[list(COMPLETE_COLUMNS)] if complete_only else frame

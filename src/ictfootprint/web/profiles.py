@@ -43,6 +43,17 @@ RATIOS: Final = (
 )
 
 
+#: The pathway the pages judge an area's and a company's emissions against.
+PATHWAY: Final = "l1470-sector"
+
+
+def trajectory_years() -> range:
+    """The years of an area's trend that :func:`trajectory` reads (the pathway's)."""
+    from ictfootprint.assess.trajectories import load_pathway, trend_years
+
+    return trend_years(load_pathway(PATHWAY, None))
+
+
 def trajectory(
     store: Store,
     level: str,
@@ -62,7 +73,7 @@ def trajectory(
             level=level,
             key=key,
             scope=scope,
-            pathway=load_pathway("l1470-sector", None),
+            pathway=load_pathway(PATHWAY, None),
             trends=trends,
         )
     except InputError:

@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from ictfootprint.reference.countries import region_members
 from ictfootprint.store import Store
 from ictfootprint.store.published_summary import entity_names
 
@@ -140,14 +139,6 @@ def area_totals(store: Store, level: str, key: str, year: int | None) -> AreaTot
     return result
 
 
-def _members(level: str, key: str) -> set[str] | None:
-    if level == "country":
-        return {key}
-    if level == "region":
-        return region_members(key)
-    return None
-
-
 def _row_order(row: dict[str, Any]) -> tuple[int, int]:
     return _quantity_rank(row["quantity"]), _subsector_rank(row["subsector"])
 
@@ -269,10 +260,10 @@ def area_trends(
     :func:`~ictfootprint.web.profiles.trajectory` asked for separately (a year's do not depend
     on the other years asked), for the price of one (60 ms of a country's page at 4.4 M
     values)."""
-    from ictfootprint.assess.trajectories import load_pathway, trend_years
     from ictfootprint.compute.trends import sector_trends
+    from ictfootprint.web.profiles import trajectory_years
 
-    wanted = sorted({*years, *trend_years(load_pathway("l1470-sector", None))})
+    wanted = sorted({*years, *trajectory_years()})
     return sector_trends(
         store,
         level=level,
