@@ -126,9 +126,11 @@ PAGES: Final = (
 )
 
 
-def child(db: str, path: str, samples: int) -> dict[str, Any]:
+def child(db: str, path: str, samples: int, after_change: bool = False) -> dict[str, Any]:
     """Time ``samples`` uncached requests of ``path`` in this process (the package on
-    ``sys.path`` is the one measured)."""
+    ``sys.path`` is the one measured). ``after_change``: the data's generation moved on
+    before every request, as an accepted submission does, so that the trends kept in the
+    store are computed again (the first read after a change)."""
     from fastapi.testclient import TestClient
 
     from ictfootprint.api.app import create_app
@@ -145,6 +147,11 @@ def child(db: str, path: str, samples: int) -> dict[str, Any]:
         for attempt in range(samples + 1):
             app.state.cache.items.clear()
             app.state.counts.items.clear()
+            if after_change:
+                from ictfootprint.compute.trends_kept import mark
+
+                with store.engine.begin() as connection:
+                    mark(connection)
             start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(path)
             if response.status_code != 200:
@@ -163,12 +170,25 @@ def child(db: str, path: str, samples: int) -> dict[str, Any]:
     }
 
 
-def measure(src: str, db: str, samples: int, pages: list[tuple[str, str]]) -> dict[str, Any]:
+def measure(
+    src: str, db: str, samples: int, pages: list[tuple[str, str]], after_change: bool = False
+) -> dict[str, Any]:
     found: dict[str, Any] = {}
     environment = {**os.environ, "PYTHONPATH": src}
     for name, path in pages:
+        changed = ["--after-change"] if after_change else []
         done = subprocess.run(
-            [sys.executable, __file__, "--db", db, "--child", path, "--samples", str(samples)],
+            [
+                sys.executable,
+                __file__,
+                "--db",
+                db,
+                "--child",
+                path,
+                "--samples",
+                str(samples),
+                *changed,
+            ],
             env=environment,
             capture_output=True,
             text=True,
@@ -199,10 +219,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--before-samples", type=int, default=5)
     parser.add_argument("--page", action="append", help="only these pages (by name)")
     parser.add_argument("--no-after", action="store_true", help="measure --before only")
+    parser.add_argument(
+        "--after-change",
+        action="store_true",
+        help="the data changed before every request: the kept trends computed again",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.db, args.child, args.samples)))
+        print(json.dumps(child(args.db, args.child, args.samples, args.after_change)))
         return
     from generate_store import Shape, generate
     from sqlalchemy import func, select, text
@@ -229,7 +254,7 @@ def main(argv: list[str] | None = None) -> None:
     pages = [p for p in PAGES if not args.page or p[0] in args.page]
     this = str(Path(__file__).resolve().parent.parent / "src")
     print(f"{store.dialect}, {count:,} current values; load {os.getloadavg()}", flush=True)
-    after = {} if args.no_after else measure(this, args.db, args.samples, pages)
+    after = {} if args.no_after else measure(this, args.db, args.samples, pages, args.after_change)
     before = measure(args.before, args.db, args.before_samples, pages) if args.before else None
     columns = ["median", "p99", "CPU", "peak RSS"]
     shown = ([f"before {c}" for c in columns] if before else []) + columns

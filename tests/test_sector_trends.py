@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import delete, event
 
 from ictfootprint.api.app import create_app
 from ictfootprint.api.settings import Settings
@@ -19,6 +19,7 @@ from ictfootprint.compute.sector_store import WORLD_ENTITY
 from ictfootprint.compute.trends import sector_trends, store_estimates
 from ictfootprint.model import Entity, EntityKind, Method, Observation
 from ictfootprint.store import Store
+from ictfootprint.store.schema import trends_kept
 from ictfootprint.web import profiles
 from ictfootprint.web.sector import area_series, area_trends
 
@@ -429,8 +430,13 @@ def test_a_pages_series_and_trajectory_share_one_computation_of_its_trends(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(trends_module, "sector_trends", counted)
+    with store.engine.begin() as connection:  # what the calls above kept
+        connection.execute(delete(trends_kept))
     app = create_app(Settings.default(db=db_url, rate_limit_per_minute=0), store)
     page = "/en/" if level == "world" else f"/en/countries/{key}"
     with TestClient(app) as client:
         assert client.get(page).status_code == 200
+        assert computed == [key]
+        # another request, past the read cache: the trends kept in the store
+        assert client.get(page, params={"year": 2021}).status_code == 200
     assert computed == [key]

@@ -69,8 +69,9 @@ def area_trend(
 ) -> AreaTrend:
     """The trend of ``level`` (country, region, world or subsector) ``key`` over ``years``:
     Scope 1 + 2 location-based of in-sector entities. ``known``: trends already computed
-    (a page's, for its series and this), used when they give these figures."""
-    from ictfootprint.compute.trends import sector_trends
+    (a page's, for its series and this), used when they give these figures; otherwise kept
+    between requests (:func:`~ictfootprint.compute.trends_kept.kept_trends`)."""
+    from ictfootprint.compute.trends_kept import kept_trends
 
     sector_level = "world" if level == "subsector" else level
     area = WORLD if level in ("world", "subsector") else key
@@ -79,7 +80,7 @@ def area_trend(
     if known is not None and known.give(sector_level, region_kind, area, QUANTITY, years):
         result = known
     else:
-        result = sector_trends(
+        result = kept_trends(
             store,
             level=sector_level,
             years=list(years),

@@ -154,9 +154,9 @@ def _breakdown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def movers(store: Store, year: int) -> dict[str, list[dict[str, Any]]]:
     """The countries whose like-for-like Scope 1 + 2 changed most from the year before (the
     same entities in both years, so a company joining is not a rise): falls and rises."""
-    from ictfootprint.compute.trends import sector_trends
+    from ictfootprint.compute.trends_kept import kept_trends
 
-    trends = sector_trends(
+    trends = kept_trends(
         store, level="country", years=[year - 1, year], region_kind="itu", quantities=[HEADLINE]
     )
     changes = [

@@ -320,6 +320,32 @@ area_stale = Table(
     Column("area", String(20), primary_key=True),
 )
 
+#: An area's trends kept between requests (coverage, like-for-like, estimates of the unreported
+#: part: :mod:`ictfootprint.compute.trends_kept`, migration 0018), one row per question (its
+#: level, region kind, area, years and quantities, hashed), zlib-compressed JSON; valid while
+#: ``generation`` is ``trends_generation``'s and ``fingerprint`` the running rules'.
+trends_kept = Table(
+    "trends_kept",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("question", Text, nullable=False),
+    Column("generation", Integer, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("kept_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+#: How many times the data that the trends read has changed (one row, ``name`` "trends"):
+#: the refresh of ``sector_rows`` adds one in the transaction that rebuilds any entity's rows
+#: (every new observation and every change of an entity comes through it), and so does a
+#: change of the countries' areas (migration 0018).
+trends_generation = Table(
+    "trends_generation",
+    metadata,
+    Column("name", String(20), primary_key=True),
+    Column("generation", Integer, nullable=False),
+)
+
 factor_datasets = Table(
     "factor_datasets",
     metadata,

@@ -259,12 +259,13 @@ def area_trends(
     trajectory against L.1470, in one computation: the figures of :func:`area_series` and
     :func:`~ictfootprint.web.profiles.trajectory` asked for separately (a year's do not depend
     on the other years asked), for the price of one (60 ms of a country's page at 4.4 M
-    values)."""
-    from ictfootprint.compute.trends import sector_trends
+    values), kept in the store between requests
+    (:func:`~ictfootprint.compute.trends_kept.kept_trends`)."""
+    from ictfootprint.compute.trends_kept import kept_trends
     from ictfootprint.web.profiles import trajectory_years
 
     wanted = sorted({*years, *trajectory_years()})
-    return sector_trends(
+    return kept_trends(
         store,
         level=level,
         years=wanted,
@@ -285,10 +286,10 @@ def area_series(
     """``quantity``'s total across sub-sectors for each year with its entities counted and
     left out (:func:`~ictfootprint.compute.sector.sector_series`), its coverage, like-for-like
     series and estimate of the unreported part
-    (:func:`~ictfootprint.compute.trends.sector_trends`; ``trends`` when they give them,
-    :func:`area_trends`)."""
+    (:func:`~ictfootprint.compute.trends.sector_trends`, kept between requests; ``trends``
+    when they give them, :func:`area_trends`)."""
     from ictfootprint.compute.sector import sector_series
-    from ictfootprint.compute.trends import sector_trends
+    from ictfootprint.compute.trends_kept import kept_trends
 
     series = AreaSeries(quantity, None)
     if not years:
@@ -303,7 +304,7 @@ def area_series(
         area=_one_area(level, key),
     )
     if trends is None or not trends.give(level, kind, key, quantity, years):
-        trends = sector_trends(
+        trends = kept_trends(
             store, level=level, years=years, region_kind=kind, quantities=[quantity], area=key
         )
 

@@ -1,0 +1,184 @@
+"""An area's trends kept between requests (``trends_kept``): the kept answer is the computed
+one to the type of every value; any change of what the trends read (a reported value, a
+national denominator, an entity, the countries' areas, the rules) makes the next read compute
+them again, a change committed while they are computed included; and what is kept is bounded.
+On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from ictfootprint.compute import sector_rows, trends_kept
+from ictfootprint.compute import trends as trends_module
+from ictfootprint.compute.trends import SectorTrends, sector_trends
+from ictfootprint.compute.trends_kept import kept_count, kept_trends
+from ictfootprint.model import Method
+from ictfootprint.store import Store
+from ictfootprint.store.schema import entities, sector_areas, trends_generation
+from ictfootprint.store.schema import trends_kept as kept_table
+from test_sector_trends import S1S2, YEARS, _obs, _store
+
+#: The questions the pages, the reports and the trajectories ask (``area_trends``: the data's
+#: years and L.1470's; ``movers``: every country, two years; ``area_trend``: one range).
+QUESTIONS: list[dict[str, Any]] = [
+    {"level": "world", "years": [*YEARS, *range(2015, 2031)], "quantities": [S1S2], "area": "001"},
+    {"level": "country", "years": list(YEARS), "quantities": [S1S2, "ghg_scope1"], "area": "FRA"},
+    {"level": "country", "years": [2022, 2023], "quantities": [S1S2]},
+    {"level": "region", "region_kind": "m49"},
+]
+
+
+def typed(value: Any) -> Any:
+    """``value`` with the type of every leaf beside it: 5 and 5.0 differ on a page."""
+    if isinstance(value, SectorTrends):
+        return typed(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {k: typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [typed(v) for v in value]
+    return (type(value).__name__, value)
+
+
+def _computing(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The questions computed from now on (the others were read from ``trends_kept``)."""
+    computed: list[dict[str, Any]] = []
+    real = trends_module.sector_trends
+
+    def counted(*args: Any, **kwargs: Any) -> SectorTrends:
+        computed.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trends_module, "sector_trends", counted)
+    return computed
+
+
+def _generation(store: Store) -> int:
+    with store.engine.connect() as connection:
+        return int(connection.scalar(select(trends_generation.c.generation)) or 0)
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: f"{q['level']}-{q.get('area')}")
+def test_a_kept_answer_is_the_computed_one_to_the_type(
+    db_url: str, question: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store(db_url)
+    expected = typed(sector_trends(store, **question))
+    computed = _computing(monkeypatch)
+    first = kept_trends(store, **question)
+    assert len(computed) == 1 and kept_count(store) == 1
+    again = kept_trends(store, **question)
+    # the same question in another order and with repeats
+    shuffled = {
+        k: (list(reversed(v)) * 2 if isinstance(v, list) else v) for k, v in question.items()
+    }
+    reordered = kept_trends(store, **shuffled)
+    assert len(computed) == 1 and kept_count(store) == 1
+    assert typed(first) == typed(again) == typed(reordered) == expected
+
+
+def test_any_change_of_what_the_trends_read_computes_them_again(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store(db_url)
+    question = QUESTIONS[0]
+    computed = _computing(monkeypatch)
+
+    def answer() -> Any:
+        kept = typed(kept_trends(store, **question))
+        assert kept == typed(trends_module.sector_trends(store, **question))
+        return kept
+
+    def changed_by(change: Any) -> None:
+        before, count = answer(), len(computed)
+        assert typed(kept_trends(store, **question)) == before
+        assert len(computed) == count  # read, not computed
+        change()
+        after = answer()
+        assert len(computed) == count + 2  # computed again (and once more to compare)
+        assert after != before
+
+    # a reported value (France's operator restates its Scope 1 of 2023)
+    changed_by(
+        lambda: store.record_observations([_obs("op-a", "ghg_scope1", 2023, 90, Method.REPORTED)])
+    )
+    # a national denominator (Kenya's mobile lines of 2023 from its statistics office)
+    changed_by(
+        lambda: store.record_observations(
+            [_obs("KEN", "activity_mobile_lines", 2023, 40_000_000, Method.STATISTICAL)]
+        )
+    )
+
+    # an entity changed by any path (the database's trigger): France's second operator moves
+    def moved() -> None:
+        with store.engine.begin() as connection:
+            connection.execute(
+                update(entities).where(entities.c.id == "op-b").values(country="KEN")
+            )
+
+    changed_by(moved)
+
+    # the countries' areas (another release's reference data): the refresh puts them back
+    def areas() -> None:
+        with store.engine.begin() as connection:
+            connection.execute(delete(sector_areas).where(sector_areas.c.country == "KEN"))
+        sector_rows._AREAS_CHECKED.discard(store.url)
+
+    generation = _generation(store)
+    answer()
+    assert _generation(store) == generation  # nothing changed: nothing computed again
+    areas()
+    count = len(computed)
+    answer()
+    assert _generation(store) == generation + 1 and len(computed) == count + 2
+
+    # the rules: another fingerprint is another answer
+    monkeypatch.setattr(trends_kept, "fingerprint", lambda: "another release")
+    count = len(computed)
+    answer()
+    assert len(computed) == count + 2
+
+
+def test_a_change_committed_while_the_trends_are_computed_is_not_lost(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer commits after the reader has read the generation and computed from the data
+    before it: the answer kept is of the older generation, and the next read computes again."""
+    store = _store(db_url)
+    question = QUESTIONS[0]
+    real = trends_module.sector_trends
+
+    def raced(*args: Any, **kwargs: Any) -> SectorTrends:
+        result = real(*args, **kwargs)
+        store.record_observations([_obs("op-c", "ghg_scope1", 2023, 400, Method.REPORTED)])
+        sector_rows.refresh(store)  # a concurrent accepted submission
+        return result
+
+    monkeypatch.setattr(trends_module, "sector_trends", raced)
+    stale = typed(kept_trends(store, **question))
+    monkeypatch.setattr(trends_module, "sector_trends", real)
+    fresh = typed(kept_trends(store, **question))
+    assert fresh == typed(sector_trends(store, **question)) != stale
+
+
+def test_kept_answers_are_bounded_and_of_the_current_generation(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store(db_url)
+    monkeypatch.setattr(trends_kept, "KEPT_AT_MOST", 2)
+    asked = [{"level": "country", "years": [year], "area": "FRA"} for year in YEARS]
+    for question in asked:
+        kept_trends(store, **question)
+    with store.engine.connect() as connection:
+        rows = connection.execute(select(kept_table.c.question, kept_table.c.generation)).all()
+    assert sorted(json.loads(question)["years"] for question, _ in rows) == [[2022], [2023]]
+    # after a change, keeping an answer drops those of older generations
+    store.record_observations([_obs("op-a", "ghg_scope1", 2023, 90, Method.REPORTED)])
+    kept_trends(store, **asked[0])
+    with store.engine.connect() as connection:
+        left = connection.execute(select(kept_table.c.generation)).scalars().all()
+    assert left == [_generation(store)]
