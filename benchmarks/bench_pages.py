@@ -129,7 +129,7 @@ PAGES: Final = (
 def child(db: str, path: str, samples: int, after_change: bool = False) -> dict[str, Any]:
     """Time ``samples`` uncached requests of ``path`` in this process (the package on
     ``sys.path`` is the one measured). ``after_change``: the data's generation moved on
-    before every request, as an accepted submission does, so that the trends kept in the
+    before every request, as an accepted submission does, so that the answers kept in the
     store are computed again (the first read after a change)."""
     from fastapi.testclient import TestClient
 
@@ -148,7 +148,7 @@ def child(db: str, path: str, samples: int, after_change: bool = False) -> dict[
             app.state.cache.items.clear()
             app.state.counts.items.clear()
             if after_change:
-                from ictfootprint.compute.trends_kept import mark
+                from ictfootprint.compute.kept_answers import mark
 
                 with store.engine.begin() as connection:
                     mark(connection)
@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--after-change",
         action="store_true",
-        help="the data changed before every request: the kept trends computed again",
+        help="the data changed before every request: the kept answers computed again",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -19,7 +19,7 @@ from ictfootprint.compute.sector_store import WORLD_ENTITY
 from ictfootprint.compute.trends import sector_trends, store_estimates
 from ictfootprint.model import Entity, EntityKind, Method, Observation
 from ictfootprint.store import Store
-from ictfootprint.store.schema import trends_kept
+from ictfootprint.store.schema import kept_answers
 from ictfootprint.web import profiles
 from ictfootprint.web.sector import area_series, area_trends
 
@@ -431,7 +431,7 @@ def test_a_pages_series_and_trajectory_share_one_computation_of_its_trends(
 
     monkeypatch.setattr(trends_module, "sector_trends", counted)
     with store.engine.begin() as connection:  # what the calls above kept
-        connection.execute(delete(trends_kept))
+        connection.execute(delete(kept_answers))
     app = create_app(Settings.default(db=db_url, rate_limit_per_minute=0), store)
     page = "/en/" if level == "world" else f"/en/countries/{key}"
     with TestClient(app) as client:

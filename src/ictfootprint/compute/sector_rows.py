@@ -7,7 +7,7 @@ is materialised in ``sector_rows`` so that the totals are a GROUP BY in the stor
 ``sector_stale`` whenever one of its observations is written or the entity itself is added or
 changed (migration 0016); :func:`refresh` rebuilds exactly the marked entities' rows with the
 same rules and clears the marks it consumed, in one transaction per batch, in which it also
-adds one to the generation of the trends' data (:mod:`ictfootprint.compute.trends_kept`).
+adds one to the generation of the data (:mod:`ictfootprint.compute.kept_answers`).
 It runs right after a submission is accepted, and before any read of the rows while marks are
 left (imports, the CLI's record, stored totals, restatements).
 
@@ -31,7 +31,7 @@ from sqlalchemy import Connection, String, cast, delete, func, insert, or_, sele
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ictfootprint import __version__
-from ictfootprint.compute import area_totals, trends_kept
+from ictfootprint.compute import area_totals, kept_answers
 from ictfootprint.compute.quantities import chosen
 from ictfootprint.compute.sector_codes import WORLD
 from ictfootprint.compute.sector_frame import frame_of
@@ -102,7 +102,7 @@ def refresh(store: Store, *, batch: int = BATCH) -> Refreshed:
             ]
             if not marked:
                 break
-            trends_kept.mark(connection)  # what the trends read changes with these rows
+            kept_answers.mark(connection)  # what the kept answers read changes here
             inside = _in_sector(connection, marked)
             # read through another connection: it sees every committed write, and a writer
             # still to commit waits for this transaction's lock, so its mark stays
@@ -201,7 +201,7 @@ def keep_areas(store: Store) -> None:
             connection.execute(delete(sector_areas))
             connection.execute(insert(sector_areas), wanted)
             area_totals.mark_all(connection)  # every kept total by the new areas
-            trends_kept.mark(connection)
+            kept_answers.mark(connection)
     _AREAS_CHECKED.add(store.url)
 
 

@@ -74,12 +74,13 @@ def _area_report(store: Store, level: str, key: str, year: int | None) -> dict[s
     # what the report says of the values is counted and picked in the database: the world's
     # year alone is a tenth of the store's values
     where: dict[str, Any] = {"countries": [key]} if level == "country" else {}
-    with store.engine.connect() as connection:
-        of_year = published_summary.facts(
-            connection, shown=RESTATEMENTS_SHOWN, years=[chosen], **where
-        )
-        # a country's report is dated by its newest value of any year, the world's of its year
-        newest = published_summary.newest(connection, **where) if where else of_year.newest
+    of_year = year_facts(store, chosen, where)
+    # a country's report is dated by its newest value of any year, the world's of its year
+    if where:
+        with store.engine.connect() as connection:
+            newest = published_summary.newest(connection, **where)
+    else:
+        newest = of_year.newest
     trajectory = profiles.trajectory(store, level, key, trends=trends)
     data: dict[str, Any] = {
         "level": level,
@@ -104,6 +105,23 @@ def _area_report(store: Store, level: str, key: str, year: int | None) -> dict[s
         data["regions"], data["countries"] = breakdowns(store, chosen)
         data["movers"] = movers(store, chosen)
     return data
+
+
+def year_facts(store: Store, year: int, where: dict[str, Any]) -> published_summary.Facts:
+    """What the report says of the values of ``year`` (of ``where``'s countries), kept
+    between requests while the data holds (:mod:`ictfootprint.compute.kept_answers`): the
+    world's year of 430,000 values took 1.2 s to group on PostgreSQL at 4.4 M values."""
+    from ictfootprint.compute.kept_answers import answer
+
+    def compute() -> published_summary.Facts:
+        with store.engine.connect() as connection:
+            return published_summary.facts(
+                connection, shown=RESTATEMENTS_SHOWN, years=[year], **where
+            )
+
+    question = {"shown": RESTATEMENTS_SHOWN, "years": [year], **where}
+    kept = published_summary.Facts
+    return answer(store, "facts", question, compute, kept.plain, kept.from_plain)
 
 
 def _headline_of(series: sector.AreaSeries, year: int) -> dict[str, Any] | None:

@@ -140,6 +140,28 @@ class Facts:
     flags: dict[str, int] = field(default_factory=dict)
     newest: datetime | None = None
 
+    def plain(self) -> dict[str, Any]:
+        """As JSON values (:meth:`from_plain` reads them back)."""
+        return {
+            "entity_ids": self.entity_ids,
+            "sources": [{**s, "method": Method(s["method"]).value} for s in self.sources],
+            "restatements": self.restatements,
+            "restated": [o.model_dump(mode="json") for o in self.restated],
+            "flags": self.flags,
+            "newest": None if self.newest is None else self.newest.isoformat(),
+        }
+
+    @classmethod
+    def from_plain(cls, kept: dict[str, Any]) -> Facts:
+        return cls(
+            entity_ids=list(kept["entity_ids"]),
+            sources=[{**s, "method": Method(s["method"])} for s in kept["sources"]],
+            restatements=int(kept["restatements"]),
+            restated=[StoredObservation.model_validate(o) for o in kept["restated"]],
+            flags=dict(kept["flags"]),
+            newest=None if kept["newest"] is None else datetime.fromisoformat(kept["newest"]),
+        )
+
 
 def facts(connection: Connection, *, shown: int, **filters: Any) -> Facts:
     """:class:`Facts` of the current values matching ``filters`` (``current_filters``), in

@@ -320,14 +320,15 @@ area_stale = Table(
     Column("area", String(20), primary_key=True),
 )
 
-#: An area's trends kept between requests (coverage, like-for-like, estimates of the unreported
-#: part: :mod:`ictfootprint.compute.trends_kept`, migration 0018), one row per question (its
-#: level, region kind, area, years and quantities, hashed), zlib-compressed JSON; valid while
-#: ``generation`` is ``trends_generation``'s and ``fingerprint`` the running rules'.
-trends_kept = Table(
-    "trends_kept",
+#: Answers kept between requests (an area's trends, a report's facts:
+#: :mod:`ictfootprint.compute.kept_answers`, migration 0018), one row per question (its kind
+#: and arguments, hashed), zlib-compressed JSON; valid while ``generation`` is
+#: ``data_generation``'s and ``fingerprint`` the running rules'.
+kept_answers = Table(
+    "kept_answers",
     metadata,
     Column("key", String(64), primary_key=True),
+    Column("kind", String(20), nullable=False),
     Column("question", Text, nullable=False),
     Column("generation", Integer, nullable=False),
     Column("fingerprint", String(64), nullable=False),
@@ -335,12 +336,12 @@ trends_kept = Table(
     Column("kept_at", DateTime(timezone=True), nullable=False, index=True),
 )
 
-#: How many times the data that the trends read has changed (one row, ``name`` "trends"):
-#: the refresh of ``sector_rows`` adds one in the transaction that rebuilds any entity's rows
-#: (every new observation and every change of an entity comes through it), and so does a
-#: change of the countries' areas (migration 0018).
-trends_generation = Table(
-    "trends_generation",
+#: How many times the data has changed (one row, ``name`` "data"): the refresh of
+#: ``sector_rows`` adds one in the transaction that rebuilds any entity's rows (every
+#: observation written and every change of an entity comes through it), and so does a change
+#: of the countries' areas (migration 0018).
+data_generation = Table(
+    "data_generation",
     metadata,
     Column("name", String(20), primary_key=True),
     Column("generation", Integer, nullable=False),

@@ -1,8 +1,8 @@
-"""An area's trends kept between requests (``trends_kept``): the kept answer is the computed
-one to the type of every value; any change of what the trends read (a reported value, a
-national denominator, an entity, the countries' areas, the rules) makes the next read compute
-them again, a change committed while they are computed included; and what is kept is bounded.
-On SQLite and PostgreSQL."""
+"""Answers kept between requests (``kept_answers``: an area's trends, a report's facts): the
+kept answer is the computed one to the type of every value; any change of what they read (a
+reported value, a national denominator, an entity, the countries' areas, the rules) makes the
+next read compute them again, a change committed while they are computed included; and what
+is kept is bounded. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, select, update
 
-from ictfootprint.compute import sector_rows, trends_kept
+from ictfootprint.compute import kept_answers, sector_rows
 from ictfootprint.compute import trends as trends_module
+from ictfootprint.compute.kept_answers import kept_count
 from ictfootprint.compute.trends import SectorTrends, sector_trends
-from ictfootprint.compute.trends_kept import kept_count, kept_trends
+from ictfootprint.compute.trends_kept import kept_trends
 from ictfootprint.model import Method
-from ictfootprint.store import Store
-from ictfootprint.store.schema import entities, sector_areas, trends_generation
-from ictfootprint.store.schema import trends_kept as kept_table
+from ictfootprint.reports import content
+from ictfootprint.store import Store, published_summary
+from ictfootprint.store.schema import data_generation, entities, sector_areas
+from ictfootprint.store.schema import kept_answers as kept_table
 from test_sector_trends import S1S2, YEARS, _obs, _store
 
 #: The questions the pages, the reports and the trajectories ask (``area_trends``: the data's
@@ -45,7 +47,7 @@ def typed(value: Any) -> Any:
 
 
 def _computing(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """The questions computed from now on (the others were read from ``trends_kept``)."""
+    """The questions computed from now on (the others were read from ``kept_answers``)."""
     computed: list[dict[str, Any]] = []
     real = trends_module.sector_trends
 
@@ -59,7 +61,7 @@ def _computing(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 def _generation(store: Store) -> int:
     with store.engine.connect() as connection:
-        return int(connection.scalar(select(trends_generation.c.generation)) or 0)
+        return int(connection.scalar(select(data_generation.c.generation)) or 0)
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: f"{q['level']}-{q.get('area')}")
@@ -137,7 +139,7 @@ def test_any_change_of_what_the_trends_read_computes_them_again(
     assert _generation(store) == generation + 1 and len(computed) == count + 2
 
     # the rules: another fingerprint is another answer
-    monkeypatch.setattr(trends_kept, "fingerprint", lambda: "another release")
+    monkeypatch.setattr(kept_answers, "fingerprint", lambda: "another release")
     count = len(computed)
     answer()
     assert len(computed) == count + 2
@@ -169,7 +171,7 @@ def test_kept_answers_are_bounded_and_of_the_current_generation(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = _store(db_url)
-    monkeypatch.setattr(trends_kept, "KEPT_AT_MOST", 2)
+    monkeypatch.setattr(kept_answers, "KEPT_AT_MOST", 2)
     asked = [{"level": "country", "years": [year], "area": "FRA"} for year in YEARS]
     for question in asked:
         kept_trends(store, **question)
@@ -182,3 +184,42 @@ def test_kept_answers_are_bounded_and_of_the_current_generation(
     with store.engine.connect() as connection:
         left = connection.execute(select(kept_table.c.generation)).scalars().all()
     assert left == [_generation(store)]
+
+
+@pytest.mark.parametrize("where", [{}, {"countries": ["FRA"]}], ids=["world", "FRA"])
+def test_a_reports_facts_kept_are_the_computed_ones_until_a_value_is_written(
+    db_url: str, where: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The world report's facts of its year (sources, contributors, restated values, flags,
+    the newest recording) read back equal, and a value written is in the next ones."""
+    store = _store(db_url)
+    store.record_observations([_obs("op-a", "ghg_scope1", 2023, 90, Method.REPORTED)])
+
+    def computed() -> published_summary.Facts:
+        with store.engine.connect() as connection:
+            return published_summary.facts(
+                connection, shown=content.RESTATEMENTS_SHOWN, years=[2023], **where
+            )
+
+    grouped: list[object] = []
+    real = published_summary.facts
+
+    def counted(*args: Any, **kwargs: Any) -> published_summary.Facts:
+        grouped.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(published_summary, "facts", counted)
+    first = content.year_facts(store, 2023, where)
+    again = content.year_facts(store, 2023, where)
+    assert len(grouped) == 1 and kept_count(store, "facts") == 1
+    expected = computed()
+    assert first == again == expected
+    assert expected.restated and expected.sources and expected.newest is not None
+    assert typed(again.plain()) == typed(expected.plain())
+    assert [type(s["method"]) for s in again.sources] == [Method] * len(again.sources)
+
+    store.record_observations([_obs("op-b", "ghg_scope1", 2023, 70, Method.REPORTED)])
+    after = content.year_facts(store, 2023, where)
+    assert len(grouped) == 3  # two above and the comparison
+    assert after == computed() != expected
+    assert after.restatements == expected.restatements + 1

@@ -1,0 +1,142 @@
+"""Answers kept in the store between requests: ``kept_answers``, valid while the data they
+were read from holds.
+
+Some questions are asked over and over and cost the same every time: the world's coverage,
+like-for-like series and estimates (:mod:`ictfootprint.compute.trends_kept`: 0.8 s of the
+home page's 0.9 s at 4.4 M values on PostgreSQL, 2.5 s at 10 M) and the facts of the world
+report's year (a GROUP BY of its 430,000 values, 1.2 s). :func:`answer` reads a question's
+answer from the store when it was answered since the data last changed, and otherwise
+computes it and keeps it.
+
+**What "the data changed" means.** Every observation written and every entity added or
+changed marks its entity in ``sector_stale`` (database triggers, whatever the write path;
+observations are never updated or deleted), and the refresh of ``sector_rows`` consumes those
+marks: it adds one to ``data_generation`` in the transaction that rebuilds any entity's rows,
+whatever its kind (:func:`mark`), and so does a change of the countries' areas. The rules
+(the package, its quantities, defaults and units, ``sector_trends.toml``) are the
+:func:`fingerprint`.
+
+**Why a kept answer is never stale.** :func:`answer` refreshes the stale rows first, then
+reads the generation; an answer kept under the current generation was computed by a reader
+that read that generation before it read any data, so it saw at least that data, and nothing
+has changed since (a change would have added one). A change committed while an answer is
+computed leaves the answer kept under the older generation: the next read computes it again.
+Answers of older generations are deleted when an answer is kept; at most ``KEPT_AT_MOST`` are
+kept, the oldest going first (the questions come from pages, reports and trajectories, with
+arguments a visitor may vary: nothing is kept without bound).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Callable
+from importlib import resources
+from typing import Any, Final, TypeVar
+
+from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ictfootprint.store import Store
+from ictfootprint.store.database import now
+from ictfootprint.store.schema import data_generation, kept_answers
+
+#: The row of ``data_generation`` that counts the changes of the data.
+GENERATION: Final = "data"
+#: Answers kept at most (the world's trends are about 150 kB compressed at 4.4 M values).
+KEPT_AT_MOST: Final = 500
+
+T = TypeVar("T")
+
+
+def mark(connection: Connection) -> None:
+    """The data changed: add one to the generation, in the writer's transaction."""
+    g = data_generation.c
+    connection.execute(
+        update(data_generation).where(g.name == GENERATION).values(generation=g.generation + 1)
+    )
+
+
+def fingerprint() -> str:
+    """What the answers depend on besides the data: the rules of the kept rows (the package's
+    version, quantities, defaults, units) and ``sector_trends.toml`` (denominators,
+    estimates)."""
+    from ictfootprint.compute.sector_rows import rules_fingerprint
+
+    digest = hashlib.sha256(rules_fingerprint().encode())
+    data = resources.files("ictfootprint").joinpath("reference/data/sector_trends.toml")
+    digest.update(data.read_bytes())
+    return digest.hexdigest()
+
+
+def answer(
+    store: Store,
+    kind: str,
+    question: dict[str, Any],
+    compute: Callable[[], T],
+    plain: Callable[[T], Any],
+    back: Callable[[Any], T],
+) -> T:
+    """The answer to ``question`` (JSON values; ``kind`` names what is asked), read from
+    ``kept_answers`` when it was answered since the data last changed; otherwise
+    ``compute()``, kept as ``plain(answer)`` (JSON values) and read back by ``back``."""
+    from ictfootprint.compute.sector_rows import refreshed
+
+    refreshed(store)  # the marks left become a new generation before it is read
+    asked = json.dumps({"kind": kind, **question}, sort_keys=True)
+    key = hashlib.sha256(asked.encode()).hexdigest()
+    rules = fingerprint()
+    k, g = kept_answers.c, data_generation.c
+    with store.engine.connect() as connection:
+        generation = connection.scalar(select(g.generation).where(g.name == GENERATION))
+        found = connection.execute(
+            select(k.generation, k.fingerprint, k.payload).where(k.key == key)
+        ).first()
+    if found is not None and (found.generation, found.fingerprint) == (generation, rules):
+        return back(json.loads(zlib.decompress(found.payload)))
+    result = compute()
+    if generation is not None:
+        payload = zlib.compress(json.dumps(plain(result)).encode(), 1)
+        _keep(store, key, kind, asked, int(generation), rules, payload)
+    return result
+
+
+def kept_count(store: Store, kind: str | None = None) -> int:
+    """How many answers are kept (of ``kind``)."""
+    query = select(func.count()).select_from(kept_answers)
+    if kind is not None:
+        query = query.where(kept_answers.c.kind == kind)
+    with store.engine.connect() as connection:
+        return int(connection.scalar(query) or 0)
+
+
+def _keep(
+    store: Store, key: str, kind: str, asked: str, generation: int, rules: str, payload: bytes
+) -> None:
+    """Keep ``payload`` under ``generation``, unless an answer of a newer one is kept (a
+    reader that began later); drop the answers of older generations and the oldest beyond
+    ``KEPT_AT_MOST``."""
+    k = kept_answers.c
+    row: dict[str, Any] = {
+        "key": key,
+        "kind": kind,
+        "question": asked,
+        "generation": generation,
+        "fingerprint": rules,
+        "payload": payload,
+        "kept_at": now(),
+    }
+    with store.engine.begin() as connection:
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(kept_answers).values(**row)
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=[k.key],
+                set_={name: statement.excluded[name] for name in row if name != "key"},
+                where=k.generation <= statement.excluded.generation,
+            )
+        )
+        connection.execute(delete(kept_answers).where(k.generation < generation))
+        beyond = select(k.key).order_by(k.kept_at.desc(), k.key).offset(KEPT_AT_MOST)
+        connection.execute(delete(kept_answers).where(k.key.in_(beyond)))
