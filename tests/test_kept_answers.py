@@ -18,11 +18,14 @@ from ictfootprint.compute import trends as trends_module
 from ictfootprint.compute.kept_answers import kept_count
 from ictfootprint.compute.trends import SectorTrends, sector_trends
 from ictfootprint.compute.trends_kept import kept_trends
-from ictfootprint.model import Method
+from ictfootprint.model import Entity, EntityKind, Method
 from ictfootprint.reports import content
 from ictfootprint.store import Store, published_summary
+from ictfootprint.store.published import EntityLabel
 from ictfootprint.store.schema import data_generation, entities, sector_areas
 from ictfootprint.store.schema import kept_answers as kept_table
+from ictfootprint.web import profiles
+from ictfootprint.web.pages import published_labels
 from test_sector_trends import S1S2, YEARS, _obs, _store
 
 #: The questions the pages, the reports and the trajectories ask (``area_trends``: the data's
@@ -223,3 +226,36 @@ def test_a_reports_facts_kept_are_the_computed_ones_until_a_value_is_written(
     assert len(grouped) == 3  # two above and the comparison
     assert after == computed() != expected
     assert after.restatements == expected.restatements + 1
+
+
+def test_the_country_list_and_the_explorers_entities_kept_follow_the_data(db_url: str) -> None:
+    store = _store(db_url)
+
+    def kept() -> tuple[dict[str, int], list[EntityLabel]]:
+        return profiles.entities_by_country(store), published_labels(store)
+
+    def computed() -> tuple[dict[str, int], list[EntityLabel]]:
+        return profiles._entities_by_country(store), store.published_entity_labels()
+
+    first = kept()
+    assert kept() == first == computed() and first[0] == {"FRA": 2, "KEN": 1}
+    assert kept_count(store, "entities_by_country") == 1 == kept_count(store, "entity_labels")
+    # a new operator in Kenya, with a value
+    store.add_entity(
+        Entity(
+            id="op-d",
+            name="op-d",
+            kind=EntityKind.COMPANY,
+            country="KEN",
+            subsectors=("mobile_network",),
+        )
+    )
+    store.record_observations([_obs("op-d", "ghg_scope1", 2023, 10, Method.REPORTED)])
+    second = kept()
+    assert second == computed() and second[0]["KEN"] == 2
+    assert "op-d" in [e.id for e in second[1]]
+    # renamed by any path
+    with store.engine.begin() as connection:
+        connection.execute(update(entities).where(entities.c.id == "op-a").values(name="Alpha"))
+    third = kept()
+    assert third == computed() and [e.name for e in third[1] if e.id == "op-a"] == ["Alpha"]

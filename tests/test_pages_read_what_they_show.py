@@ -143,14 +143,21 @@ def published(store: Store) -> int:
 
 
 def test_country_list_counts_entities_in_the_database_not_every_value(store: Store) -> None:
+    from ictfootprint.compute.sector_rows import refreshed
     from ictfootprint.web.profiles import entities_by_country
 
     assert published(store) > 480
+    refreshed(store)  # the entities' rows and the countries' areas, as any page finds them
     found = fetched(store)
     counts = entities_by_country(store)
     stop(store, found)
     assert found.observations == 0, found.statements
     assert found.rows <= 20, found.statements
+    # then kept: the next list reads one row, and no value
+    found = fetched(store)
+    assert entities_by_country(store) == counts
+    stop(store, found)
+    assert found.rows <= 5 and "current_observations" not in " ".join(found.statements)
     # six in-sector entities based in each country, op00 in Kenya as well; Germany and Brazil
     # have no national value, France and Kenya do (their own entity is not counted)
     assert counts == {"FRA": 6, "KEN": 7, "BRA": 6, "DEU": 6}

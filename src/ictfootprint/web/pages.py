@@ -29,6 +29,7 @@ from ictfootprint.model import ENTITY_ID, EntityKind, Method
 from ictfootprint.reference.catalogue import catalogue
 from ictfootprint.reference.countries import countries, region_members, regions
 from ictfootprint.store import Store
+from ictfootprint.store.published import EntityLabel
 from ictfootprint.web import i18n, profiles, sector, worldmap
 from ictfootprint.web.render import HTML, PAGE_HEADERS, figure, here, html
 
@@ -397,11 +398,27 @@ def _region_groups() -> list[tuple[str, list[Any]]]:
 ENTITY_CHOICES_MAX: Final = 300
 
 
+def published_labels(store: Store) -> list[EntityLabel]:
+    """:meth:`Store.published_entity_labels`, kept between requests while the data holds
+    (:mod:`ictfootprint.compute.kept_answers`): 10,200 entities with a published value at
+    4.4 M values took 70 ms of the explorer's 110 ms on PostgreSQL."""
+    from ictfootprint.compute.kept_answers import answer
+
+    return answer(
+        store,
+        "entity_labels",
+        {},
+        store.published_entity_labels,
+        lambda labels: [[e.id, e.name, e.kind.value, e.country] for e in labels],
+        lambda kept: [EntityLabel(i, n, EntityKind(k), c) for i, n, k, c in kept],
+    )
+
+
 def _filter_choices(store: Store, filters: ObservationFilters, lang: str) -> dict[str, Any]:
     """What the explorer's selects offer: published entities (by name, in the page's language
     for countries and regions; all of them, or those of the chosen countries when there are
     more than ``ENTITY_CHOICES_MAX``) and the countries they are in."""
-    entities = store.published_entity_labels()
+    entities = published_labels(store)
     areas = sorted({e.country or e.id for e in entities if (e.country or e.id) in countries()})
     area_name = names(lang)["area_name"]
     listed = entities

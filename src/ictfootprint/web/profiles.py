@@ -154,7 +154,15 @@ def country_entities(store: Store, ids: Collection[str]) -> list[Entity]:
 def entities_by_country(store: Store) -> dict[str, int]:
     """Country → how many in-sector entities have a published value there (see above); a
     country with national values only is listed with none. Counted in the database: one
-    row per area comes back, not the store's values."""
+    row per area comes back, not the store's values; kept between requests while the data
+    holds (:mod:`ictfootprint.compute.kept_answers`): the distinct (area, entity) pairs of
+    4.4 M values took 0.6 s on PostgreSQL, 1.1 s on SQLite."""
+    from ictfootprint.compute.kept_answers import answer
+
+    return answer(store, "entities_by_country", {}, lambda: _entities_by_country(store), dict, dict)
+
+
+def _entities_by_country(store: Store) -> dict[str, int]:
     known = countries()
     with store.engine.connect() as connection:
         counts = _summary.in_sector_by_area(connection)
