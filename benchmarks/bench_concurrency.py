@@ -218,6 +218,8 @@ def kinds(cursor: str) -> list[tuple[str, Callable[[int], str]]]:
             lambda n: f"/en/explore?indicator={INDICATORS[n % 3]}&bench={n}",
         ),
         ("page: country", lambda n: f"/en/countries/{COUNTRIES[n % 10]}?bench={n}"),
+        ("page: home (world map)", lambda n: f"/en/?bench={n}"),
+        ("page: world sector", lambda n: f"/en/world?bench={n}"),
     ]
 
 

@@ -164,8 +164,10 @@ def test_country_list_counts_entities_in_the_database_not_every_value(store: Sto
 
 
 def test_world_map_reads_the_countries_values_of_one_year_not_every_value(store: Store) -> None:
+    from ictfootprint.compute.sector_rows import refreshed
     from ictfootprint.web import worldmap
 
+    refreshed(store)  # the entities' rows and the countries' areas, as any page finds them
     found = fetched(store)
     with_data, _without = worldmap.map_indicators(store)
     values = worldmap.country_values(store, "economy_electricity", None)
@@ -426,3 +428,49 @@ def test_the_api_entity_list_reads_only_its_page(store: Store) -> None:
     assert listed == sorted([f"op{n:02d}" for n in range(COMPANIES)] + ["FRA", "KEN"])
     assert {page["total"] for page in pages} == {len(listed)}
     assert len(pages) == 6
+
+
+def test_a_countrys_data_kept_is_the_computed_one_to_the_type(store: Store) -> None:
+    """The profile's data read back from ``kept_answers`` is what its queries give, to the
+    type of every value (methods, a ratio's spread and derivation as tuples), and a value
+    written is in the next one."""
+    from ictfootprint.compute.kept_answers import kept_count
+    from ictfootprint.web.profiles import _country_data, country_data
+    from test_kept_answers import typed
+
+    store.record_observations(
+        [
+            Observation(
+                entity_id=f"op{n:02d}",
+                indicator_id="dc_pue",
+                year=2022,
+                value=value,
+                unit="dimensionless",
+                method=Method.REPORTED,
+                source=SOURCE,
+            )
+            for n, value in ((0, 1.2), (4, 1.9))
+        ]
+    )
+    first = country_data(store, "FRA")
+    again = country_data(store, "FRA")
+    assert kept_count(store, "country_data") == 1
+    computed = _country_data(store, "FRA")
+    assert typed(vars(again)) == typed(vars(first)) == typed(vars(computed))
+    assert any(f["spread"] for f in again.intensities)
+    assert any(f["derived"] for f in again.intensities)
+    store.record_observations(
+        [
+            Observation(
+                entity_id="op08",
+                indicator_id="dc_pue",
+                year=2022,
+                value=1.5,
+                unit="dimensionless",
+                method=Method.REPORTED,
+                source=SOURCE,
+            )
+        ]
+    )
+    after = country_data(store, "FRA")
+    assert typed(vars(after)) == typed(vars(_country_data(store, "FRA"))) != typed(vars(again))

@@ -302,6 +302,7 @@ def area_series(
         region_kind=kind,
         quantities=[quantity],
         area=_one_area(level, key),
+        listed=False,  # the rows' counts are what a series shows, not who is left out
     )
     if trends is None or not trends.give(level, kind, key, quantity, years):
         trends = kept_trends(
