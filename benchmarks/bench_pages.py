@@ -98,6 +98,31 @@ requests: country profile 405 / 474 ms, 254 MB; country list 1,664 / 1,682 ms; h
 home 2,299 ms, 652 MB; world page 2,347 ms, 723 MB). What is left on the world's pages is the
 world's trends, computed per request from every reporter's rows (0.9 s at 4.4 M, 2.5 s at
 10 M): the next step is to keep them, like the totals.
+
+Stop 33, the same store, the machine quiet (load 0.5-1.4); before = 0843c49 (10 requests),
+after = this stop's tree (10 requests; answers kept in the store while the data's generation
+holds: the trends of the pages, reports and trajectories, the report's facts of its year, a
+country's profile data, the country list's counts, the map's reporter count, the explorer's
+entities; a series reads no left-out lists). ``--after-change`` moves the generation on
+before every request (5 requests): the first read after an accepted submission. Median / p99,
+CPU, peak RSS:
+
+| page | before | after | after a change |
+|---|---|---|---|
+| country profile | 253 / 347 ms, CPU 137 ms, 242 MB | 58 / 59 ms, CPU 49 ms, 222 MB | 259 / 270 ms |
+| country list | 687 / 697 ms, CPU 10 ms | 7 / 10 ms, CPU 6 ms, 213 MB | 636 / 646 ms |
+| world map (home) | 928 / 1,051 ms, CPU 639 ms, 426 MB | 70 / 82 ms, CPU 53 ms, 235 MB | 922 / 952 ms |
+| world sector page | 872 / 1,048 ms, CPU 640 ms, 435 MB | 96 / 104 ms, CPU 51 ms, 233 MB | 889 / 903 ms |
+| world report (HTML) | 2,465 / 2,523 ms, CPU 1,229 ms | 221 / 320 ms, CPU 211 ms, 270 MB | 2,529 / 2,571 ms |
+
+SQLite, the same 4.4 M values, after, 5 requests: country profile 36 / 39 ms, country list 7 /
+11 ms, home 50 / 171 ms, world sector page 62 / 173 ms, world report 182 / 299 ms (peak RSS
+417-450 MB: the untimed first request computes what is kept). At 10 M values (PostgreSQL),
+after, 5 requests: country profile 60 / 65 ms, country list 7 / 10 ms, home 90 / 101 ms, world
+sector page 123 / 145 ms, world report 484 / 598 ms (peak RSS 533-543 MB, from the first
+request's computation). What is left in the world report is its submissions' summary (the
+7,885 reporters' submissions read as records to count their statuses: 157 ms), which the
+data's generation does not follow (a submission is not data until accepted).
 """
 
 from __future__ import annotations
