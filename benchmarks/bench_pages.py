@@ -105,15 +105,15 @@ holds: the trends of the pages, reports and trajectories, the report's facts of 
 country's profile data, the country list's counts, the map's reporter count, the explorer's
 entities; a series reads no left-out lists). ``--after-change`` moves the generation on
 before every request (5 requests): the first read after an accepted submission. Median / p99,
-CPU, peak RSS:
+median CPU, peak RSS:
 
 | page | before | after | after a change |
 |---|---|---|---|
-| country profile | 253 / 347 ms, CPU 137 ms, 242 MB | 58 / 59 ms, CPU 49 ms, 222 MB | 259 / 270 ms |
-| country list | 687 / 697 ms, CPU 10 ms | 7 / 10 ms, CPU 6 ms, 213 MB | 636 / 646 ms |
-| world map (home) | 928 / 1,051 ms, CPU 639 ms, 426 MB | 70 / 82 ms, CPU 53 ms, 235 MB | 922 / 952 ms |
-| world sector page | 872 / 1,048 ms, CPU 640 ms, 435 MB | 96 / 104 ms, CPU 51 ms, 233 MB | 889 / 903 ms |
-| world report (HTML) | 2,465 / 2,523 ms, CPU 1,229 ms | 221 / 320 ms, CPU 211 ms, 270 MB | 2,529 / 2,571 ms |
+| country profile | 253 / 347 ms, 137 ms, 242 MB | 58 / 59 ms, 49 ms, 222 MB | 259 / 270 ms |
+| country list | 687 / 697 ms, 10 ms, 213 MB | 7 / 10 ms, 6 ms, 213 MB | 636 / 646 ms |
+| world map (home) | 928 / 1,051 ms, 639 ms, 426 MB | 70 / 82 ms, 53 ms, 235 MB | 922 / 952 ms |
+| world sector page | 872 / 1,048 ms, 640 ms, 435 MB | 96 / 104 ms, 51 ms, 233 MB | 889 / 903 ms |
+| world report (HTML) | 2,465 / 2,523 ms, 1,229 ms | 221 / 320 ms, 211 ms, 270 MB | 2,529 / 2,571 |
 
 SQLite, the same 4.4 M values, after, 5 requests: country profile 36 / 39 ms, country list 7 /
 11 ms, home 50 / 171 ms, world sector page 62 / 173 ms, world report 182 / 299 ms (peak RSS
