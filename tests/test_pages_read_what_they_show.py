@@ -10,6 +10,7 @@ to the program (every SELECT is counted again by the database itself, ``SELECT c
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -474,3 +475,59 @@ def test_a_countrys_data_kept_is_the_computed_one_to_the_type(store: Store) -> N
     )
     after = country_data(store, "FRA")
     assert typed(vars(after)) == typed(vars(_country_data(store, "FRA"))) != typed(vars(again))
+
+
+def test_a_reports_submissions_are_counted_as_their_records_say(db_url: str) -> None:
+    """The report's quality counts the submissions of its reporters in the database: the
+    same count, statuses (a submission's last event's, "received" without one), errors and
+    warnings as the records give, and nothing of other entities."""
+    import hashlib
+    import json
+
+    from ictfootprint.store.submissions import tally
+    from test_sector_trends import _store
+
+    store = _store(db_url)
+
+    def submit(entity: str, n: int, errors: int, warnings: int, status: str) -> int:
+        payload = [
+            {
+                "entity_id": entity,
+                "indicator_id": "ghg_scope1",
+                "year": 2015 + n,
+                "value": float(n),
+                "unit": "tCO2e",
+                "method": "reported",
+                "source": "operator file",
+            }
+        ]
+        body = json.dumps(payload).encode()
+        return store.create_submission(
+            entity_id=entity,
+            file_name=f"{entity}-{n}.json",
+            fmt="json",
+            sha256=hashlib.sha256(body).hexdigest(),
+            content=body,
+            report={"values": 1, "errors": errors, "warnings": warnings},
+            payload=payload,
+            respondent=None,
+            encoding="utf-8",
+            locale=None,
+            status=status,
+        )
+
+    store.accept_submission(submit("op-a", 1, 0, 2, "validated"), "ok")
+    store.reject_submission(submit("op-a", 2, 0, 1, "validated"), "no")
+    submit("op-b", 3, 4, 0, "invalid")
+    submit("op-b", 4, 0, 0, "validated")
+    submit("op-c", 5, 1, 1, "invalid")  # not asked
+    asked = ["op-a", "op-b", "nobody"]
+    records = store.submissions(entity_ids=asked)
+    with store.engine.connect() as connection:
+        counted = tally(connection, asked)
+        assert tally(connection, []).submissions == 0
+    assert counted.submissions == len(records) == 4
+    assert counted.statuses == dict(sorted(Counter(r.status for r in records).items()))
+    assert set(counted.statuses) == {"accepted", "rejected", "invalid", "validated"}
+    assert counted.errors == sum(r.errors or 0 for r in records) == 4
+    assert counted.warnings == sum(r.warnings or 0 for r in records) == 3

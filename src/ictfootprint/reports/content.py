@@ -15,13 +15,13 @@ same data give the same document.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any, Final
 
 from ictfootprint.errors import InputError, Location, NotFoundError
 from ictfootprint.reference.countries import countries, regions
 from ictfootprint.store import Store, published_summary
+from ictfootprint.store.submissions import tally
 from ictfootprint.web import profiles, sector
 
 HEADLINE: Final = sector.HEADLINE
@@ -204,17 +204,15 @@ def quality(
     """Data quality of the year: the submissions' findings (errors and warnings by entity),
     values restated since first published, flagged values, the entity rows left out of a
     total (incomplete) and the disagreements resolved (conflicts)."""
-    entity_ids = facts.entity_ids
-    submissions = store.submissions(entity_ids=entity_ids) if entity_ids else []
-    statuses = Counter(s.status for s in submissions)
     restated = facts.restated
     with store.engine.connect() as connection:
+        submitted = tally(connection, facts.entity_ids)
         names = published_summary.entity_names(connection, {o.entity_id for o in restated})
     return {
-        "submissions": len(submissions),
-        "statuses": dict(sorted(statuses.items())),
-        "errors": sum(s.errors or 0 for s in submissions),
-        "warnings": sum(s.warnings or 0 for s in submissions),
+        "submissions": submitted.submissions,
+        "statuses": submitted.statuses,
+        "errors": submitted.errors,
+        "warnings": submitted.warnings,
         "restatements": facts.restatements,
         "restated": [
             {

