@@ -182,7 +182,9 @@ class Guarded:
 
     def _page_error(self, error: WebError) -> None:
         page = error.page.url if error.page else "?"
-        self.problems.append(f"uncaught error on {page}: {error.error}")
+        # the script's stack too: a rare error seen only under CI's load says where it was
+        stack = getattr(error.error, "stack", None) or ""
+        self.problems.append(f"uncaught error on {page}: {error.error}\n{stack}")
 
     def _request_failed(self, request: Request) -> None:
         if request.url in self._blocked:
