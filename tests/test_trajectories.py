@@ -8,10 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from ictfootprint.api.app import create_app
+from ictfootprint.api.settings import Settings
 from ictfootprint.assess.alignment import project, required_reduction
 from ictfootprint.assess.trajectories import assess_trajectory, load_pathway
-from ictfootprint.errors import InputError
+from ictfootprint.compute.kept_answers import kept_count
+from ictfootprint.errors import InputError, NotFoundError
 from ictfootprint.model import Entity, EntityKind, Method, Observation
 from ictfootprint.reference.pathways import pathway
 from ictfootprint.store import Store
@@ -99,6 +103,47 @@ def test_another_scope_is_an_error_not_a_mix(tmp_path: Path) -> None:
         assess_trajectory(
             store, level="entity", key="co", scope="1+2+3-market", pathway=pathway("sbti-aca-1.5c")
         )
+
+
+def test_an_unknown_area_is_an_error_before_anything_is_computed_or_kept(
+    tmp_path: Path,
+) -> None:
+    """An unknown country or region was computed (empty trends), kept like any answer and then
+    reported as "no values for country ZZZ": a visitor trying codes pushed the real answers
+    out of the 500 kept. Now it is a 404 and nothing is kept; codes are read in any case."""
+    store = _store(tmp_path)
+    l1470 = pathway("l1470-sector")
+
+    def assess(level: str, key: str) -> object:
+        return assess_trajectory(store, level=level, key=key, scope="1+2-location", pathway=l1470)
+
+    for level, key in (("country", "ZZZ"), ("region", "ITU-XYZ"), ("region", "999")):
+        with pytest.raises(NotFoundError, match=f"no {level} '{key}'"):
+            assess(level, key)
+    with pytest.raises(InputError, match="field 'id': the world is area 001"):
+        assess("world", "FRA")
+    with pytest.raises(InputError, match="unknown sub-sector"):
+        assess("subsector", "nonsense")
+    assert kept_count(store) == 0
+    france = assess("country", "fra")
+    assert france.as_dict() == assess("country", "FRA").as_dict()
+    assert {p.year: p.actual for p in france.trajectory.points if p.actual} == SERIES
+    assert assess("region", "itu-eur").as_dict()["key"] == "ITU-EUR"
+    mobile = assess("subsector", "Mobile-Network").as_dict()
+    assert mobile["key"] == "mobile_network"
+
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    client = TestClient(create_app(Settings.default(db=url, rate_limit_per_minute=0), store))
+    kept = kept_count(store)
+    for query in ("level=country&id=ZZZ", "level=region&id=ITU-XYZ", "level=region&id=999"):
+        answer = client.get(f"/api/v1/trajectories?{query}")
+        assert answer.status_code == 404, (query, answer.text)
+    for query in ("level=world&id=FRA", "level=subsector&id=nonsense"):
+        answer = client.get(f"/api/v1/trajectories?{query}")
+        assert answer.status_code == 400, (query, answer.text)
+        assert answer.json()["error"]["location"] == {"field": "id"}
+    assert kept_count(store) == kept
+    assert client.get("/api/v1/trajectories?level=country&id=FRA").status_code == 200
 
 
 def test_sbti_and_a_users_own_pathway(tmp_path: Path) -> None:

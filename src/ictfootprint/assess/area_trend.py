@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from ictfootprint.compute.sector import WORLD
-from ictfootprint.compute.sector_trends import TOTAL
+from ictfootprint.compute.sector_trends import TOTAL, area_of
+from ictfootprint.errors import InputError, Location, NotFoundError
+from ictfootprint.reference.codes import subsector_code
 
 if TYPE_CHECKING:
     from ictfootprint.compute.trends import SectorTrends
@@ -62,6 +64,25 @@ class AreaTrend:
                 for year in sorted(self.reported)
             ],
         }
+
+
+def area_key(level: str, key: str) -> str:
+    """``key`` as the area of ``level`` (country, region, world or subsector) it names: a
+    country's ISO alpha-3 or a region's code in any case, a sub-sector as typed. An area that
+    does not exist is an error before anything is computed: its empty trends would otherwise be
+    kept like any answer, and a visitor trying codes would push the real ones out."""
+    if level == "subsector":
+        return subsector_code(key, Location(field="id"))
+    if level == "world":
+        if key != WORLD:
+            raise InputError(
+                "the world is area 001", Location(field="id"), expected=WORLD, found=key[:64]
+            )
+        return key
+    code = key.strip().upper()
+    if code not in area_of(level, "m49" if code.isdigit() else "itu").values():
+        raise NotFoundError(f"no {level} {key[:64]!r}")
+    return code
 
 
 def area_trend(

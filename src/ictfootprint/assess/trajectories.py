@@ -22,7 +22,7 @@ from ictfootprint.assess.alignment import (
     project,
     required_reduction,
 )
-from ictfootprint.assess.area_trend import AreaTrend, area_trend
+from ictfootprint.assess.area_trend import AreaTrend, area_key, area_trend
 from ictfootprint.assess.gases import co2_area_error, co2_entity_series
 from ictfootprint.assess.inventory import organisation_series
 from ictfootprint.assess.trajectory import Trajectory, trajectory
@@ -135,6 +135,8 @@ def assess_trajectory(
         raise InputError(
             "unknown level", Location(field="level"), expected=", ".join(LEVELS), found=level
         )
+    if level != "entity":
+        key = area_key(level, key)  # an unknown area is an error before any data is read
     pathway = for_gas(pathway, gas)
     pathway.check_scope(scope)  # before any data: another scope is an error, not a mix
     if base_year is not None and pathway.kind == "points" and base_year != pathway.base_year:

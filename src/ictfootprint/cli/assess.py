@@ -15,7 +15,6 @@ from ictfootprint.cli.options import (
     print_json,
     print_table,
 )
-from ictfootprint.errors import Location
 
 app = command_group(
     "Assessments: trajectory (against a pathway), coverage (of the data asked for), "
@@ -59,11 +58,7 @@ def trajectory_command(
     """Actual emissions against a pathway: pathway value, gap, on track, projection at the
     target year (least squares over the last N years) and the reduction still needed."""
     from ictfootprint.assess.trajectories import assess_trajectory, load_pathway
-    from ictfootprint.reference.codes import subsector_code
     from ictfootprint.store import Store
-
-    if level == "subsector":
-        key = subsector_code(key, Location(field="id"))
 
     chosen = load_pathway(pathway, pathway_file)
     if scope is None:
@@ -86,7 +81,7 @@ def trajectory_command(
     u = t.unit
     only = ", CO2 only" if t.gas == "co2" else ""
     print_table(
-        f"{level} {key}, {scope}{only}, against {t.pathway_name} (base {t.base_year})",
+        f"{level} {result.key}, {scope}{only}, against {t.pathway_name} (base {t.base_year})",
         ["year", f"actual ({u})", f"pathway ({u})", f"gap ({u})", "gap (%)", "on track"],
         [
             [
