@@ -41,10 +41,15 @@ class ObservationFilters:
         offset: int = 0,
         after: tuple[str, int] | None = None,
         total: int | None = None,
+        *,
+        shown: bool = False,
     ) -> Any:
         """(count, page): from ``offset``, or after the (method, id) of a cursor; the count
-        is not read again when ``total`` gives it."""
-        found, rows = store.published_page(
+        is not read again when ``total`` gives it. The page holds (observation, its entity's
+        country) pairs, or with ``shown`` the values as the API shows them
+        (``Store.shown_page``)."""
+        read = store.shown_page if shown else store.published_page
+        found, rows = read(
             entity_ids=self.entity,
             countries=sorted(self.countries) if self.countries is not None else None,
             indicator_ids=self.indicator,

@@ -23,7 +23,6 @@ from ictfootprint.api.schemas import (
     EntityPage,
     IndicatorOut,
     IndicatorPage,
-    ObservationOut,
     ObservationPage,
     TargetOut,
     TrajectoryOut,
@@ -103,9 +102,12 @@ def counted_page(
     limit: int,
     offset: int,
     after: tuple[str, int] | None,
+    *,
+    shown: bool = False,
 ) -> Any:
     """(count, page) of the published values, the count from ``app.state.counts`` while the
-    data version holds (every page of a query has the same one)."""
+    data version holds (every page of a query has the same one); ``shown``: the page as the
+    API shows it (:meth:`ObservationFilters.query`)."""
     state = request.app.state
     version, key = state.versions.value, filters.key()
     start = 0 if after else offset
@@ -114,10 +116,10 @@ def counted_page(
         with state.counts.counting(key):  # one request counts, the others wait for its count
             total = state.counts.get(key, version)
             if total is None:
-                found, rows = filters.query(store_of(request), limit, start, after)
+                found, rows = filters.query(store_of(request), limit, start, after, shown=shown)
                 state.counts.put(key, version, found)
                 return found, rows
-    return filters.query(store_of(request), limit, start, after, total=total)
+    return filters.query(store_of(request), limit, start, after, total=total, shown=shown)
 
 
 def cursor_url(request: Request, limit: int, cursor: str | None) -> str | None:
@@ -247,20 +249,19 @@ async def observations(
     begin = cursors.start(cursor, offset)
 
     def render() -> tuple[bytes, str]:
-        total, rows = counted_page(request, filters, size, offset, begin.after)
+        total, rows = counted_page(request, filters, size, offset, begin.after, shown=True)
         after = None
         if rows and begin.position + len(rows) < total:
-            last = rows[-1][0]
-            after = cursors.encode((last.method.value, last.id), begin.position + len(rows))
-        return _json(
-            ObservationPage(
-                total=total,
-                limit=size,
-                offset=begin.position,
-                next=cursor_url(request, size, after),
-                items=[ObservationOut.of(obs, area) for obs, area in rows],
-            )
-        )
+            last = rows[-1]
+            after = cursors.encode((last["method"], last["id"]), begin.position + len(rows))
+        page = {
+            "total": total,
+            "limit": size,
+            "offset": begin.position,
+            "next": cursor_url(request, size, after),
+            "items": rows,  # as ObservationOut's fields: validated here, as any other page
+        }
+        return _json(ObservationPage.model_validate(page))
 
     return await cached(request, render)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ictfootprint.assess.targets import KINDS, STATUSES
-from ictfootprint.model import Entity, StoredObservation
+from ictfootprint.model import Entity
 from ictfootprint.reference.catalogue import SCOPES, Indicator
 
 
@@ -99,28 +99,6 @@ class ObservationOut(Out):
     gwp_set: str | None
     revision: int
     recorded_at: Time
-
-    @classmethod
-    def of(cls, obs: StoredObservation, country: str | None = None) -> ObservationOut:
-        return cls(
-            id=obs.id,
-            entity=obs.entity_id,
-            indicator=obs.indicator_id,
-            year=obs.year,
-            country=obs.country or country,
-            subsector=obs.subsector,
-            value=obs.value,
-            unit=obs.unit,
-            value_text=obs.value_text,
-            method=obs.method.value,
-            source=obs.source,
-            quality_flags=list(obs.quality_flags),
-            boundary=obs.boundary,
-            assurance=obs.assurance,
-            gwp_set=obs.gwp_set,
-            revision=obs.revision,
-            recorded_at=obs.recorded_at,
-        )
 
 
 class Page(Out):

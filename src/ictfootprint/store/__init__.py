@@ -394,6 +394,12 @@ class Store(Accounts):
         with self.engine.connect() as connection:
             return _published.page(connection, **filters)
 
+    def shown_page(self, **filters: Any) -> tuple[int, list[dict[str, Any]]]:
+        """(count, page of values as the public API shows them): see
+        ``store.published.shown_page``."""
+        with self.engine.connect() as connection:
+            return _published.shown_page(connection, **filters)
+
 
 @contextmanager
 def _reviewed_once(submission_id: int | str) -> Iterator[None]:
