@@ -24,7 +24,7 @@ from ictfootprint.store import Store, published_summary
 from ictfootprint.store.published import EntityLabel
 from ictfootprint.store.schema import data_generation, entities, sector_areas
 from ictfootprint.store.schema import kept_answers as kept_table
-from ictfootprint.web import profiles
+from ictfootprint.web import profiles, worldmap
 from ictfootprint.web.pages import published_labels
 from test_sector_trends import S1S2, YEARS, _obs, _store
 
@@ -259,3 +259,45 @@ def test_the_country_list_and_the_explorers_entities_kept_follow_the_data(db_url
         connection.execute(update(entities).where(entities.c.id == "op-a").values(name="Alpha"))
     third = kept()
     assert third == computed() and [e.name for e in third[1] if e.id == "op-a"] == ["Alpha"]
+
+
+def test_the_maps_values_and_indicators_kept_follow_the_data(db_url: str) -> None:
+    """The home page's map: each country's sector total (or national value) of a year,
+    converted and banded, and the indicators with values. A year without values asks the
+    latest year's question (nothing new is kept for it)."""
+    store = _store(db_url)
+    sector = worldmap.SECTOR_INDICATOR
+
+    def plain(values: worldmap.CountryValues) -> Any:
+        return typed(worldmap._values_plain(values))
+
+    def check(indicator: str, year: int | None) -> worldmap.CountryValues:
+        kept = worldmap.country_values(store, indicator, year)
+        assert plain(kept) == plain(worldmap._country_values(store, indicator, year))
+        assert kept == worldmap.country_values(store, indicator, year)  # read back: the same
+        return kept
+
+    latest = check(sector, None)
+    assert latest.year == 2023 and [r["iso3"] for r in latest.rows] == ["FRA", "KEN"]
+    assert latest.bands and all(isinstance(b, worldmap.Band) for b in latest.bands)
+    assert check(sector, 1950) == latest and kept_count(store, "country_values") == 1
+    assert check(sector, 2021).year == 2021 and kept_count(store, "country_values") == 2
+    lines = check("activity_mobile_lines", 2022)
+    assert {r["iso3"]: r["value"] for r in lines.rows} == {"FRA": 20e6, "KEN": 10e6}
+    indicators = worldmap.map_indicators(store)
+    assert indicators == worldmap._map_indicators(store)
+    assert sector in indicators[0] and "activity_mobile_lines" in indicators[0]
+    assert "energy_total" in indicators[1]
+
+    # France's operator restates its Scope 1 of 2023; a first energy value is published
+    france = next(r["value"] for r in latest.rows if r["iso3"] == "FRA")
+    store.record_observations(
+        [
+            _obs("op-a", "ghg_scope1", 2023, 600, Method.REPORTED),
+            _obs("FRA", "energy_total", 2023, 5, Method.STATISTICAL),
+        ]
+    )
+    after = check(sector, None)
+    assert next(r["value"] for r in after.rows if r["iso3"] == "FRA") != france
+    assert worldmap.map_indicators(store) == worldmap._map_indicators(store)
+    assert "energy_total" in worldmap.map_indicators(store)[0]
