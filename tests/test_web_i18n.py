@@ -97,3 +97,23 @@ def test_scopes_units_and_lists_are_written_the_languages_way() -> None:
     assert i18n.unit_name("dimensionless", "ru") == "без единицы"
     assert i18n.listing(["2021", "2022", "2023"], "zh") == "2021、2022和2023"
     assert "،" in i18n.listing(["a", "b", "c"], "ar") or " و" in i18n.listing(["a", "b"], "ar")
+
+
+def test_numbers_are_babels_own_in_every_language() -> None:
+    """``i18n.formatted`` keeps the parsed patterns and locales; what it writes is babel's
+    format_decimal / format_percent, for every pattern the pages use, in every language."""
+    from babel.numbers import format_decimal, format_percent
+
+    values = [0.0, -0.0, 1.0, -1.0, 0.0104, 0.31849, 2.5e-7, 74107.541, -12345.678, 1e15, 0.5]
+    decimals = ["#,##0", "#,##0.0", "#,##0.00", "#,##0.0000", "#,##0.000000", "#,##0.###"]
+    percents = ["#,##0.0%", "+#,##0.0%;-#,##0.0%", "+#,##0%;-#,##0%"]
+    for lang in i18n.LANGUAGES:
+        for value in values:
+            for pattern in decimals:
+                expected = format_decimal(value, format=pattern, locale=lang)
+                assert i18n.formatted(value, pattern, lang) == expected, (lang, value, pattern)
+            for pattern in percents:
+                expected = format_percent(value, format=pattern, locale=lang)
+                assert i18n.formatted(value, pattern, lang) == expected, (lang, value, pattern)
+    assert i18n.number(12345.678, "ar", 1) == format_decimal(12345.678, "#,##0.0", locale="ar")
+    assert i18n.change(-0.05, "zh") == format_percent(-0.05, "+#,##0.0%;-#,##0.0%", locale="zh")

@@ -30,7 +30,7 @@ from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberPattern, parse_pattern
 from babel.support import NullTranslations, Translations
 
 from ictfootprint.reference.catalogue import LANGUAGES
@@ -86,12 +86,28 @@ def negotiate(accept_language: str | None) -> str:
     return negotiate_locale(ordered, list(LANGUAGES), sep="_") or DEFAULT
 
 
+@cache
+def _pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)  # immutable once parsed: shared by every thread
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def formatted(value: float, pattern: str, lang: str) -> str:
+    """``value`` by the CLDR number ``pattern`` in the language's conventions: what babel's
+    ``format_decimal`` and ``format_percent`` give, without parsing the pattern and the locale
+    again (a country page formats about 270 numbers: 6 ms, 60 % of it parsing them)."""
+    return str(_pattern(pattern).apply(value, _locale(lang)))
+
+
 def number(value: float | None, lang: str, decimals: int = 1) -> str:
     """A number in the language's conventions, with a fixed number of decimals."""
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=lang)
+    return formatted(value, "#,##0" + ("." + "0" * decimals if decimals > 0 else ""), lang)
 
 
 def significant(value: float | None, lang: str) -> str:
@@ -109,21 +125,21 @@ def percent(value: float | None, lang: str) -> str:
     """A share (0.318 → 31.8 %) in the language's conventions."""
     if value is None:
         return ""
-    return format_percent(value, format="#,##0.0%", locale=lang)
+    return formatted(value, "#,##0.0%", lang)
 
 
 def change(value: float | None, lang: str) -> str:
     """A change (0.028 → +2.8 %, -0.05 → -5.0 %), signed either way, the language's way."""
     if value is None:
         return ""
-    return format_percent(round(value, 3) + 0.0, format="+#,##0.0%;-#,##0.0%", locale=lang)
+    return formatted(round(value, 3) + 0.0, "+#,##0.0%;-#,##0.0%", lang)
 
 
 def whole_change(value: float | None, lang: str) -> str:
     """A change in whole percent (0.3113 → +31 %), as a headline says it."""
     if value is None:
         return ""
-    return format_percent(round(value, 2) + 0.0, format="+#,##0%;-#,##0%", locale=lang)
+    return formatted(round(value, 2) + 0.0, "+#,##0%;-#,##0%", lang)
 
 
 def date(value: dt.date | dt.datetime | str | None, lang: str) -> str:

@@ -13,7 +13,6 @@ from functools import cache
 from typing import Any, Final
 from urllib.parse import quote, urlencode
 
-from babel.numbers import format_decimal
 from fastapi import Request
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
@@ -111,9 +110,7 @@ def rounded(value: float, lang: str, digits: int = SIGNIFICANT_DIGITS) -> str:
     places = digits - 1 - magnitude
     decimals = max(0, places)
     value = round(value, places) + 0.0
-    return format_decimal(
-        value, format="#,##0" + ("." + "#" * decimals if decimals else ""), locale=lang
-    )
+    return i18n.formatted(value, "#,##0" + ("." + "#" * decimals if decimals else ""), lang)
 
 
 @pass_context
