@@ -108,6 +108,8 @@ class Guarded:
         self.context.route_web_socket("**/*", self._route_web_socket)
         self.context.on("console", self._console)
         self.context.on("weberror", self._page_error)
+        # a whole stack when a page's script fails (V8 keeps 10 frames: too few for a library)
+        self.context.add_init_script("Error.stackTraceLimit = 50;")
         self.context.on("requestfailed", self._request_failed)
         self.page: Page = self.context.new_page()
 

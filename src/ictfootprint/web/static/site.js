@@ -145,26 +145,43 @@
     return geometry;
   }
 
+  /* ECharts lays a map out in its box: a box of no width or height has no scale, and
+     inverting its transform fails ("Cannot read properties of null"). A chart is drawn, and
+     redrawn, only while its box has a size (it has none while the page is laid out again,
+     or hidden). */
+  function sized(canvas) { return canvas.clientWidth > 0 && canvas.clientHeight > 0; }
+
+  function whenSized(canvas) {
+    if (sized(canvas) || typeof ResizeObserver === "undefined") { return Promise.resolve(); }
+    return new Promise(function (resolve) {
+      var observer = new ResizeObserver(function () {
+        if (sized(canvas)) { observer.disconnect(); resolve(); }
+      });
+      observer.observe(canvas);
+    });
+  }
+
   function draw(figure) {
     var spec = JSON.parse(figure.querySelector(".chart-spec").textContent);
     var canvas = figure.querySelector(".chart-canvas");
     var start = function () {
       canvas.hidden = false;
-      figure.querySelector("details").open = false;
-      var chart = echarts.init(canvas, null, { renderer: "svg" });
-      var builders = { line: line, bar: bar, map: map };
-      chart.setOption(builders[spec.type](spec));
-      if (spec.type === "map") {
-        chart.on("click", function (p) { if (p.data && p.data.link) { window.location.href = p.data.link; } });
-      }
-      window.addEventListener("resize", function () { chart.resize(); });
+      return whenSized(canvas).then(function () {
+        figure.querySelector("details").open = false;
+        var chart = echarts.init(canvas, null, { renderer: "svg" });
+        var builders = { line: line, bar: bar, map: map };
+        chart.setOption(builders[spec.type](spec));
+        if (spec.type === "map") {
+          chart.on("click", function (p) { if (p.data && p.data.link) { window.location.href = p.data.link; } });
+        }
+        window.addEventListener("resize", function () { if (sized(canvas)) { chart.resize(); } });
+      });
     };
     if (spec.type === "map") {
       canvas.classList.add("map");
       return loadGeometry(spec.geo).then(start);
     }
-    start();
-    return Promise.resolve();
+    return start();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
