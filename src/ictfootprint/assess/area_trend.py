@@ -11,6 +11,7 @@ year's reported total) moves only with what the same reporters emit, so the proj
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 from ictfootprint.compute.sector import WORLD
@@ -80,9 +81,15 @@ def area_key(level: str, key: str) -> str:
             )
         return key
     code = key.strip().upper()
-    if code not in area_of(level, "m49" if code.isdigit() else "itu").values():
+    if level not in ("country", "region") or code not in _areas(level, code.isdigit()):
         raise NotFoundError(f"no {level} {key[:64]!r}")
     return code
+
+
+@cache
+def _areas(level: str, m49: bool) -> frozenset[str]:
+    """The areas of ``level`` (the shipped reference data's: read once)."""
+    return frozenset(area_of(level, "m49" if m49 else "itu").values())
 
 
 def area_trend(
