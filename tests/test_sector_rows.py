@@ -29,9 +29,11 @@ from ictfootprint.compute.sector_codes import membership, of_area
 from ictfootprint.compute.sector_frame import entity_years, frame_of, frames_kept
 from ictfootprint.compute.sector_rows import (
     Refreshed,
+    checked_once,
     hold_marks,
     keep_rules,
     refresh,
+    refreshed,
     rules_fingerprint,
     stale,
 )
@@ -142,6 +144,45 @@ def test_an_import_is_seen_by_the_next_read(db_url: str) -> None:
     assert after["value"] == before["value"] + 1000
     assert after["entities"] == before["entities"]
     assert not stale(store)
+
+
+def test_a_page_brings_the_rows_up_to_date_once(db_url: str) -> None:
+    """Within ``checked_once`` (one page), the first read refreshes what is stale and the
+    others read on, with one statement; outside it every read looks. A value written during
+    the block is seen by the next one."""
+    from sqlalchemy import event
+
+    store = build(db_url)
+    before = _world(store, "energy_fuel")
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+    def fuel(value: float) -> Observation:
+        return Observation(
+            entity_id="gwh",
+            indicator_id="energy_fuel",
+            year=2023,
+            value=value,
+            unit="MWh",
+            method=Method.REPORTED,
+            source="restated",
+        )
+
+    store.record_observations([fuel(1250)])
+    with checked_once():
+        first = _world(store, "energy_fuel")  # refreshed: the value is in
+        assert first["value"] == before["value"] + 1000 and not stale(store)
+        statements.clear()
+        for _ in range(3):
+            refreshed(store)
+        assert statements == []
+        store.record_observations([fuel(2250)])  # written during the page
+        assert _world(store, "energy_fuel") == first and _marked(store) == {"gwh"}
+    statements.clear()
+    for _ in range(3):
+        refreshed(store)
+    assert _marked(store) == set() and len(statements) > 3  # looked each time, rebuilt once
+    assert _world(store, "energy_fuel")["value"] == before["value"] + 2000
 
 
 def test_an_entity_moved_to_another_country_moves_its_rows(db_url: str) -> None:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -126,19 +128,40 @@ def refresh(store: Store, *, batch: int = BATCH) -> Refreshed:
     return Refreshed(done, written)
 
 
+#: The stores (by URL) already brought up to date within a :func:`checked_once` block.
+_CHECKED: ContextVar[set[str] | None] = ContextVar("ictfootprint_rows_checked", default=None)
+
+
+@contextmanager
+def checked_once() -> Iterator[None]:
+    """Within the block (one page), :func:`refreshed` brings a store's rows up to date once:
+    a page's parts each ask (the home page five times, a country page seven), and the page
+    is then read from one state of the data, as if a write committed during it had come just
+    after. For a block that reads only."""
+    token = _CHECKED.set(set())
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
+
+
 def refreshed(store: Store) -> None:
     """Rebuild the stale rows, if any, before a read of ``sector_rows``: one read when there
-    are none (a page asks several times; it took two reads and a list of every country's
-    areas each time, 8 ms of a country page)."""
+    are none (it took two reads and a list of every country's areas each time)."""
+    checked = _CHECKED.get()
+    if checked is not None and store.url in checked:
+        return
     if store.url not in _AREAS_CHECKED:
         refresh(store)
-        return
-    areas = select(func.count()).select_from(sector_areas).scalar_subquery()
-    marked = select(sector_stale.c.entity_id).limit(1).exists()
-    with store.engine.connect() as connection:
-        found, stale_now = connection.execute(select(areas, marked)).one()
-    if found != _area_count() or stale_now:
-        refresh(store)
+    else:
+        areas = select(func.count()).select_from(sector_areas).scalar_subquery()
+        marked = select(sector_stale.c.entity_id).limit(1).exists()
+        with store.engine.connect() as connection:
+            found, stale_now = connection.execute(select(areas, marked)).one()
+        if found != _area_count() or stale_now:
+            refresh(store)
+    if checked is not None:
+        checked.add(store.url)
 
 
 def area_rows() -> list[dict[str, str]]:

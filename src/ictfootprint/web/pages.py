@@ -67,8 +67,11 @@ async def public_page(
 
     def render() -> tuple[bytes, str, dict[str, str]]:
         from ictfootprint.compute.sector_frame import frames_kept
+        from ictfootprint.compute.sector_rows import checked_once
 
-        with frames_kept():  # a page's parts that read the same sector frame read it once
+        # a page's parts that read the same sector frame read it once, and the rows are
+        # brought up to date once
+        with frames_kept(), checked_once():
             data = build()
         return html(template, lang, path, **data), HTML, PAGE_HEADERS
 
