@@ -301,3 +301,37 @@ def test_the_maps_values_and_indicators_kept_follow_the_data(db_url: str) -> Non
     assert next(r["value"] for r in after.rows if r["iso3"] == "FRA") != france
     assert worldmap.map_indicators(store) == worldmap._map_indicators(store)
     assert "energy_total" in worldmap.map_indicators(store)[0]
+
+
+@pytest.mark.parametrize(
+    ("level", "key"),
+    [("world", "001"), ("country", "FRA"), ("region", "ITU-EUR"), ("region", "150")],
+)
+def test_an_areas_totals_kept_are_the_computed_ones_and_follow_the_data(
+    db_url: str, level: str, key: str
+) -> None:
+    """A page's totals of its year (the families' tables, the chart, the long rows, the first
+    rows of who is left out and how many), read back to the type; a restated value is in
+    the next ones."""
+    from ictfootprint.web import sector as web_sector
+
+    store = _store(db_url)
+
+    def plain(totals: web_sector.AreaTotals) -> Any:
+        return typed(dataclasses.asdict(totals))
+
+    def check(year: int | None) -> web_sector.AreaTotals:
+        kept = web_sector.area_totals(store, level, key, year)
+        assert plain(kept) == plain(web_sector._area_totals(store, level, key, year))
+        again = web_sector.area_totals(store, level, key, year)  # read back
+        assert again == kept and plain(again) == plain(kept)
+        assert all(isinstance(t, web_sector.FamilyTable) for t in again.tables)
+        return again
+
+    first = check(2023)
+    assert first.rows and first.tables and kept_count(store, "area_totals") == 1
+    assert check(2022).incomplete_total >= 1  # op-c has Scope 1 only in 2022: left out
+    assert check(None).rows == []
+    store.record_observations([_obs("op-a", "ghg_scope1", 2023, 600, Method.REPORTED)])
+    after = check(2023)
+    assert after.rows != first.rows
