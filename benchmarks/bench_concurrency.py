@@ -164,6 +164,25 @@ second, p50 / p99 ms:
 
 The trajectories meet the API goal (p99 <= 100 ms) within 2.5x under 50 clients; the pages'
 p99 is still clients / throughput: 50-100 ms of server CPU a page on two cores.
+
+Stop 34, a store regenerated (4,285,920 current values), 2 workers, 50 clients back to back, 20
+s, one run a kind; before = ed6ece4, after = this stop's tree (an API page of values read as it
+is shown, its columns only; the map's values, an area page's totals kept; a page's rows brought
+up to date once): served, requests a second, p50 / p99 ms. Runs of one tree differed by up to a
+fifth (observations by country after: 321-382/s in three runs).
+
+| kind | before | after |
+|---|---|---|
+| observations by country | 4,884, 240.3/s, 190 / 425 | 6,474-7,688, 321-382/s, 51-143 / 422-454 |
+| trajectories (country) | 6,411, 318.4/s, 140 / 368 | 6,005-6,709, 298-330/s, 163-168 / 310-479 |
+| page: home (world map) | 384, 16.9/s, 2,971 / 5,107 | 696, 32.1/s, 1,551 / 3,014 |
+| page: country | 550, 24.7/s, 2,348 / 3,883 | 781, 36.6/s, 1,234 / 3,351 |
+| page: world sector | | 591, 27.0/s, 1,921 / 3,483 |
+| page: explorer by indicator | | 521, 23.0/s, 1,785 / 3,291 |
+
+No errors. The observation pages' p50 fell with their CPU (an uncached page: 6 ms in the store
+before, 3.3 of it the database's); their p99 did not: with 50 clients on two workers the slowest
+wait behind a whole queue.
 """
 
 from __future__ import annotations
