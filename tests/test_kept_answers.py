@@ -232,7 +232,7 @@ def test_the_country_list_and_the_explorers_entities_kept_follow_the_data(db_url
     store = _store(db_url)
 
     def kept() -> tuple[dict[str, int], list[EntityLabel]]:
-        return profiles.entities_by_country(store), published_labels(store)
+        return profiles.entities_by_country(store), published_labels(store).labels()
 
     def computed() -> tuple[dict[str, int], list[EntityLabel]]:
         return profiles._entities_by_country(store), store.published_entity_labels()
@@ -335,3 +335,29 @@ def test_an_areas_totals_kept_are_the_computed_ones_and_follow_the_data(
     store.record_observations([_obs("op-a", "ghg_scope1", 2023, 600, Method.REPORTED)])
     after = check(2023)
     assert after.rows != first.rows
+
+
+def test_the_explorers_labels_kept_as_columns_choose_as_the_list_did() -> None:
+    """The explorer keeps the published entities as columns and makes labels only for those
+    it lists: the same entities, in the same order, as filtering the list of labels."""
+    from ictfootprint.reference.countries import countries
+    from ictfootprint.web.pages import Labels
+
+    labels = [
+        EntityLabel("FRA", "France", EntityKind.COUNTRY, None),
+        EntityLabel("e1", "Orange", EntityKind.COMPANY, "FRA"),
+        EntityLabel("e2", "Safaricom", EntityKind.COMPANY, "KEN"),
+        EntityLabel("e3", "Nowhere Co", EntityKind.COMPANY, None),
+        EntityLabel("e4", "Free", EntityKind.COMPANY, "FRA"),
+        EntityLabel("ITU-EUR", "Europe", EntityKind.REGION, None),
+        EntityLabel("e5", "Airtel", EntityKind.COMPANY, "KEN"),
+    ]
+    kept = Labels.of(labels)
+    back = Labels(**json.loads(json.dumps(dataclasses.asdict(kept))))
+    assert back.labels() == labels and len(back) == len(labels)
+    for chosen in ({"FRA"}, {"KEN", "e3"}, set(), {"e4"}, {"ITU-EUR"}):
+        for limit in (None, 1, 2, 100):
+            expected = [e for e in labels if (e.country or e.id) in chosen or e.id in chosen]
+            assert back.labels(chosen, limit) == expected[:limit], (chosen, limit)
+    areas = sorted({e.country or e.id for e in labels if (e.country or e.id) in countries()})
+    assert back.areas() == areas == ["FRA", "KEN"]

@@ -9,6 +9,7 @@ they go through the API's read cache (with ETag); they are never personalised.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -401,7 +402,53 @@ def _region_groups() -> list[tuple[str, list[Any]]]:
 ENTITY_CHOICES_MAX: Final = 300
 
 
-def published_labels(store: Store) -> list[EntityLabel]:
+@dataclass(frozen=True)
+class Labels:
+    """The published entities as columns (what is kept): a label is made only for an entity
+    a page lists. Reading back 10,200 labels took 35 ms of the explorer at 4.4 M values."""
+
+    ids: list[str]
+    names: list[str]
+    kinds: list[str]
+    countries: list[str | None]
+
+    @classmethod
+    def of(cls, labels: list[EntityLabel]) -> Labels:
+        return cls(
+            [e.id for e in labels],
+            [e.name for e in labels],
+            [e.kind.value for e in labels],
+            [e.country for e in labels],
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def areas(self) -> list[str]:
+        """The countries with an entity (an area entity counts as its own)."""
+        known = countries()
+        return sorted(
+            {c or i for i, c in zip(self.ids, self.countries, strict=True)} & known.keys()
+        )
+
+    def labels(self, chosen: set[str] | None = None, limit: int | None = None) -> list[EntityLabel]:
+        """The entities (in ``chosen`` countries, or named in it, when given), the first
+        ``limit``."""
+        found: list[EntityLabel] = []
+        for i, entity in enumerate(self.ids):
+            if limit is not None and len(found) >= limit:
+                break
+            area = self.countries[i] or entity
+            if chosen is None or area in chosen or entity in chosen:
+                kind = _KINDS[self.kinds[i]]
+                found.append(EntityLabel(entity, self.names[i], kind, self.countries[i]))
+        return found
+
+
+_KINDS: Final = {k.value: k for k in EntityKind}
+
+
+def published_labels(store: Store) -> Labels:
     """:meth:`Store.published_entity_labels`, kept between requests while the data holds
     (:mod:`ictfootprint.compute.kept_answers`): 10,200 entities with a published value at
     4.4 M values took 70 ms of the explorer's 110 ms on PostgreSQL."""
@@ -410,10 +457,10 @@ def published_labels(store: Store) -> list[EntityLabel]:
     return answer(
         store,
         "entity_labels",
-        {},
-        store.published_entity_labels,
-        lambda labels: [[e.id, e.name, e.kind.value, e.country] for e in labels],
-        lambda kept: [EntityLabel(i, n, EntityKind(k), c) for i, n, k, c in kept],
+        {"form": "columns"},
+        lambda: Labels.of(store.published_entity_labels()),
+        asdict,
+        lambda kept: Labels(**kept),
     )
 
 
@@ -422,13 +469,13 @@ def _filter_choices(store: Store, filters: ObservationFilters, lang: str) -> dic
     for countries and regions; all of them, or those of the chosen countries when there are
     more than ``ENTITY_CHOICES_MAX``) and the countries they are in."""
     entities = published_labels(store)
-    areas = sorted({e.country or e.id for e in entities if (e.country or e.id) in countries()})
+    areas = entities.areas()
     area_name = names(lang)["area_name"]
-    listed = entities
     if len(entities) > ENTITY_CHOICES_MAX:
         chosen = set(filters.countries or ()) | set(filters.entity or ())
-        listed = [e for e in entities if (e.country or e.id) in chosen or e.id in chosen]
-        listed = listed[:ENTITY_CHOICES_MAX]
+        listed = entities.labels(chosen, ENTITY_CHOICES_MAX)
+    else:
+        listed = entities.labels()
     return {
         "entities": listed,
         "entities_capped": len(listed) < len(entities),
