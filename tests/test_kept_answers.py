@@ -25,7 +25,7 @@ from ictfootprint.store.published import EntityLabel
 from ictfootprint.store.schema import data_generation, entities, sector_areas
 from ictfootprint.store.schema import kept_answers as kept_table
 from ictfootprint.web import profiles, worldmap
-from ictfootprint.web.pages import published_labels
+from ictfootprint.web.explorer import published_labels
 from test_sector_trends import S1S2, YEARS, _obs, _store
 
 #: The questions the pages, the reports and the trajectories ask (``area_trends``: the data's
@@ -341,7 +341,7 @@ def test_the_explorers_labels_kept_as_columns_choose_as_the_list_did() -> None:
     """The explorer keeps the published entities as columns and makes labels only for those
     it lists: the same entities, in the same order, as filtering the list of labels."""
     from ictfootprint.reference.countries import countries
-    from ictfootprint.web.pages import Labels
+    from ictfootprint.web.explorer import Labels
 
     labels = [
         EntityLabel("FRA", "France", EntityKind.COUNTRY, None),

@@ -312,11 +312,11 @@ def test_explorer_of_a_large_store_does_not_list_every_entity(
 ) -> None:
     """At 10,000 reporters the entity list was 10,000 options (700 kB of page): beyond
     ENTITY_CHOICES_MAX it lists the chosen countries' entities, or offers an id to type."""
-    from ictfootprint.web import pages
+    from ictfootprint.web import explorer
 
     every = re.findall(r'<option value="([^"]+)"', world.client.get("/en/explore").text)
     assert "illustrative-op-a" in every  # the small store lists them all
-    monkeypatch.setattr(pages, "ENTITY_CHOICES_MAX", 2)
+    monkeypatch.setattr(explorer, "ENTITY_CHOICES_MAX", 2)
     page = world.client.get("/en/explore?year=2023").text
     entity_field = page.split('for="f-entity"')[1].split("</div>")[0]
     assert "<select" not in entity_field and 'name="entity" type="text"' in entity_field

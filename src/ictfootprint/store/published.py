@@ -269,8 +269,10 @@ def _shown_columns() -> tuple[Any, ...]:
     )
 
 
+#: The columns a public page of values reads (built once: a statement reuses them).
+SHOWN_COLUMNS: Final = _shown_columns()
 #: What a public page of values shows of each (``api.schemas.ObservationOut``), in its order.
-SHOWN: Final = tuple(c.name for c in _shown_columns())
+SHOWN: Final = tuple(c.name for c in SHOWN_COLUMNS)
 
 
 def shown_page(
@@ -287,7 +289,7 @@ def shown_page(
     which a page never shows, are not read, and no record is validated: an API page of 100
     values took 6 ms on PostgreSQL at 4.4 M values as records, 3.3 ms of it the database's."""
     total = count(connection, **filters) if with_count else -1
-    rows = page_rows(**filters, limit=limit, offset=offset, after=after, columns=_shown_columns())
+    rows = page_rows(**filters, limit=limit, offset=offset, after=after, columns=SHOWN_COLUMNS)
     found = []
     for row in connection.execute(rows):
         data = dict(zip(SHOWN, row, strict=True))
