@@ -361,3 +361,50 @@ def test_the_explorers_labels_kept_as_columns_choose_as_the_list_did() -> None:
             assert back.labels(chosen, limit) == expected[:limit], (chosen, limit)
     areas = sorted({e.country or e.id for e in labels if (e.country or e.id) in countries()})
     assert back.areas() == areas == ["FRA", "KEN"]
+
+
+def test_an_aggregate_kept_is_the_computed_one_and_follows_the_data(db_url: str) -> None:
+    """``/api/v1/aggregates`` keeps its totals, counts and first pages: a read that misses the
+    read cache gives the bytes a computation gives, the links to the next pages repeat each
+    request's own parameters, and a restated value is in the next answer."""
+    from fastapi.testclient import TestClient
+
+    from ictfootprint.api.app import create_app
+    from ictfootprint.api.settings import Settings
+
+    store = _store(db_url)
+    client = TestClient(create_app(Settings.default(db=store.url, rate_limit_per_minute=0), store))
+    asked = [
+        "/api/v1/aggregates?year=2022&level=country&limit=1",
+        "/api/v1/aggregates?year=2023&level=region&regions=m49&area=150",
+        "/api/v1/aggregates?year=2022&quantity=ghg_scope1&quantity=ghg_s1s2_location",
+    ]
+
+    def computed(url: str, n: int) -> bytes:
+        with store.engine.begin() as connection:
+            connection.execute(delete(kept_table).where(kept_table.c.kind == "aggregates"))
+        answer = client.get(f"{url}&n=c{n}")
+        assert answer.status_code == 200, answer.text
+        return answer.content
+
+    for n, url in enumerate(asked):
+        fresh = computed(url, n)
+        assert kept_count(store, "aggregates") == 1
+        kept = client.get(f"{url}&n=k{n}")  # another URL: not from the read cache
+        assert kept.content == fresh and kept_count(store, "aggregates") == 1
+    listed = client.get(f"{asked[0]}&n=x").json()
+    assert listed["incomplete_total"] >= 2 and listed["incomplete_next"].startswith(
+        "/api/v1/aggregates/listed?year=2022&level=country&list=incomplete&limit=1&cursor="
+    )
+    reordered = client.get("/api/v1/aggregates?level=country&limit=1&year=2022").json()
+    assert reordered["incomplete_next"].startswith(
+        "/api/v1/aggregates/listed?level=country&year=2022&list=incomplete"
+    )
+    assert {**reordered, "incomplete_next": None} == {**listed, "incomplete_next": None}
+    following = client.get(listed["incomplete_next"]).json()
+    assert following["items"] and following["items"] != listed["incomplete"]
+
+    before = client.get(f"{asked[2]}&n=b").content
+    store.record_observations([_obs("op-a", "ghg_scope1", 2022, 777, Method.REPORTED)])
+    after = client.get(f"{asked[2]}&n=a").content
+    assert after != before and after == computed(asked[2], 9)
