@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import zlib
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -408,3 +410,48 @@ def test_an_aggregate_kept_is_the_computed_one_and_follows_the_data(db_url: str)
     store.record_observations([_obs("op-a", "ghg_scope1", 2022, 777, Method.REPORTED)])
     after = client.get(f"{asked[2]}&n=a").content
     assert after != before and after == computed(asked[2], 9)
+
+
+def test_a_shared_answer_is_given_again_only_while_its_kept_row_is_the_same(db_url: str) -> None:
+    """A caller that only reads (``shared``) gets the answer this process decoded last, the
+    same object, while the kept row it came from is the very same; a row kept again (by
+    another process, or a store filled again at the same address) and a change of the data
+    are read anew."""
+    store = _store(db_url)
+    calls: list[int] = []
+
+    def ask() -> dict[str, Any]:
+        def compute() -> dict[str, Any]:
+            calls.append(1)
+            return {"n": len(calls), "rows": [{"a": 1.5}]}
+
+        return kept_answers.answer(store, "test", {"q": 1}, compute, dict, dict, shared=True)
+
+    computed = ask()
+    first, again = ask(), ask()  # read back once, then given again
+    assert first == computed and first is not computed and again is first and len(calls) == 1
+    other = zlib.compress(json.dumps({"n": 99, "rows": []}).encode())
+    with store.engine.begin() as connection:  # kept again under the same generation
+        connection.execute(
+            update(kept_table)
+            .where(kept_table.c.kind == "test")
+            .values(payload=other, kept_at=datetime.now(UTC) + timedelta(seconds=1))
+        )
+    assert ask() == {"n": 99, "rows": []} and len(calls) == 1
+    store.record_observations([_obs("op-a", "ghg_scope1", 2023, 601, Method.REPORTED)])
+    assert ask() == {"n": 2, "rows": [{"a": 1.5}]} and len(calls) == 2
+
+
+def test_shared_answers_are_bounded_by_their_size() -> None:
+    """The least recently used go first; an answer larger than the bound is not held."""
+    shared = kept_answers._Shared(100)
+    shared.put("db", "a", (1,), "A", 40)
+    shared.put("db", "b", (1,), "B", 40)
+    assert shared.get("db", "a", (1,)) == "A"  # now the most recent
+    shared.put("db", "c", (1,), "C", 40)
+    assert (shared.get("db", "b", (1,)), shared.get("db", "a", (1,))) == (None, "A")
+    assert shared.get("db", "c", (1,)) == "C" and shared.get("db", "c", (2,)) is None
+    shared.put("db", "d", (1,), "D", 101)
+    assert shared.get("db", "d", (1,)) is None and shared.get("db", "a", (1,)) == "A"
+    shared.put("db", "a", (2,), "A2", 10)  # replaced: its size counted once
+    assert shared.get("db", "a", (2,)) == "A2" and shared.get("db", "c", (1,)) == "C"

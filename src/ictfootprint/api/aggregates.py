@@ -164,7 +164,8 @@ def kept_aggregate(
     Kept between requests while the data holds (:mod:`ictfootprint.compute.kept_answers`):
     every country's totals of a year took 136 ms to build at 4.4 M values on PostgreSQL
     (8,000 rows described, two lists sorted by the database), so 50 clients were served 12
-    a second. The links, which repeat the request's own parameters, are made per request."""
+    a second. The links, which repeat the request's own parameters, are made per request.
+    Read only: the answer is shared by the requests of this process."""
     from ictfootprint.compute.kept_answers import answer
     from ictfootprint.compute.sector import sector_totals
     from ictfootprint.compute.sector_listed import LISTS, listed_counts, listed_page
@@ -199,7 +200,7 @@ def kept_aggregate(
         "quantities": wanted,
         "limit": size,
     }
-    return answer(store, "aggregates", question, compute, dict, dict)
+    return answer(store, "aggregates", question, compute, dict, dict, shared=True)
 
 
 @router.get(

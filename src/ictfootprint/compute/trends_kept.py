@@ -25,7 +25,7 @@ def kept_trends(
     area: str | None = None,
 ) -> SectorTrends:
     """:func:`~ictfootprint.compute.trends.sector_trends` of these arguments, kept while the
-    data holds."""
+    data holds; read only (the same answer is given to every caller of this process)."""
     question = {
         "level": level,
         "region_kind": region_kind,
@@ -45,7 +45,16 @@ def kept_trends(
             area=area,
         )
 
-    return answer(store, "trends", question, compute, _plain, lambda kept: SectorTrends(**kept))
+    # every caller reads the rows and makes its own: the answer is shared
+    return answer(
+        store,
+        "trends",
+        question,
+        compute,
+        _plain,
+        lambda kept: SectorTrends(**kept),
+        shared=True,
+    )
 
 
 def _plain(result: SectorTrends) -> dict[str, Any]:
