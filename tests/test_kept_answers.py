@@ -7,8 +7,12 @@ is kept is bounded. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import threading
+import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -455,3 +459,35 @@ def test_shared_answers_are_bounded_by_their_size() -> None:
     assert shared.get("db", "d", (1,)) is None and shared.get("db", "a", (1,)) == "A"
     shared.put("db", "a", (2,), "A2", 10)  # replaced: its size counted once
     assert shared.get("db", "a", (2,)) == "A2" and shared.get("db", "c", (1,)) == "C"
+
+
+def test_a_question_asked_by_many_at_once_is_computed_once(db_url: str) -> None:
+    """After a change, the requests of a page all ask the same question at once: one thread
+    computes, the others wait for it and read what it kept."""
+    store = _store(db_url)
+    started, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+    question = {"q": "herd"}
+
+    def compute() -> dict[str, Any]:
+        calls.append(1)
+        started.set()
+        assert release.wait(30)
+        return {"rows": [1.5, None, "x"]}
+
+    def ask() -> dict[str, Any]:
+        return kept_answers.answer(store, "test", question, compute, dict, dict)
+
+    with ThreadPoolExecutor(4) as pool:
+        first = pool.submit(ask)
+        assert started.wait(30)
+        others = [pool.submit(ask) for _ in range(3)]
+        key = hashlib.sha256(json.dumps({"kind": "test", **question}).encode()).hexdigest()
+        deadline = time.monotonic() + 30
+        while kept_answers._FLIGHTS.users(store.url, key) < 4:  # all four in the flight
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        release.set()
+        answers = [first.result(30), *(f.result(30) for f in others)]
+    assert calls == [1] and all(a == {"rows": [1.5, None, "x"]} for a in answers)
+    assert kept_answers._FLIGHTS.held() == 0 and kept_count(store, "test") == 1
