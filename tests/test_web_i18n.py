@@ -105,6 +105,7 @@ def test_numbers_are_babels_own_in_every_language() -> None:
     from babel.numbers import format_decimal, format_percent
 
     values = [0.0, -0.0, 1.0, -1.0, 0.0104, 0.31849, 2.5e-7, 74107.541, -12345.678, 1e15, 0.5]
+    values += [5, 5.0, -0.0, 0.0, 0.31849, 0]  # again, from the formatted kept: -0.0 is not 0.0
     decimals = ["#,##0", "#,##0.0", "#,##0.00", "#,##0.0000", "#,##0.000000", "#,##0.###"]
     percents = ["#,##0.0%", "+#,##0.0%;-#,##0.0%", "+#,##0%;-#,##0%"]
     for lang in i18n.LANGUAGES:

@@ -21,8 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
+from math import copysign
 from typing import Final
 
 from babel import Locale, negotiate_locale
@@ -38,6 +39,8 @@ from ictfootprint.reference.catalogue import LANGUAGES
 __all__ = ["LANGUAGES", "direction", "negotiate", "number", "sort_key", "translator"]
 DEFAULT: Final = "en"
 DOMAIN: Final = "messages"
+#: Numbers formatted lately, kept formatted (about 150 bytes each).
+FORMATTED_AT_MOST: Final = 50_000
 
 
 def catalogue_path(lang: str) -> str:
@@ -99,7 +102,17 @@ def _locale(lang: str) -> Locale:
 def formatted(value: float, pattern: str, lang: str) -> str:
     """``value`` by the CLDR number ``pattern`` in the language's conventions: what babel's
     ``format_decimal`` and ``format_percent`` give, without parsing the pattern and the locale
-    again (a country page formats about 270 numbers: 6 ms, 60 % of it parsing them)."""
+    again (a country page formats about 270 numbers: 6 ms, 60 % of it parsing them), and
+    without formatting again a number formatted lately (a page's numbers are the same from
+    one request to the next while the data holds: 438 on the home page, 16 ms of babel)."""
+    # -0.0 == 0.0 and 5 == 5.0 as keys: the sign and the type (typed) keep them apart
+    return _formatted(
+        value, copysign(1.0, value) if isinstance(value, float) else 0.0, pattern, lang
+    )
+
+
+@lru_cache(maxsize=FORMATTED_AT_MOST, typed=True)
+def _formatted(value: float, _sign: float, pattern: str, lang: str) -> str:
     return str(_pattern(pattern).apply(value, _locale(lang)))
 
 
