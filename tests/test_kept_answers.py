@@ -407,6 +407,12 @@ def test_an_aggregate_kept_is_the_computed_one_and_follows_the_data(db_url: str)
         "/api/v1/aggregates/listed?level=country&year=2022&list=incomplete"
     )
     assert {**reordered, "incomplete_next": None} == {**listed, "incomplete_next": None}
+    repeated = client.get(
+        "/api/v1/aggregates?year=2022&quantity=ghg_s1s2_location&quantity=ghg_scope1"
+        "&quantity=ghg_scope1"
+    )
+    assert repeated.content == client.get(f"{asked[2]}&n=r").content
+    assert kept_count(store, "aggregates") == 2  # one question for the order and repeats
     following = client.get(listed["incomplete_next"]).json()
     assert following["items"] and following["items"] != listed["incomplete"]
 

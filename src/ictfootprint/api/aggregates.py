@@ -170,6 +170,9 @@ def kept_aggregate(
     from ictfootprint.compute.sector import sector_totals
     from ictfootprint.compute.sector_listed import LISTS, listed_counts, listed_page
 
+    # the order and repeats of the quantities asked change nothing: one question for them all
+    wanted = None if wanted is None else sorted(set(wanted))
+
     def compute() -> dict[str, Any]:
         totals = sector_totals(
             store,
