@@ -497,3 +497,18 @@ def test_a_question_asked_by_many_at_once_is_computed_once(db_url: str) -> None:
         answers = [first.result(30), *(f.result(30) for f in others)]
     assert calls == [1] and all(a == {"rows": [1.5, None, "x"]} for a in answers)
     assert kept_answers._FLIGHTS.held() == 0 and kept_count(store, "test") == 1
+
+
+def test_a_computation_that_fails_keeps_nothing_and_holds_nothing(db_url: str) -> None:
+    """An error while computing reaches the caller; nothing is kept and the question is free
+    for the next asker, who computes it."""
+    store = _store(db_url)
+
+    def failing() -> dict[str, Any]:
+        raise ValueError("no such thing")
+
+    with pytest.raises(ValueError, match="no such thing"):
+        kept_answers.answer(store, "test", {"q": "fails"}, failing, dict, dict, shared=True)
+    assert kept_answers._FLIGHTS.held() == 0 and kept_count(store, "test") == 0
+    found = kept_answers.answer(store, "test", {"q": "fails"}, lambda: {"ok": 1}, dict, dict)
+    assert found == {"ok": 1} and kept_count(store, "test") == 1
