@@ -140,6 +140,24 @@ median CPU:
 
 The 24 pages compared (home, world, FRA, KEN, country list, explorer; en, ar, zh, fr) are
 byte for byte the same before and after.
+
+Stop 35, the same store, 10 requests, the machine quiet (load 1.4-1.6), every answer kept;
+before = c7a7d05 (stop 34's tree), after = 74bac48 (the trends shared decoded in a process,
+numbers formatted lately kept formatted). Median / p99, median CPU, peak RSS:
+
+| page | before | after |
+|---|---|---|
+| country profile | 28 / 29 ms, 25 ms, 228 MB | 26 / 30 ms, 23 ms, 227 MB |
+| country list | 7 / 9 ms, 6 ms, 213 MB | 10 / 12 ms, 9 ms, 213 MB |
+| world map (home) | 45 / 69 ms, 39 ms, 235 MB | 31 / 41 ms, 29 ms, 232 MB |
+| world sector page | 43 / 52 ms, 39 ms, 234 MB | 32 / 35 ms, 28 ms, 232 MB |
+| world report (HTML) | 133 / 301 ms, 117 ms, 270 MB | 95 / 124 ms, 79 ms, 273 MB |
+
+The country list reads no shared answer (5.4-7.9 ms in process either way, runs alike).
+A run in which after's first, untimed request computed the world report's answers (made
+stale by ``bench_after_change.py``) peaked at 398 MB. SQLite, 4,407,682 values, in process,
+median of 20 (c7a7d05 -> 74bac48): home 35.0 -> 19.0 ms, France 21.9 -> 20.3, world 33.8 ->
+21.6, explorer 14.8 -> 10.8, every country's aggregate 81.4 -> 13.0 ms.
 """
 
 from __future__ import annotations
