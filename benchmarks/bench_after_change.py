@@ -40,7 +40,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_api import fetch_once, free_port, group_cpu_seconds, start_server, stop_server
+from bench_api import (
+    fetch_once,
+    free_port,
+    group_cpu_seconds,
+    group_processes,
+    start_server,
+    stop_server,
+)
 
 PAGES = ("/en/", "/en/world", "/en/countries/FRA")
 
@@ -48,18 +55,14 @@ PAGES = ("/en/", "/en/world", "/en/countries/FRA")
 def worker_peak_mb(pgid: int) -> float:
     """The highest peak RSS (VmHWM) of the server's processes, in MB."""
     peak = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for entry, _fields in group_processes(pgid):
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) != pgid:
-                continue
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak = max(peak, int(line.split()[1]) * 1024)
+            status = (entry / "status").read_text().splitlines()
         except OSError:
             continue
+        for line in status:
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]) * 1024)
     return peak / 1e6
 
 

@@ -38,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -181,10 +181,9 @@ def report_server_log(log: Path) -> None:
             print(f"    {line[:160]}")
 
 
-def group_cpu_seconds(pgid: int) -> float:
-    """CPU time (user + system) of every live process in the server's process group."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+def group_processes(pgid: int) -> Iterator[tuple[Path, list[str]]]:
+    """Each live process of the server's process group: its /proc folder and the fields of
+    its ``stat`` after "(comm)" (state ppid pgrp ...)."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -192,8 +191,14 @@ def group_cpu_seconds(pgid: int) -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[2]) == pgid:  # fields after "(comm)": state ppid pgrp ...
-            total += int(fields[11]) + int(fields[12])
+        if int(fields[2]) == pgid:
+            yield entry, fields
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) of every live process in the server's process group."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = sum(int(fields[11]) + int(fields[12]) for _entry, fields in group_processes(pgid))
     return total / ticks
 
 
