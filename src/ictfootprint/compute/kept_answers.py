@@ -122,16 +122,13 @@ def _kept(
     ``_MISSING``), and that generation (None: the store has none)."""
     k, g = kept_answers.c, data_generation.c
     kept = data_generation.outerjoin(kept_answers, k.key == key)
-    found_columns = [g.generation, k.generation.label("kept"), k.fingerprint, k.kept_at]
+    columns = [g.generation, k.generation.label("kept"), k.fingerprint, k.kept_at]
+    if not shared:  # the payload read with the rest, whether it is still valid or not
+        columns.append(k.payload)
     with store.engine.connect() as connection:
-        if shared:
-            found = connection.execute(
-                select(*found_columns).select_from(kept).where(g.name == GENERATION)
-            ).first()
-        else:  # the payload read with the rest, whether it is still valid or not
-            found = connection.execute(
-                select(*found_columns, k.payload).select_from(kept).where(g.name == GENERATION)
-            ).first()
+        found = connection.execute(
+            select(*columns).select_from(kept).where(g.name == GENERATION)
+        ).first()
         if found is None:
             return _MISSING, None
         generation = int(found.generation)
@@ -213,6 +210,7 @@ class _Shared:
         self._size = 0
 
     def get(self, url: str, key: str, row: tuple[Any, ...]) -> Any | None:
+        """The answer held for ``key`` if it was read from ``row`` (no answer is None)."""
         with self._lock:
             found = self._answers.get((url, key))
             if found is None or found[0] != row:
@@ -230,11 +228,6 @@ class _Shared:
             while self._size > self.at_most:
                 _gone, (_row, _answer, gone_size) = self._answers.popitem(last=False)
                 self._size -= gone_size
-
-    def clear(self) -> None:
-        with self._lock:
-            self._answers.clear()
-            self._size = 0
 
 
 #: The shared answers of this process: at most 12 MB of their JSON (about 60 MB of objects).
