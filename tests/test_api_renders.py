@@ -63,7 +63,7 @@ async def _until(condition: Callable[[], bool]) -> None:
 
 
 def test_misses_render_at_most_at_once_in_the_order_they_came() -> None:
-    probe, cache, renders = Probe(), ReadCache(64), Renders(2)
+    probe, cache, renders = Probe(), ReadCache(64), Renders(2, slow_after=None)
     gates = {f"k{n}": probe.hold(f"k{n}") for n in range(6)}
 
     async def scenario() -> list[Entry]:
@@ -88,7 +88,7 @@ def test_misses_render_at_most_at_once_in_the_order_they_came() -> None:
 
 
 def test_no_bound_lets_every_miss_render_at_once() -> None:
-    cache, renders = ReadCache(64), Renders(0)
+    cache, renders = ReadCache(64), Renders(0, slow_after=None)
     together = threading.Barrier(5, timeout=PATIENCE)
 
     def render() -> Rendered:
@@ -102,7 +102,7 @@ def test_no_bound_lets_every_miss_render_at_once() -> None:
 
 
 def test_requests_missing_one_entry_at_once_wait_for_one_render() -> None:
-    probe, cache, renders = Probe(), ReadCache(64), Renders(4)
+    probe, cache, renders = Probe(), ReadCache(64), Renders(4, slow_after=None)
     held = probe.hold("same")
 
     async def scenario() -> list[Entry]:
@@ -123,7 +123,7 @@ def test_requests_missing_one_entry_at_once_wait_for_one_render() -> None:
 
 
 def test_a_render_waiting_its_turn_is_dropped_when_its_requests_leave() -> None:
-    probe, cache, renders = Probe(), ReadCache(64), Renders(1)
+    probe, cache, renders = Probe(), ReadCache(64), Renders(1, slow_after=None)
     first = probe.hold("first")
 
     async def scenario() -> Entry:
@@ -152,7 +152,7 @@ def test_a_render_waiting_its_turn_is_dropped_when_its_requests_leave() -> None:
 
 
 def test_one_request_leaving_keeps_the_render_others_wait_for() -> None:
-    probe, cache, renders = Probe(), ReadCache(64), Renders(1)
+    probe, cache, renders = Probe(), ReadCache(64), Renders(1, slow_after=None)
     first = probe.hold("first")
 
     async def scenario() -> Entry:
@@ -173,7 +173,7 @@ def test_one_request_leaving_keeps_the_render_others_wait_for() -> None:
 def test_a_begun_render_holds_its_turn_to_its_end_and_fills_the_cache() -> None:
     """A thread cannot be stopped: a render whose requests left runs on, counts against the
     bound until it ends, and its entry serves the next request for it."""
-    probe, cache, renders = Probe(), ReadCache(64), Renders(1)
+    probe, cache, renders = Probe(), ReadCache(64), Renders(1, slow_after=None)
     first = probe.hold("first")
 
     async def scenario() -> None:
@@ -195,7 +195,7 @@ def test_a_begun_render_holds_its_turn_to_its_end_and_fills_the_cache() -> None:
 
 
 def test_a_failed_render_reaches_every_waiter_and_is_not_kept() -> None:
-    probe, cache, renders = Probe(), ReadCache(64), Renders(2)
+    probe, cache, renders = Probe(), ReadCache(64), Renders(2, slow_after=None)
     held = probe.hold("bad")
 
     async def scenario() -> list[BaseException | Entry]:
@@ -215,6 +215,49 @@ def test_a_failed_render_reaches_every_waiter_and_is_not_kept() -> None:
     assert asyncio.run(renders.entry(cache, "bad", 1, probe.render("bad"))).body == b"bad"
 
 
+def test_a_slow_render_steps_aside_for_the_next_in_line() -> None:
+    """One at a time, but a render still running after ``slow_after`` gives its turn to the
+    next; at most ``slow_at_once`` step aside, and a slow one past that keeps its turn until
+    one of them ends."""
+    probe, cache = Probe(), ReadCache(64)
+    renders = Renders(1, slow_after=0.05, slow_at_once=1)
+    first, second = probe.hold("first"), probe.hold("second")
+
+    async def scenario() -> list[Entry]:
+        asked = [asyncio.create_task(renders.entry(cache, "first", 1, probe.render("first")))]
+        await _until(lambda: probe.begun == ["first"])
+        for key in ("second", "third"):
+            asked.append(asyncio.create_task(renders.entry(cache, key, 1, probe.render(key))))
+        # the first steps aside: the second has the turn; it is slow too, but one is aside
+        await _until(lambda: probe.begun == ["first", "second"])
+        await asyncio.sleep(0.3)  # six times slow_after: the third still waits
+        assert probe.begun == ["first", "second"] and probe.running == 2
+        first.set()  # the one aside ends: the second steps aside in turn, the third begins
+        await _until(lambda: probe.begun == ["first", "second", "third"])
+        second.set()
+        return list(await asyncio.gather(*asked))
+
+    entries = asyncio.run(scenario())
+    assert [e.body for e in entries] == [b"first", b"second", b"third"]
+    assert probe.most == 2
+
+
+def test_a_quick_render_keeps_the_turn_to_itself() -> None:
+    """Renders quicker than ``slow_after`` run one at a time: nothing steps aside."""
+    probe, cache = Probe(), ReadCache(64)
+    renders = Renders(1, slow_after=5.0)
+
+    async def scenario() -> list[Entry]:
+        return list(
+            await asyncio.gather(
+                *(renders.entry(cache, f"k{n}", 1, probe.render(f"k{n}")) for n in range(8))
+            )
+        )
+
+    assert [e.body for e in asyncio.run(scenario())] == [f"k{n}".encode() for n in range(8)]
+    assert probe.most == 1 and probe.begun == [f"k{n}" for n in range(8)]
+
+
 @pytest.fixture
 def slow_app(tmp_path: Path) -> Iterator[tuple[object, Probe]]:
     """The real app with one render at a time, a short time limit and two routes whose
@@ -224,11 +267,19 @@ def slow_app(tmp_path: Path) -> Iterator[tuple[object, Probe]]:
         db=store.url, rate_limit_per_minute=0, renders_at_once=1, request_timeout_seconds=0.5
     )
     app = create_app(settings, store)
+    assert app.state.renders.at_once == app.state.file_renders.at_once == 1
+    # held renders keep their turn however long they are held (no stepping aside)
+    app.state.renders = Renders(1, slow_after=None)
+    app.state.file_renders = Renders(1, slow_after=None)
     probe = Probe()
 
     @app.get("/held/{name}", include_in_schema=False)
     async def held(request: Request, name: str) -> Response:
         return await cached(request, probe.render(name))
+
+    @app.get("/file/{name}", include_in_schema=False)
+    async def held_file(request: Request, name: str) -> Response:
+        return await cached(request, probe.render(name), file=True)
 
     yield app, probe
     store.close()
@@ -259,8 +310,36 @@ def test_a_request_queued_past_the_time_limit_is_answered_503_and_never_rendered
     assert app.state.renders.at_once == 1  # type: ignore[attr-defined]
 
 
+def test_a_file_renders_in_a_lane_of_its_own_beside_the_reads(
+    slow_app: tuple[object, Probe],
+) -> None:
+    """One render at a time, yet a report held (a PDF takes seconds) does not hold a page
+    back: files take their turns in their own lane, which a second file waits for."""
+    app, probe = slow_app
+    report = probe.hold("report")
+
+    async def scenario() -> tuple[httpx.Response, httpx.Response, httpx.Response]:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            asked = asyncio.create_task(client.get("/file/report"))
+            await _until(lambda: probe.begun == ["report"])
+            page = await client.get("/held/page")  # rendered while the report is held
+            other = await client.get("/file/other")  # waits for the report's turn: too long
+            first = await asked
+            report.set()
+            await _until(lambda: probe.running == 0)
+            return page, other, first
+
+    page, other, first = asyncio.run(scenario())
+    assert page.status_code == 200 and page.text == "page"
+    assert probe.most == 2  # the page and the report at once
+    assert other.status_code == 503 and "time limit" in other.text
+    assert first.status_code == 503  # held past the limit; its render still ran to its end
+    assert probe.begun == ["report", "page"]  # the second file never had a turn
+
+
 def test_the_bound_is_a_setting_of_the_worker() -> None:
-    assert Settings.default().renders_at_once == 4
+    assert Settings.default().renders_at_once == 1
     assert Settings.default(renders_at_once=0).renders_at_once == 0
     env = Settings.default(renders_at_once=7).to_env()
     assert env["ICTFOOTPRINT_API_RENDERS_AT_ONCE"] == "7"

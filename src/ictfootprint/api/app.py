@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store
     app.state.cache = ReadCache(settings.cache_entries)
     app.state.renders = Renders(settings.renders_at_once)
+    app.state.file_renders = Renders(settings.renders_at_once)  # a lane of their own
     app.state.versions = DataVersion(store, settings.data_version_seconds)
     app.state.counts = Counts()
     # one limiter for the guard in front and for authentication behind it, which charges the

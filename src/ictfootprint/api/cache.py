@@ -13,7 +13,15 @@ A miss is rendered on a worker thread by :class:`Renders`:
 * **in turn**: at most ``renders_at_once`` renders run at once in a worker (0: no bound), the
   others wait for a turn in the order they came. Fifty heavy renders at once on the thread
   pool all shared the cores and finished together, past the time limit; in turn, the first
-  ones are served in the time of one render;
+  ones are served in the time of one render. A render is CPU work under one interpreter
+  lock: two at once in a worker each take twice as long, so the default is one;
+* **slow ones step aside**: a render still running 0.2 s into its turn (the first computation
+  of an answer after the data changed) gives its turn to the next in line and runs on beside
+  the bound (at most three so per worker), so that one at a time never holds every read of a
+  worker behind a computation of seconds;
+* **files beside reads**: files (exports, reports, templates: a PDF report takes seconds) take
+  their turns in a lane of their own with the same bound, so that a download never holds the
+  pages and API reads of its worker back, nor they it;
 * **not for nobody**: a render waiting for its turn is dropped when every request waiting for
   it has gone (the time limit, a closed connection). One that has begun runs to its end, holds
   its turn until then (a thread cannot be stopped, so the bound counts it) and fills the cache.
@@ -22,7 +30,6 @@ A miss is rendered on a worker thread by :class:`Renders`:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import threading
 import time
@@ -31,6 +38,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Final
 
 from fastapi import Request, Response
 from sqlalchemy import func, select
@@ -83,20 +91,41 @@ class Flight:
     started: bool = False
 
 
+#: Seconds after which a render in its turn is slow and steps aside for the next in line.
+SLOW_AFTER: Final = 0.2
+#: Slow renders that may have stepped aside at once per worker (beside ``at_once`` in turn).
+SLOW_AT_ONCE: Final = 3
+
+
 @dataclass
 class _Turns:
     """The renders of one event loop (a worker has one; tests may run several)."""
 
     gate: asyncio.Semaphore | None
+    aside: asyncio.Semaphore | None
     flights: dict[tuple[str, int], Flight] = field(default_factory=dict)
 
 
 class Renders:
     """Misses rendered once each, at most ``at_once`` at a time on worker threads (see the
-    module's text); touched only on the event loop, so no lock."""
+    module's text); touched only on the event loop, so no lock.
 
-    def __init__(self, at_once: int) -> None:
+    A render still running ``slow_after`` seconds into its turn (the first computation of an
+    answer after the data changed: 0.3-2.5 s, where a page takes 30 ms) steps aside: it gives
+    its turn to the next in line and runs on beside the bound, at most ``slow_at_once`` so
+    (then it keeps its turn until one of those ends). One at a time would otherwise hold every
+    read of the worker behind it. ``slow_after`` None: never."""
+
+    def __init__(
+        self,
+        at_once: int,
+        *,
+        slow_after: float | None = SLOW_AFTER,
+        slow_at_once: int = SLOW_AT_ONCE,
+    ) -> None:
         self.at_once = at_once
+        self.slow_after = slow_after
+        self.slow_at_once = slow_at_once
         self.loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Turns] = (
             weakref.WeakKeyDictionary()
         )
@@ -105,9 +134,39 @@ class Renders:
         loop = asyncio.get_running_loop()
         turns = self.loops.get(loop)
         if turns is None:
-            turns = _Turns(asyncio.Semaphore(self.at_once) if self.at_once else None)
+            gate = asyncio.Semaphore(self.at_once) if self.at_once else None
+            aside = None
+            if gate is not None and self.slow_after is not None and self.slow_at_once:
+                aside = asyncio.Semaphore(self.slow_at_once)
+            turns = _Turns(gate, aside)
             self.loops[loop] = turns
         return turns
+
+    async def _in_turn(
+        self, turns: _Turns, flight: Flight, render: Callable[[], Rendered]
+    ) -> Rendered:
+        """``render`` on a worker thread in its turn, stepping aside when slow."""
+        if turns.gate is None:
+            flight.started = True
+            return await run_in_threadpool(render)
+        await turns.gate.acquire()
+        in_turn = True
+        try:
+            flight.started = True
+            work = asyncio.ensure_future(run_in_threadpool(render))
+            if turns.aside is None or self.slow_after is None:
+                return await work
+            while not (await asyncio.wait({work}, timeout=self.slow_after))[0]:
+                if turns.aside.locked():
+                    continue  # as many aside as may be: keep the turn, look again later
+                async with turns.aside:
+                    turns.gate.release()
+                    in_turn = False
+                    return await work
+            return work.result()
+        finally:
+            if in_turn:
+                turns.gate.release()
 
     async def entry(
         self, cache: ReadCache, key: str, version: int, render: Callable[[], Rendered]
@@ -138,9 +197,7 @@ class Renders:
         render: Callable[[], Rendered],
     ) -> Flight:
         async def run() -> Entry:
-            async with turns.gate or contextlib.nullcontext():
-                flight.started = True
-                rendered = await run_in_threadpool(render)
+            rendered = await self._in_turn(turns, flight, render)
             entry = _entry(version, rendered)
             cache.put(key, entry)
             return entry
@@ -236,17 +293,18 @@ def request_key(request: Request) -> str:
 
 
 async def cached(
-    request: Request, render: Callable[[], Rendered], *, max_age: int = 60
+    request: Request, render: Callable[[], Rendered], *, max_age: int = 60, file: bool = False
 ) -> Response:
     """The response for a public read: from the cache when the data has not changed since
-    (``render`` runs on a worker thread only on a miss, in its turn)."""
+    (``render`` runs on a worker thread only on a miss, in its turn; ``file``: in the lane
+    of files)."""
     state = request.app.state
     cache: ReadCache = state.cache
     key = request_key(request)
     version = await state.versions.current()
     entry = cache.get(key, version)
     if entry is None:
-        renders: Renders = state.renders
+        renders: Renders = state.file_renders if file else state.renders
         entry = await renders.entry(cache, key, version, render)
     headers = {
         "ETag": entry.etag,

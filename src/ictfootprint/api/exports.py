@@ -57,7 +57,7 @@ async def export_observations(
         disposition = attachment(f"ictfootprint-observations{EXTENSIONS[fmt]}", "observations")
         return body, MEDIA_TYPES[fmt], {"Content-Disposition": disposition}
 
-    return await cached(request, render)
+    return await cached(request, render, file=True)
 
 
 @router.get(

@@ -85,7 +85,7 @@ async def world_report(
     def render() -> tuple[bytes, str, dict[str, str]]:
         return _file(build(store_of(request), year, lang), fmt)
 
-    return await cached(request, render)
+    return await cached(request, render, file=True)
 
 
 @router.get(
@@ -112,7 +112,7 @@ async def country_report(
     def render() -> tuple[bytes, str, dict[str, str]]:
         return _file(build(store_of(request), code, year, lang), fmt)
 
-    return await cached(request, render)
+    return await cached(request, render, file=True)
 
 
 @router.get(

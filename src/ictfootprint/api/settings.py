@@ -26,7 +26,7 @@ class Settings:
     max_page_size: int = 1000
     max_upload_bytes: int = 50 * 2**20
     cache_entries: int = 512
-    renders_at_once: int = 4
+    renders_at_once: int = 1
     data_version_seconds: float = 1.0
     # comma-separated; empty: any host name (``serve`` fills in the address it listens on)
     allowed_hosts: str = ""

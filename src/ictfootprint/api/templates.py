@@ -85,4 +85,4 @@ async def template(
         body = template_bytes(respondent, lang, wanted, format)
         return body, MEDIA[format], {"Content-Disposition": f'attachment; filename="{name}"'}
 
-    return await cached(request, render, max_age=3600)
+    return await cached(request, render, max_age=3600, file=True)

@@ -33,7 +33,10 @@ def serve_command(
         None,
         min=0,
         max=256,
-        help="Uncached reads rendered at once per worker (more wait their turn; 0: no bound).",
+        help=(
+            "Uncached reads rendered at once per worker, and as many files (exports, "
+            "reports) beside them (more wait their turn; 0: no bound)."
+        ),
     ),
     max_upload_mb: int | None = typer.Option(None, min=1, help="Largest upload, in MiB."),
     access_log: bool = typer.Option(True, help="Log every request."),
