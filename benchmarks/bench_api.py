@@ -211,6 +211,18 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
 
     async def get(self, path: str) -> tuple[int, bytes]:
+        reused = self.writer is not None
+        try:
+            return await self._get(path)
+        except (asyncio.IncompleteReadError, ConnectionResetError) as error:
+            if not reused or getattr(error, "partial", b""):
+                raise
+            # the server closed the idle connection (uvicorn's keep-alive: 5 s) as this GET
+            # went: ask again on a new one, as browsers and HTTP clients do
+            self.close()
+            return await self._get(path)
+
+    async def _get(self, path: str) -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
         assert self.reader is not None
