@@ -30,7 +30,7 @@ def test_every_method_and_sub_sector_has_a_name() -> None:
 @pytest.mark.parametrize("lang", OTHER)
 def test_every_name_is_translated(lang: str) -> None:
     gettext = translator(lang).gettext
-    messages = [*code_names.METHODS.values(), *code_names.SUBSECTORS.values()]
+    messages = [*code_names.METHOD_LABELS.values(), *code_names.SUBSECTOR_LABELS.values()]
     missing = [m for m in [*messages, code_names.NOT_APPLICABLE] if gettext(m) == m]
     assert missing == [], f"{lang}: not translated: {missing}"
 
@@ -48,6 +48,22 @@ def test_sdmx_codelists_name_methods_and_sub_sectors_in_six_languages() -> None:
 
 @pytest.mark.parametrize("lang", OTHER)
 def test_the_pages_name_the_statistical_method(lang: str) -> None:
-    macros = environment().get_template("macros.html").make_module({"lang": lang})
-    shown = str(macros.method_label("statistical")).strip()
+    shown = environment().from_string('{{ method_label("statistical") }}').render(lang=lang)
     assert shown == translator(lang).gettext("statistical") != "statistical"
+
+
+def test_the_pages_labels_are_the_translations_as_they_are_and_unknown_codes_escaped() -> None:
+    """As ``{{ _("…") }}`` in a macro gave them (the pages are byte for byte the same): the
+    translation marked safe, an apostrophe kept; a code without a label escaped."""
+    page = environment().from_string(
+        "{{ subsector_label('enterprise_network') }}|{{ subsector_label('_T') }}|"
+        "{{ method_badge('modelled') }}|{{ subsector_label('<b>x</b>') }}|"
+        "{{ method_badge('<i>') }}"
+    )
+    assert page.render(lang="fr").split("|") == [
+        "Réseaux d'entreprise",
+        translator("fr").gettext("All sub-sectors"),
+        f'<span class="method method-modelled">{translator("fr").gettext("modelled")}</span>',
+        "&lt;b&gt;x&lt;/b&gt;",
+        '<span class="method method-&lt;i&gt;">&lt;i&gt;</span>',
+    ]

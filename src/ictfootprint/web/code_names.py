@@ -1,6 +1,7 @@
 """Names of the codes a reader meets outside the indicator catalogue, in the six languages:
-how a value came to be (its method) and the ICT sub-sectors. The pages (``macros.html``) and
-the SDMX codelists (``export/sdmx.py``) name them from here, so that a new method or
+how a value came to be (its method) and the ICT sub-sectors. The pages (``render.py``'s
+``method_label``, ``method_badge`` and ``subsector_label``) and the SDMX codelists
+(``export/sdmx.py``) name them from here, so that a new method or
 sub-sector without a name in every catalogue fails a test (tests/test_code_names.py) instead
 of showing its English code.
 
@@ -36,6 +37,17 @@ SUBSECTORS: Final = {
     "software_services": _("Software and services"),
 }
 NOT_APPLICABLE: Final = _("Not applicable")
+#: What the pages call each method and sub-sector (``render.method_label``,
+#: ``render.subsector_label``): the codes above and those of the sector's tables and forms.
+METHOD_LABELS: Final = {**METHODS, "modelled": _("modelled")}
+SUBSECTOR_LABELS: Final = {
+    **SUBSECTORS,
+    "devices": _("User devices"),
+    "other": _("Other"),
+    "all": _("All sub-sectors"),
+    "_T": _("All sub-sectors"),
+    "unspecified": _("Sub-sector not given"),
+}
 
 
 def method_name(code: str, lang: str) -> str:

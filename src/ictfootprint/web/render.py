@@ -16,11 +16,11 @@ from urllib.parse import quote, urlencode
 from fastapi import Request
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ictfootprint import __version__
 from ictfootprint.units import convert
-from ictfootprint.web import i18n
+from ictfootprint.web import code_names, i18n
 
 HTML: Final = "text/html; charset=utf-8"
 # ECharts writes style attributes into its tooltips, hence 'unsafe-inline' for styles only;
@@ -121,6 +121,37 @@ def _gettext(context: Context, message: str) -> str:
 @pass_context
 def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
     return i18n.translator(context["lang"]).ngettext(singular, plural, count)
+
+
+def _label(context: Context, labels: Mapping[str, str], code: Any) -> Markup:
+    """``code``'s label in the page's language, as ``{{ _("…") }}`` gives it (the
+    translation marked safe, then formatted with no variables); an unknown code escaped."""
+    message = labels.get(code) if isinstance(code, str) else None
+    if message is None:
+        return escape(code)
+    return Markup(i18n.translator(context["lang"]).gettext(message)) % {}
+
+
+@pass_context
+def _method_label(context: Context, method: Any) -> Markup:
+    """A method as the pages name it. Python, not a macro of ``macros.html``: a macro call
+    costs about 20 µs, and the pages name hundreds of methods and sub-sectors a request."""
+    return _label(context, code_names.METHOD_LABELS, method)
+
+
+@pass_context
+def _method_badge(context: Context, method: Any) -> Markup:
+    """A method's badge: its label in a span styled by its code."""
+    return Markup('<span class="method method-%s">%s</span>') % (
+        method,
+        _label(context, code_names.METHOD_LABELS, method),
+    )
+
+
+@pass_context
+def _subsector_label(context: Context, name: Any) -> Markup:
+    """A sub-sector as the pages name it (the world page lists 250 a request)."""
+    return _label(context, code_names.SUBSECTOR_LABELS, name)
 
 
 @pass_context
@@ -310,6 +341,9 @@ def environment() -> Environment:
         version=__version__,
         query=query,
         trajectory_view=trajectory_view,
+        method_label=_method_label,
+        method_badge=_method_badge,
+        subsector_label=_subsector_label,
     )
     return env
 
