@@ -360,7 +360,6 @@ async def drive(
     a random start within the first ``think``, so that clients come independently as people
     do; ``lockstep``: exactly ``think`` from a common start, so all come at once each time."""
     figures = Figures()
-    numbers = _NUMBERS
     draw = random.Random(seed)
     until = time.perf_counter() + duration
 
@@ -373,7 +372,7 @@ async def drive(
             await asyncio.sleep(draw.uniform(0, think))
         while (start := time.perf_counter()) < until:
             try:
-                status, _ = await connection.get(path(next(numbers)))
+                status, _ = await connection.get(path(next(_NUMBERS)))
             except (OSError, asyncio.IncompleteReadError, ValueError) as error:
                 connection.close()
                 status, reason = 0, repr(error)

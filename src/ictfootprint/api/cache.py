@@ -154,7 +154,7 @@ class Renders:
         try:
             flight.started = True
             work = asyncio.ensure_future(run_in_threadpool(render))
-            if turns.aside is None or self.slow_after is None:
+            if turns.aside is None:  # None whenever slow_after is
                 return await work
             while not (await asyncio.wait({work}, timeout=self.slow_after))[0]:
                 if turns.aside.locked():
