@@ -68,3 +68,47 @@ def test_serve_leaves_no_wal_or_shm_files(tmp_path: Path, workers: int) -> None:
     assert code in (0, 130), log.read_text()[-3000:]  # 130: ended by SIGINT, as a shell says
     assert "Traceback" not in log.read_text()
     assert sorted(p.name for p in tmp_path.glob("served.db*")) == ["served.db"]
+
+
+class _Cycle:
+    """An object in a reference cycle: only the cyclic collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_served_worker_freezes_what_it_holds_once_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker, once started, freezes what it holds (the full collections of a started
+    worker took 155-170 ms at 4.4 M values, every request waiting) and collects its young
+    generation every 10,000 allocations, not 700; unreachable cycles are freed first, never
+    frozen. Restored after, for the rest of the tests' process."""
+    import gc
+    import weakref
+
+    from fastapi.testclient import TestClient
+
+    from ictfootprint.api.settings import Settings
+    from ictfootprint.cli.serve import YOUNG_COLLECTION, serving_app
+
+    db = tmp_path / "served.db"
+    Store.open(str(db)).close()
+    for name, value in Settings.default(db=str(db)).to_env().items():
+        monkeypatch.setenv(name, value)
+    thresholds = gc.get_threshold()
+    gc.disable()  # no automatic collection: only the worker's own frees the cycle
+    try:
+        app = serving_app()
+        garbage = weakref.ref(_Cycle())  # unreachable at once
+        assert gc.get_freeze_count() == 0
+        assert garbage() is not None
+        with TestClient(app) as client:
+            assert gc.get_freeze_count() > 1000
+            assert garbage() is None
+            assert gc.get_threshold() == (YOUNG_COLLECTION, *thresholds[1:])
+            assert client.get("/healthz").status_code == 200
+    finally:
+        gc.enable()
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
