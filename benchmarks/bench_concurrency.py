@@ -264,6 +264,25 @@ pages are 12-18 % over theirs (300 ms) at 25-28 ms of the server's CPU each, 1.2
 cores. Back to back (fifty clients with no pause), latency is clients / throughput: a mean
 of 100 ms takes 500 reads a second, which the observation pages reach (484-507/s, p50 68-115
 ms, p99 156-353 ms) and nothing heavier does.
+
+Stop 37: each served worker freezes what it holds once started and collects its young
+generation every 10,000 allocations (``cli/serve.collector_tuned``); with Python's defaults a
+full collection of a started worker took 155-170 ms, every request of the worker waiting,
+about every hundred pages. Pages also compile their constant texts in. The pages, ``--duration
+60 --think 1 --warm 10``, one sitting, ca2d982 -> this stop, p50 / p95 / p99 ms (the server's
+CPU for the run):
+
+| kind | ca2d982 | this stop |
+|---|---|---|
+| page: explorer by indicator | 13 / 29 / 101 (32.3 s) | 13 / 28 / 42 (30.6 s) |
+| page: country | 44 / 202 / 275 (67.0 s) | 30 / 80 / 116 (54.7 s) |
+| page: home (world map) | 37 / 144 / 222 (61.1 s) | 29 / 73 / 113 (52.7 s) |
+| page: world sector | 44 / 212 / 294 (68.8 s) | 37 / 111 / 162 (60.1 s) |
+
+The API reads at this stop, the same way: observations by country 6 / 9-10 / 13-14, by
+indicator 6-7 / 10-11 / 14-15, by year 6-7 / 9-11 / 13-16, offset 100,000 13 / 29-31 / 45-46,
+cursor 7 / 11 / 14, aggregates 19 / 50 / 74, trajectories 5 / 7 / 9: every kind, pages
+included, within its goal.
 """
 
 from __future__ import annotations
