@@ -21,6 +21,8 @@ from ictfootprint.cli.options import (
 app = command_group("Case studies and best practices: list, show, publish, return (editors).")
 
 STATUS_HELP = "Only those in this status: draft, review, published, returned."
+# ids made before stop 37 may begin with "-", which the command line reads as an option
+AFTER_DASHES = "; one that begins with - goes after --, as in: publish -- -AKQwKWd1ssE"
 
 
 @app.command("list")
@@ -62,7 +64,7 @@ def list_command(
 
 @app.command("show")
 def show_command(
-    case_id: str = typer.Argument(..., help="The case study's id (12 characters)."),
+    case_id: str = typer.Argument(..., help=f"The case study's id (12 characters{AFTER_DASHES})."),
     db: str | None = EXISTING_DB_OPTION,
 ) -> None:
     """A case study's newest versions (every language), its workflow and its files."""
@@ -96,7 +98,7 @@ def show_command(
 
 @app.command("publish")
 def publish_command(
-    case_id: str = typer.Argument(..., help="A case study in review."),
+    case_id: str = typer.Argument(..., help=f"A case study in review (its id{AFTER_DASHES})."),
     comment: str | None = typer.Option(None, help="A note kept with the decision."),
     db: str | None = EXISTING_DB_OPTION,
 ) -> None:
@@ -111,7 +113,7 @@ def publish_command(
 
 @app.command("return")
 def return_command(
-    case_id: str = typer.Argument(..., help="A case study in review."),
+    case_id: str = typer.Argument(..., help=f"A case study in review (its id{AFTER_DASHES})."),
     comment: str = typer.Option(..., help="What the author should change."),
     db: str | None = EXISTING_DB_OPTION,
 ) -> None:

@@ -20,7 +20,6 @@ store's current accepted values, not a copy (:func:`live_figures`).
 from __future__ import annotations
 
 import hashlib
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -47,6 +46,7 @@ from ictfootprint.portal.search import drop_document, index_document
 from ictfootprint.store import Store
 from ictfootprint.store.database import now
 from ictfootprint.store.schema import case_attachments, case_events, case_studies, case_versions
+from ictfootprint.store.submissions import new_public_id
 
 
 # writing ----------------------------------------------------------------------------------------
@@ -54,7 +54,7 @@ def create(store: Store, author: str, content: CaseContent, *, illustrative: boo
     """A new case study, as a draft of ``author``; its public id."""
     with store.transaction() as connection:
         _check_rate(connection, author)
-        public_id = secrets.token_urlsafe(9)
+        public_id = new_public_id()
         case_id = connection.execute(
             insert(case_studies)
             .values(public_id=public_id, author=author, illustrative=illustrative, created_at=now())

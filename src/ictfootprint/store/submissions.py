@@ -32,7 +32,11 @@ PUBLIC_ID: Final = "^[A-Za-z0-9_-]{12}$"
 
 
 def new_public_id() -> str:
-    return secrets.token_urlsafe(9)
+    """A new public id (of submissions and case studies), never starting with ``-``: a
+    command line took ``cases publish -AKQwKWd1ssE`` for an option (1 id in 64)."""
+    while (found := secrets.token_urlsafe(9)).startswith("-"):
+        pass
+    return found
 
 
 class DuplicateSubmission(ConflictError):
