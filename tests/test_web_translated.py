@@ -1,6 +1,6 @@
 """Pages render through their language's overlay of the Jinja environment, whose templates are
-compiled with each ``_("constant")`` already translated (``web/render.py``). What it gives is
-exactly what the i18n extension's gettext gave at run time, in every language: the
+compiled with each ``_("constant")`` already translated (``web/compiled_texts.py``). What it
+gives is exactly what the i18n extension's gettext gave at run time, in every language: the
 translation marked safe, ``%`` its variables, which are escaped."""
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 every page carries (a strict Content-Security-Policy: scripts and data from this server only).
 
 Pages render through an overlay of that environment per language whose templates are compiled
-with each ``{{ _("constant") }}`` already translated (:class:`_Environment`): a page says a
-couple of hundred of them, and a gettext call through Jinja costs about 5 µs where a constant
-costs nothing.
+with each ``{{ _("constant") }}`` already translated (:mod:`ictfootprint.web.compiled_texts`):
+a page says a couple of hundred of them, and a gettext call through Jinja costs about 5 µs
+where a constant costs nothing.
 """
 
 from __future__ import annotations
@@ -13,20 +13,20 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from typing import Any, Final
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
-from jinja2 import Environment, PackageLoader, nodes, pass_context, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
-from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
 
 from ictfootprint import __version__
 from ictfootprint.units import convert
 from ictfootprint.web import code_names, i18n
+from ictfootprint.web.compiled_texts import CompilingEnvironment
 
 HTML: Final = "text/html; charset=utf-8"
 # ECharts writes style attributes into its tooltips, hence 'unsafe-inline' for styles only;
@@ -157,7 +157,7 @@ def _method_badge(context: Context, method: Any) -> Markup:
     language: the home page's map table shows 200)."""
     if isinstance(method, str) and method in code_names.METHOD_LABELS:
         return _known_badge(context["lang"], method)
-    return _BADGE % (method, escape(method))
+    return _BADGE % (method, method)  # Markup's % escapes both
 
 
 _BADGE: Final = Markup('<span class="method method-%s">%s</span>')
@@ -328,55 +328,6 @@ def query(params: Mapping[str, Any], **changes: Any) -> str:
     return "?" + urlencode(pairs) if pairs else ""
 
 
-class _Environment(Environment):
-    """Jinja's environment, that translates ``_("constant")`` as it compiles a template when
-    it is one language's (``folded``, set on the overlays of :func:`environment`)."""
-
-    folded: str | None = None
-
-    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        tree = super()._parse(source, name, filename)
-        escaped = self.autoescape(name) if callable(self.autoescape) else self.autoescape
-        if self.folded is None or not escaped:  # gettext marks safe only where it escapes
-            return tree
-        folded = _Translated(i18n.translator(self.folded).gettext).visit(tree)
-        assert isinstance(folded, nodes.Template)
-        return folded
-
-
-class _Translated(NodeTransformer):
-    """``_("constant", name=value, …)`` becomes its translation marked safe, ``%`` its
-    variables (a constant when there are none): what the i18n extension's gettext gives at
-    run time, the variables escaped by the ``%`` of ``Markup``."""
-
-    def __init__(self, gettext: Callable[[str], str]) -> None:
-        self.gettext = gettext
-
-    def visit_Call(self, node: nodes.Call) -> nodes.Node:
-        if (
-            isinstance(node.node, nodes.Name)
-            and node.node.name == "_"
-            and len(node.args) == 1
-            and isinstance(node.args[0], nodes.Const)
-            and isinstance(node.args[0].value, str)
-            and node.dyn_args is None
-            and node.dyn_kwargs is None
-        ):
-            text = Markup(self.gettext(node.args[0].value))
-            if not node.kwargs:
-                return nodes.MarkSafe(nodes.Const(str(text % {})), lineno=node.lineno)
-            variables = [
-                nodes.Pair(nodes.Const(k.key), self.visit(k.value), lineno=k.lineno)
-                for k in node.kwargs
-            ]
-            return nodes.Mod(
-                nodes.MarkSafe(nodes.Const(str(text))),
-                nodes.Dict(variables),
-                lineno=node.lineno,
-            )
-        return self.generic_visit(node)
-
-
 #: the templates one language's overlay keeps compiled (Jinja's default)
 _TEMPLATES_KEPT: Final = 400
 
@@ -387,10 +338,10 @@ def environment(lang: str | None = None) -> Environment:
     texts already translated into ``lang`` (render a page in that language only)."""
     if lang is not None:
         overlay = environment().overlay(cache_size=_TEMPLATES_KEPT)
-        assert isinstance(overlay, _Environment)
+        assert isinstance(overlay, CompilingEnvironment)
         overlay.folded = lang
         return overlay
-    env = _Environment(
+    env = CompilingEnvironment(
         loader=PackageLoader("ictfootprint.web", "templates"),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
