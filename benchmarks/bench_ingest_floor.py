@@ -66,30 +66,8 @@ ACTOR: Final = "bench_ingest_floor"
 PER_ENTITY: Final = 200_000
 #: the columns a COPY of ``observations`` rows gives, in this order
 COLUMNS: Final = ("series_key", "revision", "recorded_at", "recorded_by")
-#: what ``copy_rebuilt`` drops and makes again: the migrations' names and definitions
-REBUILT: Final = (
-    (
-        "observations",
-        "uq_observations_series_key_revision",
-        "UNIQUE (series_key, revision)",
-    ),
-    (
-        "observations",
-        "fk_observations_entity_id_entities",
-        "FOREIGN KEY (entity_id) REFERENCES entities(id)",
-    ),
-    (
-        "observations",
-        "fk_observations_submission_id_submissions",
-        "FOREIGN KEY (submission_id) REFERENCES submissions(id)",
-    ),
-    ("current_observations", "pk_current_observations", "PRIMARY KEY (series_key)"),
-    (
-        "current_observations",
-        "fk_current_observations_observation_id_observations",
-        "FOREIGN KEY (observation_id) REFERENCES observations(id)",
-    ),
-)
+#: the two tables ``copy_rebuilt`` strips and builds again
+TABLES: Final = ("observations", "current_observations")
 _CURRENT_FILL: Final = (
     "INSERT INTO current_observations (series_key, observation_id, revision, entity_id, "
     "indicator_id, year, area, method) SELECT n.series_key, n.id, n.revision, n.entity_id, "
@@ -99,7 +77,7 @@ _CURRENT_FILL: Final = (
 
 
 def _rows(count: int) -> tuple[list[dict[str, Any]], list[str]]:
-    """``count`` values as a checked submission holds them, their series keys, their entities."""
+    """``count`` values as a checked submission holds them, and their series keys."""
     from ictfootprint.store.observations import ROW_DEFAULTS, key_of
 
     rows: list[dict[str, Any]] = []
@@ -182,31 +160,35 @@ def _copy(url: str, text: bytes, table: str, before: list[str], after: list[str]
             cursor.execute(statement.encode())
         connection.commit()
         seconds = time.perf_counter() - start
-        count = cursor.execute(f"SELECT count(*) FROM {table}").fetchone()
-        if table == "observations":
+        if table == "observations":  # the current values kept up, by trigger or rebuilt
+            count = cursor.execute("SELECT count(*) FROM observations").fetchone()
             current = cursor.execute("SELECT count(*) FROM current_observations").fetchone()
             assert current == count, f"current_observations has {current}, not {count}"
     return seconds
 
 
-def _secondary_indexes(url: str) -> list[tuple[str, str]]:
-    """The plain indexes of the two tables, by name, with their definitions."""
-    with psycopg.connect(_plain(url)) as connection:
-        found = connection.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename IN "
-            "('observations', 'current_observations') AND NOT EXISTS (SELECT 1 FROM "
-            "pg_constraint c WHERE c.conname = i.indexname) AND i.indexname <> 'pk_observations'"
-        ).fetchall()
-    return [(name, definition) for name, definition in found]
-
-
 def _rebuilt_statements(url: str) -> tuple[list[str], list[str]]:
-    indexes = _secondary_indexes(url)
+    """What ``copy_rebuilt`` runs before and after its COPY, read from the database itself:
+    every index and constraint of the two tables but ``observations``' primary key (the
+    ids), dropped foreign keys first and made again last."""
+    with psycopg.connect(_plain(url)) as connection:
+        indexes = connection.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY(%s) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+            [list(TABLES)],
+        ).fetchall()
+        constraints = connection.execute(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c WHERE c.conrelid::regclass::text = ANY(%s) "
+            "AND c.contype IN ('p', 'u', 'f') AND c.conname <> 'pk_observations' "
+            "ORDER BY c.contype = 'f', c.conname",
+            [list(TABLES)],
+        ).fetchall()
     before = ["ALTER TABLE observations DISABLE TRIGGER observations_current"]
-    before += [f"ALTER TABLE {t} DROP CONSTRAINT {n}" for t, n, _ in reversed(REBUILT)]
+    before += [f"ALTER TABLE {t} DROP CONSTRAINT {n}" for t, n, _ in reversed(constraints)]
     before += [f"DROP INDEX {name}" for name, _ in indexes]
     after = [_CURRENT_FILL, *(definition for _, definition in indexes)]
-    after += [f"ALTER TABLE {t} ADD CONSTRAINT {n} {d}" for t, n, d in REBUILT]
+    after += [f"ALTER TABLE {t} ADD CONSTRAINT {n} {d}" for t, n, d in constraints]
     after.append("ALTER TABLE observations ENABLE TRIGGER observations_current")
     return before, after
 
